@@ -1,0 +1,4 @@
+"""Storage layer: SQLAlchemy models, engine set-up, Alembic migrations.
+
+Knows nothing of the layers above it (desktop, ui, reports).
+"""

@@ -1,0 +1,186 @@
+"""The application context: one database, this station's key, the clock.
+
+The command line and the GUI each hold one :class:`AppContext` and open one
+transaction per user action (``with ctx.transaction() as session:``); the use-case
+functions (``commit_intake``, ``void_intake`` …) take that session.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import Engine, inspect, select
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from db import migrate
+from db.engine import make_engine, read_only, session_factory
+from db.models import Shop, Station
+from desktop import config
+from desktop.catalogue import RevocationCatalogue, revocation_catalogue
+from desktop.clerks import ClerkView, Role, authenticate
+from desktop.errors import UserError
+from desktop.keys import StationSigner, load_station_signer, stations_with_keys
+
+log = logging.getLogger(__name__)
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class AppContext:
+    """Everything a use case needs besides its own arguments."""
+
+    db_url: str
+    keys_dir: Path
+    engine: Engine
+    clock: Callable[[], datetime] = utc_now
+    _sessions: sessionmaker[Session] = field(init=False)
+    _readers: sessionmaker[Session] = field(init=False)
+    _signer: StationSigner | None = field(init=False, default=None)
+
+    def __post_init__(self) -> None:
+        self._sessions = session_factory(self.engine)
+        self._readers = read_only(self.engine)
+
+    @classmethod
+    def open(
+        cls,
+        db_url: str,
+        keys_dir: Path,
+        *,
+        create: bool = False,
+        clock: Callable[[], datetime] = utc_now,
+    ) -> AppContext:
+        """Open (or with ``create``, make) the database and bring its schema up to date."""
+        db_file = config.sqlite_file(db_url)
+        if db_file is not None:
+            if not db_file.exists() and not create:
+                raise UserError(
+                    f"データベース {db_file} がありません。先に revoke-desk init で設定してください",
+                    f"no database at {db_file}: run `revoke-desk init` first",
+                )
+            db_file.parent.mkdir(parents=True, exist_ok=True)
+        engine = make_engine(db_url)
+        try:
+            migrate.upgrade(engine)
+        except OperationalError as exc:
+            engine.dispose()
+            raise database_error(exc) from exc
+        return cls(db_url, keys_dir, engine, clock)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """One write transaction: committed when the block ends, rolled back on error."""
+        try:
+            with self._sessions.begin() as session:
+                yield session
+        except OperationalError as exc:
+            raise database_error(exc) from exc
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A read-only transaction that never waits for a writer."""
+        try:
+            with self._readers.begin() as session:
+                yield session
+        except OperationalError as exc:
+            raise database_error(exc) from exc
+
+    def is_initialised(self) -> bool:
+        with self.reading() as session:
+            return session.scalars(select(Shop)).first() is not None
+
+    def shop(self, session: Session) -> Shop:
+        shop = session.scalars(select(Shop)).first()
+        if shop is None:
+            raise UserError(
+                "まだ設定されていません。先に revoke-desk init を実行してください",
+                "not set up yet: run `revoke-desk init` first",
+            )
+        return shop
+
+    def catalogue(self) -> RevocationCatalogue:
+        return revocation_catalogue(self.keys_dir.parent / "catalogue")
+
+    def signer(self, station: str | None = None) -> StationSigner:
+        """This counter's signing identity: the named station, or the only key present."""
+        if self._signer is not None and station in (None, self._signer.station):
+            return self._signer
+        station = station or os.environ.get(config.STATION.env)
+        if station is None:
+            present = stations_with_keys(self.keys_dir)
+            if len(present) != 1:
+                raise UserError(
+                    f"ステーションを特定できません（鍵フォルダ {self.keys_dir} に {len(present)} 件）。--station を指定してください",
+                    f"cannot tell which station this is ({len(present)} keys in {self.keys_dir}): "
+                    "pass --station",
+                )
+            station = present[0]
+        signer = load_station_signer(self.keys_dir, station)
+        with self.reading() as session:
+            registered = session.get(Station, station)
+            if registered is None:
+                raise UserError(
+                    f"ステーション {station} はこのデータベースに登録されていません",
+                    f"station {station} is not registered in this database",
+                )
+            if registered.fingerprint != signer.fingerprint:
+                raise UserError(
+                    f"ステーション {station} の鍵がデータベースの証明書と一致しません",
+                    f"the key of station {station} does not match its certificate in the database",
+                )
+        self._signer = signer
+        return signer
+
+    def authenticate(self, code: str, pin: str, *, require: Role | None = None) -> ClerkView:
+        """Check a PIN in its own transaction, so a failed attempt is counted even though it raises."""
+        failure: UserError | None = None
+        with self.transaction() as session:
+            try:
+                return authenticate(session, code, pin, now=self.clock(), require=require)
+            except UserError as exc:
+                failure = exc  # leave the block normally: the failure count is committed
+        assert failure is not None
+        raise failure
+
+    def table_names(self) -> set[str]:
+        return set(inspect(self.engine).get_table_names())
+
+
+def database_error(exc: OperationalError) -> UserError:
+    """Turn a driver's operational error into a message a clerk can act on."""
+    text = str(exc.orig).lower() if exc.orig is not None else str(exc).lower()
+    log.error("database error: %s", exc.orig)
+    if "locked" in text or "busy" in text:
+        return UserError(
+            "データベースが他の処理で使用中です。しばらくしてからもう一度お試しください",
+            "the database is busy with another task: try again in a moment",
+        )
+    if "disk" in text and "full" in text:
+        return UserError(
+            "ディスクがいっぱいで保存できませんでした。記録は保存されていません",
+            "the disk is full: nothing was saved",
+        )
+    if "not a database" in text or "malformed" in text:
+        return UserError(
+            "データベースファイルが壊れているか、データベースではありません",
+            "the database file is damaged or is not a database",
+        )
+    if "unable to open" in text or "readonly" in text or "read-only" in text:
+        return UserError(
+            "データベースを開けないか、書き込めません。フォルダの権限を確認してください",
+            "cannot open or write the database: check the folder's permissions",
+        )
+    return UserError(f"データベースに接続できません: {exc.orig}", f"database error: {exc.orig}")

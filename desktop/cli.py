@@ -1,0 +1,332 @@
+"""The command line (ARCHITECTURE.md, "Command line": a stable contract).
+
+Exit codes: 0 done; 1 ``verify`` found tampering; 2 bad input or a condition the
+user can fix (the message says which); 3 an unexpected fault (details in the log).
+Errors are one line on stderr, in Japanese and English; never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, TextIO
+from zoneinfo import ZoneInfo
+
+from desktop import config
+from desktop.app import AppContext
+from desktop.clerks import Role, add_clerk, list_clerks
+from desktop.errors import UserError, ValidationFailed
+from desktop.intake import commit_intake
+from desktop.logs import setup_logging
+from desktop.rules import validate_intake
+from desktop.setup import ShopDetails, initialise
+from desktop.verification import verify_all
+from desktop.voiding import void_intake
+
+log = logging.getLogger(__name__)
+
+EXIT_OK = 0
+EXIT_TAMPERED = 1
+EXIT_USAGE = 2
+EXIT_FAULT = 3
+MAX_DOCUMENT_BYTES = 2_000_000
+
+
+class PinSource:
+    """Reads PINs: prompted on a terminal, one per line from a pipe otherwise."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+
+    def read(self, prompt: str, *, confirm: bool = False) -> str:
+        if self.stream.isatty():
+            pin = getpass.getpass(prompt)
+            if confirm and getpass.getpass("もう一度 / again: ") != pin:
+                raise UserError("PINが一致しません", "the PINs do not match")
+            return pin
+        line = self.stream.readline()
+        if not line:
+            raise UserError(
+                "PINが標準入力にありません", "expected the PIN on standard input (one per line)"
+            )
+        return line.rstrip("\r\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", metavar="URL", help=f"database URL (env {config.DB_URL.env})")
+    common.add_argument(
+        "--keys", metavar="DIR", help=f"station key folder (env {config.KEYS_DIR.env})"
+    )
+    common.add_argument("--verbose", action="store_true", help="show the log on stderr")
+
+    parser = argparse.ArgumentParser(
+        prog="revoke-desk",
+        description=(
+            "Revoke Desk — スマホ用電子証明書の失効確認と古物台帳のための受付アプリ / "
+            "counter app for My Number certificate revocation attestations at phone trade-in shops."
+        ),
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    init = sub.add_parser(
+        "init", parents=[common], help="set up the shop, this station and the first manager"
+    )
+    init.add_argument("--shop-name", required=True)
+    init.add_argument("--station", required=True, help="this counter's code, e.g. S01")
+    init.add_argument("--manager", required=True, help="the first manager's code, e.g. M01")
+    init.add_argument("--manager-name", default="")
+    init.add_argument("--license-no", default="", help="古物商許可番号")
+    init.add_argument("--commission", default="", help="公安委員会 that issued the licence")
+    init.add_argument("--address", default="")
+    init.add_argument("--phone", default="")
+    init.add_argument("--timezone", default="Asia/Tokyo")
+    init.set_defaults(handler=cmd_init)
+
+    intake = sub.add_parser(
+        "intake", parents=[common], help="validate and commit one intake document"
+    )
+    intake.add_argument(
+        "--json", required=True, metavar="FILE", help="the intake document, or - for stdin"
+    )
+    intake.add_argument("--station", help=f"station code (env {config.STATION.env})")
+    intake.set_defaults(handler=cmd_intake)
+
+    clerk = sub.add_parser("clerk", help="staff: add, list")
+    clerk_sub = clerk.add_subparsers(dest="clerk_command", metavar="ACTION", required=True)
+    clerk_add = clerk_sub.add_parser("add", parents=[common], help="add a clerk (PIN on stdin)")
+    clerk_add.add_argument("code")
+    clerk_add.add_argument("--name", required=True)
+    clerk_add.add_argument("--role", choices=[r.value for r in Role], default=Role.CLERK.value)
+    clerk_add.add_argument("--station", help=f"station code (env {config.STATION.env})")
+    clerk_add.set_defaults(handler=cmd_clerk_add)
+    clerk_list = clerk_sub.add_parser("list", parents=[common], help="list clerks")
+    clerk_list.set_defaults(handler=cmd_clerk_list)
+
+    void = sub.add_parser("void", parents=[common], help="void a receipt (manager's PIN on stdin)")
+    void.add_argument("receipt")
+    void.add_argument("--reason", required=True)
+    void.add_argument("--manager", required=True)
+    void.add_argument("--station", help=f"station code (env {config.STATION.env})")
+    void.set_defaults(handler=cmd_void)
+
+    verify = sub.add_parser(
+        "verify", parents=[common], help="verify every chain, signature and digest"
+    )
+    verify.set_defaults(handler=cmd_verify)
+    return parser
+
+
+def _open(args: argparse.Namespace, *, create: bool = False) -> AppContext:
+    db_url = config.resolve_db_url(args.db)
+    return AppContext.open(db_url, config.resolve_keys_dir(args.keys, db_url), create=create)
+
+
+def cmd_init(args: argparse.Namespace, out: TextIO, pins: PinSource) -> int:
+    pin = pins.read(f"{args.manager} のPIN / PIN for {args.manager}: ", confirm=True)
+    ctx = _open(args, create=True)
+    try:
+        shop = ShopDetails(
+            name=args.shop_name,
+            license_no=args.license_no,
+            commission=args.commission,
+            address=args.address,
+            phone=args.phone,
+            timezone=args.timezone,
+        )
+        with ctx.transaction() as session:
+            signer = initialise(
+                session,
+                keys_dir=ctx.keys_dir,
+                shop=shop,
+                station=args.station,
+                manager_code=args.manager,
+                manager_name=args.manager_name,
+                manager_pin=pin,
+                now=ctx.clock(),
+            )
+        log.info("station %s set up", signer.station)
+        out.write(
+            f"設定しました / set up: station {signer.station}, "
+            f"certificate SHA-256 {signer.fingerprint}\n"
+            f"database: {ctx.db_url}\nkeys: {ctx.keys_dir}\n"
+        )
+    finally:
+        ctx.close()
+    return EXIT_OK
+
+
+def _read_document(source: str) -> Any:
+    try:
+        if source == "-":
+            raw = sys.stdin.buffer.read(MAX_DOCUMENT_BYTES + 1)
+        else:
+            with Path(source).open("rb") as handle:
+                raw = handle.read(MAX_DOCUMENT_BYTES + 1)
+    except OSError as exc:
+        raise UserError(
+            f"受付データ {source} を読み込めません: {exc.strerror}",
+            f"cannot read the intake document {source}: {exc.strerror}",
+        ) from exc
+    if len(raw) > MAX_DOCUMENT_BYTES:
+        raise UserError("受付データが大きすぎます", "the intake document is too large")
+    try:
+        return json.loads(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise UserError(
+            "受付データがUTF-8ではありません", "the intake document is not UTF-8"
+        ) from exc
+    except json.JSONDecodeError as exc:
+        raise UserError(
+            f"受付データのJSONが正しくありません（{exc.lineno}行 {exc.colno}列）",
+            f"the intake document is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})",
+        ) from exc
+
+
+def cmd_intake(args: argparse.Namespace, out: TextIO, pins: PinSource) -> int:
+    document = _read_document(args.json)
+    ctx = _open(args)
+    try:
+        signer = ctx.signer(args.station)
+        catalogue = ctx.catalogue()
+        with ctx.transaction() as session:
+            shop = ctx.shop(session)
+            now = ctx.clock()
+            draft = validate_intake(
+                document, today=_local_date(now, shop.timezone), catalogue=catalogue
+            )
+            receipt = commit_intake(
+                session,
+                draft,
+                signer=signer,
+                catalogue=catalogue,
+                shop_timezone=shop.timezone,
+                now=now,
+            )
+        log.info("intake committed: %s", receipt.line())
+        out.write(receipt.line() + "\n")
+    finally:
+        ctx.close()
+    return EXIT_OK
+
+
+def _local_date(now: datetime, timezone: str) -> date:
+    return now.astimezone(ZoneInfo(timezone)).date()
+
+
+def cmd_clerk_add(args: argparse.Namespace, out: TextIO, pins: PinSource) -> int:
+    pin = pins.read(f"{args.code} のPIN / PIN for {args.code}: ", confirm=True)
+    ctx = _open(args)
+    try:
+        signer = ctx.signer(args.station)
+        with ctx.transaction() as session:
+            clerk = add_clerk(
+                session,
+                signer,
+                code=args.code,
+                name=args.name,
+                role=Role(args.role),
+                pin=pin,
+                now=ctx.clock(),
+                added_by="cli",
+            )
+        log.info("clerk %s added as %s", clerk.code, clerk.role)
+        out.write(f"{clerk.code} {clerk.role.value} added\n")
+    finally:
+        ctx.close()
+    return EXIT_OK
+
+
+def cmd_clerk_list(args: argparse.Namespace, out: TextIO, pins: PinSource) -> int:
+    ctx = _open(args)
+    try:
+        with ctx.reading() as session:
+            clerks = list_clerks(session)
+        for clerk in clerks:
+            state = "active" if clerk.active else "inactive"
+            out.write(f"{clerk.code}\t{clerk.role.value}\t{state}\t{clerk.name}\n")
+    finally:
+        ctx.close()
+    return EXIT_OK
+
+
+def cmd_void(args: argparse.Namespace, out: TextIO, pins: PinSource) -> int:
+    pin = pins.read(f"{args.manager} のPIN / PIN for {args.manager}: ")
+    ctx = _open(args)
+    try:
+        signer = ctx.signer(args.station)
+        manager = ctx.authenticate(args.manager, pin, require=Role.MANAGER)
+        with ctx.transaction() as session:
+            void_intake(
+                session,
+                signer,
+                receipt=args.receipt,
+                reason=args.reason,
+                manager=manager.code,
+                now=ctx.clock(),
+            )
+        log.info("receipt %s voided by %s", args.receipt, manager.code)
+        out.write(f"{args.receipt} void\n")
+    finally:
+        ctx.close()
+    return EXIT_OK
+
+
+def cmd_verify(args: argparse.Namespace, out: TextIO, pins: PinSource) -> int:
+    ctx = _open(args)
+    try:
+        with ctx.reading() as session:
+            report = verify_all(session, ctx.keys_dir)
+    finally:
+        ctx.close()
+    for line in report.lines():
+        out.write(line + "\n")
+    if report.ok:
+        return EXIT_OK
+    log.warning("verify found tampering")
+    return EXIT_TAMPERED
+
+
+Handler = Callable[[argparse.Namespace, TextIO, PinSource], int]
+
+
+def run(
+    argv: Sequence[str],
+    *,
+    out: TextIO = sys.stdout,
+    err: TextIO = sys.stderr,
+    stdin: TextIO = sys.stdin,
+) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler: Handler | None = getattr(args, "handler", None)
+    if handler is None:
+        parser.print_help(out)
+        return EXIT_OK
+    log_path = setup_logging(verbose=getattr(args, "verbose", False))
+    try:
+        return handler(args, out, PinSource(stdin))
+    except ValidationFailed as exc:
+        for problem in exc.problems:
+            err.write(problem.line() + "\n")
+        return EXIT_USAGE
+    except UserError as exc:
+        err.write(f"エラー / error: {exc.line()}\n")
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        err.write("中断しました / interrupted\n")
+        return EXIT_USAGE
+    except Exception:
+        log.exception("unexpected fault in %s", args.command)
+        where = f" ({log_path})" if log_path else ""
+        err.write(
+            f"予期しないエラーが発生しました。ログを確認してください{where} / "
+            f"unexpected fault: see the log{where}\n"
+        )
+        return EXIT_FAULT

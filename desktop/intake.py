@@ -1,0 +1,238 @@
+"""Committing one intake: the receipt, the personal-data row and the ledger entry.
+
+``commit_intake`` runs inside the caller's transaction and writes three rows
+(intake, person, ledger entry) or none.  Only after the caller's commit returns
+may the receipt number be shown or printed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from db.models import Intake, LedgerEntry, Person
+from desktop import ledger
+from desktop.attestation import Decision, decide
+from desktop.catalogue import RevocationCatalogue, statement_catalogue
+from desktop.clerks import active_clerk
+from desktop.domain import IntakeDraft
+from desktop.errors import Problem, ValidationFailed
+from desktop.keys import StationSigner
+from desktop.rules import age_on
+
+PERSON_DIGEST_DOMAIN = b"revoke-desk/person/v1\x00"
+SALT_BYTES = 16
+
+
+@dataclass(frozen=True)
+class Receipt:
+    number: str
+    decision: Decision
+    station: str
+    seq: int
+    entry_hash: str
+
+    def line(self) -> str:
+        """``RECEIPT OUTCOME``, the command line's contract."""
+        return f"{self.number} {self.decision.label}"
+
+
+def receipt_number(station: str, day: date, day_number: int) -> str:
+    return f"{station}-{day:%Y%m%d}-{day_number:04d}"
+
+
+def person_digest(salt: bytes, data: dict[str, Any]) -> str:
+    return hashlib.sha256(PERSON_DIGEST_DOMAIN + salt + ledger.canonical(data)).hexdigest()
+
+
+def personal_data(draft: IntakeDraft, business_day: date) -> dict[str, Any]:
+    """Everything about the seller that must be erasable after the retention period."""
+    seller = draft.seller
+    document = seller.id_document
+    return {
+        "name": seller.name,
+        "kana": seller.kana,
+        "address": seller.address,
+        "occupation": seller.occupation,
+        "birth_date": seller.birth_date.isoformat() if seller.birth_date else "",
+        "age": age_on(seller.birth_date, business_day) if seller.birth_date else None,
+        "id_document": (
+            {"type": document.type.value, "number": document.number} if document else None
+        ),
+        "signature": [[list(point) for point in stroke] for stroke in draft.signature],
+    }
+
+
+def commit_intake(
+    session: Session,
+    draft: IntakeDraft,
+    *,
+    signer: StationSigner,
+    catalogue: RevocationCatalogue,
+    shop_timezone: str,
+    now: datetime,
+) -> Receipt:
+    """Apply the attestation policy and write the intake, in the caller's transaction."""
+    if active_clerk(session, draft.clerk) is None:
+        raise ValidationFailed(
+            [
+                Problem(
+                    "clerk",
+                    f"担当者 {draft.clerk} は登録されていないか無効です",
+                    f"{draft.clerk} is not an active clerk",
+                )
+            ]
+        )
+    decision = decide(
+        draft.revocation, clerk_did_not_assist=draft.clerk_did_not_assist, catalogue=catalogue
+    )
+    business_day = now.astimezone(ZoneInfo(shop_timezone)).date()
+    # Take the chain lock before counting, so two writers never draw the same number.
+    ledger.lock_station(session, signer.station)
+    day_number = 1 + (
+        session.execute(
+            select(func.max(Intake.day_number)).where(
+                Intake.station == signer.station, Intake.business_day == business_day
+            )
+        ).scalar_one_or_none()
+        or 0
+    )
+    number = receipt_number(signer.station, business_day, day_number)
+    person = personal_data(draft, business_day)
+    salt = os.urandom(SALT_BYTES)
+    statement = statement_catalogue().statement(
+        decision.statement_id, draft.statement_language.value
+    )
+    clerk_statement = statement_catalogue().statement("clerk_no_assist", "ja")
+    device = draft.device
+    body: dict[str, Any] = {
+        "receipt": number,
+        "business_day": business_day.isoformat(),
+        "outcome": decision.outcome.value,
+        "reason": decision.reason.value if decision.reason else "",
+        "guidance_path": decision.guidance_path,
+        "purpose": draft.purpose.value,
+        "price_yen": draft.price_yen,
+        "clerk": draft.clerk,
+        "device": {
+            "os": device.os.value,
+            "maker": device.maker,
+            "model": device.model,
+            "color": device.color,
+            "storage_gb": device.storage_gb,
+            "imei": list(device.imeis),
+            "serial": device.serial,
+            "network_restriction": device.network_restriction.value,
+        },
+        "reset_checks": dict(draft.reset_checks),
+        "revocation": {
+            "certificate_used": draft.revocation.certificate_used.value,
+            "path": draft.revocation.path,
+            "performed_by": draft.revocation.performed_by.value,
+            "holder_is_seller": draft.revocation.holder_is_seller,
+        },
+        "clerk_did_not_assist": draft.clerk_did_not_assist,
+        "suspected_stolen": draft.suspected_stolen,
+        "statement": {
+            "id": statement.id,
+            "version": statement.version,
+            "language": statement.language,
+            "sha256": statement.sha256,
+        },
+        "clerk_statement": {"version": clerk_statement.version, "sha256": clerk_statement.sha256},
+        "catalogue_version": catalogue.version,
+        "id_document_type": (
+            draft.seller.id_document.type.value if draft.seller.id_document else ""
+        ),
+        "person_digest": person_digest(salt, person),
+    }
+    entry = ledger.append(session, signer, ledger.EntryKind.INTAKE, body, now=now, subject=number)
+    session.add(
+        Intake(
+            receipt=number,
+            station=signer.station,
+            seq=entry.seq,
+            business_day=business_day,
+            day_number=day_number,
+            created_at=now,
+            clerk=draft.clerk,
+            purpose=draft.purpose.value,
+            price_yen=draft.price_yen,
+            outcome=decision.outcome.value,
+            refusal_reason=body["reason"],
+            revocation_path=draft.revocation.path,
+            device_os=device.os.value,
+            maker=device.maker,
+            model=device.model,
+            imei1=device.imeis[0],
+            imei2=device.imeis[1] if len(device.imeis) > 1 else "",
+        )
+    )
+    session.flush()  # the intake row first: person references it
+    session.add(
+        Person(receipt=number, salt=salt, data=person, name=draft.seller.name, created_at=now)
+    )
+    session.flush()
+    return Receipt(number, decision, signer.station, entry.seq, entry.entry_hash)
+
+
+def check_intake_entry(session: Session, entry: LedgerEntry, body: dict[str, Any]) -> str | None:
+    """``verify``: the intake row and the personal data must match the signed body."""
+    intake = session.get(Intake, entry.subject)
+    if intake is None:
+        return f"intake row {entry.subject} is missing"
+    device = body["device"]
+    imeis = device["imei"]
+    expected = {
+        "station": entry.station,
+        "seq": entry.seq,
+        "business_day": date.fromisoformat(body["business_day"]),
+        "created_at": entry.created_at,
+        "clerk": body["clerk"],
+        "purpose": body["purpose"],
+        "price_yen": body["price_yen"],
+        "outcome": body["outcome"],
+        "refusal_reason": body["reason"],
+        "revocation_path": body["revocation"]["path"],
+        "device_os": device["os"],
+        "maker": device["maker"],
+        "model": device["model"],
+        "imei1": imeis[0],
+        "imei2": imeis[1] if len(imeis) > 1 else "",
+    }
+    for column, value in expected.items():
+        if getattr(intake, column) != value:
+            return f"intake {intake.receipt}: column {column} differs from the signed entry"
+    if intake.receipt != receipt_number(intake.station, intake.business_day, intake.day_number):
+        return f"intake {intake.receipt}: receipt number does not match its day and number"
+    person = session.get(Person, entry.subject)
+    # A missing person row is personal data erased after retention: the chain stays whole.
+    if person is not None and person_digest(person.salt, person.data) != body["person_digest"]:
+        return f"personal data of {entry.subject} was changed (digest mismatch)"
+    if person is not None and person.name != person.data.get("name"):
+        return f"personal data of {entry.subject}: the search name differs from the record"
+    return None
+
+
+def find_unchained_intakes(session: Session) -> list[str]:
+    """Intake rows with no ledger entry of their own: inserted behind the ledger's back."""
+    rows = session.execute(
+        select(Intake.receipt)
+        .outerjoin(
+            LedgerEntry,
+            (LedgerEntry.station == Intake.station)
+            & (LedgerEntry.seq == Intake.seq)
+            & (LedgerEntry.kind == ledger.EntryKind.INTAKE)
+            & (LedgerEntry.subject == Intake.receipt),
+        )
+        .where(LedgerEntry.id.is_(None))
+        .order_by(Intake.receipt)
+    )
+    return list(rows.scalars())

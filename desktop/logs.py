@@ -1,0 +1,44 @@
+"""The app's log: a rotating file in the user's log folder, never any personal data.
+
+Log receipt numbers, outcomes, station and clerk codes — never names, addresses,
+document numbers or signatures.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from logging.handlers import RotatingFileHandler
+from pathlib import Path
+
+from desktop import config
+
+LOG_FILE_NAME = "revoke-desk.log"
+MAX_BYTES = 2_000_000
+BACKUPS = 5
+FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+def setup_logging(*, verbose: bool = False) -> Path | None:
+    """Log to the rotating file (if its folder can be made) and, with ``verbose``, to stderr."""
+    root = logging.getLogger()
+    root.setLevel(logging.INFO)
+    for handler in list(root.handlers):
+        root.removeHandler(handler)
+        handler.close()
+    path: Path | None = config.log_dir() / LOG_FILE_NAME
+    try:
+        assert path is not None
+        path.parent.mkdir(parents=True, exist_ok=True)
+        file_handler = RotatingFileHandler(
+            path, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8"
+        )
+        file_handler.setFormatter(logging.Formatter(FORMAT))
+        root.addHandler(file_handler)
+    except OSError:
+        path = None  # a log that cannot be written must not stop the counter
+    if verbose:
+        stream = logging.StreamHandler(sys.stderr)
+        stream.setFormatter(logging.Formatter(FORMAT))
+        root.addHandler(stream)
+    return path

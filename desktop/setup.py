@@ -1,0 +1,158 @@
+"""First set-up of a shop and a station (``revoke-desk init``, the GUI's first run)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db.models import Clerk, Shop, Station
+from desktop import ledger
+from desktop.clerks import Role, add_clerk, authenticate, check_code, check_pin_format
+from desktop.errors import Problem, UserError, ValidationFailed
+from desktop.keys import (
+    StationKeyFiles,
+    StationSigner,
+    create_station_identity,
+    load_station_signer,
+)
+from desktop.text import clean_text
+
+STATION_CODE_LEN = 8
+
+
+@dataclass(frozen=True)
+class ShopDetails:
+    """What the slips print about the shop."""
+
+    name: str
+    license_no: str = ""  # 古物商許可番号
+    commission: str = ""  # 許可した公安委員会
+    address: str = ""
+    phone: str = ""
+    timezone: str = "Asia/Tokyo"
+
+
+def validate_shop(details: ShopDetails) -> ShopDetails:
+    """Clean every field; raise ValidationFailed naming each bad one.
+
+    The 古物商許可番号 is itself twelve digits, so the My Number guard is not
+    applied to the shop's own details.
+    """
+    problems: list[Problem] = []
+
+    def field(name: str, value: str, max_len: int, required: bool = False) -> str:
+        cleaned, problem = clean_text(name, value, max_len=max_len, required=required)
+        if problem is not None:
+            problems.append(problem)
+        return cleaned
+
+    cleaned = ShopDetails(
+        name=field("shop_name", details.name, 100, required=True),
+        license_no=field("license_no", details.license_no, 40),
+        commission=field("commission", details.commission, 40),
+        address=field("address", details.address, 200),
+        phone=field("phone", details.phone, 40),
+        timezone=details.timezone,
+    )
+    try:
+        ZoneInfo(details.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        problems.append(
+            Problem(
+                "timezone",
+                f"タイムゾーン {details.timezone!r} が見つかりません",
+                "unknown time zone (e.g. Asia/Tokyo)",
+            )
+        )
+    if problems:
+        raise ValidationFailed(problems)
+    return cleaned
+
+
+def check_station_code(code: str) -> None:
+    if not (code.isascii() and code.isalnum() and code.isupper() and len(code) <= STATION_CODE_LEN):
+        raise UserError(
+            "ステーションコードは英大文字と数字8文字以内です（例: S01）",
+            "a station code is up to 8 capital letters and digits (e.g. S01)",
+        )
+
+
+def initialise(
+    session: Session,
+    *,
+    keys_dir: Path,
+    shop: ShopDetails,
+    station: str,
+    manager_code: str,
+    manager_name: str,
+    manager_pin: str,
+    now: datetime,
+) -> StationSigner:
+    """Create the shop (first time), this station with its key, and the first manager.
+
+    On a shared (PostgreSQL) database a second counter runs the same set-up: the
+    shop is kept as it is and the manager must already exist and give their PIN.
+    """
+    check_station_code(station)
+    check_code(manager_code)
+    check_pin_format(manager_pin)
+    details = validate_shop(shop)
+    if session.get(Station, station) is not None:
+        raise UserError(
+            f"ステーション {station} は設定済みです", f"station {station} is already set up"
+        )
+    existing_shop = session.scalars(select(Shop)).first()
+    if existing_shop is None:
+        session.add(
+            Shop(
+                id=1,
+                name=details.name,
+                license_no=details.license_no,
+                commission=details.commission,
+                address=details.address,
+                phone=details.phone,
+                timezone=details.timezone,
+                created_at=now,
+            )
+        )
+    # A key left by a set-up whose database commit failed is taken up again.
+    if StationKeyFiles.in_dir(keys_dir, station).key.exists():
+        signer = load_station_signer(keys_dir, station)
+    else:
+        signer = create_station_identity(keys_dir, station, details.name, now)
+    session.add(
+        Station(
+            code=station,
+            certificate_pem=signer.certificate_pem,
+            fingerprint=signer.fingerprint,
+            created_at=now,
+        )
+    )
+    session.flush()
+    ledger.append(
+        session,
+        signer,
+        ledger.EntryKind.STATION_CREATED,
+        {"certificate_sha256": signer.fingerprint, "shop_name": (existing_shop or details).name},
+        now=now,
+        subject=station,
+    )
+    if session.get(Clerk, manager_code) is None:
+        add_clerk(
+            session,
+            signer,
+            code=manager_code,
+            name=manager_name or manager_code,
+            role=Role.MANAGER,
+            pin=manager_pin,
+            now=now,
+            added_by="init",
+        )
+    else:
+        authenticate(session, manager_code, manager_pin, now=now, require=Role.MANAGER)
+    return signer

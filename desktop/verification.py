@@ -1,0 +1,68 @@
+"""``revoke-desk verify``: every chain, every signature, every personal-data digest."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography import x509
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db.models import Station
+from desktop import ledger
+from desktop.intake import check_intake_entry, find_unchained_intakes
+from desktop.keys import StationKeyFiles
+from desktop.voiding import check_void_entry
+
+ENTRY_CHECKS: dict[str, ledger.EntryCheck] = {
+    ledger.EntryKind.INTAKE: check_intake_entry,
+    ledger.EntryKind.VOID: check_void_entry,
+}
+
+
+@dataclass(frozen=True)
+class VerifyReport:
+    stations: list[ledger.StationReport]
+    unchained_intakes: list[str]
+
+    @property
+    def ok(self) -> bool:
+        return not self.unchained_intakes and all(s.finding is None for s in self.stations)
+
+    def lines(self) -> list[str]:
+        out = []
+        for station in self.stations:
+            if station.finding is None:
+                out.append(
+                    f"{station.station}: OK, {station.entries} entries, "
+                    f"head #{station.head.seq} {station.head.entry_hash}"
+                )
+            else:
+                out.append(
+                    f"{station.finding.line()}  (first bad entry; {station.entries} good before it)"
+                )
+        out.extend(
+            f"{receipt}: intake row has no ledger entry" for receipt in self.unchained_intakes
+        )
+        return out
+
+
+def verify_all(session: Session, keys_dir: Path | None = None) -> VerifyReport:
+    """Verify every station's chain.  Certificates found in ``keys_dir`` must match the database's."""
+    reports = []
+    for station in session.scalars(select(Station).order_by(Station.code)):
+        trusted = _certificate_in(keys_dir, station.code) if keys_dir else None
+        reports.append(
+            ledger.verify_station(
+                session, station, entry_checks=ENTRY_CHECKS, trusted_certificate=trusted
+            )
+        )
+    return VerifyReport(reports, find_unchained_intakes(session))
+
+
+def _certificate_in(keys_dir: Path, station: str) -> x509.Certificate | None:
+    path = StationKeyFiles.in_dir(keys_dir, station).certificate
+    if not path.is_file():
+        return None
+    return x509.load_pem_x509_certificate(path.read_bytes())

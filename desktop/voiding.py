@@ -1,0 +1,69 @@
+"""Voiding a committed intake: a new signed entry, never an edit of the old one."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db.models import Intake, LedgerEntry
+from desktop import ledger
+from desktop.errors import UserError
+from desktop.identifiers import find_my_number, my_number_problem
+from desktop.keys import StationSigner
+from desktop.text import clean_text
+
+MAX_REASON = 200
+
+
+def void_intake(
+    session: Session,
+    signer: StationSigner,
+    *,
+    receipt: str,
+    reason: str,
+    manager: str,
+    now: datetime,
+) -> LedgerEntry:
+    """Record that ``receipt`` is void, with the reason and the approving manager.
+
+    The caller has already checked the manager's PIN.
+    """
+    clean_reason, problem = clean_text("reason", reason, max_len=MAX_REASON)
+    if problem is None and find_my_number(clean_reason):
+        problem = my_number_problem("reason")
+    if problem is not None:
+        raise UserError(f"取消理由: {problem.ja}", f"reason {problem.en}")
+    if session.get(Intake, receipt) is None:
+        raise UserError(f"受付番号 {receipt} は見つかりません", f"no receipt {receipt}")
+    if is_voided(session, receipt):
+        raise UserError(
+            f"受付番号 {receipt} は既に取り消されています", f"{receipt} is already void"
+        )
+    return ledger.append(
+        session,
+        signer,
+        ledger.EntryKind.VOID,
+        {"receipt": receipt, "reason": clean_reason, "manager": manager},
+        now=now,
+        subject=receipt,
+    )
+
+
+def is_voided(session: Session, receipt: str) -> bool:
+    return (
+        session.execute(
+            select(LedgerEntry.id)
+            .where(LedgerEntry.subject == receipt, LedgerEntry.kind == ledger.EntryKind.VOID)
+            .limit(1)
+        ).first()
+        is not None
+    )
+
+
+def check_void_entry(session: Session, entry: LedgerEntry, body: dict[str, object]) -> str | None:
+    """``verify``: a void must point at an intake that exists."""
+    if session.get(Intake, str(body.get("receipt"))) is None:
+        return f"void of {body.get('receipt')}, which does not exist"
+    return None

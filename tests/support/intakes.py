@@ -1,0 +1,32 @@
+"""Helpers to commit intakes through the real validator and service."""
+
+from __future__ import annotations
+
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from desktop.app import AppContext
+from desktop.intake import Receipt, commit_intake
+from desktop.rules import validate_intake
+
+
+def commit_document(ctx: AppContext, document: dict[str, Any]) -> Receipt:
+    """Validate and commit one document in its own transaction, as the CLI does."""
+    catalogue = ctx.catalogue()
+    signer = ctx.signer()
+    with ctx.transaction() as session:
+        shop = ctx.shop(session)
+        now = ctx.clock()
+        draft = validate_intake(
+            document,
+            today=now.astimezone(ZoneInfo(shop.timezone)).date(),
+            catalogue=catalogue,
+        )
+        return commit_intake(
+            session,
+            draft,
+            signer=signer,
+            catalogue=catalogue,
+            shop_timezone=shop.timezone,
+            now=now,
+        )
