@@ -1,25 +1,37 @@
-"""Run the Alembic migrations from inside the app (no alembic.ini needed)."""
+"""Run the Alembic migrations from inside the app (no alembic.ini needed).
+
+Alembic is imported only when the schema is behind: every start compares the
+database's revision with :data:`SCHEMA_HEAD` by plain SQL, which keeps a command
+line call and the GUI's cold start fast.  A test holds SCHEMA_HEAD to the
+migrations' real head.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Engine, inspect, text
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+SCHEMA_HEAD = "0001"  # the newest revision in migrations/versions
 
 
 def _config() -> Config:
+    from alembic.config import Config  # noqa: PLC0415 - see module docstring
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     return config
 
 
 def head_revision() -> str:
+    """The head according to the migration scripts themselves."""
+    from alembic.script import ScriptDirectory  # noqa: PLC0415
+
     head = ScriptDirectory.from_config(_config()).get_current_head()
     assert head is not None
     return head
@@ -27,14 +39,27 @@ def head_revision() -> str:
 
 def current_revision(engine: Engine) -> str | None:
     with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        if not inspect(conn).has_table("alembic_version"):
+            return None
+        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one_or_none()
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Bring the schema to ``revision``; a no-op when it is there already."""
-    if revision == "head" and current_revision(engine) == head_revision():
+    if revision == "head" and current_revision(engine) == SCHEMA_HEAD:
         return
+    from alembic import command  # noqa: PLC0415
+
     config = _config()
     with engine.begin() as conn:
         config.attributes["connection"] = conn
         command.upgrade(config, revision)
+
+
+def downgrade(engine: Engine, revision: str) -> None:
+    from alembic import command  # noqa: PLC0415
+
+    config = _config()
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, revision)

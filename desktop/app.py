@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import Engine, inspect, select
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import Engine, select
+from sqlalchemy.exc import DBAPIError, IntegrityError, ProgrammingError
 from sqlalchemy.orm import Session, sessionmaker
 
 from db import migrate
@@ -45,7 +45,7 @@ class AppContext:
     clock: Callable[[], datetime] = utc_now
     _sessions: sessionmaker[Session] = field(init=False)
     _readers: sessionmaker[Session] = field(init=False)
-    _signer: StationSigner | None = field(init=False, default=None)
+    _signers: dict[str, StationSigner] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self._sessions = session_factory(self.engine)
@@ -71,10 +71,11 @@ class AppContext:
             db_file.parent.mkdir(parents=True, exist_ok=True)
         engine = make_engine(db_url)
         try:
-            migrate.upgrade(engine)
-        except OperationalError as exc:
+            with translated_database_errors():
+                migrate.upgrade(engine)
+        except BaseException:
             engine.dispose()
-            raise database_error(exc) from exc
+            raise
         return cls(db_url, keys_dir, engine, clock)
 
     def close(self) -> None:
@@ -83,20 +84,14 @@ class AppContext:
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """One write transaction: committed when the block ends, rolled back on error."""
-        try:
-            with self._sessions.begin() as session:
-                yield session
-        except OperationalError as exc:
-            raise database_error(exc) from exc
+        with translated_database_errors(), self._sessions.begin() as session:
+            yield session
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
         """A read-only transaction that never waits for a writer."""
-        try:
-            with self._readers.begin() as session:
-                yield session
-        except OperationalError as exc:
-            raise database_error(exc) from exc
+        with translated_database_errors(), self._readers.begin() as session:
+            yield session
 
     def is_initialised(self) -> bool:
         with self.reading() as session:
@@ -115,34 +110,42 @@ class AppContext:
         return revocation_catalogue(self.keys_dir.parent / "catalogue")
 
     def signer(self, station: str | None = None) -> StationSigner:
-        """This counter's signing identity: the named station, or the only key present."""
-        if self._signer is not None and station in (None, self._signer.station):
-            return self._signer
-        station = station or os.environ.get(config.STATION.env)
-        if station is None:
-            present = stations_with_keys(self.keys_dir)
-            if len(present) != 1:
-                raise UserError(
-                    f"ステーションを特定できません（鍵フォルダ {self.keys_dir} に {len(present)} 件）。--station を指定してください",
-                    f"cannot tell which station this is ({len(present)} keys in {self.keys_dir}): "
-                    "pass --station",
-                )
-            station = present[0]
-        signer = load_station_signer(self.keys_dir, station)
+        """A station's signing identity: the named one, else this counter's own.
+
+        This counter is the station named by REVOKE_DESK_STATION, or the only key in
+        the key folder.  The key must match the certificate the database holds.
+        """
+        code = station or self._default_station()
+        if code in self._signers:
+            return self._signers[code]
+        signer = load_station_signer(self.keys_dir, code)
         with self.reading() as session:
-            registered = session.get(Station, station)
+            registered = session.get(Station, code)
             if registered is None:
                 raise UserError(
-                    f"ステーション {station} はこのデータベースに登録されていません",
-                    f"station {station} is not registered in this database",
+                    f"ステーション {code} はこのデータベースに登録されていません",
+                    f"station {code} is not registered in this database",
                 )
             if registered.fingerprint != signer.fingerprint:
                 raise UserError(
-                    f"ステーション {station} の鍵がデータベースの証明書と一致しません",
-                    f"the key of station {station} does not match its certificate in the database",
+                    f"ステーション {code} の鍵がデータベースの証明書と一致しません",
+                    f"the key of station {code} does not match its certificate in the database",
                 )
-        self._signer = signer
+        self._signers[code] = signer
         return signer
+
+    def _default_station(self) -> str:
+        from_env = os.environ.get(config.STATION.env)
+        if from_env:
+            return from_env
+        present = stations_with_keys(self.keys_dir)
+        if len(present) != 1:
+            raise UserError(
+                f"ステーションを特定できません（鍵フォルダ {self.keys_dir} に {len(present)} 件）。--station を指定してください",
+                f"cannot tell which station this is ({len(present)} keys in {self.keys_dir}): "
+                "pass --station",
+            )
+        return present[0]
 
     def authenticate(self, code: str, pin: str, *, require: Role | None = None) -> ClerkView:
         """Check a PIN in its own transaction, so a failed attempt is counted even though it raises."""
@@ -155,11 +158,19 @@ class AppContext:
         assert failure is not None
         raise failure
 
-    def table_names(self) -> set[str]:
-        return set(inspect(self.engine).get_table_names())
+
+@contextmanager
+def translated_database_errors() -> Iterator[None]:
+    """Turn the driver's errors into messages, except those that mean a bug or tampering."""
+    try:
+        yield
+    except DBAPIError as exc:
+        if isinstance(exc, IntegrityError | ProgrammingError):
+            raise
+        raise database_error(exc) from exc
 
 
-def database_error(exc: OperationalError) -> UserError:
+def database_error(exc: DBAPIError) -> UserError:
     """Turn a driver's operational error into a message a clerk can act on."""
     text = str(exc.orig).lower() if exc.orig is not None else str(exc).lower()
     log.error("database error: %s", exc.orig)

@@ -38,13 +38,23 @@ EXIT_FAULT = 3
 MAX_DOCUMENT_BYTES = 2_000_000
 
 
-class PinSource:
-    """Reads PINs: prompted on a terminal, one per line from a pipe otherwise."""
+class Console:
+    """Where a command writes its output and reads its input.
 
-    def __init__(self, stream: TextIO) -> None:
-        self.stream = stream
+    PINs are prompted for on a terminal and read one per line from a pipe.
+    """
 
-    def read(self, prompt: str, *, confirm: bool = False) -> str:
+    def __init__(self, out: TextIO, stdin: TextIO) -> None:
+        self.out = out
+        self.stream = stdin
+
+    def write(self, text: str) -> None:
+        self.out.write(text)
+
+    def read_bytes(self, limit: int) -> bytes:
+        return self.stream.buffer.read(limit)
+
+    def pin(self, prompt: str, *, confirm: bool = False) -> str:
         if self.stream.isatty():
             pin = getpass.getpass(prompt)
             if confirm and getpass.getpass("もう一度 / again: ") != pin:
@@ -128,8 +138,8 @@ def _open(args: argparse.Namespace, *, create: bool = False) -> AppContext:
     return AppContext.open(db_url, config.resolve_keys_dir(args.keys, db_url), create=create)
 
 
-def cmd_init(args: argparse.Namespace, out: TextIO, pins: PinSource) -> int:
-    pin = pins.read(f"{args.manager} のPIN / PIN for {args.manager}: ", confirm=True)
+def cmd_init(args: argparse.Namespace, console: Console) -> int:
+    pin = console.pin(f"{args.manager} のPIN / PIN for {args.manager}: ", confirm=True)
     ctx = _open(args, create=True)
     try:
         shop = ShopDetails(
@@ -152,7 +162,7 @@ def cmd_init(args: argparse.Namespace, out: TextIO, pins: PinSource) -> int:
                 now=ctx.clock(),
             )
         log.info("station %s set up", signer.station)
-        out.write(
+        console.write(
             f"設定しました / set up: station {signer.station}, "
             f"certificate SHA-256 {signer.fingerprint}\n"
             f"database: {ctx.db_url}\nkeys: {ctx.keys_dir}\n"
@@ -162,10 +172,10 @@ def cmd_init(args: argparse.Namespace, out: TextIO, pins: PinSource) -> int:
     return EXIT_OK
 
 
-def _read_document(source: str) -> Any:
+def _read_document(source: str, console: Console) -> Any:
     try:
         if source == "-":
-            raw = sys.stdin.buffer.read(MAX_DOCUMENT_BYTES + 1)
+            raw = console.read_bytes(MAX_DOCUMENT_BYTES + 1)
         else:
             with Path(source).open("rb") as handle:
                 raw = handle.read(MAX_DOCUMENT_BYTES + 1)
@@ -189,8 +199,8 @@ def _read_document(source: str) -> Any:
         ) from exc
 
 
-def cmd_intake(args: argparse.Namespace, out: TextIO, pins: PinSource) -> int:
-    document = _read_document(args.json)
+def cmd_intake(args: argparse.Namespace, console: Console) -> int:
+    document = _read_document(args.json, console)
     ctx = _open(args)
     try:
         signer = ctx.signer(args.station)
@@ -210,7 +220,7 @@ def cmd_intake(args: argparse.Namespace, out: TextIO, pins: PinSource) -> int:
                 now=now,
             )
         log.info("intake committed: %s", receipt.line())
-        out.write(receipt.line() + "\n")
+        console.write(receipt.line() + "\n")
     finally:
         ctx.close()
     return EXIT_OK
@@ -220,8 +230,8 @@ def _local_date(now: datetime, timezone: str) -> date:
     return now.astimezone(ZoneInfo(timezone)).date()
 
 
-def cmd_clerk_add(args: argparse.Namespace, out: TextIO, pins: PinSource) -> int:
-    pin = pins.read(f"{args.code} のPIN / PIN for {args.code}: ", confirm=True)
+def cmd_clerk_add(args: argparse.Namespace, console: Console) -> int:
+    pin = console.pin(f"{args.code} のPIN / PIN for {args.code}: ", confirm=True)
     ctx = _open(args)
     try:
         signer = ctx.signer(args.station)
@@ -237,27 +247,27 @@ def cmd_clerk_add(args: argparse.Namespace, out: TextIO, pins: PinSource) -> int
                 added_by="cli",
             )
         log.info("clerk %s added as %s", clerk.code, clerk.role)
-        out.write(f"{clerk.code} {clerk.role.value} added\n")
+        console.write(f"{clerk.code} {clerk.role.value} added\n")
     finally:
         ctx.close()
     return EXIT_OK
 
 
-def cmd_clerk_list(args: argparse.Namespace, out: TextIO, pins: PinSource) -> int:
+def cmd_clerk_list(args: argparse.Namespace, console: Console) -> int:
     ctx = _open(args)
     try:
         with ctx.reading() as session:
             clerks = list_clerks(session)
         for clerk in clerks:
             state = "active" if clerk.active else "inactive"
-            out.write(f"{clerk.code}\t{clerk.role.value}\t{state}\t{clerk.name}\n")
+            console.write(f"{clerk.code}\t{clerk.role.value}\t{state}\t{clerk.name}\n")
     finally:
         ctx.close()
     return EXIT_OK
 
 
-def cmd_void(args: argparse.Namespace, out: TextIO, pins: PinSource) -> int:
-    pin = pins.read(f"{args.manager} のPIN / PIN for {args.manager}: ")
+def cmd_void(args: argparse.Namespace, console: Console) -> int:
+    pin = console.pin(f"{args.manager} のPIN / PIN for {args.manager}: ")
     ctx = _open(args)
     try:
         signer = ctx.signer(args.station)
@@ -272,13 +282,13 @@ def cmd_void(args: argparse.Namespace, out: TextIO, pins: PinSource) -> int:
                 now=ctx.clock(),
             )
         log.info("receipt %s voided by %s", args.receipt, manager.code)
-        out.write(f"{args.receipt} void\n")
+        console.write(f"{args.receipt} void\n")
     finally:
         ctx.close()
     return EXIT_OK
 
 
-def cmd_verify(args: argparse.Namespace, out: TextIO, pins: PinSource) -> int:
+def cmd_verify(args: argparse.Namespace, console: Console) -> int:
     ctx = _open(args)
     try:
         with ctx.reading() as session:
@@ -286,14 +296,14 @@ def cmd_verify(args: argparse.Namespace, out: TextIO, pins: PinSource) -> int:
     finally:
         ctx.close()
     for line in report.lines():
-        out.write(line + "\n")
+        console.write(line + "\n")
     if report.ok:
         return EXIT_OK
     log.warning("verify found tampering")
     return EXIT_TAMPERED
 
 
-Handler = Callable[[argparse.Namespace, TextIO, PinSource], int]
+Handler = Callable[[argparse.Namespace, Console], int]
 
 
 def run(
@@ -311,7 +321,7 @@ def run(
         return EXIT_OK
     log_path = setup_logging(verbose=getattr(args, "verbose", False))
     try:
-        return handler(args, out, PinSource(stdin))
+        return handler(args, Console(out, stdin))
     except ValidationFailed as exc:
         for problem in exc.problems:
             err.write(problem.line() + "\n")

@@ -17,15 +17,19 @@ LOG_FILE_NAME = "revoke-desk.log"
 MAX_BYTES = 2_000_000
 BACKUPS = 5
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+_OURS = "_revoke_desk_handler"
 
 
 def setup_logging(*, verbose: bool = False) -> Path | None:
     """Log to the rotating file (if its folder can be made) and, with ``verbose``, to stderr."""
     root = logging.getLogger()
     root.setLevel(logging.INFO)
+    # Alembic narrates every start at INFO; only its warnings are worth keeping.
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     for handler in list(root.handlers):
-        root.removeHandler(handler)
-        handler.close()
+        if getattr(handler, _OURS, False):  # leave a host's handlers (pytest's) alone
+            root.removeHandler(handler)
+            handler.close()
     path: Path | None = config.log_dir() / LOG_FILE_NAME
     try:
         assert path is not None
@@ -34,11 +38,16 @@ def setup_logging(*, verbose: bool = False) -> Path | None:
             path, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8"
         )
         file_handler.setFormatter(logging.Formatter(FORMAT))
-        root.addHandler(file_handler)
+        _add(root, file_handler)
     except OSError:
         path = None  # a log that cannot be written must not stop the counter
     if verbose:
         stream = logging.StreamHandler(sys.stderr)
         stream.setFormatter(logging.Formatter(FORMAT))
-        root.addHandler(stream)
+        _add(root, stream)
     return path
+
+
+def _add(root: logging.Logger, handler: logging.Handler) -> None:
+    setattr(handler, _OURS, True)
+    root.addHandler(handler)

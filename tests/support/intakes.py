@@ -10,10 +10,12 @@ from desktop.intake import Receipt, commit_intake
 from desktop.rules import validate_intake
 
 
-def commit_document(ctx: AppContext, document: dict[str, Any]) -> Receipt:
+def commit_document(
+    ctx: AppContext, document: dict[str, Any], station: str | None = None
+) -> Receipt:
     """Validate and commit one document in its own transaction, as the CLI does."""
     catalogue = ctx.catalogue()
-    signer = ctx.signer()
+    signer = ctx.signer(station)
     with ctx.transaction() as session:
         shop = ctx.shop(session)
         now = ctx.clock()

@@ -1,0 +1,62 @@
+"""The schema is made only by the migrations, and matches the models."""
+
+from __future__ import annotations
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import inspect, text
+from sqlalchemy.exc import IntegrityError
+
+from db import migrate
+from db.engine import make_engine
+from db.models import Base
+
+
+@pytest.fixture
+def engine(db_url):
+    engine = make_engine(db_url)
+    yield engine
+    engine.dispose()
+
+
+def test_upgrade_creates_every_table_and_is_idempotent(engine):
+    assert migrate.current_revision(engine) is None
+    migrate.upgrade(engine)
+    migrate.upgrade(engine)  # a second start changes nothing
+    assert migrate.current_revision(engine) == migrate.head_revision()
+    assert set(Base.metadata.tables) <= set(inspect(engine).get_table_names())
+
+
+def test_schema_head_constant_is_the_real_head():
+    assert migrate.head_revision() == migrate.SCHEMA_HEAD
+
+
+def test_migrated_schema_matches_the_models(engine):
+    migrate.upgrade(engine)
+    with engine.connect() as conn:
+        differences = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    assert differences == []
+
+
+def test_downgrade_to_base_and_up_again(engine):
+    migrate.upgrade(engine)
+    migrate.downgrade(engine, "base")
+    assert not {"ledger_entry", "intake"} & set(inspect(engine).get_table_names())
+    migrate.upgrade(engine)
+    assert migrate.current_revision(engine) == migrate.head_revision()
+
+
+@pytest.mark.parametrize("table", ["ledger_entry", "intake"])
+@pytest.mark.parametrize("statement", ["UPDATE {t} SET station = station", "DELETE FROM {t}"])
+def test_append_only_tables_refuse_changes(ctx, table, statement):
+    from tests.conftest import example_document
+    from tests.support.intakes import commit_document
+
+    commit_document(ctx, example_document())
+    with ctx.engine.connect() as conn:
+        before = conn.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()
+    with pytest.raises(IntegrityError, match="append-only"), ctx.engine.begin() as conn:
+        conn.execute(text(statement.format(t=table)))
+    with ctx.engine.connect() as conn:
+        assert conn.execute(text(f"SELECT count(*) FROM {table}")).scalar_one() == before
