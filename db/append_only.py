@@ -21,15 +21,22 @@ def create_append_only_guards(conn: Connection, tables: list[str]) -> None:
                     f"BEGIN SELECT RAISE(ABORT, '{table}: {APPEND_ONLY_MESSAGE}'); END"
                 )
         return
+    # No '%' in the PL/pgSQL: the driver would read it as a query placeholder.
     conn.exec_driver_sql(
         "CREATE OR REPLACE FUNCTION revoke_desk_refuse_change() RETURNS trigger AS $$ "
-        "BEGIN RAISE EXCEPTION '%: " + APPEND_ONLY_MESSAGE + "', TG_TABLE_NAME; END; "
-        "$$ LANGUAGE plpgsql"
+        "BEGIN RAISE EXCEPTION USING MESSAGE = TG_TABLE_NAME || ': "
+        + APPEND_ONLY_MESSAGE
+        + "'; END; $$ LANGUAGE plpgsql"
     )
     for table in tables:
         conn.exec_driver_sql(
             f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
             "FOR EACH ROW EXECUTE FUNCTION revoke_desk_refuse_change()"
+        )
+        # Row triggers do not fire on TRUNCATE; a statement trigger does.
+        conn.exec_driver_sql(
+            f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
+            "FOR EACH STATEMENT EXECUTE FUNCTION revoke_desk_refuse_change()"
         )
 
 
@@ -41,4 +48,5 @@ def drop_append_only_guards(conn: Connection, tables: list[str]) -> None:
         return
     for table in tables:
         conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {table}_append_only ON {table}")
+        conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {table}_no_truncate ON {table}")
     conn.exec_driver_sql("DROP FUNCTION IF EXISTS revoke_desk_refuse_change()")

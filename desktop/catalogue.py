@@ -28,8 +28,13 @@ REQUIRED_PATH_IDS = frozenset(
         "hotline_suspended",
         "iphone_removed",
         "not_done",
+        # Not a way of revoking, but the guidance a refused "don't know" customer is
+        # given (desktop.attestation.CHECK_FIRST_PATH); the slip needs its steps.
+        "check_first",
     }
 )
+# Paths on which the shop can never take the attestation, whatever a file says.
+NEVER_ATTESTABLE_PATH_IDS = frozenset({"not_done", "check_first"})
 DEVICE_OS_VALUES = frozenset({"android", "iphone", "other"})
 
 
@@ -99,7 +104,9 @@ def _bilingual(raw: dict[str, Any]) -> Bilingual:
     return Bilingual(ja, en)
 
 
-def _version_key(version: str) -> tuple[int, ...]:
+def _version_key(version: object) -> tuple[int, ...]:
+    if not isinstance(version, str):
+        raise ValueError(f"version must be text like 2026.11.1, not {version!r}")
     return tuple(int(part) for part in version.split("."))
 
 
@@ -114,18 +121,30 @@ def parse_revocation_catalogue(raw: dict[str, Any]) -> RevocationCatalogue:
             )
         if item["id"] in paths:
             raise ValueError(f"path {item['id']} appears twice")
+        # A string "false" would be truthy: only a JSON boolean will do.
+        attestable = item["attestable"]
+        if not isinstance(attestable, bool):
+            raise ValueError(f"path {item['id']}: attestable must be true or false")
+        if attestable and item["id"] in NEVER_ATTESTABLE_PATH_IDS:
+            raise ValueError(f"path {item['id']}: the shop can never take this attestation")
+        steps = tuple(_bilingual(step) for step in item["steps"])
+        if not steps:
+            raise ValueError(f"path {item['id']}: at least one step is needed")
         paths[item["id"]] = RevocationPath(
             id=item["id"],
-            attestable=bool(item["attestable"]),
+            attestable=attestable,
             os=path_os,
             title=_bilingual(item["title"]),
             when=_bilingual(item["when"]),
-            steps=tuple(_bilingual(step) for step in item["steps"]),
+            steps=steps,
         )
     missing = REQUIRED_PATH_IDS - paths.keys()
     if missing:
         raise ValueError(f"catalogue lacks the paths {sorted(missing)}")
     hotline = raw["hotline"]
+    for key in ("number", "foreign_language"):
+        if not (isinstance(hotline[key], str) and hotline[key]):
+            raise ValueError(f"hotline {key} must be a telephone number as text")
     _version_key(raw["version"])  # refuse a malformed version early
     return RevocationCatalogue(
         version=raw["version"],

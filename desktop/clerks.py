@@ -110,11 +110,9 @@ def list_clerks(session: Session) -> list[ClerkView]:
     return [_view(c) for c in session.scalars(select(Clerk).order_by(Clerk.code))]
 
 
-def active_clerk(session: Session, code: str) -> ClerkView | None:
-    clerk = session.get(Clerk, code)
-    if clerk is None or not clerk.active:
-        return None
-    return _view(clerk)
+def is_active_clerk(session: Session, code: str) -> bool:
+    active = session.execute(select(Clerk.active).where(Clerk.code == code)).scalar_one_or_none()
+    return bool(active)
 
 
 def authenticate(

@@ -19,9 +19,14 @@ DIGIT_SEPARATORS = frozenset(" \u3000-\u2010\u2011\u2012\u2013\u2014\u2015\u2212
 IMEI_RAW_MAX = 40  # cap before any processing; a 15-digit IMEI with separators fits easily
 
 MY_NUMBER_WEIGHTS = (6, 5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
-# A run of digits in free text, allowing single spaces or hyphens between groups
-# (a My Number is often written 1234 5678 9018).
-_DIGIT_RUN = re.compile(r"\d(?:[ \-]?\d)*", re.ASCII)
+# What may stand between digit groups in free text *after* NFKC: the space and the
+# hyphen-likes NFKC leaves alone (U+2010, dashes, U+2212 minus, the long-vowel mark
+# ー that a Japanese IME types for a hyphen).  A My Number is often written
+# 1234 5678 9018 or 1234-5678-9018.
+_TEXT_SEPARATORS = " \u2010\u2012\u2013\u2014\u2015\u2212\u30fc-"  # "-" last: literal in [...]
+# A run of digit groups in free text, with single separators between the groups.
+_DIGIT_RUN = re.compile(f"[0-9](?:[{_TEXT_SEPARATORS}]?[0-9])*")
+_GROUP_SEPARATOR = re.compile(f"[{_TEXT_SEPARATORS}]")
 
 
 def normalise_imei(field: str, raw: object) -> tuple[str, Problem | None]:
@@ -90,14 +95,29 @@ def is_my_number(digits: str) -> bool:
 def find_my_number(text: str) -> str | None:
     """A digit run in already-normalised text that reads as a My Number, or None.
 
-    Only a run of exactly twelve digits counts: a 15-digit IMEI contains twelve
-    digits but is not a My Number.
+    A digit group is never cut: a 15-digit IMEI contains twelve digits but is not a
+    My Number.  A candidate is a whole run of twelve digits (``123456789018``,
+    ``1234-5678-9018``), or, inside a longer run, one 12-digit group or three
+    4-digit groups in a row: ``1-1 1234 5678 9018`` (an address followed by the
+    number) must not hide it by joining the run.
     """
     for match in _DIGIT_RUN.finditer(text):
-        digits = re.sub(r"[ \-]", "", match.group())
-        if is_my_number(digits):
-            return digits
+        groups = _GROUP_SEPARATOR.split(match.group())
+        for digits in _my_number_candidates(groups):
+            if is_my_number(digits):
+                return digits
     return None
+
+
+def _my_number_candidates(groups: list[str]) -> list[str]:
+    candidates = ["".join(groups)]
+    for index, group in enumerate(groups):
+        if len(group) == 12:
+            candidates.append(group)
+        window = groups[index : index + 3]
+        if len(window) == 3 and all(len(part) == 4 for part in window):
+            candidates.append("".join(window))
+    return candidates
 
 
 def my_number_problem(field: str) -> Problem:

@@ -14,14 +14,14 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from db.models import Intake, LedgerEntry, Person
 from desktop import ledger
 from desktop.attestation import Decision, decide
 from desktop.catalogue import RevocationCatalogue, statement_catalogue
-from desktop.clerks import active_clerk
+from desktop.clerks import is_active_clerk
 from desktop.domain import IntakeDraft
 from desktop.errors import Problem, ValidationFailed
 from desktop.keys import StationSigner
@@ -80,7 +80,7 @@ def commit_intake(
     now: datetime,
 ) -> Receipt:
     """Apply the attestation policy and write the intake, in the caller's transaction."""
-    if active_clerk(session, draft.clerk) is None:
+    if not is_active_clerk(session, draft.clerk):
         raise ValidationFailed(
             [
                 Problem(
@@ -153,33 +153,47 @@ def commit_intake(
         ),
         "person_digest": person_digest(salt, person),
     }
-    entry = ledger.append(session, signer, ledger.EntryKind.INTAKE, body, now=now, subject=number)
-    session.add(
-        Intake(
-            receipt=number,
-            station=signer.station,
-            seq=entry.seq,
-            business_day=business_day,
-            day_number=day_number,
-            created_at=now,
-            clerk=draft.clerk,
-            purpose=draft.purpose.value,
-            price_yen=draft.price_yen,
-            outcome=decision.outcome.value,
-            refusal_reason=body["reason"],
-            revocation_path=draft.revocation.path,
-            device_os=device.os.value,
-            maker=device.maker,
-            model=device.model,
-            imei1=device.imeis[0],
-            imei2=device.imeis[1] if len(device.imeis) > 1 else "",
-        )
+    entry = ledger.append_locked(
+        session, signer, ledger.EntryKind.INTAKE, body, now=now, subject=number
     )
-    session.flush()  # the intake row first: person references it
-    session.add(
-        Person(receipt=number, salt=salt, data=person, name=draft.seller.name, created_at=now)
+    # Core inserts, in foreign-key order (person references intake): see
+    # ledger.append_locked for why not the ORM's unit of work.
+    session.execute(
+        insert(Intake),
+        [
+            {
+                "receipt": number,
+                "station": signer.station,
+                "seq": entry.seq,
+                "business_day": business_day,
+                "day_number": day_number,
+                "created_at": now,
+                "clerk": draft.clerk,
+                "purpose": draft.purpose.value,
+                "price_yen": draft.price_yen,
+                "outcome": decision.outcome.value,
+                "refusal_reason": body["reason"],
+                "revocation_path": draft.revocation.path,
+                "device_os": device.os.value,
+                "maker": device.maker,
+                "model": device.model,
+                "imei1": device.imeis[0],
+                "imei2": device.imeis[1] if len(device.imeis) > 1 else "",
+            }
+        ],
     )
-    session.flush()
+    session.execute(
+        insert(Person),
+        [
+            {
+                "receipt": number,
+                "salt": salt,
+                "data": person,
+                "name": draft.seller.name,
+                "created_at": now,
+            }
+        ],
+    )
     return Receipt(number, decision, signer.station, entry.seq, entry.entry_hash)
 
 

@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from cryptography import x509
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from db.models import LedgerEntry, Station
@@ -95,9 +95,25 @@ def append(
     *,
     now: datetime,
     subject: str = "",
-) -> LedgerEntry:
-    """Append one signed entry to the signer's station chain, in the caller's transaction."""
+) -> ChainHead:
+    """Append one signed entry to the signer's station chain, in the caller's transaction.
+
+    Returns the new head of the chain (this entry's seq and hash).
+    """
     lock_station(session, signer.station)
+    return append_locked(session, signer, kind, fields, now=now, subject=subject)
+
+
+def append_locked(
+    session: Session,
+    signer: StationSigner,
+    kind: str,
+    fields: Mapping[str, Any],
+    *,
+    now: datetime,
+    subject: str = "",
+) -> ChainHead:
+    """:func:`append` for a caller that already took :func:`lock_station` in this transaction."""
     head = chain_head(session, signer.station)
     seq = head.seq + 1
     body = {
@@ -111,20 +127,25 @@ def append(
     }
     body_bytes = canonical(body)
     entry_hash = compute_entry_hash(head.entry_hash, body_bytes)
-    entry = LedgerEntry(
-        station=signer.station,
-        seq=seq,
-        kind=kind,
-        subject=subject,
-        body=body_bytes.decode("utf-8"),
-        prev_hash=head.entry_hash,
-        entry_hash=entry_hash,
-        signature=signer.sign(bytes.fromhex(entry_hash)),
-        created_at=now,
+    # A Core insert: the ORM's unit of work costs more than the rest of the append,
+    # and nothing here needs an identity-mapped object afterwards.
+    session.execute(
+        insert(LedgerEntry),
+        [
+            {
+                "station": signer.station,
+                "seq": seq,
+                "kind": kind,
+                "subject": subject,
+                "body": body_bytes.decode("utf-8"),
+                "prev_hash": head.entry_hash,
+                "entry_hash": entry_hash,
+                "signature": signer.sign(bytes.fromhex(entry_hash)),
+                "created_at": now,
+            }
+        ],
     )
-    session.add(entry)
-    session.flush()
-    return entry
+    return ChainHead(signer.station, seq, entry_hash)
 
 
 # ---------------------------------------------------------------------------
@@ -165,15 +186,38 @@ def verify_station(
 ) -> StationReport:
     """Walk one chain from its first entry; stop at the first bad one."""
     certificate = load_certificate(station.certificate_pem)
+    if trusted_certificate is not None and trusted_certificate != certificate:
+        return StationReport(
+            station.code,
+            0,
+            ChainHead(station.code, 0, GENESIS_PREV_HASH),
+            Finding(station.code, 0, "the station certificate differs from the key folder's"),
+        )
+    stmt = (
+        select(LedgerEntry)
+        .where(LedgerEntry.station == station.code)
+        .order_by(LedgerEntry.seq, LedgerEntry.id)
+        .execution_options(yield_per=1000)
+    )
+    # The `with` closes the (server-side, on PostgreSQL) cursor when the walk stops early.
+    with session.scalars(stmt) as entries:
+        return _walk(session, station, entries, certificate, entry_checks)
+
+
+def _walk(
+    session: Session,
+    station: Station,
+    entries: Iterable[LedgerEntry],
+    certificate: x509.Certificate,
+    entry_checks: Mapping[str, EntryCheck],
+) -> StationReport:
     count = 0
     head = ChainHead(station.code, 0, GENESIS_PREV_HASH)
 
     def report(seq: int, message: str) -> StationReport:
         return StationReport(station.code, count, head, Finding(station.code, seq, message))
 
-    if trusted_certificate is not None and trusted_certificate != certificate:
-        return report(0, "the station certificate in the database differs from the key folder's")
-    for entry in _entries(session, station.code):
+    for entry in entries:
         expected = head.seq + 1
         if entry.seq != expected:
             if entry.seq > expected:
@@ -191,16 +235,6 @@ def verify_station(
         head = ChainHead(station.code, entry.seq, entry.entry_hash)
         count += 1
     return StationReport(station.code, count, head, None)
-
-
-def _entries(session: Session, station: str) -> Iterator[LedgerEntry]:
-    stmt = (
-        select(LedgerEntry)
-        .where(LedgerEntry.station == station)
-        .order_by(LedgerEntry.seq, LedgerEntry.id)
-        .execution_options(yield_per=1000)
-    )
-    yield from session.scalars(stmt)
 
 
 def _check_entry(entry: LedgerEntry, prev_hash: str, certificate: x509.Certificate) -> str | None:

@@ -65,6 +65,8 @@ CLERK_CODE = re.compile(r"[A-Z0-9]{1,8}")
 _KANA = re.compile(r"[\u30A0-\u30FF ・ー]+")
 _HIRAGANA_TO_KATAKANA = {code: code + 0x60 for code in range(0x3041, 0x3097)}
 _LICENCE_DIGITS = re.compile(r"[0-9]{12}")
+# date.fromisoformat also reads ISO week dates such as 2024-W01-1 (ten characters too).
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 TOP_LEVEL_KEYS = frozenset(
     {
@@ -101,14 +103,20 @@ class _Collector:
         if problem is not None:
             self.problems.append(problem)
 
-    def section(self, doc: Mapping[str, Any], key: str, allowed: frozenset[str]) -> dict[str, Any]:
+    def section(
+        self, doc: Mapping[str, Any], key: str, allowed: frozenset[str]
+    ) -> dict[str, Any] | None:
+        """The object under ``key``, or None (with a problem) when it is missing or no object.
+
+        An empty object is returned as such, so that its readers report each missing field.
+        """
         value = doc.get(key)
         if value is None:
             self.add(Problem(key, "この項目がありません", "is missing"))
-            return {}
+            return None
         if not isinstance(value, dict):
             self.add(Problem(key, "項目の形式が正しくありません", "must be an object"))
-            return {}
+            return None
         self.unknown_keys(value, allowed, prefix=f"{key}.")
         return value
 
@@ -191,7 +199,7 @@ def validate_intake(doc: object, *, today: date, catalogue: RevocationCatalogue)
     reset_checks = _reset_checks(c, doc.get("reset_checks"))
     revocation = _revocation(c, c.section(doc, "revocation", REVOCATION_KEYS), device, catalogue)
     clerk_did_not_assist = c.boolean("clerk_did_not_assist", doc.get("clerk_did_not_assist"))
-    statement = c.section(doc, "statement", STATEMENT_KEYS)
+    statement = c.section(doc, "statement", STATEMENT_KEYS) or {}
     language = c.choice(
         "statement.language", statement.get("language"), StatementLanguage, label_ja="言語"
     )
@@ -244,9 +252,9 @@ def _clerk_code(c: _Collector, value: object) -> str:
 
 
 def _seller(
-    c: _Collector, raw: Mapping[str, Any], *, today: date, needs_ledger: bool
+    c: _Collector, raw: Mapping[str, Any] | None, *, today: date, needs_ledger: bool
 ) -> Seller | None:
-    if not raw:
+    if raw is None:  # the problem is already recorded
         return None
     name = c.text("seller.name", raw.get("name"), MAX_NAME)
     kana = _kana(c, raw.get("kana"))
@@ -287,7 +295,7 @@ def _birth_date(c: _Collector, value: object, *, today: date, required: bool) ->
             )
         return None
     try:
-        if not isinstance(value, str) or len(value) != 10:
+        if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
             raise ValueError
         born = date.fromisoformat(value)
     except ValueError:
@@ -373,8 +381,8 @@ def _licence_number(c: _Collector, field: str, raw: object) -> str:
     return digits
 
 
-def _device(c: _Collector, raw: Mapping[str, Any]) -> Device | None:
-    if not raw:
+def _device(c: _Collector, raw: Mapping[str, Any] | None) -> Device | None:
+    if raw is None:  # the problem is already recorded
         return None
     os = c.choice("device.os", raw.get("os"), DeviceOs, label_ja="OS")
     maker = c.text("device.maker", raw.get("maker"), MAX_MAKER)
@@ -441,9 +449,12 @@ def _reset_checks(c: _Collector, raw: object) -> dict[str, bool]:
 
 
 def _revocation(
-    c: _Collector, raw: Mapping[str, Any], device: Device | None, catalogue: RevocationCatalogue
+    c: _Collector,
+    raw: Mapping[str, Any] | None,
+    device: Device | None,
+    catalogue: RevocationCatalogue,
 ) -> Revocation | None:
-    if not raw:
+    if raw is None:  # the problem is already recorded
         return None
     used = c.choice(
         "revocation.certificate_used",
@@ -568,7 +579,7 @@ def _stroke(raw: object) -> Stroke | None:
     if not isinstance(raw, list) or not raw:
         return None
     points: list[tuple[int, int, int]] = []
-    last_ms = -1
+    last_ms = 0  # times start at 0 and never run backwards within a stroke
     for point in raw:
         if not (
             isinstance(point, list) and len(point) == 3 and all(_is_plain_int(v) for v in point)

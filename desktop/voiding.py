@@ -25,7 +25,7 @@ def void_intake(
     reason: str,
     manager: str,
     now: datetime,
-) -> LedgerEntry:
+) -> ledger.ChainHead:
     """Record that ``receipt`` is void, with the reason and the approving manager.
 
     The caller has already checked the manager's PIN.

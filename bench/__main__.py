@@ -1,0 +1,109 @@
+"""``python -m bench [NAME ...] [--json] [--rounds N] [--dir DIR]``: see docs/PERFORMANCE.md.
+
+With no NAME every bench runs.  ``--json`` prints exactly one JSON object on
+stdout, one key per bench; anything else (warnings, progress) goes to stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench.common import MEMORY_FILE_SYSTEMS, Result, file_system_type, scratch_dir
+
+
+@dataclass(frozen=True)
+class Bench:
+    """One bench: how to run it, and the ratio it must stay under."""
+
+    run: Callable[[int | None, Path], Result]
+    target_ratio: float
+
+
+def _commit(rounds: int | None, directory: Path) -> Result:
+    # Imported on use, so that one bench's imports never weigh on another's timing.
+    from bench import commit
+
+    return commit.run(rounds=rounds or commit.DEFAULT_ROUNDS, directory=directory)
+
+
+BENCHES: dict[str, Bench] = {
+    "commit": Bench(_commit, target_ratio=2.0),
+}
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench",
+        description="Time our code against the floor the same machine sets, in one run.",
+    )
+    parser.add_argument(
+        "names",
+        nargs="*",
+        metavar="NAME",
+        help=f"benches to run: {', '.join(BENCHES)} (default: all)",
+    )
+    parser.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    parser.add_argument(
+        "--rounds", type=_positive, help="measured rounds per bench (default: per bench)"
+    )
+    parser.add_argument(
+        "--dir",
+        type=Path,
+        help="folder for the database files (default: the current directory, on its disk); "
+        "a fresh sub-folder is made there and removed afterwards",
+    )
+    args = parser.parse_args(argv)
+    unknown = [name for name in args.names if name not in BENCHES]
+    if unknown:
+        parser.error(f"unknown bench {', '.join(unknown)} (choose from {', '.join(BENCHES)})")
+    return args
+
+
+def table(results: dict[str, Result]) -> str:
+    header = f"{'bench':<10}{'ratio':>8}{'target':>8}{'p50 ms':>10}{'p99 ms':>10}{'floor p50 ms':>14}{'rounds':>8}"
+    lines = [header, "-" * len(header)]
+    for name, r in results.items():
+        target = BENCHES[name].target_ratio
+        verdict = "" if r.ratio <= target else "  ABOVE TARGET"
+        lines.append(
+            f"{name:<10}{r.ratio:>8.2f}{'≤ ' + format(target, '.1f'):>8}{r.p50_ms:>10.2f}"
+            f"{r.p99_ms:>10.2f}{r.floor_p50_ms:>14.2f}{r.rounds:>8}{verdict}"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    names = args.names or list(BENCHES)
+    results: dict[str, Result] = {}
+    for name in names:
+        with scratch_dir(args.dir, name) as directory:
+            fs_type = file_system_type(directory)
+            if fs_type in MEMORY_FILE_SYSTEMS:
+                print(
+                    f"warning: {directory} is on {fs_type}: fsync is free there, "
+                    "so the floor and the ratio do not describe a real disk",
+                    file=sys.stderr,
+                )
+            results[name] = BENCHES[name].run(args.rounds, directory)
+    if args.json:
+        print(json.dumps({name: r.as_json() for name, r in results.items()}))
+    else:
+        print(table(results))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
