@@ -152,20 +152,20 @@ class CommitBench:
 
     def commit_once(self) -> Receipt:
         ctx = self.ctx
+        timezone = ctx.shop_profile().timezone  # read once per context, as the CLI and GUI do
+        now = ctx.clock()
+        draft = validate_intake(
+            self.document,
+            today=now.astimezone(ZoneInfo(timezone)).date(),
+            catalogue=self.catalogue,
+        )
         with ctx.transaction() as session:
-            shop = ctx.shop(session)
-            now = ctx.clock()
-            draft = validate_intake(
-                self.document,
-                today=now.astimezone(ZoneInfo(shop.timezone)).date(),
-                catalogue=self.catalogue,
-            )
             return commit_intake(
                 session,
                 draft,
                 signer=self.signer,
                 catalogue=self.catalogue,
-                shop_timezone=shop.timezone,
+                shop_timezone=timezone,
                 now=now,
             )
 

@@ -27,6 +27,7 @@ from desktop.catalogue import RevocationCatalogue, revocation_catalogue
 from desktop.clerks import ClerkView, Role, authenticate
 from desktop.errors import UserError
 from desktop.keys import StationSigner, load_station_signer, stations_with_keys
+from desktop.setup import ShopDetails
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +47,7 @@ class AppContext:
     _sessions: sessionmaker[Session] = field(init=False)
     _readers: sessionmaker[Session] = field(init=False)
     _signers: dict[str, StationSigner] = field(init=False, default_factory=dict)
+    _shop_profile: ShopDetails | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
         self._sessions = session_factory(self.engine)
@@ -105,6 +107,21 @@ class AppContext:
                 "not set up yet: run `revoke-desk init` first",
             )
         return shop
+
+    def shop_profile(self) -> ShopDetails:
+        """The shop's details, read once per context (the commit path needs its time zone)."""
+        if self._shop_profile is None:
+            with self.reading() as session:
+                shop = self.shop(session)
+                self._shop_profile = ShopDetails(
+                    name=shop.name,
+                    license_no=shop.license_no,
+                    commission=shop.commission,
+                    address=shop.address,
+                    phone=shop.phone,
+                    timezone=shop.timezone,
+                )
+        return self._shop_profile
 
     def catalogue(self) -> RevocationCatalogue:
         return revocation_catalogue(self.keys_dir.parent / "catalogue")

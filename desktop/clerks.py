@@ -14,7 +14,7 @@ from enum import StrEnum
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from db.models import Clerk
@@ -110,9 +110,11 @@ def list_clerks(session: Session) -> list[ClerkView]:
     return [_view(c) for c in session.scalars(select(Clerk).order_by(Clerk.code))]
 
 
+_CLERK_ACTIVE = select(Clerk.active).where(Clerk.code == bindparam("code"))
+
+
 def is_active_clerk(session: Session, code: str) -> bool:
-    active = session.execute(select(Clerk.active).where(Clerk.code == code)).scalar_one_or_none()
-    return bool(active)
+    return bool(session.connection().execute(_CLERK_ACTIVE, {"code": code}).scalar_one_or_none())
 
 
 def authenticate(

@@ -205,19 +205,12 @@ def cmd_intake(args: argparse.Namespace, console: Console) -> int:
     try:
         signer = ctx.signer(args.station)
         catalogue = ctx.catalogue()
+        timezone = ctx.shop_profile().timezone
+        now = ctx.clock()
+        draft = validate_intake(document, today=_local_date(now, timezone), catalogue=catalogue)
         with ctx.transaction() as session:
-            shop = ctx.shop(session)
-            now = ctx.clock()
-            draft = validate_intake(
-                document, today=_local_date(now, shop.timezone), catalogue=catalogue
-            )
             receipt = commit_intake(
-                session,
-                draft,
-                signer=signer,
-                catalogue=catalogue,
-                shop_timezone=shop.timezone,
-                now=now,
+                session, draft, signer=signer, catalogue=catalogue, shop_timezone=timezone, now=now
             )
         log.info("intake committed: %s", receipt.line())
         console.write(receipt.line() + "\n")

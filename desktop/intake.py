@@ -14,7 +14,7 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import bindparam, func, insert, select
 from sqlalchemy.orm import Session
 
 from db.models import Intake, LedgerEntry, Person
@@ -29,6 +29,13 @@ from desktop.rules import age_on
 
 PERSON_DIGEST_DOMAIN = b"revoke-desk/person/v1\x00"
 SALT_BYTES = 16
+
+# Built once, run on the session's Core connection (see desktop.ledger).
+_LAST_DAY_NUMBER = select(func.max(Intake.day_number)).where(
+    Intake.station == bindparam("station"), Intake.business_day == bindparam("day")
+)
+_INSERT_INTAKE = insert(Intake)
+_INSERT_PERSON = insert(Person)
 
 
 @dataclass(frozen=True)
@@ -96,14 +103,11 @@ def commit_intake(
     business_day = now.astimezone(ZoneInfo(shop_timezone)).date()
     # Take the chain lock before counting, so two writers never draw the same number.
     ledger.lock_station(session, signer.station)
-    day_number = 1 + (
-        session.execute(
-            select(func.max(Intake.day_number)).where(
-                Intake.station == signer.station, Intake.business_day == business_day
-            )
-        ).scalar_one_or_none()
-        or 0
-    )
+    connection = session.connection()
+    last_number = connection.execute(
+        _LAST_DAY_NUMBER, {"station": signer.station, "day": business_day}
+    ).scalar_one_or_none()
+    day_number = 1 + (last_number or 0)
     number = receipt_number(signer.station, business_day, day_number)
     person = personal_data(draft, business_day)
     salt = os.urandom(SALT_BYTES)
@@ -156,10 +160,9 @@ def commit_intake(
     entry = ledger.append_locked(
         session, signer, ledger.EntryKind.INTAKE, body, now=now, subject=number
     )
-    # Core inserts, in foreign-key order (person references intake): see
-    # ledger.append_locked for why not the ORM's unit of work.
-    session.execute(
-        insert(Intake),
+    # Core inserts, in foreign-key order (person references intake).
+    connection.execute(
+        _INSERT_INTAKE,
         [
             {
                 "receipt": number,
@@ -182,8 +185,8 @@ def commit_intake(
             }
         ],
     )
-    session.execute(
-        insert(Person),
+    connection.execute(
+        _INSERT_PERSON,
         [
             {
                 "receipt": number,

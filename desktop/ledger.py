@@ -20,7 +20,7 @@ from datetime import datetime
 from typing import Any
 
 from cryptography import x509
-from sqlalchemy import insert, select
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.orm import Session
 
 from db.models import LedgerEntry, Station
@@ -60,26 +60,37 @@ class ChainHead:
     entry_hash: str
 
 
+# The statements of the commit path are built once: composing a SQLAlchemy
+# expression costs more than SQLite takes to run it.  They run on the session's
+# Core connection, skipping the ORM layer (nothing here needs mapped objects).
+_HEAD = (
+    select(LedgerEntry.seq, LedgerEntry.entry_hash)
+    .where(LedgerEntry.station == bindparam("station"))
+    .order_by(LedgerEntry.seq.desc())
+    .limit(1)
+)
+_LOCK_STATION = select(Station.code).where(Station.code == bindparam("station")).with_for_update()
+_INSERT_ENTRY = insert(LedgerEntry)
+
+
 def chain_head(session: Session, station: str) -> ChainHead:
-    row = session.execute(
-        select(LedgerEntry.seq, LedgerEntry.entry_hash)
-        .where(LedgerEntry.station == station)
-        .order_by(LedgerEntry.seq.desc())
-        .limit(1)
-    ).first()
+    row = session.connection().execute(_HEAD, {"station": station}).first()
     if row is None:
         return ChainHead(station, 0, GENESIS_PREV_HASH)
     return ChainHead(station, row.seq, row.entry_hash)
 
 
 def lock_station(session: Session, station: str) -> None:
-    """Serialise writers of one station's chain (a row lock on PostgreSQL).
+    """Serialise writers of one station's chain: a row lock on PostgreSQL.
 
-    On SQLite the transaction already holds the write lock (BEGIN IMMEDIATE).
+    On SQLite the transaction already holds the database's write lock (it began
+    with BEGIN IMMEDIATE), so there is nothing to take; the foreign key on
+    ``ledger_entry.station`` still refuses an unregistered station.
     """
-    found = session.execute(
-        select(Station.code).where(Station.code == station).with_for_update()
-    ).scalar_one_or_none()
+    connection = session.connection()
+    if connection.dialect.name == "sqlite":
+        return
+    found = connection.execute(_LOCK_STATION, {"station": station}).scalar_one_or_none()
     if found is None:
         raise UserError(
             f"ステーション {station} は登録されていません",
@@ -127,10 +138,8 @@ def append_locked(
     }
     body_bytes = canonical(body)
     entry_hash = compute_entry_hash(head.entry_hash, body_bytes)
-    # A Core insert: the ORM's unit of work costs more than the rest of the append,
-    # and nothing here needs an identity-mapped object afterwards.
-    session.execute(
-        insert(LedgerEntry),
+    session.connection().execute(
+        _INSERT_ENTRY,
         [
             {
                 "station": signer.station,

@@ -16,19 +16,12 @@ def commit_document(
     """Validate and commit one document in its own transaction, as the CLI does."""
     catalogue = ctx.catalogue()
     signer = ctx.signer(station)
+    timezone = ctx.shop_profile().timezone
+    now = ctx.clock()
+    draft = validate_intake(
+        document, today=now.astimezone(ZoneInfo(timezone)).date(), catalogue=catalogue
+    )
     with ctx.transaction() as session:
-        shop = ctx.shop(session)
-        now = ctx.clock()
-        draft = validate_intake(
-            document,
-            today=now.astimezone(ZoneInfo(shop.timezone)).date(),
-            catalogue=catalogue,
-        )
         return commit_intake(
-            session,
-            draft,
-            signer=signer,
-            catalogue=catalogue,
-            shop_timezone=shop.timezone,
-            now=now,
+            session, draft, signer=signer, catalogue=catalogue, shop_timezone=timezone, now=now
         )
