@@ -31,8 +31,15 @@ def _commit(rounds: int | None, directory: Path) -> Result:
     return commit.run(rounds=rounds or commit.DEFAULT_ROUNDS, directory=directory)
 
 
+def _slip(rounds: int | None, directory: Path) -> Result:
+    from bench import slip
+
+    return slip.run(rounds=rounds or slip.DEFAULT_ROUNDS, directory=directory)
+
+
 BENCHES: dict[str, Bench] = {
     "commit": Bench(_commit, target_ratio=2.0),
+    "slip": Bench(_slip, target_ratio=1.5),
 }
 
 

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
-SCHEMA_HEAD = "0001"  # the newest revision in migrations/versions
+SCHEMA_HEAD = "0002"  # the newest revision in migrations/versions
 
 
 def _config() -> Config:

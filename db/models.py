@@ -161,3 +161,26 @@ class Person(Base):
     data: Mapped[dict[str, object]] = mapped_column(JSON)
     name: Mapped[str] = mapped_column(String(100), index=True)  # for the name search
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Slip(Base):
+    """A signed slip exactly as it was issued: the PDF bytes and their SHA-256.
+
+    The ledger holds the SHA-256 too (entry kinds ``slip_issued`` and ``reprint``),
+    so a stored or presented file can be proved to be the one the app issued.  The
+    PDF shows the customer's signature, so this table is personal data: rows are
+    erased with the person row when the retention period ends.
+    """
+
+    __tablename__ = "slip"
+    __table_args__ = (
+        UniqueConstraint("receipt", "format", "issue_no", name="uq_slip_receipt_format_issue"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    receipt: Mapped[str] = mapped_column(ForeignKey("intake.receipt"))
+    issue_no: Mapped[int] = mapped_column(Integer)  # per format: 1 = first issue, 2… = reprints
+    format: Mapped[str] = mapped_column(String(16))  # thermal | a4
+    sha256: Mapped[str] = mapped_column(String(64))
+    pdf: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())

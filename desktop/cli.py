@@ -11,6 +11,7 @@ import argparse
 import getpass
 import json
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
@@ -130,6 +131,22 @@ def build_parser() -> argparse.ArgumentParser:
         "verify", parents=[common], help="verify every chain, signature and digest"
     )
     verify.set_defaults(handler=cmd_verify)
+
+    slip = sub.add_parser("slip", parents=[common], help="write the signed slip of a receipt")
+    slip.add_argument("receipt")
+    slip.add_argument("-o", "--out", required=True, metavar="FILE.pdf")
+    slip.add_argument("--format", choices=["thermal", "a4"], default="thermal")
+    slip.add_argument("--reprint", action="store_true", help="a further copy, marked 再発行")
+    slip.add_argument("--station", help=f"station code (env {config.STATION.env})")
+    slip.set_defaults(handler=cmd_slip)
+
+    verify_slip = sub.add_parser(
+        "verify-slip",
+        parents=[common],
+        help="check a slip PDF's signature and QR against the ledger",
+    )
+    verify_slip.add_argument("pdf", metavar="FILE.pdf")
+    verify_slip.set_defaults(handler=cmd_verify_slip)
     return parser
 
 
@@ -293,6 +310,79 @@ def cmd_verify(args: argparse.Namespace, console: Console) -> int:
     if report.ok:
         return EXIT_OK
     log.warning("verify found tampering")
+    return EXIT_TAMPERED
+
+
+def cmd_slip(args: argparse.Namespace, console: Console) -> int:
+    # Imported here: ReportLab and pyHanko would slow every other command's start.
+    from desktop.slips import issue_slip  # noqa: PLC0415
+    from reports.snapshot import SlipFormat  # noqa: PLC0415
+
+    out_path = Path(args.out)
+    if not out_path.parent.is_dir():
+        raise UserError(
+            f"保存先のフォルダ {out_path.parent} がありません", f"no folder {out_path.parent}"
+        )
+    ctx = _open(args)
+    try:
+        signer = ctx.signer(args.station)
+        with ctx.transaction() as session:
+            issued = issue_slip(
+                session,
+                signer,
+                receipt=args.receipt,
+                fmt=SlipFormat(args.format),
+                reprint=args.reprint,
+                catalogue=ctx.catalogue(),
+                now=ctx.clock(),
+            )
+    finally:
+        ctx.close()
+    # The record and the stored slip are committed: a failure to write the file now
+    # loses nothing, and a reprint gives the customer their copy.
+    try:
+        _write_atomically(out_path, issued.pdf)
+    except OSError as exc:
+        raise UserError(
+            f"控えは記録済みですが、ファイル {out_path} を書けませんでした（{exc.strerror}）。--reprint で再発行してください",
+            f"the slip is recorded but {out_path} could not be written ({exc.strerror}): "
+            "print it again with --reprint",
+        ) from exc
+    log.info("slip %s issue %d written", issued.receipt, issued.issue_no)
+    console.write(f"{issued.receipt} {issued.kind.value} issue {issued.issue_no} → {out_path}\n")
+    return EXIT_OK
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    temporary = path.with_name(f".{path.name}.partial")
+    with temporary.open("wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    temporary.replace(path)
+
+
+def cmd_verify_slip(args: argparse.Namespace, console: Console) -> int:
+    from desktop.slips import verify_slip  # noqa: PLC0415 - see cmd_slip
+
+    try:
+        pdf = Path(args.pdf).read_bytes()
+    except OSError as exc:
+        raise UserError(
+            f"{args.pdf} を読み込めません: {exc.strerror}",
+            f"cannot read {args.pdf}: {exc.strerror}",
+        ) from exc
+    ctx = _open(args)
+    try:
+        with ctx.reading() as session:
+            verdict = verify_slip(session, pdf)
+    finally:
+        ctx.close()
+    if verdict.ok:
+        console.write(f"OK {verdict.reason}\n")
+        return EXIT_OK
+    console.write(f"NG {verdict.reason}\n")
+    log.warning("verify-slip rejected a file: %s", verdict.reason)
     return EXIT_TAMPERED
 
 

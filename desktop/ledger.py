@@ -40,6 +40,8 @@ class EntryKind:
     VOID = "void"
     CLERK_ADDED = "clerk_added"
     CLERK_CHANGED = "clerk_changed"
+    SLIP_ISSUED = "slip_issued"
+    REPRINT = "reprint"
 
 
 def canonical(body: Mapping[str, Any]) -> bytes:

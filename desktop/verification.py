@@ -2,22 +2,46 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from cryptography import x509
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import Station
+from db.models import LedgerEntry, Slip, Station
 from desktop import ledger
 from desktop.intake import check_intake_entry, find_unchained_intakes
 from desktop.keys import StationKeyFiles
 from desktop.voiding import check_void_entry
 
+
+def check_slip_entry(session: Session, entry: LedgerEntry, body: dict[str, Any]) -> str | None:
+    """A stored slip must be the very file the ledger says was issued.
+
+    A missing row is a slip erased with the personal data after retention.
+    """
+    slip = session.execute(
+        select(Slip).where(
+            Slip.receipt == body["receipt"],
+            Slip.format == body["format"],
+            Slip.issue_no == body["issue_no"],
+        )
+    ).scalar_one_or_none()
+    if slip is None:
+        return None
+    if slip.sha256 != body["pdf_sha256"] or hashlib.sha256(slip.pdf).hexdigest() != slip.sha256:
+        return f"stored slip {body['receipt']} #{body['issue_no']} differs from the one issued"
+    return None
+
+
 ENTRY_CHECKS: dict[str, ledger.EntryCheck] = {
     ledger.EntryKind.INTAKE: check_intake_entry,
     ledger.EntryKind.VOID: check_void_entry,
+    ledger.EntryKind.SLIP_ISSUED: check_slip_entry,
+    ledger.EntryKind.REPRINT: check_slip_entry,
 }
 
 

@@ -47,7 +47,7 @@ from tests.support.intakes import commit_document
 pytestmark = [pytest.mark.postgres]
 
 REPO = Path(__file__).resolve().parents[2]
-APP_TABLES = {"shop", "station", "clerk", "ledger_entry", "intake", "person"}
+APP_TABLES = {"shop", "station", "clerk", "ledger_entry", "intake", "person", "slip"}
 APPEND_ONLY_TABLES = ("ledger_entry", "intake")
 SHOP_NAME = "リボーク質店 千代田店"
 

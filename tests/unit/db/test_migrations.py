@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
@@ -60,3 +62,28 @@ def test_append_only_tables_refuse_changes(ctx, table, statement):
         conn.execute(text(statement.format(t=table)))
     with ctx.engine.connect() as conn:
         assert conn.execute(text(f"SELECT count(*) FROM {table}")).scalar_one() == before
+
+
+def test_a_database_made_by_schema_0001_upgrades_and_still_verifies(tmp_path):
+    """A shop's database from the first release opens, upgrades and keeps its chain."""
+    import shutil
+
+    from desktop.app import AppContext
+    from desktop.verification import verify_all
+
+    source = Path(__file__).resolve().parents[2] / "data" / "schema_0001"
+    shutil.copytree(source, tmp_path / "shop")
+    url = f"sqlite:///{tmp_path / 'shop' / 'shop.sqlite3'}"
+    ctx = AppContext.open(url, tmp_path / "shop" / "keys")
+    try:
+        assert migrate.current_revision(ctx.engine) == migrate.head_revision()
+        with ctx.reading() as session:
+            report = verify_all(session, ctx.keys_dir)
+            receipts = session.execute(text("SELECT receipt, outcome FROM intake ORDER BY 1")).all()
+        assert report.ok, report.lines()
+        assert [tuple(r) for r in receipts] == [
+            ("S01-20261127-0001", "accepted"),
+            ("S01-20261127-0002", "refused"),
+        ]
+    finally:
+        ctx.close()

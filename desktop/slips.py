@@ -1,0 +1,331 @@
+"""Issuing, reprinting and checking the signed slips.
+
+A slip is rendered from the committed record (never from the draft), signed with
+the station key, stored, and its SHA-256 appended to the ledger — ``slip_issued``
+for the first copy, ``reprint`` for every later one, so a reprint is visible and
+counted.  ``verify_slip`` proves that a presented PDF is one this shop issued and
+that its record still stands.
+
+The QR payload (also in the PDF's Keywords) is ``RD1:STATION:SEQ:ENTRY_HASH:SIGNATURE``:
+the intake's ledger entry, whose signature anyone with the station certificate can
+check offline.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+from importlib import resources
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db.models import Clerk, Intake, LedgerEntry, Person, Shop, Slip, Station
+from desktop import ledger
+from desktop.catalogue import RevocationCatalogue, statement_catalogue
+from desktop.domain import PURPOSE_LABELS, Purpose
+from desktop.errors import UserError
+from desktop.keys import StationSigner, load_certificate, signature_is_valid
+from desktop.voiding import is_voided
+from reports.signing import check_signed_pdf, sign_pdf
+from reports.slip import render_slip
+from reports.snapshot import (
+    DeviceLines,
+    Hotline,
+    PathSteps,
+    ShopLines,
+    SlipFormat,
+    SlipKind,
+    SlipSnapshot,
+    Text,
+)
+
+PAYLOAD_PREFIX = "RD1"
+KEYWORDS_PREFIX = "revoke-desk-slip:v1 "
+ISSUE_KINDS = (ledger.EntryKind.SLIP_ISSUED, ledger.EntryKind.REPRINT)
+
+
+@dataclass(frozen=True)
+class SlipPayload:
+    station: str
+    seq: int
+    entry_hash: str
+    signature: str
+
+    def encode(self) -> str:
+        return ":".join(
+            (PAYLOAD_PREFIX, self.station, str(self.seq), self.entry_hash, self.signature)
+        )
+
+    @classmethod
+    def decode(cls, text: str) -> SlipPayload | None:
+        parts = text.split(":")
+        if len(parts) != 5 or parts[0] != PAYLOAD_PREFIX or not parts[2].isdigit():
+            return None
+        return cls(parts[1], int(parts[2]), parts[3], parts[4])
+
+
+@dataclass(frozen=True)
+class IssuedSlip:
+    receipt: str
+    issue_no: int  # 1 for the first copy
+    format: SlipFormat
+    kind: SlipKind
+    pdf: bytes
+    sha256: str
+
+    @property
+    def reprint_count(self) -> int:
+        return self.issue_no - 1
+
+
+@cache
+def _slip_texts() -> dict[str, Any]:
+    text = resources.files("desktop").joinpath("data", "slip_texts.json").read_text("utf-8")
+    data: dict[str, Any] = json.loads(text)
+    return data
+
+
+def _text(raw: dict[str, str]) -> Text:
+    return Text(raw["ja"], raw["en"])
+
+
+def issue_slip(
+    session: Session,
+    signer: StationSigner,
+    *,
+    receipt: str,
+    fmt: SlipFormat,
+    reprint: bool,
+    catalogue: RevocationCatalogue,
+    now: datetime,
+) -> IssuedSlip:
+    """Render, sign, store and ledger one copy of a receipt's slip (caller's transaction).
+
+    The first copy is issued without ``reprint``; every later copy must say
+    ``reprint`` and is marked 再発行 with its count, so no copy passes for another.
+    """
+    # Each format has its own original: the thermal roll for the customer and an A4
+    # sheet for the file are both first issues; any further copy is a reprint.
+    issued_before = sum(1 for issue in _issues(session, receipt) if issue["format"] == fmt.value)
+    if reprint and issued_before == 0:
+        raise UserError(
+            f"{receipt} の控え（{fmt.value}）はまだ発行されていません。再発行指定なしで発行してください",
+            f"no {fmt.value} slip has been issued for {receipt} yet: issue it without --reprint",
+        )
+    if not reprint and issued_before > 0:
+        raise UserError(
+            f"{receipt} の控え（{fmt.value}）は発行済みです。再発行として発行してください（--reprint）",
+            f"a {fmt.value} slip for {receipt} was already issued: print a reprint (--reprint)",
+        )
+    issue_no = issued_before + 1
+    snapshot = build_snapshot(
+        session, receipt, catalogue=catalogue, printed_at=now, reprint_count=issue_no - 1
+    )
+    pdf = sign_pdf(
+        render_slip(snapshot, fmt),
+        signer.key,
+        signer.certificate,
+        reason=f"Revoke Desk {snapshot.kind.value} {receipt}",
+        location=snapshot.shop.name,
+    )
+    digest = hashlib.sha256(pdf).hexdigest()
+    kind = ledger.EntryKind.REPRINT if issue_no > 1 else ledger.EntryKind.SLIP_ISSUED
+    ledger.append(
+        session,
+        signer,
+        kind,
+        {
+            "receipt": receipt,
+            "issue_no": issue_no,
+            "format": fmt.value,
+            "slip_kind": snapshot.kind.value,
+            "pdf_sha256": digest,
+            "pdf_bytes": len(pdf),
+        },
+        now=now,
+        subject=receipt,
+    )
+    session.add(
+        Slip(
+            receipt=receipt,
+            issue_no=issue_no,
+            format=fmt.value,
+            sha256=digest,
+            pdf=pdf,
+            created_at=now,
+        )
+    )
+    session.flush()
+    return IssuedSlip(receipt, issue_no, fmt, snapshot.kind, pdf, digest)
+
+
+def _issues(session: Session, receipt: str) -> list[dict[str, Any]]:
+    """The signed bodies of every copy issued for ``receipt``, oldest first."""
+    bodies = session.execute(
+        select(LedgerEntry.body)
+        .where(LedgerEntry.subject == receipt, LedgerEntry.kind.in_(ISSUE_KINDS))
+        .order_by(LedgerEntry.created_at, LedgerEntry.id)
+    ).scalars()
+    return [json.loads(body) for body in bodies]
+
+
+def build_snapshot(
+    session: Session,
+    receipt: str,
+    *,
+    catalogue: RevocationCatalogue,
+    printed_at: datetime,
+    reprint_count: int,
+) -> SlipSnapshot:
+    """The frozen view of one committed intake, as its slip shows it."""
+    intake = session.get(Intake, receipt)
+    if intake is None:
+        raise UserError(f"受付番号 {receipt} は見つかりません", f"no receipt {receipt}")
+    entry = session.execute(
+        select(LedgerEntry).where(
+            LedgerEntry.station == intake.station, LedgerEntry.seq == intake.seq
+        )
+    ).scalar_one()
+    body = json.loads(entry.body)
+    shop = session.scalars(select(Shop)).one()
+    station = session.get(Station, intake.station)
+    clerk = session.get(Clerk, intake.clerk)
+    person = session.get(Person, receipt)
+    assert station is not None
+    texts = _slip_texts()
+    zone = ZoneInfo(shop.timezone)
+    accepted = body["outcome"] == "accepted"
+    path = catalogue.get(body["guidance_path"]) or catalogue.paths["not_done"]
+    device = body["device"]
+    statement = _signed_statement(body["statement"])
+    clerk_statement = statement_catalogue().texts["clerk_no_assist"]
+    ja_purpose, en_purpose = PURPOSE_LABELS[Purpose(body["purpose"])]
+    return SlipSnapshot(
+        kind=SlipKind.CONFIRMATION if accepted else SlipKind.GUIDANCE,
+        shop=ShopLines(shop.name, shop.license_no, shop.commission, shop.address, shop.phone),
+        receipt=receipt,
+        issued_at=f"{intake.created_at.astimezone(zone):%Y-%m-%d %H:%M}",
+        printed_at=f"{printed_at.astimezone(zone):%Y-%m-%d %H:%M}",
+        clerk=f"{intake.clerk} {clerk.name}" if clerk else intake.clerk,
+        purpose=Text(ja_purpose, en_purpose),
+        device=DeviceLines(
+            maker=device["maker"],
+            model=device["model"],
+            color=device["color"],
+            storage=f"{device['storage_gb']} GB" if device.get("storage_gb") else "",
+            imeis=tuple(device["imei"]),
+            os_label=_text(texts["os"][device["os"]]),
+        ),
+        outcome=_text(texts["outcome"][body["outcome"]]),
+        statement=statement,
+        statement_version=body["statement"]["version"],
+        statement_sha256=body["statement"]["sha256"],
+        clerk_declaration=Text(clerk_statement.ja, clerk_statement.en),
+        path=PathSteps(
+            path.id, Text(path.title.ja, path.title.en), tuple(Text(s.ja, s.en) for s in path.steps)
+        ),
+        refusal_reason=None if accepted else _text(texts["refusal_reasons"][body["reason"]]),
+        guidance_notes=() if accepted else tuple(_text(note) for note in texts["guidance_notes"]),
+        hotline=Hotline(
+            catalogue.hotline.number,
+            catalogue.hotline.foreign_language,
+            Text(catalogue.hotline.description.ja, catalogue.hotline.description.en),
+        ),
+        reset_reminder=_text(texts["reset_reminder"]),
+        privacy_notice=_text(texts["privacy_notice"]),
+        signature=_strokes(person.data.get("signature", [])) if person is not None else (),
+        qr_payload=SlipPayload(
+            entry.station, entry.seq, entry.entry_hash, entry.signature
+        ).encode(),
+        certificate_fingerprint=station.fingerprint,
+        reprint_count=reprint_count,
+        voided=is_voided(session, receipt),
+    )
+
+
+def _signed_statement(recorded: dict[str, str]) -> Text:
+    """The statement exactly as it was shown and signed, or an error if it cannot be had."""
+    catalogue = statement_catalogue()
+    texts = catalogue.texts.get(recorded["id"])
+    shown = catalogue.statement(recorded["id"], recorded["language"]) if texts else None
+    if (
+        texts is None
+        or shown is None
+        or shown.version != recorded["version"]
+        or shown.sha256 != recorded["sha256"]
+    ):
+        raise UserError(
+            f"署名された文面（版 {recorded['version']}）をこのアプリでは再現できません",
+            f"the signed statement text (version {recorded['version']}) is not available in this version of the app",
+        )
+    return Text(texts.ja, texts.en)
+
+
+def _strokes(raw: object) -> tuple[tuple[tuple[int, int, int], ...], ...]:
+    """The stored strokes (lists of [x, y, ms]) as the snapshot's tuples."""
+    if not isinstance(raw, list):
+        return ()
+    return tuple(tuple((int(p[0]), int(p[1]), int(p[2])) for p in stroke) for stroke in raw)
+
+
+# ---------------------------------------------------------------------------
+# verify-slip
+
+
+@dataclass(frozen=True)
+class SlipVerdict:
+    ok: bool
+    reason: str  # why not, or a short description of the genuine slip
+    receipt: str = ""
+
+
+def verify_slip(session: Session, pdf: bytes) -> SlipVerdict:
+    """Is this PDF a slip this shop issued, unchanged, for a record that still stands?"""
+    check = check_signed_pdf(pdf)
+    if not check.ok:
+        return SlipVerdict(False, check.problem)
+    if not check.keywords.startswith(KEYWORDS_PREFIX):
+        return SlipVerdict(False, "not a Revoke Desk slip (no verification payload)")
+    payload = SlipPayload.decode(check.keywords.removeprefix(KEYWORDS_PREFIX))
+    if payload is None:
+        return SlipVerdict(False, "the verification payload is malformed")
+    station = session.get(Station, payload.station)
+    if station is None:
+        return SlipVerdict(
+            False, f"station {payload.station} is not in this database (another shop's slip?)"
+        )
+    if check.signer_fingerprint != station.fingerprint:
+        return SlipVerdict(False, f"the PDF was not signed by station {payload.station}'s key")
+    entry = session.execute(
+        select(LedgerEntry).where(
+            LedgerEntry.station == payload.station, LedgerEntry.seq == payload.seq
+        )
+    ).scalar_one_or_none()
+    if (
+        entry is None
+        or entry.kind != ledger.EntryKind.INTAKE
+        or entry.entry_hash != payload.entry_hash
+        or entry.signature != payload.signature
+    ):
+        return SlipVerdict(False, "the QR payload does not match the ledger")
+    certificate = load_certificate(station.certificate_pem)
+    if not signature_is_valid(certificate, bytes.fromhex(entry.entry_hash), entry.signature):
+        return SlipVerdict(False, "the ledger entry's signature does not verify")
+    receipt = entry.subject
+    digest = hashlib.sha256(pdf).hexdigest()
+    issue = next((i for i in _issues(session, receipt) if i["pdf_sha256"] == digest), None)
+    if issue is None:
+        return SlipVerdict(False, f"this file is not one the shop issued for {receipt}", receipt)
+    if is_voided(session, receipt):
+        return SlipVerdict(False, f"receipt {receipt} has been voided", receipt)
+    copy = "first issue" if issue["issue_no"] == 1 else f"reprint #{issue['issue_no'] - 1}"
+    copy = f"{issue['format']} {copy}"
+    return SlipVerdict(
+        True, f"{receipt}: genuine, {copy}, signed by station {payload.station}", receipt
+    )

@@ -1,0 +1,82 @@
+"""Render the sample slips for the README: ``python docs/make_images.py``.
+
+Writes into ``docs/images/``:
+
+* ``slip-thermal.png`` / ``slip-a4.png``: a confirmation slip (the 80 mm roll, its whole
+  length; and the A4 sheet);
+* ``guidance-thermal.png`` / ``guidance-a4.png``: the guidance slip of a refused intake.
+
+The slips are rendered by ``reports.slip.render_slip`` from the sample snapshots of
+``tests/support/snapshots.py`` (the same ones the renderer's tests use) and rasterised
+with poppler's ``pdftoppm``.  ``--pdf`` also keeps the PDFs next to the images.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from PIL import Image  # noqa: E402 - after the path set-up (Pillow comes with ReportLab)
+
+from reports.slip import render_slip  # noqa: E402
+from reports.snapshot import SlipFormat, SlipSnapshot  # noqa: E402
+from tests.support import snapshots  # noqa: E402
+
+OUT = ROOT / "docs" / "images"
+# Resolution per format: the roll at about twice its printed size on a screen, the A4
+# sheet at a size that reads without zooming in a README.
+DPI = {SlipFormat.THERMAL: 150, SlipFormat.A4: 110}
+SAMPLES = {"slip": snapshots.confirmation, "guidance": snapshots.guidance}
+
+
+def render_png(snapshot: SlipSnapshot, fmt: SlipFormat, png: Path, pdf_dir: Path) -> Path:
+    """Render ``snapshot`` to ``pdf_dir/<stem>.pdf`` and rasterise its page to ``png``."""
+    pdf = pdf_dir / f"{png.stem}.pdf"
+    pdf.write_bytes(render_slip(snapshot, fmt))
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-r",
+            str(DPI[fmt]),
+            "-png",
+            "-singlefile",
+            str(pdf),
+            str(png.with_suffix("")),
+        ],
+        check=True,
+    )
+    # The slips are black and grey: an 8-bit grey PNG is a third of the RGB one.
+    with Image.open(png) as image:
+        grey = image.convert("L")
+    grey.save(png, optimize=True)
+    return pdf
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pdf", action="store_true", help="keep the PDFs in docs/images too")
+    parser.add_argument("--out", type=Path, default=OUT, help="output folder (docs/images)")
+    args = parser.parse_args(argv)
+    if shutil.which("pdftoppm") is None:
+        print("pdftoppm not found: install poppler-utils", file=sys.stderr)
+        return 2
+    args.out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        pdf_dir = args.out if args.pdf else Path(tmp)
+        for name, sample in SAMPLES.items():
+            for fmt in SlipFormat:
+                png = args.out / f"{name}-{fmt.value}.png"
+                render_png(sample(), fmt, png, pdf_dir)
+                print(png.relative_to(ROOT) if png.is_relative_to(ROOT) else png)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

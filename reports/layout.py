@@ -1,0 +1,566 @@
+"""Building blocks of the slips: sizes per format, paragraph styles, and the few
+flowables ReportLab lacks (a vector QR code, the signature, stamps, the cut line).
+
+Nothing here knows about law or wording: texts arrive from the snapshot, and the
+only words written here are headings and labels (Japanese first, English smaller).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+from xml.sax.saxutils import escape
+
+import segno
+from reportlab.lib import colors  # type: ignore[import-untyped]
+from reportlab.lib.enums import TA_CENTER  # type: ignore[import-untyped]
+from reportlab.lib.styles import ParagraphStyle  # type: ignore[import-untyped]
+from reportlab.lib.units import mm  # type: ignore[import-untyped]
+from reportlab.pdfbase.pdfmetrics import stringWidth  # type: ignore[import-untyped]
+from reportlab.platypus import (  # type: ignore[import-untyped]
+    Flowable,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from reports.fonts import BOLD, REGULAR
+from reports.snapshot import Stroke, Text
+
+BLACK = colors.black
+WHITE = colors.white
+
+# The quiet zone a QR code needs around it, in modules (ISO/IEC 18004).
+QR_QUIET_MODULES = 4
+# The signature pad's strokes are drawn with round ends, so a tap shows as a dot.
+SIGNATURE_LINE_WIDTH = 1.1
+# Inner margin between a box's border and what is drawn inside it.
+BOX_PADDING = 2 * mm
+RULE_WIDTH = 0.6
+LABEL_GAP = 2.5 * mm  # between a key/value table's label and its value
+LABEL_MAX = 0.45  # the most of a key/value table's width its labels may take
+BOX_LINE_WIDTH = 0.8
+
+
+@dataclass(frozen=True)
+class Metrics:
+    """The sizes (points) of one paper format.  Everything a renderer measures is here."""
+
+    width: float  # usable width of one copy
+    shop_name: float
+    title: float
+    heading: float
+    body: float  # Japanese body text
+    body_en: float  # English beneath it
+    small: float  # notices, the privacy text
+    small_en: float
+    label_en: float  # the English half of a label
+    receipt: float  # the receipt number (shrunk to fit the width if need be)
+    statement_ja: float
+    statement_en: float
+    hotline: float
+    hotline_foreign: float
+    stamp: float  # the 再発行 mark
+    void_stamp: float  # the 取消 VOID mark
+    label_col: float  # the narrowest label column of the key/value tables
+    qr_module: float  # one QR module; a dot multiple on a 203-dpi head
+    qr_min: float  # the smallest QR symbol (without its quiet zone)
+    signature_height: float
+    gap: float  # space between sections
+    muted: Any  # colour of secondary (English) text
+    inline_labels: bool  # a label's English beside its Japanese (A4), not beneath (roll)
+
+    def leading(self, size: float) -> float:
+        return round(size * 1.38, 2)
+
+
+THERMAL = Metrics(
+    width=72 * mm,
+    shop_name=11,
+    title=12,
+    heading=8.5,
+    body=8.5,
+    body_en=6.8,
+    small=7,
+    small_en=6.2,
+    label_en=5.8,
+    receipt=21,
+    statement_ja=9.5,
+    statement_en=7.4,
+    hotline=19,
+    hotline_foreign=14,
+    stamp=9,
+    void_stamp=22,
+    label_col=17 * mm,
+    qr_module=0.5 * mm,  # four dots at 8 dots/mm
+    qr_min=26 * mm,
+    signature_height=26 * mm,
+    gap=2.6 * mm,
+    muted=BLACK,  # a thermal head has no grey: dithered grey text is hard to read
+    inline_labels=False,
+)
+
+A4 = Metrics(
+    width=186 * mm,
+    shop_name=11,
+    title=12,
+    heading=8,
+    body=8,
+    body_en=6.4,
+    small=6.8,
+    small_en=6,
+    label_en=5.6,
+    receipt=20,
+    statement_ja=9.5,
+    statement_en=7.2,
+    hotline=17,
+    hotline_foreign=12.5,
+    stamp=8.5,
+    void_stamp=20,
+    label_col=15 * mm,
+    qr_module=0.5 * mm,
+    qr_min=27 * mm,
+    signature_height=22 * mm,
+    gap=2 * mm,
+    muted=colors.HexColor("#333333"),
+    inline_labels=True,
+)
+
+
+def esc(text: str) -> str:
+    """Escape a snapshot text for Paragraph markup."""
+    return escape(text)
+
+
+def _hex(color: Any) -> str:
+    return str(color.hexval()).replace("0x", "#")
+
+
+class Styles:
+    """The paragraph styles of one format.  Japanese text wraps CJK-style; English by word."""
+
+    def __init__(self, m: Metrics) -> None:
+        self.m = m
+
+        def style(
+            name: str, size: float, *, bold: bool = False, cjk: bool = True, **kw: Any
+        ) -> Any:
+            return ParagraphStyle(
+                name,
+                fontName=BOLD if bold else REGULAR,
+                fontSize=size,
+                leading=kw.pop("leading", m.leading(size)),
+                wordWrap="CJK" if cjk else None,
+                textColor=kw.pop("textColor", BLACK),
+                **kw,
+            )
+
+        self.shop_name = style("shop_name", m.shop_name, bold=True, leading=m.shop_name * 1.25)
+        self.shop_line = style("shop_line", m.small, leading=m.small * 1.35)
+        self.title = style("title", m.title, bold=True, leading=m.title * 1.2)
+        self.title_en = style("title_en", m.body_en, cjk=False, textColor=m.muted)
+        self.heading = style("heading", m.heading, bold=True, leading=m.heading * 1.3)
+        self.label_style = style("label", m.body * 0.92, leading=m.body * 1.15)
+        self.body = style("body", m.body)
+        self.body_bold = style("body_bold", m.body, bold=True)
+        self.body_en = style("body_en", m.body_en, cjk=False, textColor=m.muted)
+        self.small = style("small", m.small)
+        self.small_en = style("small_en", m.small_en, cjk=False, textColor=m.muted)
+        self.statement_ja = style("statement_ja", m.statement_ja, leading=m.statement_ja * 1.55)
+        self.statement_en = style("statement_en", m.statement_en, cjk=False, textColor=m.muted)
+        self.centered_small = style("centered_small", m.small, alignment=TA_CENTER)
+        self.centered_en = style(
+            "centered_en", m.small_en, cjk=False, alignment=TA_CENTER, textColor=m.muted
+        )
+        self.hotline = style("hotline", m.hotline, bold=True, leading=m.hotline * 1.15)
+        self.hotline_foreign = style(
+            "hotline_foreign", m.hotline_foreign, bold=True, leading=m.hotline_foreign * 1.2
+        )
+        self.mono = style("mono", m.small, cjk=False, leading=m.small * 1.3)
+
+    def en_span(self, en: str, size: float | None = None) -> str:
+        """Markup for English set smaller (and muted) after or beneath Japanese."""
+        return (
+            f'<font size="{size or self.m.label_en}" color="{_hex(self.m.muted)}">{esc(en)}</font>'
+        )
+
+    def label(self, ja: str, en: str) -> Any:
+        """A table label: Japanese, English beside or beneath it in small type (if any)."""
+        if not en:
+            return Paragraph(esc(ja), self.label_style)
+        joint = "&nbsp;" if self.m.inline_labels else "<br/>"
+        return Paragraph(f"{esc(ja)}{joint}{self.en_span(en)}", self.label_style)
+
+    def inline(self, text: Text, width: float, *, bold: bool = False) -> list[Any]:
+        """A bilingual value: on one line (Japanese, then English smaller) if it fits
+        in ``width``, else English beneath.  Once only if both are the same."""
+        style = self.body_bold if bold else self.body
+        if text.en == text.ja:
+            return [Paragraph(esc(text.ja), style)]
+        font = BOLD if bold else REGULAR
+        needed = (
+            stringWidth(text.ja, font, self.m.body)
+            + stringWidth(text.en, REGULAR, self.m.body_en)
+            + 2 * self.m.body
+        )
+        if needed > width:
+            return [Paragraph(esc(text.ja), style), Paragraph(esc(text.en), self.body_en)]
+        return [
+            Paragraph(f"{esc(text.ja)}&nbsp;&nbsp;{self.en_span(text.en, self.m.body_en)}", style)
+        ]
+
+    def run_on(self, text: Text, style: Any = None, en_size: float | None = None) -> Any:
+        """Japanese, then the English in smaller type in the same paragraph (wide pages)."""
+        return Paragraph(
+            f"{esc(text.ja)}&nbsp;&nbsp;{self.en_span(text.en, en_size or self.m.body_en)}",
+            style or self.body,
+        )
+
+    def heading_para(self, ja: str, en: str) -> Any:
+        return Paragraph(
+            f"{esc(ja)}&nbsp;&nbsp;{self.en_span(en, self.m.body_en)}",
+            self.heading,
+        )
+
+    def text(self, text: Text, ja_style: Any = None, en_style: Any = None) -> list[Any]:
+        """A bilingual text: Japanese, then English beneath in smaller type."""
+        return [
+            Paragraph(esc(text.ja), ja_style or self.body),
+            Paragraph(esc(text.en), en_style or self.body_en),
+        ]
+
+
+def table_style(*commands: tuple[Any, ...], padding: float = 0) -> Any:
+    """A table style that names the font (the default would put Helvetica in the PDF)."""
+    return TableStyle(
+        [
+            ("FONTNAME", (0, 0), (-1, -1), REGULAR),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("LEFTPADDING", (0, 0), (-1, -1), padding),
+            ("RIGHTPADDING", (0, 0), (-1, -1), padding),
+            ("TOPPADDING", (0, 0), (-1, -1), 0),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+            *commands,
+        ]
+    )
+
+
+def section(
+    styles: Styles,
+    ja: str,
+    en: str,
+    body: Sequence[Any],
+    width: float,
+    *,
+    lead: bool = True,
+    aside: Any = None,
+) -> list[Any]:
+    """A heading with a thin rule beneath it, then the body.
+
+    ``lead``: leave the section gap above it; ``aside``: a flowable set at the right
+    end of the heading line.
+    """
+    m = styles.m
+    heading = styles.heading_para(ja, en)
+    row, widths = ([heading], [width]) if aside is None else ([heading, aside], [width / 2] * 2)
+    head = Table(
+        [row],
+        colWidths=widths,
+        style=table_style(
+            ("LINEBELOW", (0, 0), (-1, -1), RULE_WIDTH, BLACK),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 1.2),
+            ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+        ),
+    )
+    head.hAlign = "LEFT"
+    return [*([Spacer(0, m.gap)] if lead else []), head, Spacer(0, 1.4 * mm), *body]
+
+
+def boxed(content: Sequence[Any], width: float, *, line_width: float = BOX_LINE_WIDTH) -> Any:
+    """Content inside a single-line border."""
+    box = Table(
+        [[list(content)]],
+        colWidths=[width],
+        style=table_style(
+            ("BOX", (0, 0), (-1, -1), line_width, BLACK),
+            ("TOPPADDING", (0, 0), (-1, -1), BOX_PADDING * 0.8),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), BOX_PADDING),
+            padding=BOX_PADDING,
+        ),
+    )
+    box.hAlign = "LEFT"
+    return box
+
+
+def label_column(styles: Styles, labels: Sequence[tuple[str, str]], width: float) -> float:
+    """The label column of a key/value table: as wide as its widest label (so that no
+    label breaks in the middle of a word), but never more than ``LABEL_MAX`` of it."""
+    m = styles.m
+    ja_size, en_size = styles.label_style.fontSize, m.label_en
+    widths = []
+    for ja, en in labels:
+        ja_w = stringWidth(ja, REGULAR, ja_size)
+        en_w = stringWidth(en, REGULAR, en_size) if en else 0.0
+        widths.append(ja_w + en_w + en_size if m.inline_labels and en else max(ja_w, en_w))
+    return float(min(max(m.label_col, max(widths) + LABEL_GAP), width * LABEL_MAX))
+
+
+def key_values(styles: Styles, rows: Sequence[tuple[str, str, Sequence[Any]]], width: float) -> Any:
+    """Label / value rows: the label bilingual in a narrow column, the value beside it."""
+    label_col = label_column(styles, [(ja, en) for ja, en, _ in rows], width)
+    data = [[styles.label(ja, en), list(value)] for ja, en, value in rows]
+    t = Table(
+        data,
+        colWidths=[label_col, width - label_col],
+        style=table_style(
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 2.2),
+            ("TOPPADDING", (0, 0), (-1, -1), 1.2),
+            ("LINEBELOW", (0, 0), (-1, -2), 0.25, colors.HexColor("#999999")),
+        ),
+    )
+    t.hAlign = "LEFT"
+    return t
+
+
+def columns(cells: Sequence[Sequence[Any]], widths: Sequence[float], gap: float) -> Any:
+    """Side-by-side columns of flowables, ``gap`` apart."""
+    data: list[Any] = []
+    col_widths: list[float] = []
+    for i, (cell, w) in enumerate(zip(cells, widths, strict=True)):
+        if i:
+            data.append("")
+            col_widths.append(gap)
+        data.append(list(cell))
+        col_widths.append(w)
+    t = Table([data], colWidths=col_widths, style=table_style())
+    t.hAlign = "LEFT"
+    return t
+
+
+def fit_font_size(text: str, font: str, size: float, width: float) -> float:
+    """``size``, or smaller so that ``text`` fits on one line of ``width``."""
+    natural = stringWidth(text, font, size)
+    return size if natural <= width else size * width / natural
+
+
+class Stamp(Flowable):  # type: ignore[misc]
+    """A short text in a bordered box, centred: the 再発行 and 取消 marks, the copy band."""
+
+    def __init__(
+        self,
+        lines: Sequence[tuple[str, str, float]],  # (text, font, size) per line
+        *,
+        max_width: float,
+        border: float = 1.0,
+        padding: float = 1.6 * mm,
+        inverse: bool = False,
+        full_width: bool = False,
+    ) -> None:
+        super().__init__()
+        self.lines = [
+            (text, font, fit_font_size(text, font, size, max_width - 2 * padding - border))
+            for text, font, size in lines
+        ]
+        self.border = border
+        self.padding = padding
+        self.inverse = inverse
+        self.box_width = (
+            max_width
+            if full_width
+            else min(
+                max_width,
+                max(stringWidth(t, f, s) for t, f, s in self.lines) + 2 * padding + border,
+            )
+        )
+        self.box_height = sum(s * 1.18 for _, _, s in self.lines) + 2 * padding * 0.75
+        self.hAlign = "CENTER"
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        return self.box_width, self.box_height
+
+    def draw(self) -> None:
+        c = self.canv
+        c.saveState()
+        c.setLineWidth(self.border)
+        if self.inverse:
+            c.setFillColor(BLACK)
+            c.rect(0, 0, self.box_width, self.box_height, stroke=0, fill=1)
+            c.setFillColor(WHITE)
+        else:
+            c.rect(0, 0, self.box_width, self.box_height, stroke=1, fill=0)
+            c.setFillColor(BLACK)
+        y = self.box_height - self.padding * 0.75
+        for text, font, size in self.lines:
+            y -= size * 1.18
+            c.setFont(font, size)
+            c.drawCentredString(self.box_width / 2, y + size * 0.22, text)
+        c.restoreState()
+
+
+class CutLine(Flowable):  # type: ignore[misc]
+    """A dashed line across the width with 'きりとり線 / cut here' in a gap in the middle."""
+
+    LABEL = "きりとり線 / cut here"
+
+    def __init__(self, width: float, height: float, size: float) -> None:
+        super().__init__()
+        self.line_width = width
+        self.line_height = height
+        self.size = size
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        return self.line_width, self.line_height
+
+    def draw(self) -> None:
+        draw_cut_line(self.canv, 0, self.line_height / 2, self.line_width, self.size)
+
+
+def draw_cut_line(canvas: Any, x: float, y: float, width: float, size: float) -> None:
+    """Draw the dashed cut line with its label, centred on ``y``."""
+    label = CutLine.LABEL
+    label_width = stringWidth(label, REGULAR, size) + 3 * mm
+    mid = x + width / 2
+    canvas.saveState()
+    canvas.setLineWidth(0.6)
+    canvas.setDash(3, 2.2)
+    canvas.line(x, y, mid - label_width / 2, y)
+    canvas.line(mid + label_width / 2, y, x + width, y)
+    canvas.setFont(REGULAR, size)
+    canvas.setFillColor(BLACK)
+    canvas.drawCentredString(mid, y - size * 0.35, label)
+    canvas.restoreState()
+
+
+@lru_cache(maxsize=64)
+def qr_modules(payload: str) -> tuple[tuple[bool, ...], ...]:
+    """The QR symbol (error correction M) of ``payload``, row by row, dark = True.
+
+    Encoded with segno (~15 ms; ReportLab's own encoder takes ~70 ms for the same
+    symbol) and cached, since a slip draws the same code on both copies and A4 lays
+    each copy out more than once.
+    """
+    qr = segno.make_qr(payload, error="m", boost_error=False)
+    return tuple(tuple(bool(v) for v in row) for row in qr.matrix)
+
+
+class QrCode(Flowable):  # type: ignore[misc]
+    """A QR code (error correction M) drawn as vector rectangles, with its quiet zone.
+
+    The module is ``module`` points, or larger so that the symbol is at least
+    ``min_size`` across.  All dark modules are filled as one path, so no hairline
+    seams show between neighbouring modules when rasterised.
+    """
+
+    def __init__(self, payload: str, *, module: float, min_size: float) -> None:
+        super().__init__()
+        self.modules = qr_modules(payload)
+        count = len(self.modules)
+        self.module = max(module, min_size / count)
+        self.symbol_size = count * self.module
+        self.size = (count + 2 * QR_QUIET_MODULES) * self.module
+        self.hAlign = "LEFT"
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        return self.size, self.size
+
+    def draw(self) -> None:
+        c = self.canv
+        n = len(self.modules)
+        path = c.beginPath()
+        for r, row in enumerate(self.modules):
+            y = (n - 1 - r + QR_QUIET_MODULES) * self.module
+            start: int | None = None
+            for col, dark in enumerate([*row, False]):
+                if dark and start is None:
+                    start = col
+                elif not dark and start is not None:
+                    x = (start + QR_QUIET_MODULES) * self.module
+                    path.rect(x, y, (col - start) * self.module, self.module)
+                    start = None
+        c.saveState()
+        c.setFillColor(BLACK)
+        c.drawPath(path, stroke=0, fill=1)
+        c.restoreState()
+
+
+class Signature(Flowable):  # type: ignore[misc]
+    """The customer's signature: the stored strokes, scaled to fit the box, aspect kept.
+
+    The pad gives points with y growing downwards (screen coordinates); PDF y grows
+    upwards, so the strokes are flipped.  With no strokes (none taken, or erased after
+    the retention period) the box carries a note instead, so a blank is never mistaken
+    for a missing print.
+    """
+
+    def __init__(
+        self,
+        strokes: Sequence[Stroke],
+        *,
+        width: float,
+        height: float,
+        note: tuple[str, str],
+        note_size: float,
+    ) -> None:
+        super().__init__()
+        self.strokes = [stroke for stroke in strokes if stroke]
+        self.box_width = width
+        self.box_height = height
+        self.note = note
+        self.note_size = note_size
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        return self.box_width, self.box_height
+
+    def draw(self) -> None:
+        c = self.canv
+        c.saveState()
+        c.setLineWidth(BOX_LINE_WIDTH)
+        if not self.strokes:
+            c.setDash(2, 2)
+        c.rect(0, 0, self.box_width, self.box_height, stroke=1, fill=0)
+        c.setDash()
+        if self.strokes:
+            self._draw_strokes()
+        else:
+            c.setFillColor(BLACK)
+            c.setFont(REGULAR, self.note_size)
+            mid = self.box_height / 2
+            c.drawCentredString(self.box_width / 2, mid + 1, self.note[0])
+            c.setFont(REGULAR, self.note_size * 0.85)
+            c.drawCentredString(self.box_width / 2, mid - self.note_size, self.note[1])
+        c.restoreState()
+
+    def _draw_strokes(self) -> None:
+        c = self.canv
+        xs = [p[0] for stroke in self.strokes for p in stroke]
+        ys = [p[1] for stroke in self.strokes for p in stroke]
+        min_x, min_y = min(xs), min(ys)
+        span_x, span_y = max(max(xs) - min_x, 1), max(max(ys) - min_y, 1)
+        inner_w = self.box_width - 2 * BOX_PADDING
+        inner_h = self.box_height - 2 * BOX_PADDING
+        scale = min(inner_w / span_x, inner_h / span_y)
+        # Centre the drawing in the box.
+        off_x = BOX_PADDING + (inner_w - span_x * scale) / 2
+        off_y = BOX_PADDING + (inner_h - span_y * scale) / 2
+
+        def at(point: tuple[int, int, int]) -> tuple[float, float]:
+            return (
+                off_x + (point[0] - min_x) * scale,
+                off_y + (min_y + span_y - point[1]) * scale,
+            )
+
+        c.setStrokeColor(BLACK)
+        c.setLineWidth(SIGNATURE_LINE_WIDTH)
+        c.setLineCap(1)
+        c.setLineJoin(1)
+        for stroke in self.strokes:
+            path = c.beginPath()
+            path.moveTo(*at(stroke[0]))
+            if len(stroke) == 1:  # a tap: a dot
+                path.lineTo(*at(stroke[0]))
+            for point in stroke[1:]:
+                path.lineTo(*at(point))
+            c.drawPath(path, stroke=1, fill=0)

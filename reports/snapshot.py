@@ -1,0 +1,109 @@
+"""The frozen view a slip is rendered from: plain values, no database, no ORM.
+
+``desktop`` builds a :class:`SlipSnapshot` from the committed record (the ledger
+entry, the intake row, the personal data, the shop and the catalogues); the
+renderers in this package turn it into PDF bytes and nothing else.  Every text a
+slip prints arrives here already chosen, in both languages, so a renderer makes no
+decisions about law or wording.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class SlipFormat(StrEnum):
+    THERMAL = "thermal"  # an 80 mm roll; the length follows the content
+    A4 = "a4"  # customer copy and shop copy on one sheet, with a cut line
+
+
+class SlipKind(StrEnum):
+    CONFIRMATION = "confirmation"  # 失効確認控え: an accepted attestation
+    GUIDANCE = "guidance"  # 手続きのご案内: a refused intake
+
+
+@dataclass(frozen=True)
+class Text:
+    """One text in Japanese (authoritative) and English."""
+
+    ja: str
+    en: str
+
+
+@dataclass(frozen=True)
+class ShopLines:
+    name: str
+    license_no: str  # 古物商許可番号
+    commission: str  # 公安委員会
+    address: str
+    phone: str
+
+
+@dataclass(frozen=True)
+class DeviceLines:
+    maker: str
+    model: str
+    color: str
+    storage: str  # e.g. "128 GB", or ""
+    imeis: tuple[str, ...]  # in full: the renderer masks them on the customer copy
+    os_label: Text
+
+
+@dataclass(frozen=True)
+class PathSteps:
+    """A revocation path from the catalogue: its title and numbered steps."""
+
+    id: str
+    title: Text
+    steps: tuple[Text, ...]
+
+
+@dataclass(frozen=True)
+class Hotline:
+    number: str  # 0120-95-0178
+    foreign_language: str  # 0120-0178-27
+    description: Text
+
+
+# A signature stroke: (x, y, milliseconds) points as the pad captured them.
+Stroke = tuple[tuple[int, int, int], ...]
+
+
+@dataclass(frozen=True)
+class SlipSnapshot:
+    """Everything one slip shows, exactly as it will be printed."""
+
+    kind: SlipKind
+    shop: ShopLines
+    receipt: str
+    issued_at: str  # the intake's local date and time in the shop's zone, e.g. "2026-11-27 10:00"
+    printed_at: str  # when this copy was made (differs from issued_at on a reprint)
+    clerk: str  # code and name, e.g. "C01 佐藤 花子"
+    purpose: Text
+    device: DeviceLines
+    outcome: Text  # 受付 / accepted, or お断り / refused
+    # The customer's statement in the version that was shown and signed: Japanese is
+    # authoritative, English beneath; ``statement_version`` and ``statement_sha256``
+    # identify the exact text.
+    statement: Text
+    statement_version: str
+    statement_sha256: str
+    clerk_declaration: Text
+    path: PathSteps  # the path taken (confirmation) or to take (guidance)
+    refusal_reason: Text | None  # guidance slips only
+    guidance_notes: tuple[Text, ...]  # guidance: no proxy allowed, welcome back, …
+    hotline: Hotline
+    reset_reminder: Text  # a factory reset does not remove the certificate
+    privacy_notice: Text  # the purpose of use of personal data (個人情報の利用目的)
+    signature: tuple[Stroke, ...]  # empty when there is none (or it was erased)
+    # Station, seq, entry hash and entry signature (see desktop.slips): drawn as the QR
+    # code and also written to the PDF's Keywords as "revoke-desk-slip:v1 <payload>".
+    qr_payload: str
+    certificate_fingerprint: str  # SHA-256 of the station certificate, hex
+    reprint_count: int = 0  # 0 for the first issue; N for the N-th reprint (再発行)
+    voided: bool = False  # a reprint of a voided receipt carries a visible VOID mark
+
+    @property
+    def is_reprint(self) -> bool:
+        return self.reprint_count > 0
