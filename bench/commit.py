@@ -122,17 +122,23 @@ def set_up_shop(ctx: AppContext) -> None:
         )
 
 
+def open_bench_shop(directory: Path) -> AppContext:
+    """A fresh shop in ``directory`` with station S01, its manager and one clerk."""
+    ctx = AppContext.open(
+        f"sqlite:///{directory / 'shop.sqlite3'}",
+        directory / "keys",
+        create=True,
+        clock=SteppingClock(),
+    )
+    set_up_shop(ctx)
+    return ctx
+
+
 class CommitBench:
     """The two steps of one round, and the state the floor borrows from the subject."""
 
     def __init__(self, directory: Path) -> None:
-        self.ctx = AppContext.open(
-            f"sqlite:///{directory / 'shop.sqlite3'}",
-            directory / "keys",
-            create=True,
-            clock=SteppingClock(),
-        )
-        set_up_shop(self.ctx)
+        self.ctx = open_bench_shop(directory)
         # Held for the life of the window, as the GUI holds them.
         self.catalogue = self.ctx.catalogue()
         self.signer = self.ctx.signer(STATION)

@@ -18,9 +18,8 @@ from pathlib import Path
 
 from reportlab.pdfgen.canvas import Canvas  # type: ignore[import-untyped]
 
-from bench.commit import DOCUMENT, STATION, SteppingClock, set_up_shop
+from bench.commit import DOCUMENT, STATION, open_bench_shop
 from bench.common import Result, interleave
-from desktop.app import AppContext
 from desktop.intake import commit_intake
 from desktop.rules import validate_intake
 from desktop.slips import build_snapshot
@@ -36,13 +35,7 @@ WARMUP_ROUNDS = 3
 
 class SlipBench:
     def __init__(self, directory: Path) -> None:
-        self.ctx = AppContext.open(
-            f"sqlite:///{directory / 'shop.sqlite3'}",
-            directory / "keys",
-            create=True,
-            clock=SteppingClock(),
-        )
-        set_up_shop(self.ctx)
+        self.ctx = open_bench_shop(directory)
         self.signer = self.ctx.signer(STATION)
         self.snapshot = self._committed_snapshot()
         register_fonts()
