@@ -108,6 +108,10 @@ class AppContext:
             )
         return shop
 
+    def forget_shop_profile(self) -> None:
+        """After the shop's details changed: the next shop_profile() reads them again."""
+        self._shop_profile = None
+
     def shop_profile(self) -> ShopDetails:
         """The shop's details, read once per context (the commit path needs its time zone)."""
         if self._shop_profile is None:

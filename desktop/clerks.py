@@ -154,3 +154,62 @@ def authenticate(
     if require is Role.MANAGER and clerk.role != Role.MANAGER.value:
         raise UserError("この操作には店長（マネージャー）の権限が必要です", "this needs a manager")
     return _view(clerk)
+
+
+def deactivate_clerk(
+    session: Session, signer: StationSigner, *, code: str, by: str, now: datetime
+) -> ClerkView:
+    """Stop a clerk from unlocking the counter; their past records stay theirs."""
+    clerk = _existing(session, code)
+    if not clerk.active:
+        raise UserError(f"担当者 {code} は既に無効です", f"clerk {code} is already inactive")
+    if clerk.role == Role.MANAGER.value and _active_managers(session) <= 1:
+        raise UserError(
+            "最後の店長（マネージャー）は無効にできません。先に別の店長を追加してください",
+            "the last active manager cannot be deactivated: add another manager first",
+        )
+    clerk.active = False
+    _record_change(session, signer, code=code, change="deactivated", by=by, now=now)
+    return _view(clerk)
+
+
+def reset_pin(
+    session: Session, signer: StationSigner, *, code: str, pin: str, by: str, now: datetime
+) -> ClerkView:
+    """Give a clerk a new PIN (and lift any lockout)."""
+    check_pin_format(pin)
+    clerk = _existing(session, code)
+    clerk.pin_hash = _hasher.hash(pin)
+    clerk.failed_attempts = 0
+    clerk.locked_until = None
+    _record_change(session, signer, code=code, change="pin_reset", by=by, now=now)
+    return _view(clerk)
+
+
+def _existing(session: Session, code: str) -> Clerk:
+    clerk = session.get(Clerk, code)
+    if clerk is None:
+        raise UserError(f"担当者 {code} は登録されていません", f"no clerk {code}")
+    return clerk
+
+
+def _active_managers(session: Session) -> int:
+    return len(
+        session.scalars(
+            select(Clerk.code).where(Clerk.role == Role.MANAGER.value, Clerk.active.is_(True))
+        ).all()
+    )
+
+
+def _record_change(
+    session: Session, signer: StationSigner, *, code: str, change: str, by: str, now: datetime
+) -> None:
+    session.flush()
+    ledger.append(
+        session,
+        signer,
+        ledger.EntryKind.CLERK_CHANGED,
+        {"code": code, "change": change, "by": by},
+        now=now,
+        subject=code,
+    )

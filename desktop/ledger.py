@@ -42,6 +42,7 @@ class EntryKind:
     CLERK_CHANGED = "clerk_changed"
     SLIP_ISSUED = "slip_issued"
     REPRINT = "reprint"
+    SETTINGS_CHANGED = "settings_changed"
 
 
 def canonical(body: Mapping[str, Any]) -> bytes:

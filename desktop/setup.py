@@ -156,3 +156,43 @@ def initialise(
     else:
         authenticate(session, manager_code, manager_pin, now=now, require=Role.MANAGER)
     return signer
+
+
+def update_shop(
+    session: Session, signer: StationSigner, details: ShopDetails, *, manager: str, now: datetime
+) -> ShopDetails:
+    """Change the shop's details (what the slips print); the change is a ledger entry.
+
+    The entry holds the new values (shop details are not personal data), so the
+    chain shows what every slip of a period printed.
+    """
+    cleaned = validate_shop(details)
+    shop = session.scalars(select(Shop)).first()
+    if shop is None:
+        raise UserError("まだ設定されていません", "not set up yet")
+    shop.name = cleaned.name
+    shop.license_no = cleaned.license_no
+    shop.commission = cleaned.commission
+    shop.address = cleaned.address
+    shop.phone = cleaned.phone
+    shop.timezone = cleaned.timezone
+    session.flush()
+    ledger.append(
+        session,
+        signer,
+        ledger.EntryKind.SETTINGS_CHANGED,
+        {
+            "shop": {
+                "name": cleaned.name,
+                "license_no": cleaned.license_no,
+                "commission": cleaned.commission,
+                "address": cleaned.address,
+                "phone": cleaned.phone,
+                "timezone": cleaned.timezone,
+            },
+            "by": manager,
+        },
+        now=now,
+        subject="shop",
+    )
+    return cleaned

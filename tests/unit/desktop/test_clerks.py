@@ -80,3 +80,35 @@ def test_adding_a_clerk_is_a_ledger_entry(ctx):
             session.scalars(select(LedgerEntry.subject).where(LedgerEntry.kind == "clerk_added"))
         )
     assert subjects == ["M01", "C01", "C02"]
+
+
+def test_deactivated_clerk_cannot_unlock_and_the_change_is_chained(ctx):
+    from desktop.clerks import deactivate_clerk
+
+    with ctx.transaction() as session:
+        deactivate_clerk(session, ctx.signer(), code="C01", by="M01", now=ctx.clock())
+    with pytest.raises(UserError, match="wrong clerk code or PIN"):
+        ctx.authenticate("C01", CLERK_PIN)
+    with ctx.reading() as session:
+        kinds = list(session.scalars(select(LedgerEntry.kind).where(LedgerEntry.subject == "C01")))
+    assert kinds == ["clerk_added", "clerk_changed"]
+
+
+def test_the_last_manager_cannot_be_deactivated(ctx):
+    from desktop.clerks import deactivate_clerk
+
+    with pytest.raises(UserError, match="last active manager"), ctx.transaction() as session:
+        deactivate_clerk(session, ctx.signer(), code="M01", by="M01", now=ctx.clock())
+
+
+def test_a_pin_reset_replaces_the_pin_and_lifts_a_lockout(ctx):
+    from desktop.clerks import reset_pin
+
+    for _ in range(MAX_FAILED_ATTEMPTS):
+        with pytest.raises(UserError):
+            ctx.authenticate("C01", "0000")
+    with ctx.transaction() as session:
+        reset_pin(session, ctx.signer(), code="C01", pin="2468", by="M01", now=ctx.clock())
+    assert ctx.authenticate("C01", "2468").code == "C01"
+    with pytest.raises(UserError, match="wrong clerk code or PIN"):
+        ctx.authenticate("C01", CLERK_PIN)

@@ -72,3 +72,32 @@ def test_bad_shop_details_name_the_field(db_url, tmp_path, shop, field):
 def test_bad_station_codes(ctx, station):
     with pytest.raises(UserError, match="station code"):
         _init(ctx, station=station)
+
+
+def test_shop_details_change_is_a_ledger_entry_and_verifies(ctx):
+    import json
+
+    from sqlalchemy import select
+
+    from db.models import LedgerEntry
+    from desktop.setup import update_shop
+
+    with ctx.transaction() as session:
+        update_shop(
+            session,
+            ctx.signer(),
+            ShopDetails(name="新しい店名", phone="03-1111-2222"),
+            manager="M01",
+            now=ctx.clock(),
+        )
+    ctx.forget_shop_profile()
+    assert ctx.shop_profile().name == "新しい店名"
+    with ctx.reading() as session:
+        body = json.loads(
+            session.scalars(
+                select(LedgerEntry.body).where(LedgerEntry.kind == "settings_changed")
+            ).one()
+        )
+        assert verify_all(session, ctx.keys_dir).ok
+    assert body["shop"]["phone"] == "03-1111-2222"
+    assert body["by"] == "M01"

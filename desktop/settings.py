@@ -1,0 +1,100 @@
+"""This counter's own settings, each declared once with its key, type, default and meaning.
+
+Shop-wide details (name, licence, address) live in the database and are changed
+through the ledger; what belongs to one PC — its printers, its idle lock, the
+language, window sizes — lives in ``settings-<STATION>.json`` beside the key folder.
+A corrupt or unreadable file falls back to the defaults (and says so in the log)
+rather than stopping the counter.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T", str, int, bool)
+
+
+@dataclass(frozen=True)
+class Setting(Generic[T]):
+    """One setting: its key in the file, its default, and what it is for."""
+
+    key: str
+    default: T
+    description: str
+    minimum: int | None = None
+    maximum: int | None = None
+
+    def coerce(self, raw: object) -> T:
+        """The stored value if it has the right type (and range), else the default."""
+        expected = type(self.default)
+        if not isinstance(raw, expected) or (expected is int and isinstance(raw, bool)):
+            return self.default
+        if isinstance(raw, int) and not isinstance(raw, bool):
+            if self.minimum is not None and raw < self.minimum:
+                return self.default
+            if self.maximum is not None and raw > self.maximum:
+                return self.default
+        return raw
+
+
+LANGUAGE = Setting("language", "ja", "UI language: ja or en")
+IDLE_LOCK_MINUTES = Setting(
+    "idle_lock_minutes", 3, "lock the counter after this many idle minutes", minimum=1, maximum=120
+)
+PRINTER_THERMAL = Setting("printer_thermal", "", "printer for the 80 mm roll ('' = ask)")
+PRINTER_A4 = Setting("printer_a4", "", "printer for A4 slips and reports ('' = ask)")
+DEFAULT_SLIP_FORMAT = Setting("default_slip_format", "thermal", "thermal or a4")
+CUSTOMER_SCREEN = Setting("customer_screen", "auto", "auto (second screen if present) or main")
+MAIN_WINDOW_GEOMETRY = Setting("main_window_geometry", "", "saved window geometry (Qt, base64)")
+
+ALL_SETTINGS: tuple[Setting[Any], ...] = (
+    LANGUAGE,
+    IDLE_LOCK_MINUTES,
+    PRINTER_THERMAL,
+    PRINTER_A4,
+    DEFAULT_SLIP_FORMAT,
+    CUSTOMER_SCREEN,
+    MAIN_WINDOW_GEOMETRY,
+)
+
+
+class StationSettings:
+    """The settings file of one station: read once, written on every change (atomically)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._values: dict[str, Any] = {}
+        try:
+            raw = json.loads(path.read_text(encoding="utf-8"))
+            if isinstance(raw, dict):
+                self._values = raw
+        except FileNotFoundError:
+            pass
+        except (OSError, ValueError) as exc:
+            log.warning("settings file %s unreadable, using defaults: %s", path, exc)
+
+    @classmethod
+    def for_station(cls, keys_dir: Path, station: str) -> StationSettings:
+        return cls(keys_dir.parent / f"settings-{station}.json")
+
+    def get(self, setting: Setting[T]) -> T:
+        return setting.coerce(self._values.get(setting.key, setting.default))
+
+    def set(self, setting: Setting[T], value: T) -> None:
+        if setting.coerce(value) != value:
+            raise ValueError(f"{setting.key}: {value!r} is not allowed")
+        self._values[setting.key] = value
+        self._save()
+
+    def _save(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = self.path.with_name(f".{self.path.name}.partial")
+        temporary.write_text(json.dumps(self._values, ensure_ascii=False, indent=2), "utf-8")
+        os.replace(temporary, self.path)
