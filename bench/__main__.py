@@ -37,9 +37,23 @@ def _slip(rounds: int | None, directory: Path) -> Result:
     return slip.run(rounds=rounds or slip.DEFAULT_ROUNDS, directory=directory)
 
 
+def _history(rounds: int | None, directory: Path) -> Result:
+    from bench import history
+
+    return history.run(rounds=rounds or history.DEFAULT_ROUNDS, directory=directory)
+
+
+def _startup(rounds: int | None, directory: Path) -> Result:
+    from bench import startup
+
+    return startup.run(rounds=rounds or startup.DEFAULT_ROUNDS, directory=directory)
+
+
 BENCHES: dict[str, Bench] = {
     "commit": Bench(_commit, target_ratio=2.0),
     "slip": Bench(_slip, target_ratio=1.5),
+    "startup": Bench(_startup, target_ratio=1.4),
+    "history": Bench(_history, target_ratio=1.5),
 }
 
 

@@ -56,7 +56,9 @@ class DialogService:
         answer = QMessageBox.question(parent, title, text)
         return answer == QMessageBox.StandardButton.Yes
 
-    def save_file(self, parent: QWidget | None, title: str, suggested: Path, filter_: str) -> Path | None:
+    def save_file(
+        self, parent: QWidget | None, title: str, suggested: Path, filter_: str
+    ) -> Path | None:
         path, _ = QFileDialog.getSaveFileName(parent, title, str(suggested), filter_)
         return Path(path) if path else None
 

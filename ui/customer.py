@@ -1,0 +1,459 @@
+"""The customer-facing screen: the statement in large type, and the signature box.
+
+The customer reads the statement (Japanese, or English at a tap), sees what the
+clerk declares, signs with a finger, a stylus or the mouse, and confirms.  The
+statement is the customer's own declaration that they revoked the certificate
+themselves and nobody did it for them (DOMAIN.md §1–2), so it is shown exactly as the
+statement catalogue words it, and the language it was read in is recorded.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Sequence
+from functools import cache
+from typing import Any, TypeVar
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import (
+    QFont,
+    QFontDatabase,
+    QGuiApplication,
+    QTextDocumentFragment,
+)
+from PySide6.QtWidgets import (
+    QApplication,
+    QButtonGroup,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.catalogue import Statement, StatementCatalogue, statement_catalogue
+from desktop.signature import signature_problem
+from reports.fonts import FONT_DIR
+from ui.signature_pad import SignaturePad, monotonic_ms
+
+CUSTOMER_STATEMENTS = ("customer_revoked", "customer_never_used")
+CLERK_STATEMENT = "clerk_no_assist"
+LANGUAGES = ("ja", "en")
+
+STATEMENT_POINT_SIZE = 22  # the statement: read at arm's length, often without glasses
+STATEMENT_LINE_HEIGHT = 140  # per cent: kanji lines need air between them
+TITLE_POINT_SIZE = 22
+CLERK_POINT_SIZE = 15  # the clerk's declaration: smaller, it is not the customer's
+CLERK_LINE_HEIGHT = 130
+BODY_POINT_SIZE = 16
+BUTTON_POINT_SIZE = 17
+CONFIRM_POINT_SIZE = 20
+
+# The words of the screen itself (the statements come from the catalogue).
+TEXTS: dict[str, dict[str, str]] = {
+    "ja": {
+        "title": "ご本人による確認とご署名",
+        "instruction": "下の文をお読みください。内容のとおりであれば、枠の中にご署名ください。",
+        "customer_heading": "お客様の申告",
+        "clerk_heading": "担当者の申告",
+        "placeholder": "ここに、指かペンでご署名ください",
+        "undo": "ひと筆もどす",
+        "clear": "消して書き直す",
+        "cancel": "やめる",
+        "confirm": "同意して署名する",
+        "ready": "この署名でよろしければ「同意して署名する」を押してください。",
+    },
+    "en": {
+        "title": "Your confirmation and signature",
+        "instruction": "Please read the statement below. If it is true, sign in the box.",
+        "customer_heading": "Your statement",
+        "clerk_heading": "The clerk's declaration",
+        "placeholder": "Sign here with your finger or a pen",
+        "undo": "Undo last stroke",
+        "clear": "Clear and sign again",
+        "cancel": "Cancel",
+        "confirm": "Agree and sign",
+        "ready": "If this is your signature, press “Agree and sign”.",
+    },
+}
+LANGUAGE_BUTTONS = {"ja": "日本語", "en": "English"}
+
+STYLE = """
+CustomerScreen { background: #f4f6f9; }
+QLabel { color: #1d2735; }
+QLabel#title { color: #14213a; }
+QLabel#instruction, QLabel#heading { color: #4f5d70; }
+QFrame#statementBox {
+    background: #ffffff; border: 1px solid #d3dbe6; border-radius: 14px;
+}
+QLabel#clerk { color: #4f5d70; }
+QLabel#message { border-radius: 10px; padding: 8px 14px; }
+QLabel#message[tone="hint"] { color: #4f5d70; background: transparent; }
+QLabel#message[tone="problem"] { color: #7a4300; background: #fff3dc; }
+QLabel#message[tone="ready"] { color: #1f5c2e; background: #e6f4e8; }
+QPushButton {
+    background: #ffffff; color: #1d2735; border: 1px solid #b8c3d1;
+    border-radius: 10px; padding: 8px 20px;
+}
+QPushButton:pressed { background: #e4e9f0; }
+QPushButton:disabled { color: #a3adba; border-color: #dde3ea; }
+QPushButton#language:checked { background: #1f4f8f; color: #ffffff; border-color: #1f4f8f; }
+QPushButton#confirm { background: #1f6f43; color: #ffffff; border: none; padding: 10px 36px; }
+QPushButton#confirm:pressed { background: #195a37; }
+QPushButton#confirm:disabled { background: #c9d1db; color: #6b7787; }
+"""
+
+S = TypeVar("S")
+
+
+@cache
+def customer_font_family() -> str:
+    """BIZ UDPGothic (a Universal Design face, bundled for the slips) for the customer.
+
+    Falls back to the application's font if the file cannot be loaded.
+    """
+    family = ""
+    for name in ("BIZUDPGothic-Regular.ttf", "BIZUDPGothic-Bold.ttf"):
+        font_id = QFontDatabase.addApplicationFont(str(FONT_DIR / name))
+        families = QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else []
+        family = family or (families[0] if families else "")
+    return family or QApplication.font().family()
+
+
+def _font(point_size: int, *, bold: bool = False) -> QFont:
+    font = QFont(customer_font_family())
+    font.setPointSize(point_size)
+    font.setBold(bold)
+    return font
+
+
+def _label(object_name: str, point_size: int, *, bold: bool = False) -> QLabel:
+    label = QLabel()
+    label.setObjectName(object_name)
+    label.setFont(_font(point_size, bold=bold))
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    return label
+
+
+class CustomerScreen(QWidget):
+    """What the customer reads and signs: one statement, the clerk's declaration, the pad.
+
+    The confirm button is enabled only while the ink on the pad passes
+    ``desktop.signature.signature_problem``; otherwise the problem is shown in the
+    customer's language.  Switching the language keeps the signature; switching the
+    statement clears it (a signature belongs to the text it was given under).
+
+    Signals:
+        signed(dict): the customer confirmed: ``{"language": "ja" | "en",
+            "strokes": [[[x, y, ms], ...], ...]}``, the intake document's
+            ``statement.language`` and ``signature.strokes``.
+        cancelled: the customer (or the clerk) stopped without signing.
+    """
+
+    signed = Signal(dict)
+    cancelled = Signal()
+
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        *,
+        statement_id: str = "customer_revoked",
+        language: str = "ja",
+        catalogue: StatementCatalogue | None = None,
+        clock: Callable[[], int] = monotonic_ms,
+    ) -> None:
+        super().__init__(parent)
+        self._catalogue = catalogue or statement_catalogue()
+        self._statement_id = _checked(statement_id, CUSTOMER_STATEMENTS, "statement")
+        self._language = _checked(language, LANGUAGES, "language")
+        self.setObjectName("customerScreen")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
+        self.setStyleSheet(STYLE)
+        self._build(clock)
+        self._show_texts()
+        self._on_pad_changed()
+
+    # --- what the caller uses --------------------------------------------------------
+
+    @property
+    def language(self) -> str:
+        """The language the statement is shown in now: 'ja' or 'en'."""
+        return self._language
+
+    @property
+    def statement_id(self) -> str:
+        return self._statement_id
+
+    @property
+    def pad(self) -> SignaturePad:
+        return self._pad
+
+    def statement(self) -> Statement:
+        """The statement as shown now (id, catalogue version, language and exact text)."""
+        return self._catalogue.statement(self._statement_id, self._language)
+
+    def statement_shown(self) -> str:
+        """The customer statement exactly as it is on the screen, as plain text."""
+        return shown_text(self._statement_label)
+
+    def clerk_declaration_shown(self) -> str:
+        """The clerk's declaration line as shown (its heading, then the catalogue text)."""
+        return shown_text(self._clerk_label)
+
+    def message(self) -> str:
+        """The line beside the confirm button: what is missing, or that it can be pressed."""
+        return self._message.text()
+
+    def set_language(self, language: str) -> None:
+        self._language = _checked(language, LANGUAGES, "language")
+        self._show_texts()
+        self._on_pad_changed()
+
+    def set_statement(self, statement_id: str) -> None:
+        """Show another customer statement; any signature already drawn is wiped."""
+        self._statement_id = _checked(statement_id, CUSTOMER_STATEMENTS, "statement")
+        self._pad.clear()
+        self._show_texts()
+        self._on_pad_changed()
+
+    def reset(self, *, statement_id: str | None = None, language: str = "ja") -> None:
+        """Ready for the next customer: empty pad, the given statement and language."""
+        if statement_id is not None:
+            self._statement_id = _checked(statement_id, CUSTOMER_STATEMENTS, "statement")
+        self._language = _checked(language, LANGUAGES, "language")
+        self._pad.clear()
+        self._show_texts()
+        self._on_pad_changed()
+
+    # --- building ----------------------------------------------------------------
+
+    def _build(self, clock: Callable[[], int]) -> None:
+        self._title = _label("title", TITLE_POINT_SIZE, bold=True)
+        self._instruction = _label("instruction", BODY_POINT_SIZE)
+        self._language_group = QButtonGroup(self)
+        self._language_group.setExclusive(True)
+        self._language_buttons: dict[str, QPushButton] = {}
+        for language in LANGUAGES:
+            button = QPushButton(LANGUAGE_BUTTONS[language])
+            button.setObjectName("language")
+            button.setCheckable(True)
+            button.setFont(_font(BUTTON_POINT_SIZE, bold=True))
+            button.setMinimumSize(150, 56)
+            self._language_group.addButton(button)
+            self._language_buttons[language] = button
+        self._language_buttons["ja"].clicked.connect(self._on_japanese_clicked)
+        self._language_buttons["en"].clicked.connect(self._on_english_clicked)
+
+        top = QHBoxLayout()
+        heading = QVBoxLayout()
+        heading.setSpacing(4)
+        heading.addWidget(self._title)
+        heading.addWidget(self._instruction)
+        top.addLayout(heading, 1)
+        top.addSpacing(24)
+        for language in LANGUAGES:
+            top.addWidget(self._language_buttons[language], 0, Qt.AlignmentFlag.AlignTop)
+
+        self._customer_heading = _label("heading", BODY_POINT_SIZE - 2, bold=True)
+        self._statement_label = _label("statement", STATEMENT_POINT_SIZE)
+        self._statement_label.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
+        box = QFrame()
+        box.setObjectName("statementBox")
+        box_layout = QVBoxLayout(box)
+        box_layout.setContentsMargins(28, 16, 28, 20)
+        box_layout.setSpacing(6)
+        box_layout.addWidget(self._customer_heading)
+        box_layout.addWidget(self._statement_label)
+
+        # The clerk's declaration: smaller, under the customer's, its heading run in.
+        self._clerk_label = _label("clerk", CLERK_POINT_SIZE)
+        self._clerk_label.setContentsMargins(28, 0, 28, 0)
+
+        self._pad = SignaturePad(clock=clock)
+        self._pad.setFont(_font(BODY_POINT_SIZE))
+        self._pad.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self._pad.setMinimumHeight(200)
+        self._pad.changed.connect(self._on_pad_changed)
+        self._undo = self._button(BUTTON_POINT_SIZE)
+        self._undo.clicked.connect(self._on_undo_clicked)
+        self._clear = self._button(BUTTON_POINT_SIZE)
+        self._clear.clicked.connect(self._on_clear_clicked)
+        pad_buttons = QVBoxLayout()
+        pad_buttons.setSpacing(12)
+        pad_buttons.addWidget(self._undo)
+        pad_buttons.addWidget(self._clear)
+        pad_buttons.addStretch(1)
+        signing = QHBoxLayout()
+        signing.setSpacing(16)
+        signing.addWidget(self._pad, 1)
+        signing.addLayout(pad_buttons)
+
+        self._message = _label("message", BODY_POINT_SIZE)
+        self._cancel = self._button(BUTTON_POINT_SIZE)
+        self._cancel.clicked.connect(self._on_cancel_clicked)
+        self._confirm = self._button(CONFIRM_POINT_SIZE, bold=True)
+        self._confirm.setObjectName("confirm")
+        self._confirm.setMinimumSize(340, 72)
+        self._confirm.setDefault(True)
+        self._confirm.clicked.connect(self._on_confirm_clicked)
+        bottom = QHBoxLayout()
+        bottom.setSpacing(16)
+        bottom.addWidget(self._cancel)
+        bottom.addWidget(self._message, 1)
+        bottom.addWidget(self._confirm)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(36, 26, 36, 24)
+        layout.setSpacing(14)
+        layout.addLayout(top)
+        layout.addWidget(box)
+        layout.addWidget(self._clerk_label)
+        layout.addLayout(signing, 1)
+        layout.addLayout(bottom)
+
+    def _button(self, point_size: int, *, bold: bool = False) -> QPushButton:
+        button = QPushButton()
+        button.setFont(_font(point_size, bold=bold))
+        button.setMinimumHeight(56)
+        button.setCursor(Qt.CursorShape.PointingHandCursor)
+        return button
+
+    def _show_texts(self) -> None:
+        words = TEXTS[self._language]
+        self._language_buttons[self._language].setChecked(True)
+        self._title.setText(words["title"])
+        self._instruction.setText(words["instruction"])
+        self._customer_heading.setText(words["customer_heading"])
+        _set_paragraph(
+            self._statement_label, html.escape(self.statement().text), STATEMENT_LINE_HEIGHT
+        )
+        clerk = self._catalogue.statement(CLERK_STATEMENT, self._language)
+        heading = html.escape(words["clerk_heading"])
+        _set_paragraph(
+            self._clerk_label,
+            f"<b>{heading}</b>&#x2003;{html.escape(clerk.text)}",
+            CLERK_LINE_HEIGHT,
+        )
+        self._pad.set_placeholder(words["placeholder"])
+        self._undo.setText(words["undo"])
+        self._clear.setText(words["clear"])
+        self._cancel.setText(words["cancel"])
+        self._confirm.setText(words["confirm"])
+        layout = self.layout()
+        if layout is not None:
+            # Lay out the new words now rather than at the next event loop pass, so a
+            # grab() or a test right after a language switch sees the finished screen.
+            layout.activate()
+
+    def _show_message(self, text: str, tone: str) -> None:
+        self._message.setText(text)
+        if self._message.property("tone") != tone:
+            self._message.setProperty("tone", tone)
+            # a dynamic property only restyles once the style is applied again
+            self._message.style().unpolish(self._message)
+            self._message.style().polish(self._message)
+
+    # --- slots ---------------------------------------------------------------------
+
+    def _on_pad_changed(self) -> None:
+        problem = signature_problem(self._pad.strokes())
+        self._confirm.setEnabled(problem is None)
+        self._undo.setEnabled(not self._pad.is_empty())
+        self._clear.setEnabled(not self._pad.is_empty())
+        if problem is None:
+            self._show_message(TEXTS[self._language]["ready"], "ready")
+        else:
+            text = problem.ja if self._language == "ja" else problem.en
+            self._show_message(text, "hint" if self._pad.is_empty() else "problem")
+
+    def _on_japanese_clicked(self) -> None:
+        self.set_language("ja")
+
+    def _on_english_clicked(self) -> None:
+        self.set_language("en")
+
+    def _on_undo_clicked(self) -> None:
+        self._pad.undo_stroke()
+
+    def _on_clear_clicked(self) -> None:
+        self._pad.clear()
+
+    def _on_cancel_clicked(self) -> None:
+        self.cancelled.emit()
+
+    def _on_confirm_clicked(self) -> None:
+        strokes = self._pad.strokes()
+        if signature_problem(strokes) is not None:
+            return  # the button is disabled then; a stray click changes nothing
+        self.signed.emit({"language": self._language, "strokes": strokes})
+
+
+def _set_paragraph(label: QLabel, html_text: str, line_height: int) -> None:
+    """Rich text with more space between lines than a QLabel gives by itself."""
+    label.setTextFormat(Qt.TextFormat.RichText)
+    label.setText(f'<p style="line-height:{line_height}%">{html_text}</p>')
+
+
+def shown_text(label: QLabel) -> str:
+    """What a label shows, as plain text (its rich text without the markup)."""
+    if label.textFormat() == Qt.TextFormat.PlainText:
+        return label.text()
+    return QTextDocumentFragment.fromHtml(label.text()).toPlainText()
+
+
+def _checked(value: str, allowed: Sequence[str], what: str) -> str:
+    if value not in allowed:
+        raise ValueError(f"unknown {what} {value!r}: expected one of {', '.join(allowed)}")
+    return value
+
+
+# --- the second screen ------------------------------------------------------------------
+
+
+def choose_customer_screen(screens: Sequence[S], primary: S | None) -> S | None:
+    """The screen that faces the customer: the first one that is not the clerk's.
+
+    None when there is only one screen (the customer screen then stays inside the
+    main window).
+    """
+    if len(screens) < 2:
+        return None
+    return next((screen for screen in screens if screen is not primary), None)
+
+
+def show_on_customer_screen(
+    widget: QWidget,
+    app: QGuiApplication | None = None,
+    *,
+    mode: str = "auto",
+    screens: Sequence[Any] | None = None,
+    primary: Any = None,
+) -> bool:
+    """Put ``widget`` full screen on a second screen, facing the customer, if there is one.
+
+    ``mode`` is the station's CUSTOMER_SCREEN setting: "auto" uses a second screen
+    when present, "main" always stays in the main window.  ``screens`` and
+    ``primary`` default to the application's.  Returns True if the widget became a
+    window on the customer's screen; False means the caller keeps it in its own
+    window (nothing was changed).
+    """
+    if mode != "auto":
+        return False
+    if screens is None or primary is None:
+        application = app or QGuiApplication.instance()
+        if not isinstance(application, QGuiApplication):
+            return False
+        screens = application.screens() if screens is None else screens
+        primary = application.primaryScreen() if primary is None else primary
+    target = choose_customer_screen(list(screens), primary)
+    if target is None:
+        return False
+    widget.setParent(None)
+    widget.setWindowFlag(Qt.WindowType.Window, True)
+    widget.setScreen(target)
+    widget.setGeometry(target.geometry())
+    widget.showFullScreen()
+    return True

@@ -1,0 +1,394 @@
+"""First run: the shop, this counter (station) and the first manager, in one form.
+
+The form checks every field with the core's own rules before anything is written
+(so a mistake never leaves a half-made station key behind), shows each problem
+beneath its field in Japanese and English, then runs ``desktop.setup.initialise``
+in one transaction.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QRegularExpressionValidator
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.app import AppContext
+from desktop.clerks import check_code, check_pin_format
+from desktop.errors import Problem, UserError, ValidationFailed
+from desktop.rules import MAX_NAME
+from desktop.setup import ShopDetails, check_station_code, initialise, validate_shop
+from desktop.text import clean_text
+from ui.i18n import ERROR_SUBTITLE_STYLE, both, message_html, pair, stacked
+from ui.services import DialogService
+
+log = logging.getLogger(__name__)
+
+DEFAULT_STATION = "S01"
+DEFAULT_TIMEZONE = "Asia/Tokyo"
+PIN_MAX_DIGITS = 12
+
+
+def heading(text: str) -> QLabel:
+    """A screen's title: large and bold, readable from a step back."""
+    label = QLabel(text)
+    label.setObjectName("title")
+    label.setTextFormat(Qt.TextFormat.RichText)
+    font = label.font()
+    font.setPointSizeF(font.pointSizeF() * 1.6)
+    font.setBold(True)
+    label.setFont(font)
+    label.setContentsMargins(0, 0, 0, 6)  # air between a title and what it names
+    return label
+
+
+def section(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setTextFormat(Qt.TextFormat.RichText)
+    font = label.font()
+    font.setPointSizeF(font.pointSizeF() * 1.2)
+    font.setBold(True)
+    label.setFont(font)
+    label.setContentsMargins(0, 0, 0, 4)
+    return label
+
+
+def error_label() -> QLabel:
+    """Where a field's problem appears: red, wrapping, empty (and taking no room) when all is well."""
+    label = QLabel()
+    label.setObjectName("fieldError")
+    label.setTextFormat(Qt.TextFormat.RichText)
+    label.setWordWrap(True)
+    label.setStyleSheet("color:#b00020;")
+    label.setVisible(False)
+    return label
+
+
+def show_message(label: QLabel, ja: str, en: str) -> None:
+    """Put a message (or nothing, with "") into an :func:`error_label`."""
+    label.setText(message_html(ja, en, ERROR_SUBTITLE_STYLE))
+    label.setVisible(bool(ja))
+
+
+def pin_edit() -> QLineEdit:
+    """A PIN field: masked, digits only, no predictive text on a touch keyboard."""
+    edit = QLineEdit()
+    edit.setEchoMode(QLineEdit.EchoMode.Password)
+    edit.setMaxLength(PIN_MAX_DIGITS)
+    edit.setInputMethodHints(
+        Qt.InputMethodHint.ImhDigitsOnly
+        | Qt.InputMethodHint.ImhSensitiveData
+        | Qt.InputMethodHint.ImhNoPredictiveText
+    )
+    # A validator rather than an input mask: a mask shows placeholders and fixes the length.
+    edit.setValidator(QRegularExpressionValidator(rf"[0-9]{{0,{PIN_MAX_DIGITS}}}", edit))
+    return edit
+
+
+class FormGrid(QWidget):
+    """Labelled fields in a grid, each with its own problem text beneath it.
+
+    Labels are given already translated by ``tr`` in the owner's context; their
+    English line comes from the same context (see ui.i18n).  No signals.
+    """
+
+    def __init__(self, context: object, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._context = context
+        self._grid = QGridLayout(self)
+        self._grid.setContentsMargins(0, 0, 0, 0)
+        self._grid.setHorizontalSpacing(16)
+        self._grid.setVerticalSpacing(10)
+        self._grid.setColumnStretch(1, 1)
+        self._errors: dict[str, QLabel] = {}
+        self.fields: dict[str, QLineEdit] = {}
+
+    def add_field(self, key: str, label: str, edit: QLineEdit | None = None) -> QLineEdit:
+        edit = edit if edit is not None else QLineEdit()
+        edit.setMinimumWidth(260)
+        self.add_row(key, label, edit)
+        self.fields[key] = edit
+        return edit
+
+    def add_row(self, key: str, label: str, widget: QWidget) -> None:
+        """Any input widget (a combo box, a spin box) with its label and problem text."""
+        widget.setObjectName(key)
+        row = self._grid.rowCount()
+        caption = QLabel(stacked(self._context_name(), label))
+        caption.setTextFormat(Qt.TextFormat.RichText)
+        caption.setBuddy(widget)
+        self._grid.addWidget(caption, row, 0, Qt.AlignmentFlag.AlignTop)
+        cell = QVBoxLayout()
+        cell.setSpacing(2)
+        cell.addWidget(widget)
+        error = error_label()
+        error.setObjectName(f"{key}_error")
+        cell.addWidget(error)
+        self._grid.addLayout(cell, row, 1)
+        self._errors[key] = error
+
+    def _context_name(self) -> str:
+        return type(self._context).__name__
+
+    def show_problems(self, problems: list[Problem]) -> list[Problem]:
+        """Show each problem beneath its field; return those no field here owns."""
+        unplaced = []
+        for problem in problems:
+            error = self._errors.get(problem.field)
+            if error is None:
+                unplaced.append(problem)
+            else:
+                show_message(error, problem.ja, problem.en)
+        return unplaced
+
+    def clear_problems(self) -> None:
+        for error in self._errors.values():
+            show_message(error, "", "")
+
+    def problem_text(self, key: str) -> str:
+        """What is shown beneath a field (tests and screen readers read it)."""
+        error = self._errors[key]
+        return "" if error.isHidden() else error.text()
+
+
+class ShopForm(FormGrid):
+    """The shop's details as the slips print them (first run, and the settings screen).
+
+    No signals: its owner reads :meth:`details` when the clerk submits.
+    """
+
+    FIELDS = ("shop_name", "license_no", "commission", "address", "phone", "timezone")
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(self, parent)
+        self.add_field("shop_name", self.tr("店名（必須）"))
+        self.add_field("license_no", self.tr("古物商許可番号"))
+        self.add_field("commission", self.tr("許可した公安委員会"))
+        self.add_field("address", self.tr("所在地"))
+        self.add_field("phone", self.tr("電話番号"))
+        self.add_field("timezone", self.tr("タイムゾーン")).setText(DEFAULT_TIMEZONE)
+        self.fields["license_no"].setPlaceholderText(self.tr("例: 第301020001234号"))
+        self.fields["commission"].setPlaceholderText(self.tr("例: 東京都公安委員会"))
+
+    def details(self) -> ShopDetails:
+        text = {key: self.fields[key].text() for key in self.FIELDS}
+        return ShopDetails(
+            name=text["shop_name"],
+            license_no=text["license_no"],
+            commission=text["commission"],
+            address=text["address"],
+            phone=text["phone"],
+            timezone=text["timezone"].strip(),
+        )
+
+    def set_details(self, details: ShopDetails) -> None:
+        values = (
+            details.name,
+            details.license_no,
+            details.commission,
+            details.address,
+            details.phone,
+            details.timezone,
+        )
+        for key, value in zip(self.FIELDS, values, strict=True):
+            self.fields[key].setText(value)
+
+    def set_read_only(self, read_only: bool) -> None:
+        for edit in self.fields.values():
+            edit.setReadOnly(read_only)
+
+
+class FirstRunView(QWidget):
+    """The first-run set-up form.
+
+    Signals:
+        completed(str): set-up is committed; the argument is this counter's station code.
+    """
+
+    completed = Signal(str)
+
+    def __init__(
+        self, ctx: AppContext, dialogs: DialogService, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._ctx = ctx
+        self._dialogs = dialogs
+        self.setWindowTitle(both(self, self.tr("Revoke Desk 初期設定")))
+        # On a shared (PostgreSQL) database another counter may have made the shop
+        # already: then this form adds a counter and the manager must already exist.
+        self._joining = ctx.is_initialised()
+
+        self.shop_form = ShopForm()
+        self.counter_form = FormGrid(self)
+        station = self.counter_form.add_field("station", self.tr("このレジのステーションコード"))
+        station.setText(DEFAULT_STATION)
+        self.counter_form.add_field("manager_code", self.tr("店長の担当者コード"))
+        self.counter_form.fields["manager_code"].setPlaceholderText(self.tr("例: M01"))
+        self.counter_form.add_field("manager_name", self.tr("店長の氏名"))
+        self.counter_form.add_field("pin", self.tr("店長のPIN（4〜12桁の数字）"), pin_edit())
+        self.counter_form.add_field("pin_again", self.tr("PIN（確認のためもう一度）"), pin_edit())
+
+        self.submit_button = QPushButton(both(self, self.tr("設定して始める")))
+        self.submit_button.setObjectName("submit")
+        self.submit_button.clicked.connect(self._on_submit_clicked)
+        self.message = error_label()
+        self.message.setObjectName("message")
+
+        intro_text = self.tr(
+            "このパソコンで初めて使うための設定です。店舗の情報は控え（レシート）に印刷されます。"
+        )
+        if self._joining:
+            intro_text = self.tr(
+                "店舗は設定済みです。このレジを追加します。登録済みの店長の担当者コードとPINを入力してください。"
+            )
+            self.shop_form.set_details(ctx.shop_profile())
+            self.shop_form.set_read_only(True)
+        intro = QLabel(stacked(self, intro_text))
+        intro.setWordWrap(True)
+
+        columns = QHBoxLayout()
+        columns.setSpacing(40)
+        left = QVBoxLayout()
+        left.addWidget(section(stacked(self, self.tr("店舗"))))
+        left.addWidget(self.shop_form)
+        left.addStretch(1)
+        right = QVBoxLayout()
+        right.addWidget(section(stacked(self, self.tr("このレジと店長"))))
+        right.addWidget(self.counter_form)
+        right.addStretch(1)
+        columns.addLayout(left, 1)
+        columns.addLayout(right, 1)
+
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.message, 1)
+        buttons.addWidget(
+            self.submit_button, 0, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop
+        )
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(32, 24, 32, 24)
+        layout.setSpacing(16)
+        layout.addWidget(heading(stacked(self, self.tr("初期設定"))))
+        layout.addWidget(intro)
+        layout.addLayout(columns, 1)
+        layout.addLayout(buttons)
+        self._chain_fields()
+
+    def _ordered_fields(self) -> list[QLineEdit]:
+        shop = [] if self._joining else [self.shop_form.fields[k] for k in ShopForm.FIELDS]
+        return shop + list(self.counter_form.fields.values())
+
+    def _chain_fields(self) -> None:
+        """Tab and Enter walk the fields in reading order; Enter on the last one submits.
+
+        Enter moves on rather than submitting at once because a barcode scanner ends
+        its input with Enter, and a half-filled form should not be sent.
+        """
+        fields = self._ordered_fields()
+        for edit in self.shop_form.fields.values():
+            edit.setFocusPolicy(
+                Qt.FocusPolicy.NoFocus if self._joining else Qt.FocusPolicy.StrongFocus
+            )
+        for current, following in itertools.pairwise(fields):
+            QWidget.setTabOrder(current, following)
+            current.returnPressed.connect(self._focus_next(following))
+        QWidget.setTabOrder(fields[-1], self.submit_button)
+        fields[-1].returnPressed.connect(self._on_submit_clicked)
+        fields[0].setFocus()
+
+    @staticmethod
+    def _focus_next(edit: QLineEdit) -> Callable[[], None]:
+        def focus() -> None:
+            edit.setFocus(Qt.FocusReason.TabFocusReason)
+            edit.selectAll()
+
+        return focus
+
+    def first_field(self) -> QLineEdit:
+        return self._ordered_fields()[0]
+
+    def problems(self) -> list[Problem]:
+        """Every rule the form breaks, each named by its field (nothing is written)."""
+        problems: list[Problem] = []
+        try:
+            validate_shop(self.shop_form.details())
+        except ValidationFailed as exc:
+            problems.extend(exc.problems)
+        fields = self.counter_form.fields
+        for key, check, value in (
+            ("station", check_station_code, self._station()),
+            ("manager_code", check_code, self._manager_code()),
+            ("pin", check_pin_format, fields["pin"].text()),
+        ):
+            try:
+                check(value)
+            except UserError as exc:
+                problems.append(Problem(key, exc.ja, exc.en))
+        _, name_problem = clean_text(
+            "manager_name", fields["manager_name"].text(), max_len=MAX_NAME, required=False
+        )
+        if name_problem is not None:
+            problems.append(name_problem)
+        if fields["pin_again"].text() != fields["pin"].text():
+            ja, en = pair(self, self.tr("PINが一致しません。同じPINを2回入力してください"))
+            problems.append(Problem("pin_again", ja, en))
+        return problems
+
+    def _station(self) -> str:
+        return self.counter_form.fields["station"].text().strip().upper()
+
+    def _manager_code(self) -> str:
+        return self.counter_form.fields["manager_code"].text().strip().upper()
+
+    def _show_problems(self, problems: list[Problem]) -> None:
+        self.shop_form.clear_problems()
+        self.counter_form.clear_problems()
+        rest = self.counter_form.show_problems(self.shop_form.show_problems(problems))
+        summary = pair(
+            self, self.tr("赤字の項目を直してから、もう一度「設定して始める」を押してください")
+        )
+        lines = [message_html(p.ja, p.en, ERROR_SUBTITLE_STYLE) for p in rest]
+        self.message.setText("<br>".join([*lines, message_html(*summary, ERROR_SUBTITLE_STYLE)]))
+        self.message.setVisible(True)
+
+    def _on_submit_clicked(self) -> None:
+        problems = self.problems()
+        if problems:
+            self._show_problems(problems)
+            return
+        fields = self.counter_form.fields
+        try:
+            with self._ctx.transaction() as session:
+                signer = initialise(
+                    session,
+                    keys_dir=self._ctx.keys_dir,
+                    shop=self.shop_form.details(),
+                    station=self._station(),
+                    manager_code=self._manager_code(),
+                    manager_name=fields["manager_name"].text(),
+                    manager_pin=fields["pin"].text(),
+                    now=self._ctx.clock(),
+                )
+        except ValidationFailed as exc:
+            self._show_problems(exc.problems)
+            return
+        except UserError as exc:
+            self.shop_form.clear_problems()
+            self.counter_form.clear_problems()
+            show_message(self.message, exc.ja, exc.en)
+            return
+        log.info("first run: station %s set up", signer.station)
+        for key in ("pin", "pin_again"):
+            fields[key].clear()
+        self.completed.emit(signer.station)

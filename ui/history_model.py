@@ -1,0 +1,334 @@
+"""The history table's model: committed intakes, a page at a time, newest first.
+
+The model holds plain frozen :class:`desktop.history.HistoryRow` values, never ORM
+objects, and reads only what the view scrolls to: the first page when a search
+starts, the next page (keyset, ``after=page_key(last)``) when Qt asks for more
+through ``canFetchMore``/``fetchMore``.  A million-row ledger opens as fast as an
+empty one.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QBrush, QColor, QFont
+
+from desktop.app import AppContext
+from desktop.domain import PURPOSE_LABELS, Outcome, Purpose, RefusalReason
+from desktop.errors import UserError
+from desktop.history import HistoryQuery, HistoryRow, page_key, search
+from ui import i18n
+
+Index = QModelIndex | QPersistentModelIndex
+PAGE_SIZE = 200
+# Muted but still readable (WCAG AA on white) for the rows of a voided receipt.
+VOID_GREY = "#6b6b6b"
+VOID_MARK_COLOUR = "#b00020"
+REFUSED_COLOUR = "#8a4b00"
+ROW_ROLE = Qt.ItemDataRole.UserRole + 1  # the HistoryRow of a row
+
+# Short forms of the refusal reasons for one table cell (the slip prints the full
+# sentence from desktop/data/slip_texts.json).
+REFUSAL_SHORT: dict[RefusalReason, tuple[str, str]] = {
+    RefusalReason.PERFORMED_BY_OTHER: ("本人以外", "not the holder"),
+    RefusalReason.HOLDER_NOT_PRESENT: ("本人不在", "holder absent"),
+    RefusalReason.CLERK_ASSISTED: ("店員関与", "staff assisted"),
+    RefusalReason.CERTIFICATE_UNKNOWN: ("証明書不明", "cert. unknown"),
+    RefusalReason.NOT_DONE: ("未失効", "not revoked"),
+}
+
+
+def _has_japanese(text: str) -> bool:
+    return any("\u3000" <= char <= "\u9fff" or "\uff00" <= char <= "\uffef" for char in text)
+
+
+def bilingual(context: QObject, shown: str, en: str, **values: object) -> tuple[str, str]:
+    """``(main text, English beneath)`` of a text whose Japanese went through ``tr()``.
+
+    The English comes from Qt's catalogue once it has the text (``pyside6-lupdate``);
+    ``en`` stands in until then, so this screen is never without its English.  With
+    the UI in English there is no second line.
+    """
+    if i18n.in_english():
+        main = en if _has_japanese(shown) else shown
+        return _filled(main, values), ""
+    return _filled(shown, values), _filled(i18n.english(context, shown) or en, values)
+
+
+def _filled(text: str, values: dict[str, object]) -> str:
+    # Without values the text may itself be a template, to be filled later.
+    return text.format(**values) if values else text
+
+
+def one_line(context: QObject, shown: str, en: str, **values: object) -> str:
+    """``"検索 / Search"`` for buttons, check boxes and titles."""
+    main, sub = bilingual(context, shown, en, **values)
+    return f"{main} / {sub}" if sub else main
+
+
+def two_lines(context: QObject, shown: str, en: str, **values: object) -> str:
+    """Rich text: the Japanese, and its English beneath in smaller grey type."""
+    return i18n.message_html(*bilingual(context, shown, en, **values))
+
+
+def main_text(context: QObject, shown: str, en: str, **values: object) -> str:
+    """Only the text in the UI's language (table cells have no room for two)."""
+    return bilingual(context, shown, en, **values)[0]
+
+
+class Column(IntEnum):
+    TIME = 0
+    RECEIPT = 1
+    VOID = 2  # 取消: beside the receipt, so a struck-through row says why at a glance
+    OUTCOME = 3
+    PURPOSE = 4
+    DEVICE = 5
+    IMEI = 6
+    NAME = 7
+    CLERK = 8
+
+
+def label(pair: tuple[str, str]) -> str:
+    """The Japanese of a (ja, en) vocabulary pair, or its English with the UI in English."""
+    return pair[1] if i18n.in_english() else pair[0]
+
+
+def purpose_label(purpose: str) -> str:
+    try:
+        return label(PURPOSE_LABELS[Purpose(purpose)])
+    except ValueError:
+        return purpose
+
+
+def refusal_label(reason: str) -> str:
+    try:
+        return label(REFUSAL_SHORT[RefusalReason(reason)])
+    except ValueError:
+        return reason
+
+
+class HistoryModel(QAbstractTableModel):
+    """Rows of committed intakes for the history table, fetched page by page.
+
+    A voided row is drawn struck through and grey, with the reason in its tooltip
+    and in the 取消 column beside it (that cell itself is not struck through, so
+    the reason stays readable).
+
+    Signals:
+        load_failed(UserError): a further page could not be read (the database is
+            busy or gone); the view shows it.  Loading stops until the next search.
+    """
+
+    load_failed = Signal(object)
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        *,
+        timezone: str,
+        query: HistoryQuery | None = None,
+        page_size: int = PAGE_SIZE,
+        parent: QObject | None = None,
+    ) -> None:
+        """Start with the first page of ``query`` (which may raise UserError), or empty."""
+        super().__init__(parent)
+        if page_size < 1:
+            raise ValueError("page_size must be at least 1")
+        self._ctx = ctx
+        self.timezone = timezone
+        self.page_size = page_size
+        self._query = HistoryQuery()
+        self._rows: list[HistoryRow] = []
+        self._more = False  # whether rows beyond the last one loaded exist
+        self._failed = False
+        self._headers = tuple(
+            bilingual(self, shown, en)
+            for shown, en in (
+                (self.tr("日時"), "Time"),
+                (self.tr("受付番号"), "Receipt"),
+                (self.tr("取消"), "Void"),
+                (self.tr("結果"), "Outcome"),
+                (self.tr("目的"), "Purpose"),
+                (self.tr("機種"), "Device"),
+                (self.tr("IMEI"), "IMEI"),
+                (self.tr("氏名"), "Name"),
+                (self.tr("担当"), "Clerk"),
+            )
+        )
+        self._outcomes = {
+            Outcome.ACCEPTED.value: main_text(self, self.tr("受付"), "Accepted"),
+            Outcome.REFUSED.value: main_text(self, self.tr("お断り"), "Refused"),
+        }
+        self._void_mark = main_text(self, self.tr("取消"), "Void")
+        # A template, so that English gets its own brackets and spacing.
+        self._refused = main_text(self, self.tr("{outcome}（{reason}）"), "{outcome} ({reason})")
+        self._void_tip = (self.tr("取消済み — 理由: {reason}"), "Void — reason: {reason}")
+        self._erased = main_text(self, self.tr("（消去済み）"), "(erased)")
+        self._struck = QFont()
+        self._bold = QFont()
+        self.set_font(QFont())
+        if query is not None:
+            self.search(query)
+
+    def set_font(self, font: QFont) -> None:
+        """The view's font: a FontRole answer replaces it whole, so derive from it."""
+        self._struck = QFont(font)
+        self._struck.setStrikeOut(True)
+        self._bold = QFont(font)
+        self._bold.setBold(True)
+
+    # --- loading ----------------------------------------------------------------
+
+    @property
+    def query(self) -> HistoryQuery:
+        return self._query
+
+    def has_more(self) -> bool:
+        return self._more
+
+    def search(self, query: HistoryQuery) -> None:
+        """Show the first page of ``query``; on UserError the model keeps what it had."""
+        rows, more = self._load(query, limit=self.page_size)
+        self._replace(query, rows, more)
+
+    def refresh(self) -> None:
+        """Read again as many rows as are loaded (one query), e.g. after a commit.
+
+        Keeping the count keeps the clerk's scroll position and selection meaningful.
+        """
+        limit = max(self.page_size, len(self._rows))
+        rows, more = self._load(self._query, limit=limit)
+        self._replace(self._query, rows, more)
+
+    def _load(
+        self, query: HistoryQuery, *, limit: int, after: HistoryRow | None = None
+    ) -> tuple[list[HistoryRow], bool]:
+        # One row more than asked tells whether another page exists, without a count.
+        with self._ctx.reading() as session:
+            rows = search(
+                session,
+                query,
+                after=None if after is None else page_key(after),
+                limit=limit + 1,
+            )
+        return rows[:limit], len(rows) > limit
+
+    def _replace(self, query: HistoryQuery, rows: list[HistoryRow], more: bool) -> None:
+        self.beginResetModel()
+        self._query = query
+        self._rows = rows
+        self._more = more
+        self._failed = False
+        self.endResetModel()
+
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008 - Qt's signature
+        return not parent.isValid() and self._more and not self._failed
+
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008 - Qt's signature
+        if not self.canFetchMore(parent):
+            return
+        try:
+            rows, more = self._load(self._query, limit=self.page_size, after=self._rows[-1])
+        except UserError as error:
+            # Qt calls this while painting or scrolling: never raise into it.
+            self._failed = True
+            self.load_failed.emit(error)
+            return
+        self._more = more
+        if rows:
+            first = len(self._rows)
+            self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
+            self._rows.extend(rows)
+            self.endInsertRows()
+
+    # --- reading ----------------------------------------------------------------
+
+    def row_at(self, row: int) -> HistoryRow:
+        return self._rows[row]
+
+    def find(self, receipt: str) -> int | None:
+        """The row number of ``receipt`` among the loaded rows."""
+        for number, row in enumerate(self._rows):
+            if row.receipt == receipt:
+                return number
+        return None
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(Column)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(Column):
+            return None
+        main, english = self._headers[section]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return main
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return english or None
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.parent().isValid():
+            return None
+        if not 0 <= index.row() < len(self._rows) or not 0 <= index.column() < len(Column):
+            return None
+        row = self._rows[index.row()]
+        column = Column(index.column())
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._text(row, column)
+        if role == ROW_ROLE:
+            return row
+        if role == Qt.ItemDataRole.FontRole:
+            if column is Column.VOID:
+                return self._bold if row.voided else None
+            return self._struck if row.voided else None
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if column is Column.VOID and row.voided:
+                return QBrush(QColor(VOID_MARK_COLOUR))
+            if row.voided:
+                return QBrush(QColor(VOID_GREY))
+            if column is Column.OUTCOME and row.outcome == Outcome.REFUSED:
+                return QBrush(QColor(REFUSED_COLOUR))
+            return None
+        if role == Qt.ItemDataRole.ToolTipRole and row.voided:
+            return i18n.message(*bilingual(self, *self._void_tip, reason=row.void_reason))
+        return None
+
+    def _text(self, row: HistoryRow, column: Column) -> str:
+        match column:
+            case Column.TIME:
+                return row.local_time(self.timezone)
+            case Column.RECEIPT:
+                return row.receipt
+            case Column.VOID:
+                return f"{self._void_mark}: {row.void_reason}" if row.voided else ""
+            case Column.OUTCOME:
+                outcome = self._outcomes.get(row.outcome, row.outcome)
+                if row.outcome == Outcome.REFUSED and row.refusal_reason:
+                    return self._refused.format(
+                        outcome=outcome, reason=refusal_label(row.refusal_reason)
+                    )
+                return outcome
+            case Column.PURPOSE:
+                return purpose_label(row.purpose)
+            case Column.DEVICE:
+                return f"{row.maker} {row.model}".strip()
+            case Column.IMEI:
+                return f"{row.imei1} / {row.imei2}" if row.imei2 else row.imei1
+            case Column.NAME:
+                return row.name or self._erased
+            case Column.CLERK:
+                return row.clerk

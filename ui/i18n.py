@@ -1,0 +1,122 @@
+"""Japanese first, English beside it: the GUI's language, through Qt's translation files.
+
+Source strings are Japanese (``self.tr("店名")``); ``translations/revoke_desk_en.ts``
+holds their English, compiled to ``revoke_desk_en.qm`` (refresh with
+``pyside6-lupdate`` and ``pyside6-lrelease``, see docs/decisions.md).
+
+With the LANGUAGE setting ``ja`` (the default) no translator is installed, and the
+screens show each label's English in small type beneath or beside the Japanese: many
+clerks and customers at a Japanese counter read English better, and the English comes
+from the same catalogue, so there is one place to keep it.  With ``en`` the English
+catalogue is installed and the screens show English only.
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QObject, QTranslator
+
+TRANSLATIONS_DIR = Path(__file__).with_name("translations")
+CATALOGUE = "revoke_desk"
+LANGUAGES = ("ja", "en")
+# Styles of the English line under a Japanese label; one place, so every screen matches.
+SUBTITLE_STYLE = "color:#505050; font-size:80%;"
+# Beneath an error the English keeps the error's colour: it is the same warning.
+ERROR_SUBTITLE_STYLE = "font-size:85%;"
+
+_english: QTranslator | None = None
+_installed: QTranslator | None = None
+
+
+def catalogue_path(language: str) -> Path:
+    return TRANSLATIONS_DIR / f"{CATALOGUE}_{language}.qm"
+
+
+def _english_catalogue() -> QTranslator | None:
+    """The English catalogue, loaded once (used for the subtitles of the Japanese UI)."""
+    global _english  # noqa: PLW0603 - a once-per-process cache of a file read
+    if _english is None:
+        translator = QTranslator()
+        if not translator.load(str(catalogue_path("en"))):
+            return None
+        _english = translator
+    return _english
+
+
+def install_language(language: str) -> bool:
+    """Install the catalogue of ``language`` ('en'); 'ja' is the source language.
+
+    Returns whether the UI is now in English.  Call before any window is built:
+    labels are translated when they are made.
+    """
+    global _installed  # noqa: PLW0603 - the app holds at most one translator
+    app = QCoreApplication.instance()
+    assert app is not None, "create the QApplication first"
+    if _installed is not None:
+        app.removeTranslator(_installed)
+        _installed = None
+    if language != "en":
+        return False
+    translator = _english_catalogue()
+    if translator is None:
+        return False
+    app.installTranslator(translator)
+    _installed = translator
+    return True
+
+
+def in_english() -> bool:
+    return _installed is not None
+
+
+def english(context: QObject | str, text: str, **values: object) -> str:
+    """The English of a Japanese UI text (already passed through ``tr``), or "".
+
+    "" when the UI is in English already (``text`` is English then) or when the
+    catalogue has no translation yet.  ``values`` fill ``{name}`` fields of the
+    English text, as the caller fills them in the Japanese.
+    """
+    if in_english():
+        return ""
+    translator = _english_catalogue()
+    if translator is None:
+        return ""
+    name = context if isinstance(context, str) else type(context).__name__
+    translated = translator.translate(name, text)
+    if not translated or translated == text:
+        return ""
+    return translated.format(**values) if values else translated
+
+
+def both(context: QObject | str, text: str, sep: str = " / ", **values: object) -> str:
+    """``"保存 / Save"`` on one line (for buttons, titles and tabs)."""
+    main = text.format(**values) if values else text
+    other = english(context, text, **values)
+    return f"{main}{sep}{other}" if other else main
+
+
+def stacked(context: QObject | str, text: str, **values: object) -> str:
+    """Rich text: the label, with its English beneath in smaller grey type."""
+    main = text.format(**values) if values else text
+    return message_html(main, english(context, text, **values))
+
+
+def pair(context: QObject | str, text: str, **values: object) -> tuple[str, str]:
+    """(Japanese, English) of a message the screens make themselves, for ``message``."""
+    main = text.format(**values) if values else text
+    return main, english(context, text, **values)
+
+
+def message(ja: str, en: str) -> str:
+    """A message a clerk reads: always both languages, Japanese first."""
+    return ja if not en or en == ja else f"{ja}\n{en}"
+
+
+def message_html(ja: str, en: str, style: str = SUBTITLE_STYLE) -> str:
+    """Rich text of ``message``: the English beneath in smaller (by default grey) type."""
+    main = html.escape(ja).replace("\n", "<br>")
+    if not en or en == ja:
+        return main
+    return f"{main}<br><span style='{style}'>{html.escape(en)}</span>"

@@ -1,0 +1,243 @@
+"""The lock screen (clerk code + PIN) and the idle timer that brings it back.
+
+Failed PINs are counted, logged and locked out by the core (``AppContext.authenticate``);
+this screen only shows what the core says.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QRegularExpressionValidator, QShowEvent
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.clerks import ClerkView
+from desktop.errors import UserError
+from desktop.rules import CLERK_CODE
+from ui.first_run import error_label, heading, pin_edit, show_message
+from ui.i18n import both, pair, stacked
+from ui.services import Services
+
+MS_PER_MINUTE = 60_000
+# What counts as someone at the counter: any key, click, wheel, touch or pen.  A
+# mouse *move* counts too, since a clerk reading a long form moves the pointer.
+ACTIVITY_EVENTS = frozenset(
+    {
+        QEvent.Type.KeyPress,
+        QEvent.Type.MouseButtonPress,
+        QEvent.Type.MouseMove,
+        QEvent.Type.Wheel,
+        QEvent.Type.TouchBegin,
+        QEvent.Type.TabletPress,
+    }
+)
+
+
+class IdleLock(QObject):
+    """Fires once the whole application has seen no key or mouse event for a while.
+
+    Install it with ``QApplication.instance().installEventFilter(idle)``; it is
+    armed only while someone is unlocked (:meth:`arm` / :meth:`disarm`).  The timer
+    is injectable so that tests fire ``timer.timeout`` instead of waiting.
+
+    Signals:
+        idle: the counter has been idle for the configured minutes.
+    """
+
+    idle = Signal()
+
+    def __init__(
+        self, minutes: int, timer: QTimer | None = None, parent: QObject | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.timer = timer if timer is not None else QTimer(self)
+        self.timer.setParent(self)
+        self.timer.setSingleShot(True)
+        self.timer.timeout.connect(self._on_timer_timeout)
+        self.set_minutes(minutes)
+
+    def set_minutes(self, minutes: int) -> None:
+        self.timer.setInterval(minutes * MS_PER_MINUTE)
+        if self.timer.isActive():
+            self.timer.start()
+
+    def arm(self) -> None:
+        self.timer.start()
+
+    def disarm(self) -> None:
+        self.timer.stop()
+
+    @property
+    def armed(self) -> bool:
+        return self.timer.isActive()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in ACTIVITY_EVENTS and self.timer.isActive():
+            self.timer.start()  # start() on a running timer restarts the count
+        return False
+
+    def _on_timer_timeout(self) -> None:
+        self.idle.emit()
+
+
+class LockScreen(QWidget):
+    """Clerk code and PIN; the counter's face whenever nobody is signed in.
+
+    Emits no signals of its own: on success it sets ``state.clerk`` and emits
+    ``events.unlocked(clerk)`` for the main window.
+    """
+
+    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._services = services
+        profile = services.ctx.shop_profile()
+
+        self.code_edit = QLineEdit()
+        self.code_edit.setObjectName("clerk_code")
+        self.code_edit.setMaxLength(8)
+        self.code_edit.setValidator(QRegularExpressionValidator("[A-Za-z0-9]{0,8}", self))
+        self.code_edit.setInputMethodHints(Qt.InputMethodHint.ImhPreferUppercase)
+        self.code_edit.setPlaceholderText(self.tr("例: C01"))
+        self.pin_edit = pin_edit()
+        self.pin_edit.setObjectName("pin")
+        self.unlock_button = QPushButton(both(self, self.tr("ロック解除")))
+        self.unlock_button.setObjectName("unlock")
+        self.message = error_label()
+        self.message.setObjectName("message")
+        self.draft_note = QLabel()
+        self.draft_note.setObjectName("draft_note")
+        self.draft_note.setTextFormat(Qt.TextFormat.RichText)
+        self.draft_note.setWordWrap(True)
+
+        self.code_edit.returnPressed.connect(self._on_code_return_pressed)
+        self.pin_edit.returnPressed.connect(self._on_unlock_requested)
+        self.unlock_button.clicked.connect(self._on_unlock_requested)
+        self.code_edit.textEdited.connect(self._on_code_text_edited)
+
+        for edit in (self.code_edit, self.pin_edit):
+            font = edit.font()
+            font.setPointSizeF(font.pointSizeF() * 1.5)
+            edit.setFont(font)
+            edit.setMinimumWidth(280)
+
+        card = QFrame()
+        card.setObjectName("lockCard")
+        card.setFrameShape(QFrame.Shape.StyledPanel)
+        card.setMaximumWidth(640)
+        grid = QGridLayout(card)
+        grid.setContentsMargins(32, 28, 32, 28)
+        grid.setHorizontalSpacing(20)
+        grid.setVerticalSpacing(12)
+        grid.addWidget(heading(stacked(self, self.tr("ロック中"))), 0, 0, 1, 2)
+        hint = QLabel(stacked(self, self.tr("担当者コードとPINを入力して Enter を押してください")))
+        hint.setWordWrap(True)
+        grid.addWidget(hint, 1, 0, 1, 2)
+        for row, (text, edit) in enumerate(
+            ((self.tr("担当者コード"), self.code_edit), (self.tr("PIN"), self.pin_edit)), start=2
+        ):
+            caption = QLabel(stacked(self, text))
+            caption.setBuddy(edit)
+            grid.addWidget(caption, row, 0)
+            grid.addWidget(edit, row, 1)
+        grid.addWidget(self.message, 4, 0, 1, 2)
+        grid.addWidget(self.unlock_button, 5, 1, Qt.AlignmentFlag.AlignRight)
+        grid.addWidget(self.draft_note, 6, 0, 1, 2)
+
+        self.shop_name = QLabel(profile.name)
+        self.shop_name.setObjectName("shopName")
+        self.shop_name.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        font = self.shop_name.font()
+        font.setPointSizeF(font.pointSizeF() * 1.3)
+        self.shop_name.setFont(font)
+        services.events.settings_changed.connect(self._on_events_settings_changed)
+
+        centre = QHBoxLayout()
+        centre.addStretch(1)
+        centre.addWidget(card, 2)
+        centre.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addStretch(1)
+        layout.addWidget(self.shop_name)
+        layout.addSpacing(12)
+        layout.addLayout(centre)
+        layout.addStretch(2)
+        QWidget.setTabOrder(self.code_edit, self.pin_edit)
+        QWidget.setTabOrder(self.pin_edit, self.unlock_button)
+
+    def prepare(self, last_clerk: str = "") -> None:
+        """Ready for the next person: the last clerk's code pre-filled and selected.
+
+        The clerk coming back only types the PIN after Enter; anyone else just types
+        over the selected code.
+        """
+        self.pin_edit.clear()
+        show_message(self.message, "", "")
+        self.code_edit.setText(last_clerk)
+        self.code_edit.selectAll()
+        self.code_edit.setFocus()
+        self._show_draft_note()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.code_edit.setFocus()
+
+    def _show_draft_note(self) -> None:
+        state = self._services.state
+        self.draft_note.setVisible(state.draft is not None)
+        if state.draft is None:
+            self.draft_note.clear()
+            return
+        self.draft_note.setText(
+            stacked(
+                self,
+                self.tr(
+                    "受付途中のデータがあります（担当: {owner}）。同じ担当者がロック解除すると続きから再開します。"
+                ),
+                owner=state.draft_owner or "?",
+            )
+        )
+
+    def _on_events_settings_changed(self) -> None:
+        self.shop_name.setText(self._services.ctx.shop_profile().name)
+
+    def _on_code_text_edited(self, text: str) -> None:
+        # Codes are capitals (C01); typing c01 is not a mistake worth a message.
+        if text != text.upper():
+            position = self.code_edit.cursorPosition()
+            self.code_edit.setText(text.upper())
+            self.code_edit.setCursorPosition(position)
+
+    def _on_code_return_pressed(self) -> None:
+        self.pin_edit.setFocus(Qt.FocusReason.TabFocusReason)
+
+    def _on_unlock_requested(self) -> None:
+        code = self.code_edit.text().strip().upper()
+        pin = self.pin_edit.text()
+        if not CLERK_CODE.fullmatch(code) or not pin:
+            show_message(
+                self.message, *pair(self, self.tr("担当者コードとPINの両方を入力してください"))
+            )
+            (self.code_edit if not code else self.pin_edit).setFocus()
+            return
+        try:
+            clerk = self._services.ctx.authenticate(code, pin)
+        except UserError as exc:
+            show_message(self.message, exc.ja, exc.en)
+            self.pin_edit.clear()
+            self.pin_edit.setFocus()
+            return
+        self._unlock(clerk)
+
+    def _unlock(self, clerk: ClerkView) -> None:
+        self.pin_edit.clear()
+        show_message(self.message, "", "")
+        self._services.state.clerk = clerk
+        self._services.events.unlocked.emit(clerk)

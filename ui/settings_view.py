@@ -1,0 +1,714 @@
+"""Settings and staff: the shop's details, this counter's printers and idle lock, the clerks.
+
+Manager only.  A manager signed in uses it directly; anyone else sees a gate that
+asks for a manager's code and PIN (``ctx.authenticate(require=Role.MANAGER)``), and
+the approval lasts while the screen stays open: it ends when the clerk leaves the
+screen or the counter locks (by hand or by the idle timer), so a manager who walks
+away does not leave the staff list open for long.  Every change is made in the
+approving manager's name.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QHideEvent, QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QStackedWidget,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.clerks import (
+    ClerkView,
+    Role,
+    add_clerk,
+    check_code,
+    check_pin_format,
+    deactivate_clerk,
+    list_clerks,
+    reset_pin,
+)
+from desktop.errors import Problem, UserError, ValidationFailed
+from desktop.rules import MAX_NAME
+from desktop.settings import IDLE_LOCK_MINUTES, LANGUAGE, PRINTER_A4, PRINTER_THERMAL, Setting
+from desktop.setup import update_shop
+from desktop.text import clean_text
+from ui.first_run import FormGrid, ShopForm, error_label, heading, pin_edit, show_message
+from ui.i18n import ERROR_SUBTITLE_STYLE, both, message, message_html, pair, stacked
+from ui.services import Services
+
+log = logging.getLogger(__name__)
+
+Index = QModelIndex | QPersistentModelIndex
+# Fields wider than this are harder to read across, not easier.
+FORM_WIDTH = 900
+_ROOT = QModelIndex()
+
+
+def note_label() -> QLabel:
+    """A confirmation ("saved") beside a button: green, so it is not read as an error."""
+    label = QLabel()
+    label.setTextFormat(Qt.TextFormat.RichText)
+    label.setWordWrap(True)
+    label.setStyleSheet("color:#1b5e20;")
+    return label
+
+
+def available_printers() -> list[str]:
+    """The printers the system offers (a module function, so tests can name their own)."""
+    # Imported here: QtPrintSupport is only needed once this screen opens.
+    from PySide6.QtPrintSupport import QPrinterInfo  # noqa: PLC0415
+
+    return list(QPrinterInfo.availablePrinterNames())
+
+
+class ClerkTableModel(QAbstractTableModel):
+    """The staff list, over frozen ``ClerkView`` rows (never live ORM objects).  Read-only."""
+
+    COLUMNS = ("code", "name", "role", "status")
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[ClerkView] = []
+        self._headers = [
+            both(self, self.tr("コード")),
+            both(self, self.tr("氏名")),
+            both(self, self.tr("役割")),
+            both(self, self.tr("状態")),
+        ]
+        self._roles = {
+            Role.CLERK: both(self, self.tr("担当者")),
+            Role.MANAGER: both(self, self.tr("店長")),
+        }
+        self._states = {True: both(self, self.tr("有効")), False: both(self, self.tr("無効"))}
+
+    def set_rows(self, rows: list[ClerkView]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def clerk_at(self, row: int) -> ClerkView:
+        return self._rows[row]
+
+    def row_of(self, code: str) -> int:
+        return next((i for i, clerk in enumerate(self._rows) if clerk.code == code), -1)
+
+    def rowCount(self, parent: Index = _ROOT) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = _ROOT) -> int:
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
+            return None
+        clerk = self._rows[index.row()]
+        column = self.COLUMNS[index.column()]
+        if column == "code":
+            return clerk.code
+        if column == "name":
+            return clerk.name
+        if column == "role":
+            return self._roles[clerk.role]
+        return self._states[clerk.active]
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self._headers):
+            return self._headers[section]
+        return None
+
+
+class ManagerGate(QWidget):
+    """Asks for a manager's code and PIN before a manager-only screen opens.
+
+    Signals:
+        approved(ClerkView): a manager's PIN was right.
+    """
+
+    approved = Signal(object)
+
+    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._services = services
+        self.code_edit = QLineEdit()
+        self.code_edit.setObjectName("manager_code")
+        self.code_edit.setMaxLength(8)
+        self.pin_edit = pin_edit()
+        self.pin_edit.setObjectName("manager_pin")
+        self.approve_button = QPushButton(both(self, self.tr("承認")))
+        self.approve_button.setObjectName("approve")
+        self.message = error_label()
+        self.message.setObjectName("gate_message")
+        self.code_edit.returnPressed.connect(self._on_code_return_pressed)
+        self.pin_edit.returnPressed.connect(self._on_approve_requested)
+        self.approve_button.clicked.connect(self._on_approve_requested)
+
+        form = QGridLayout()
+        form.setHorizontalSpacing(16)
+        for row, (text, edit) in enumerate(
+            ((self.tr("店長の担当者コード"), self.code_edit), (self.tr("店長のPIN"), self.pin_edit))
+        ):
+            caption = QLabel(stacked(self, text))
+            caption.setBuddy(edit)
+            form.addWidget(caption, row, 0)
+            form.addWidget(edit, row, 1)
+        form.addWidget(self.message, 2, 0, 1, 2)
+        form.addWidget(self.approve_button, 3, 1, Qt.AlignmentFlag.AlignRight)
+        intro = QLabel(
+            stacked(
+                self,
+                self.tr(
+                    "設定とスタッフの管理は店長だけが行えます。店長の担当者コードとPINを入力してください。"
+                ),
+            )
+        )
+        intro.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(48, 32, 48, 32)
+        layout.addWidget(heading(stacked(self, self.tr("店長の承認が必要です"))))
+        layout.addWidget(intro)
+        layout.addSpacing(12)
+        layout.addLayout(form)
+        layout.addStretch(1)
+
+    def reset(self) -> None:
+        self.code_edit.clear()
+        self.pin_edit.clear()
+        show_message(self.message, "", "")
+        self.code_edit.setFocus()
+
+    def _on_code_return_pressed(self) -> None:
+        self.pin_edit.setFocus(Qt.FocusReason.TabFocusReason)
+
+    def _on_approve_requested(self) -> None:
+        code = self.code_edit.text().strip().upper()
+        try:
+            manager = self._services.ctx.authenticate(
+                code, self.pin_edit.text(), require=Role.MANAGER
+            )
+        except UserError as exc:
+            show_message(self.message, exc.ja, exc.en)
+            self.pin_edit.clear()
+            self.pin_edit.setFocus()
+            return
+        log.info("manager %s approved the settings screen", manager.code)
+        self.pin_edit.clear()
+        show_message(self.message, "", "")
+        self.approved.emit(manager)
+
+
+class ShopPanel(QWidget):
+    """The shop's details as the slips print them; saving them is a ledger entry.
+
+    Emits ``events.settings_changed`` after a save; no signals of its own.
+    """
+
+    def __init__(self, view: SettingsView) -> None:
+        super().__init__(view)
+        self._view = view
+        self.form = ShopForm()
+        self.form.set_details(view.services.ctx.shop_profile())
+        self.save_button = QPushButton(both(self, self.tr("店舗情報を保存")))
+        self.save_button.setObjectName("save_shop")
+        self.save_button.clicked.connect(self._on_save_clicked)
+        self.message = error_label()
+        self.note = note_label()
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.message, 1)
+        buttons.addWidget(self.note, 1)
+        buttons.addWidget(self.save_button, 0, Qt.AlignmentFlag.AlignTop)
+        hint = QLabel(
+            stacked(self, self.tr("ここで変えた内容は、これから印刷する控えに載ります。"))
+        )
+        hint.setWordWrap(True)
+        self.form.setMaximumWidth(FORM_WIDTH)
+        layout = QVBoxLayout(self)
+        layout.addWidget(hint)
+        layout.addWidget(self.form)
+        layout.addLayout(buttons)
+        layout.addStretch(1)
+
+    def _on_save_clicked(self) -> None:
+        services = self._view.services
+        manager = self._view.manager
+        if manager is None:
+            return
+        self.form.clear_problems()
+        self.note.clear()
+        show_message(self.message, "", "")
+        ctx = services.ctx
+        try:
+            with ctx.transaction() as session:
+                update_shop(
+                    session,
+                    ctx.signer(),
+                    self.form.details(),
+                    manager=manager.code,
+                    now=ctx.clock(),
+                )
+        except ValidationFailed as exc:
+            rest = self.form.show_problems(exc.problems)
+            lines = [message_html(p.ja, p.en, ERROR_SUBTITLE_STYLE) for p in rest]
+            self.message.setText(
+                "<br>".join(lines) or message_html(exc.ja, exc.en, ERROR_SUBTITLE_STYLE)
+            )
+            self.message.setVisible(True)
+            return
+        except UserError as exc:
+            show_message(self.message, exc.ja, exc.en)
+            return
+        ctx.forget_shop_profile()
+        log.info("shop details changed by %s", manager.code)
+        self.note.setText(stacked(self, self.tr("保存しました")))
+        services.events.settings_changed.emit()
+
+
+class StationPanel(QWidget):
+    """This counter's own settings: printers, idle lock, language (saved as they change).
+
+    Emits ``events.settings_changed`` after each change; no signals of its own.
+    """
+
+    def __init__(self, view: SettingsView) -> None:
+        super().__init__(view)
+        self._view = view
+        settings = view.services.settings
+        self.form = FormGrid(self)
+        self.thermal_combo = self._printer_combo(PRINTER_THERMAL)
+        self.a4_combo = self._printer_combo(PRINTER_A4)
+        self.form.add_row(
+            "printer_thermal", self.tr("レシート（80mm）のプリンター"), self.thermal_combo
+        )
+        self.form.add_row("printer_a4", self.tr("A4のプリンター"), self.a4_combo)
+        self.idle_spin = QSpinBox()
+        assert IDLE_LOCK_MINUTES.minimum is not None and IDLE_LOCK_MINUTES.maximum is not None
+        self.idle_spin.setRange(IDLE_LOCK_MINUTES.minimum, IDLE_LOCK_MINUTES.maximum)
+        self.idle_spin.setValue(settings.get(IDLE_LOCK_MINUTES))
+        self.idle_spin.setSuffix(" " + self.tr("分"))
+        # Save once the number is complete, not at every digit typed.
+        self.idle_spin.setKeyboardTracking(False)
+        self.idle_spin.valueChanged.connect(self._on_idle_spin_value_changed)
+        self.form.add_row(
+            "idle_lock_minutes", self.tr("操作がないときに自動でロックするまで"), self.idle_spin
+        )
+        self.language_combo = QComboBox()
+        self.language_combo.addItem("日本語 (Japanese)", "ja")
+        self.language_combo.addItem("English (英語)", "en")
+        self.language_combo.setCurrentIndex(
+            max(0, self.language_combo.findData(settings.get(LANGUAGE)))
+        )
+        self.language_combo.activated.connect(self._on_language_combo_activated)
+        self.form.add_row(
+            "language", self.tr("表示言語（再起動後に反映されます）"), self.language_combo
+        )
+        self.note = note_label()
+        hint = QLabel(
+            stacked(
+                self,
+                self.tr("このパソコン（レジ）だけの設定です。変更はすぐに保存されます。"),
+            )
+        )
+        hint.setWordWrap(True)
+        self.form.setMaximumWidth(FORM_WIDTH)
+        layout = QVBoxLayout(self)
+        layout.addWidget(hint)
+        layout.addWidget(self.form)
+        layout.addWidget(self.note)
+        layout.addStretch(1)
+
+    def _printer_combo(self, setting: Setting[str]) -> QComboBox:
+        combo = QComboBox()
+        combo.addItem(both(self, self.tr("未設定（印刷のたびに選ぶ）")), "")
+        for name in available_printers():
+            combo.addItem(name, name)
+        current = self._view.services.settings.get(setting)
+        if current and combo.findData(current) < 0:
+            # Chosen earlier but not connected now: keep it visible rather than lose it.
+            combo.addItem(both(self, self.tr("{name}（見つかりません）"), name=current), current)
+        combo.setCurrentIndex(max(0, combo.findData(current)))
+        combo.activated.connect(lambda _index: self._on_printer_combo_activated(setting, combo))
+        combo.setMinimumWidth(320)
+        return combo
+
+    def _changed(self) -> None:
+        self.note.setText(stacked(self, self.tr("保存しました")))
+        self._view.services.events.settings_changed.emit()
+
+    def _on_printer_combo_activated(self, setting: Setting[str], combo: QComboBox) -> None:
+        self._view.services.settings.set(setting, str(combo.currentData()))
+        self._changed()
+
+    def _on_idle_spin_value_changed(self, minutes: int) -> None:
+        self._view.services.settings.set(IDLE_LOCK_MINUTES, minutes)
+        self._changed()
+
+    def _on_language_combo_activated(self, _index: int) -> None:
+        self._view.services.settings.set(LANGUAGE, str(self.language_combo.currentData()))
+        self.note.setText(
+            stacked(self, self.tr("保存しました。表示言語はアプリを再起動すると切り替わります。"))
+        )
+        self._view.services.events.settings_changed.emit()
+
+
+class StaffPanel(QWidget):
+    """The clerks: list, add, deactivate, reset a PIN.
+
+    Emits ``events.clerks_changed`` after each change; no signals of its own.
+    """
+
+    def __init__(self, view: SettingsView) -> None:
+        super().__init__(view)
+        self._view = view
+        self.model = ClerkTableModel(self)
+        self.table = QTableView()
+        self.table.setObjectName("clerks")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+
+        self.deactivate_button = QPushButton(both(self, self.tr("選択した担当者を無効にする")))
+        self.deactivate_button.setObjectName("deactivate")
+        self.deactivate_button.clicked.connect(self._on_deactivate_clicked)
+        self.reset_form = FormGrid(self)
+        self.reset_form.add_field("new_pin", self.tr("新しいPIN"), pin_edit())
+        self.reset_form.add_field("new_pin_again", self.tr("新しいPIN（もう一度）"), pin_edit())
+        self.reset_button = QPushButton(both(self, self.tr("選択した担当者のPINを再設定")))
+        self.reset_button.setObjectName("reset_pin")
+        self.reset_button.clicked.connect(self._on_reset_clicked)
+        self.reset_form.fields["new_pin_again"].returnPressed.connect(self._on_reset_clicked)
+        selected = QGroupBox(both(self, self.tr("選択した担当者")))
+        self.selected_label = QLabel()
+        self.selected_label.setObjectName("selected_clerk")
+        self.selected_label.setTextFormat(Qt.TextFormat.RichText)
+        selected_layout = QVBoxLayout(selected)
+        selected_layout.addWidget(self.selected_label)
+        selected_layout.addWidget(self.reset_form)
+        selected_layout.addWidget(self.reset_button, 0, Qt.AlignmentFlag.AlignRight)
+        selected_layout.addWidget(self.deactivate_button, 0, Qt.AlignmentFlag.AlignRight)
+
+        self.add_form = FormGrid(self)
+        self.add_form.add_field("code", self.tr("担当者コード")).setPlaceholderText(
+            self.tr("例: C02")
+        )
+        self.add_form.add_field("name", self.tr("氏名"))
+        self.role_combo = QComboBox()
+        self.role_combo.addItem(both(self, self.tr("担当者")), Role.CLERK.value)
+        self.role_combo.addItem(both(self, self.tr("店長")), Role.MANAGER.value)
+        self.add_form.add_row("role", self.tr("役割"), self.role_combo)
+        self.add_form.add_field("pin", self.tr("PIN（4〜12桁の数字）"), pin_edit())
+        self.add_form.add_field("pin_again", self.tr("PIN（もう一度）"), pin_edit())
+        self.add_button = QPushButton(both(self, self.tr("スタッフを追加")))
+        self.add_button.setObjectName("add_clerk")
+        self.add_button.clicked.connect(self._on_add_clicked)
+        self.add_form.fields["pin_again"].returnPressed.connect(self._on_add_clicked)
+        adding = QGroupBox(both(self, self.tr("スタッフを追加")))
+        adding_layout = QVBoxLayout(adding)
+        adding_layout.addWidget(self.add_form)
+        adding_layout.addWidget(self.add_button, 0, Qt.AlignmentFlag.AlignRight)
+
+        self.message = error_label()
+        self.message.setObjectName("staff_message")
+        self.note = note_label()
+        self.note.setObjectName("staff_note")
+
+        side = QVBoxLayout()
+        side.addWidget(adding)
+        side.addWidget(selected)
+        side.addStretch(1)
+        left = QVBoxLayout()
+        left.addWidget(self.table, 1)
+        left.addWidget(self.message)
+        left.addWidget(self.note)
+        layout = QHBoxLayout(self)
+        layout.addLayout(left, 3)
+        layout.addLayout(side, 2)
+        self.table.selectionModel().selectionChanged.connect(self._on_table_selection_changed)
+        self.refresh()
+
+    def refresh(self) -> None:
+        selected = self.selected_clerk()
+        with self._view.services.ctx.reading() as session:
+            self.model.set_rows(list_clerks(session))
+        # A model reset clears the selection without a signal: keep the same clerk selected.
+        if selected is not None:
+            self.select(selected.code)
+        self._on_table_selection_changed()
+
+    def select(self, code: str) -> None:
+        row = self.model.row_of(code)
+        if row >= 0:
+            self.table.selectRow(row)
+
+    def selected_clerk(self) -> ClerkView | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.clerk_at(rows[0].row()) if rows else None
+
+    def _on_table_selection_changed(self) -> None:
+        clerk = self.selected_clerk()
+        if clerk is None:
+            self.selected_label.setText(stacked(self, self.tr("表で担当者を選んでください")))
+        else:
+            self.selected_label.setText(
+                f"<b>{html.escape(clerk.code)}　{html.escape(clerk.name)}</b>"
+            )
+        for button in (self.reset_button, self.deactivate_button):
+            button.setEnabled(clerk is not None)
+
+    def _clear_messages(self) -> None:
+        show_message(self.message, "", "")
+        self.note.clear()
+        self.add_form.clear_problems()
+        self.reset_form.clear_problems()
+
+    def _fail(self, exc: UserError) -> None:
+        show_message(self.message, exc.ja, exc.en)
+
+    def _done(self, text: str, **values: object) -> None:
+        self.note.setText(stacked(self, text, **values))
+        self.refresh()
+        self._view.services.events.clerks_changed.emit()
+
+    def _need_selection(self) -> ClerkView | None:
+        clerk = self.selected_clerk()
+        if clerk is None:
+            show_message(self.message, *pair(self, self.tr("先に表から担当者を選んでください")))
+        return clerk
+
+    def _on_add_clicked(self) -> None:
+        manager = self._view.manager
+        if manager is None:
+            return
+        self._clear_messages()
+        fields = self.add_form.fields
+        code = fields["code"].text().strip().upper()
+        pin = fields["pin"].text()
+        problems: list[Problem] = []
+        for key, check, value in (("code", check_code, code), ("pin", check_pin_format, pin)):
+            try:
+                check(value)
+            except UserError as exc:
+                problems.append(Problem(key, exc.ja, exc.en))
+        _, name_problem = clean_text("name", fields["name"].text(), max_len=MAX_NAME)
+        if name_problem is not None:
+            problems.append(name_problem)
+        if fields["pin_again"].text() != pin:
+            problems.append(
+                Problem(
+                    "pin_again",
+                    *pair(self, self.tr("PINが一致しません。同じPINを2回入力してください")),
+                )
+            )
+        if problems:
+            self.add_form.show_problems(problems)
+            return
+        ctx = self._view.services.ctx
+        try:
+            with ctx.transaction() as session:
+                clerk = add_clerk(
+                    session,
+                    ctx.signer(),
+                    code=code,
+                    name=fields["name"].text(),
+                    role=Role(self.role_combo.currentData()),
+                    pin=pin,
+                    now=ctx.clock(),
+                    added_by=manager.code,
+                )
+        except UserError as exc:
+            self._fail(exc)
+            return
+        log.info("clerk %s added by %s", clerk.code, manager.code)
+        for edit in fields.values():
+            edit.clear()
+        self.role_combo.setCurrentIndex(0)
+        self._done(self.tr("{code} {name} を追加しました"), code=clerk.code, name=clerk.name)
+        self.select(clerk.code)
+
+    def _on_deactivate_clicked(self) -> None:
+        manager = self._view.manager
+        if manager is None:
+            return
+        self._clear_messages()
+        clerk = self._need_selection()
+        if clerk is None:
+            return
+        question = pair(
+            self,
+            self.tr(
+                "{code} {name} を無効にしますか？無効にした担当者はロック解除できなくなります（記録は残ります）。"
+            ),
+            code=clerk.code,
+            name=clerk.name,
+        )
+        if not self._view.services.dialogs.confirm(
+            self, both(self, self.tr("担当者を無効にする")), message(*question)
+        ):
+            return
+        ctx = self._view.services.ctx
+        try:
+            with ctx.transaction() as session:
+                deactivate_clerk(
+                    session, ctx.signer(), code=clerk.code, by=manager.code, now=ctx.clock()
+                )
+        except UserError as exc:
+            self._fail(exc)
+            return
+        log.info("clerk %s deactivated by %s", clerk.code, manager.code)
+        self._done(self.tr("{code} を無効にしました"), code=clerk.code)
+
+    def _on_reset_clicked(self) -> None:
+        manager = self._view.manager
+        if manager is None:
+            return
+        self._clear_messages()
+        clerk = self._need_selection()
+        if clerk is None:
+            return
+        fields = self.reset_form.fields
+        pin = fields["new_pin"].text()
+        try:
+            check_pin_format(pin)
+        except UserError as exc:
+            self.reset_form.show_problems([Problem("new_pin", exc.ja, exc.en)])
+            return
+        if fields["new_pin_again"].text() != pin:
+            self.reset_form.show_problems(
+                [
+                    Problem(
+                        "new_pin_again",
+                        *pair(self, self.tr("PINが一致しません。同じPINを2回入力してください")),
+                    )
+                ]
+            )
+            return
+        ctx = self._view.services.ctx
+        try:
+            with ctx.transaction() as session:
+                reset_pin(
+                    session,
+                    ctx.signer(),
+                    code=clerk.code,
+                    pin=pin,
+                    by=manager.code,
+                    now=ctx.clock(),
+                )
+        except UserError as exc:
+            self._fail(exc)
+            return
+        log.info("PIN of clerk %s reset by %s", clerk.code, manager.code)
+        for edit in fields.values():
+            edit.clear()
+        self._done(self.tr("{code} のPINを再設定しました"), code=clerk.code)
+        self.select(clerk.code)
+
+
+class SettingsView(QWidget):
+    """Settings and staff (manager only), behind a manager gate for anyone else.
+
+    Emits ``events.settings_changed`` and ``events.clerks_changed``; listens to
+    ``events.locked`` (the approval ends).  No signals of its own.
+    """
+
+    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.manager: ClerkView | None = None
+        self.gate = ManagerGate(services, self)
+        self.gate.approved.connect(self._on_gate_approved)
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("settingsTabs")
+        self.shop_panel = ShopPanel(self)
+        self.station_panel = StationPanel(self)
+        self.staff_panel = StaffPanel(self)
+        self.tabs.addTab(self.shop_panel, both(self, self.tr("店舗")))
+        self.tabs.addTab(self.station_panel, both(self, self.tr("このレジ")))
+        self.tabs.addTab(self.staff_panel, both(self, self.tr("スタッフ")))
+        self.approval = QLabel()
+        self.approval.setObjectName("approval")
+        self.approval.setTextFormat(Qt.TextFormat.RichText)
+        content = QWidget()
+        content_layout = QVBoxLayout(content)
+        content_layout.setContentsMargins(24, 16, 24, 16)
+        title_row = QHBoxLayout()
+        title_row.addWidget(heading(stacked(self, self.tr("設定・スタッフ"))))
+        title_row.addStretch(1)
+        title_row.addWidget(self.approval)
+        content_layout.addLayout(title_row)
+        content_layout.addWidget(self.tabs, 1)
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.gate)
+        self.pages.addWidget(content)
+        self._content = content
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.pages)
+        services.events.locked.connect(self._on_events_locked)
+        services.events.clerks_changed.connect(self.staff_panel.refresh)
+        self._enter()
+
+    def is_open(self) -> bool:
+        """Whether the settings themselves (not the gate) are showing."""
+        return self.pages.currentWidget() is self._content
+
+    def _enter(self) -> None:
+        clerk = self.services.state.clerk
+        if clerk is not None and clerk.role is Role.MANAGER:
+            self._open_for(clerk)
+        elif self.manager is None:
+            self.pages.setCurrentWidget(self.gate)
+            self.gate.reset()
+
+    def _open_for(self, manager: ClerkView) -> None:
+        self.manager = manager
+        self.approval.setText(
+            stacked(self, self.tr("承認: {code} {name}"), code=manager.code, name=manager.name)
+        )
+        self.staff_panel.refresh()
+        self.shop_panel.form.set_details(self.services.ctx.shop_profile())
+        self.pages.setCurrentWidget(self._content)
+
+    def _close_approval(self) -> None:
+        self.manager = None
+        self.pages.setCurrentWidget(self.gate)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._enter()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        # Leaving the screen ends a manager's approval given for it (a signed-in
+        # manager is let straight back in by showEvent).  A spontaneous hide is the
+        # window being minimised, not the clerk leaving.
+        if not event.spontaneous():
+            self._close_approval()
+        super().hideEvent(event)
+
+    def _on_gate_approved(self, manager: ClerkView) -> None:
+        self._open_for(manager)
+
+    def _on_events_locked(self) -> None:
+        self._close_approval()

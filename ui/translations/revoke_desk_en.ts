@@ -1,0 +1,1607 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en_US">
+<context>
+    <name>ClerkTableModel</name>
+    <message>
+        <location filename="../settings_view.py" line="90"/>
+        <source>コード</source>
+        <translation>Code</translation>
+    </message>
+    <message>
+        <location filename="../settings_view.py" line="91"/>
+        <source>氏名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../settings_view.py" line="92"/>
+        <source>役割</source>
+        <translation>Role</translation>
+    </message>
+    <message>
+        <location filename="../settings_view.py" line="93"/>
+        <source>状態</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location filename="../settings_view.py" line="96"/>
+        <source>担当者</source>
+        <translation>Clerk</translation>
+    </message>
+    <message>
+        <location filename="../settings_view.py" line="97"/>
+        <source>店長</source>
+        <translation>Manager</translation>
+    </message>
+    <message>
+        <location filename="../settings_view.py" line="99"/>
+        <source>有効</source>
+        <translation>Active</translation>
+    </message>
+    <message>
+        <location filename="../settings_view.py" line="99"/>
+        <source>無効</source>
+        <translation>Inactive</translation>
+    </message>
+</context>
+<context>
+    <name>DetailPanel</name>
+    <message>
+        <location filename="../history.py" line="261"/>
+        <source>一覧で受付を選ぶと、ここに詳細が表示されます</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../history.py" line="272"/>
+        <source>日時</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../history.py" line="273"/>
+        <source>結果</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../history.py" line="274"/>
+        <source>目的・金額</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../history.py" line="275"/>
+        <source>端末</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../history.py" line="276"/>
+        <source>IMEI</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../history.py" line="277"/>
+        <source>失効の方法</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../history.py" line="278"/>
+        <source>氏名</source>
+        <translation type="unfinished">Name</translation>
+    </message>
+    <message>
+        <location filename="../history.py" line="279"/>
+        <source>担当・レジ</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../history.py" line="280"/>
+        <source>控えの発行</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../history.py" line="304"/>
+        <source>レシート（80mm）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../history.py" line="306"/>
+        <source>A4</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../history.py" line="320"/>
+        <source>用紙</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../history.py" line="356"/>
+        <source>受付の詳細</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../history.py" line="370"/>
+        <source>取消済み（{at}、承認: {manager}）— 理由: {reason}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../history.py" line="379"/>
+        <source>受付（失効確認済み）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../history.py" line="384"/>
+        <source>お断り — {reason}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../history.py" line="400"/>
+        <source>{device}（{os}）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../history.py" line="406"/>
+        <source>（保存期間が過ぎ消去済み）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../history.py" line="415"/>
+        <source>レシート</source>
+        <translation type="unfinished">Receipt</translation>
+    </message>
+    <message>
+        <location filename="../history.py" line="422"/>
+        <source>{format} {copies}枚（再発行 {reprints}）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../history.py" line="429"/>
+        <source>未発行</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>FirstRunView</name>
+    <message>
+        <location filename="../first_run.py" line="227"/>
+        <source>Revoke Desk 初期設定</source>
+        <translation>Revoke Desk set-up</translation>
+    </message>
+    <message>
+        <location filename="../first_run.py" line="234"/>
+        <source>このレジのステーションコード</source>
+        <translation>This counter&apos;s station code</translation>
+    </message>
+    <message>
+        <location filename="../first_run.py" line="236"/>
+        <source>店長の担当者コード</source>
+        <translation>First manager&apos;s code</translation>
+    </message>
+    <message>
+        <location filename="../first_run.py" line="237"/>
+        <source>例: M01</source>
+        <translation>e.g. M01</translation>
+    </message>
+    <message>
+        <location filename="../first_run.py" line="238"/>
+        <source>店長の氏名</source>
+        <translation>Manager&apos;s name</translation>
+    </message>
+    <message>
+        <location filename="../first_run.py" line="239"/>
+        <source>店長のPIN（4〜12桁の数字）</source>
+        <translation>Manager&apos;s PIN (4–12 digits)</translation>
+    </message>
+    <message>
+        <location filename="../first_run.py" line="240"/>
+        <source>PIN（確認のためもう一度）</source>
+        <translation>PIN again, to confirm</translation>
+    </message>
+    <message>
+        <location filename="../first_run.py" line="242"/>
+        <source>設定して始める</source>
+        <translation>Set up and start</translation>
+    </message>
+    <message>
+        <location filename="../first_run.py" line="249"/>
+        <source>このパソコンで初めて使うための設定です。店舗の情報は控え（レシート）に印刷されます。</source>
+        <translation>Set up this PC for its first use. The shop&apos;s details are printed on every slip.</translation>
+    </message>
+    <message>
+        <location filename="../first_run.py" line="253"/>
+        <source>店舗は設定済みです。このレジを追加します。登録済みの店長の担当者コードとPINを入力してください。</source>
+        <translation>The shop is already set up: this adds a counter. Enter the code and PIN of an existing manager.</translation>
+    </message>
+    <message>
+        <location filename="../first_run.py" line="263"/>
+        <source>店舗</source>
+        <translation>Shop</translation>
+    </message>
+    <message>
+        <location filename="../first_run.py" line="267"/>
+        <source>このレジと店長</source>
+        <translation>This counter and the first manager</translation>
+    </message>
+    <message>
+        <location filename="../first_run.py" line="282"/>
+        <source>初期設定</source>
+        <translation>First-time set-up</translation>
+    </message>
+    <message>
+        <location filename="../first_run.py" line="344"/>
+        <source>PINが一致しません。同じPINを2回入力してください</source>
+        <translation>The PINs do not match: type the same PIN twice</translation>
+    </message>
+    <message>
+        <location filename="../first_run.py" line="359"/>
+        <source>赤字の項目を直してから、もう一度「設定して始める」を押してください</source>
+        <translation>Correct the fields marked in red, then press “Set up and start” again</translation>
+    </message>
+</context>
+<context>
+    <name>HistoryModel</name>
+    <message>
+        <location filename="../history_model.py" line="156"/>
+        <source>日時</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../history_model.py" line="157"/>
+        <source>受付番号</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../history_model.py" line="158"/>
+        <location filename="../history_model.py" line="171"/>
+        <source>取消</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../history_model.py" line="159"/>
+        <source>結果</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../history_model.py" line="160"/>
+        <source>目的</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../history_model.py" line="161"/>
+        <source>機種</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../history_model.py" line="162"/>
+        <source>IMEI</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../history_model.py" line="163"/>
+        <source>氏名</source>
+        <translation type="unfinished">Name</translation>
+    </message>
+    <message>
+        <location filename="../history_model.py" line="164"/>
+        <source>担当</source>
+        <translation type="unfinished">Clerk</translation>
+    </message>
+    <message>
+        <location filename="../history_model.py" line="168"/>
+        <source>受付</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../history_model.py" line="169"/>
+        <source>お断り</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../history_model.py" line="173"/>
+        <source>{outcome}（{reason}）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../history_model.py" line="174"/>
+        <source>取消済み — 理由: {reason}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../history_model.py" line="175"/>
+        <source>（消去済み）</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>HistoryView</name>
+    <message>
+        <location filename="../history.py" line="474"/>
+        <source>受付番号・IMEI・氏名（スキャナー可）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../history.py" line="479"/>
+        <source>期間</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../history.py" line="486"/>
+        <source>クリア</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../history.py" line="491"/>
+        <source>履歴</source>
+        <translation type="unfinished">History</translation>
+    </message>
+    <message>
+        <location filename="../history.py" line="538"/>
+        <source>↑↓ 選択&#x3000;Enter 詳細&#x3000;{reprint} 再発行&#x3000;{void} 取消&#x3000;{search} 検索</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../history.py" line="642"/>
+        <source>該当する受付はありません</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../history.py" line="646"/>
+        <source>{count}件を表示中（下へスクロールすると続きを読み込みます）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../history.py" line="651"/>
+        <source>{count}件</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../history.py" line="755"/>
+        <source>{receipt} の控えを印刷しました（{count}枚目）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../history.py" line="764"/>
+        <source>{receipt} の{count}枚目は記録されましたが、印刷されていません。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../history.py" line="788"/>
+        <source>{receipt} は既に取り消されています</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../history.py" line="793"/>
+        <source>受付の取消</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../history.py" line="817"/>
+        <source>{receipt} を取り消しました</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>HomeView</name>
+    <message>
+        <location filename="../main_window.py" line="167"/>
+        <source>{name} さん、お疲れさまです</source>
+        <translation>Hello, {name}</translation>
+    </message>
+</context>
+<context>
+    <name>IntakeTexts</name>
+    <message>
+        <location filename="../intake/texts.py" line="84"/>
+        <source>次へ</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="85"/>
+        <source>戻る</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="86"/>
+        <source>中止</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="87"/>
+        <source>確定</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="88"/>
+        <source>受付の中止</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="90"/>
+        <source>この受付を中止して、入力した内容を破棄しますか？（元に戻せません）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="105"/>
+        <source>{count}件の項目を直してください（赤字の説明を参照）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="109"/>
+        <source>まだ選ばれていません。数字キー 1〜{last} で選んでください</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="113"/>
+        <source>登録できませんでした</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="116"/>
+        <source>予期しないエラーが起きました。記録の状態は履歴で確かめてください。詳しくはログにあります</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="125"/>
+        <source>お客様に画面を向けてください。お客様が読んで署名すると、自動で次へ進みます</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="140"/>
+        <source>取引の種類</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="141"/>
+        <source>金額（円）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="143"/>
+        <source>数字だけで入力します（全角・カンマも可）。修理受付で代金がなければ 0</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="149"/>
+        <source>{amount}円として記録します</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="159"/>
+        <source>氏名</source>
+        <translation type="unfinished">Name</translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="160"/>
+        <source>フリガナ</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="161"/>
+        <source>住所</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="162"/>
+        <source>職業</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="164"/>
+        <source>生年月日（西暦 YYYY-MM-DD）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="166"/>
+        <source>{age}歳</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="167"/>
+        <source>本人確認書類</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="168"/>
+        <source>書類の番号</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="170"/>
+        <source>マイナンバーカードの番号は記録しません</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="173"/>
+        <source>必須</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="174"/>
+        <source>任意</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="176"/>
+        <source>古物台帳に記録する取引です。住所・職業・生年月日・本人確認書類は法律で必須です</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="184"/>
+        <source>1万円未満の買取・下取りのため、本人確認と台帳の記録は免除されます（記録してもかまいません）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="192"/>
+        <source>修理受付は古物台帳の対象外です。住所などは任意です</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="196"/>
+        <source>取引の種類と金額を決めると、必須の項目が分かります</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="202"/>
+        <source>運転免許証</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="205"/>
+        <source>マイナンバーカード</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="207"/>
+        <source>パスポート</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="209"/>
+        <source>在留カード</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="212"/>
+        <source>健康保険証</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="214"/>
+        <location filename="../intake/texts.py" line="265"/>
+        <source>その他</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="219"/>
+        <source>OS</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="220"/>
+        <source>メーカー</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="221"/>
+        <source>機種名</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="222"/>
+        <source>色</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="223"/>
+        <source>容量（GB）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="225"/>
+        <source>IMEI（スキャンして Enter）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="228"/>
+        <source>2つ目のIMEI（デュアルSIMの場合）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="232"/>
+        <source>なければ空のまま Enter</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="234"/>
+        <source>製造番号（シリアル）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="236"/>
+        <source>ネットワーク利用制限</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="239"/>
+        <source>不正品の疑い（警察へ届出）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="250"/>
+        <source>不正品の疑い</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="252"/>
+        <source>このIMEIは以前にも受付があります。前回の記録を確かめてください</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="258"/>
+        <source>{receipt}&#x3000;{when}&#x3000;{outcome}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="260"/>
+        <source>取消済み</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="263"/>
+        <source>Android</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="264"/>
+        <source>iPhone</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="95"/>
+        <source>次の項目</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="96"/>
+        <source>前の項目</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="98"/>
+        <source>次の項目・最後の項目なら次の画面</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="101"/>
+        <source>選択肢を選ぶ</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="102"/>
+        <source>チェック</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="103"/>
+        <source>確定して登録</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="243"/>
+        <source>盗品などの疑いがあるときにチェックします。記録に残り、警察へ届け出る対象になります（Space）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="275"/>
+        <source>制限なし</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="277"/>
+        <source>支払い中</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="279"/>
+        <source>制限あり</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="281"/>
+        <source>未確認・対象外</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="288"/>
+        <source>Space でチェックを入れ、Enter で次の項目へ。初期化しても電子証明書は消えません（次の画面で確認します）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="297"/>
+        <source>端末を初期化した（工場出荷時の状態に戻した）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="301"/>
+        <source>Googleアカウントを削除した（FRP解除）／iPhoneはアクティベーションロックをオフにした</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="308"/>
+        <source>SIMカードを取り出した</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="311"/>
+        <source>SDカードを取り出した（入っていない場合も含む）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="315"/>
+        <source>おサイフケータイ（FeliCa）のデータを消去した</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="323"/>
+        <source>この端末に、マイナンバーカードの電子証明書を入れたことがありますか？</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="329"/>
+        <source>次のうち、どれを行いましたか？</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="333"/>
+        <source>上の答えで決まります（選ぶ必要はありません）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="337"/>
+        <source>その手続きをしたのはどなたですか？</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="341"/>
+        <source>来店された方は、電子証明書の名義人（カードの持ち主）ご本人ですか？</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="347"/>
+        <source>私（担当者）は失効の手続きを代わりに行っておらず、手伝ってもいません</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="352"/>
+        <source>担当者の確認</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="353"/>
+        <source>選んだ方法の手順</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="355"/>
+        <source>方法を選ぶと、ここに手順が出ます</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="359"/>
+        <source>この回答ならお預かりできます</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="363"/>
+        <source>この回答ではお預かりできません</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="368"/>
+        <source>はい、入れていた</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="370"/>
+        <source>いいえ、一度も入れていない</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="372"/>
+        <source>わからない</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="376"/>
+        <source>名義人ご本人が自分で行った</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="380"/>
+        <source>店舗のスタッフが行った</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="383"/>
+        <source>家族など、ほかの人が行った</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="387"/>
+        <source>はい</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="388"/>
+        <source>いいえ</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="393"/>
+        <source>失効の手続きを名義人以外（店舗のスタッフ・家族など）が行いました。法律上、手続きはご本人しかできないため、お預かりできません</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="402"/>
+        <source>来店された方が電子証明書の名義人ではありません。名義人ご本人あての案内をお渡しします</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="410"/>
+        <source>担当者が手続きを行った、または手伝いました（担当者の確認にチェックがありません）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="417"/>
+        <source>電子証明書を入れたかどうか分かりません。まずマイナポータルアプリで有効性を確認していただきます</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="425"/>
+        <source>電子証明書がまだ失効されていません。ご本人に手順をご案内します</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="436"/>
+        <source>お客様の署名を待っています</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="440"/>
+        <source>お客様が署名を取りやめました。内容を説明し直すか、Alt+← で前に戻ってください</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="447"/>
+        <source>お客様用の画面に表示しています</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="450"/>
+        <source>署名済み（{count}画）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="451"/>
+        <source>署名なし</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="452"/>
+        <source>確認文の言語</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="454"/>
+        <source>日本語</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="455"/>
+        <source>英語</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="461"/>
+        <source>受付：確認控えを印刷します</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="465"/>
+        <source>お断り：記録を残し、手続きのご案内（0120-95-0178 など）を印刷します</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="471"/>
+        <source>印刷の前にプレビューを表示する</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="473"/>
+        <source>署名</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="475"/>
+        <source>生年月日</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="476"/>
+        <source>IMEI</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="477"/>
+        <source>利用制限</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="479"/>
+        <source>電子証明書の利用</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="481"/>
+        <source>対応の方法</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="482"/>
+        <source>手続きをした人</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="483"/>
+        <source>名義人ご本人の来店</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="484"/>
+        <source>担当者は関与していない</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="486"/>
+        <source>初期化</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="488"/>
+        <source>アカウント・ロック解除</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="490"/>
+        <source>SIM取り出し</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="491"/>
+        <source>SD取り出し</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="492"/>
+        <source>おサイフケータイ消去</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="494"/>
+        <source>取引</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="495"/>
+        <source>売主</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="496"/>
+        <source>端末</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="497"/>
+        <source>初期化など</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="498"/>
+        <source>電子証明書の失効</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="499"/>
+        <source>お客様の確認</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="500"/>
+        <source>（記録しません）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="501"/>
+        <source>（なし）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="502"/>
+        <source>済</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="503"/>
+        <source>未</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="505"/>
+        <source>受付番号</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="507"/>
+        <source>受付を登録しました</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="510"/>
+        <source>お断りを記録しました</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="513"/>
+        <source>控えを印刷しました（{kind}）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="517"/>
+        <source>プレビューを表示しています。Enter で印刷します</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="521"/>
+        <source>プレビューを閉じたので、控えは印刷されていません。記録は登録済みです。Ctrl+P で印刷してください</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="528"/>
+        <source>記録は登録済みです。プリンターを確かめて Ctrl+P で再印刷してください</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="535"/>
+        <source>失効確認の控え</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="536"/>
+        <source>手続きのご案内</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="538"/>
+        <source>再印刷</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="539"/>
+        <source>プレビュー</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="540"/>
+        <source>次の受付</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="542"/>
+        <source>不正品の疑いとして記録しました。警察への届出を忘れずに行ってください</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="551"/>
+        <source>受付</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="552"/>
+        <source>お断り</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="556"/>
+        <source>本人以外が手続き</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="559"/>
+        <source>名義人が来店していない</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="562"/>
+        <source>担当者が関与</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="565"/>
+        <source>利用の有無が不明</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="567"/>
+        <source>未失効</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>LockScreen</name>
+    <message>
+        <location filename="../lock_screen.py" line="108"/>
+        <source>例: C01</source>
+        <translation>e.g. C01</translation>
+    </message>
+    <message>
+        <location filename="../lock_screen.py" line="111"/>
+        <source>ロック解除</source>
+        <translation>Unlock</translation>
+    </message>
+    <message>
+        <location filename="../lock_screen.py" line="139"/>
+        <source>ロック中</source>
+        <translation>Locked</translation>
+    </message>
+    <message>
+        <location filename="../lock_screen.py" line="140"/>
+        <source>担当者コードとPINを入力して Enter を押してください</source>
+        <translation>Type your clerk code and PIN, then press Enter</translation>
+    </message>
+    <message>
+        <location filename="../lock_screen.py" line="144"/>
+        <source>担当者コード</source>
+        <translation>Clerk code</translation>
+    </message>
+    <message>
+        <location filename="../lock_screen.py" line="144"/>
+        <source>PIN</source>
+        <translation>PIN</translation>
+    </message>
+    <message>
+        <location filename="../lock_screen.py" line="202"/>
+        <source>受付途中のデータがあります（担当: {owner}）。同じ担当者がロック解除すると続きから再開します。</source>
+        <translation>An intake is in progress (clerk {owner}): it resumes where it was when the same clerk unlocks.</translation>
+    </message>
+    <message>
+        <location filename="../lock_screen.py" line="226"/>
+        <source>担当者コードとPINの両方を入力してください</source>
+        <translation>Enter both your clerk code and your PIN</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <location filename="../main_window.py" line="194"/>
+        <source>Revoke Desk 受付</source>
+        <translation>Revoke Desk counter</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="240"/>
+        <source>ホーム</source>
+        <translation>Home</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="92"/>
+        <location filename="../main_window.py" line="242"/>
+        <source>新規受付</source>
+        <translation>New intake</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="100"/>
+        <location filename="../main_window.py" line="245"/>
+        <source>履歴</source>
+        <translation>History</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="248"/>
+        <source>設定・スタッフ</source>
+        <translation>Settings and staff</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="250"/>
+        <source>ロック</source>
+        <translation>Lock</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="251"/>
+        <source>操作</source>
+        <translation>Actions</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="291"/>
+        <source>レジ</source>
+        <translation>Counter</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="291"/>
+        <source>担当</source>
+        <translation>Clerk</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="291"/>
+        <source>レシート</source>
+        <translation>Receipt</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="295"/>
+        <source>ロック中</source>
+        <translation>Locked</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="299"/>
+        <source>未設定</source>
+        <translation>not set</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="389"/>
+        <location filename="../main_window.py" line="422"/>
+        <source>受付途中のデータ</source>
+        <translation>Intake in progress</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="394"/>
+        <source>{owner} さんの受付途中のデータは保管されています（表示しません）。{owner} さんがロック解除すると続きから再開できます。</source>
+        <translation>The intake {owner} had in progress is kept (and not shown to you). It resumes when {owner} unlocks.</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="427"/>
+        <source>{owner} さんの受付途中のデータがあります。破棄して新しい受付を始めますか？（破棄すると元に戻せません）</source>
+        <translation>{owner} has an intake in progress. Discard it and start a new intake? (This cannot be undone.)</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="470"/>
+        <source>終了</source>
+        <translation>Quit</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="471"/>
+        <source>受付途中のデータがあります。破棄して終了しますか？</source>
+        <translation>An intake is in progress. Discard it and quit?</translation>
+    </message>
+</context>
+<context>
+    <name>ManagerGate</name>
+    <message>
+        <location filename="../settings_view.py" line="158"/>
+        <source>承認</source>
+        <translation>Approve</translation>
+    </message>
+    <message>
+        <location filename="../settings_view.py" line="169"/>
+        <source>店長の担当者コード</source>
+        <translation>Manager&apos;s code</translation>
+    </message>
+    <message>
+        <location filename="../settings_view.py" line="169"/>
+        <source>店長のPIN</source>
+        <translation>Manager&apos;s PIN</translation>
+    </message>
+    <message>
+        <location filename="../settings_view.py" line="181"/>
+        <source>設定とスタッフの管理は店長だけが行えます。店長の担当者コードとPINを入力してください。</source>
+        <translation>Only a manager may change settings and staff. Enter a manager&apos;s code and PIN.</translation>
+    </message>
+    <message>
+        <location filename="../settings_view.py" line="188"/>
+        <source>店長の承認が必要です</source>
+        <translation>A manager&apos;s approval is needed</translation>
+    </message>
+</context>
+<context>
+    <name>PlaceholderScreen</name>
+    <message>
+        <location filename="../main_window.py" line="64"/>
+        <source>{title}：準備中です</source>
+        <translation>{title_en}: coming soon</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsView</name>
+    <message>
+        <location filename="../settings_view.py" line="647"/>
+        <source>店舗</source>
+        <translation>Shop</translation>
+    </message>
+    <message>
+        <location filename="../settings_view.py" line="648"/>
+        <source>このレジ</source>
+        <translation>This counter</translation>
+    </message>
+    <message>
+        <location filename="../settings_view.py" line="649"/>
+        <source>スタッフ</source>
+        <translation>Staff</translation>
+    </message>
+    <message>
+        <location filename="../settings_view.py" line="657"/>
+        <source>設定・スタッフ</source>
+        <translation>Settings and staff</translation>
+    </message>
+    <message>
+        <location filename="../settings_view.py" line="688"/>
+        <source>承認: {code} {name}</source>
+        <translation>Approved by {code} {name}</translation>
+    </message>
+</context>
+<context>
+    <name>ShopForm</name>
+    <message>
+        <location filename="../first_run.py" line="175"/>
+        <source>店名（必須）</source>
+        <translation>Shop name (required)</translation>
+    </message>
+    <message>
+        <location filename="../first_run.py" line="176"/>
+        <source>古物商許可番号</source>
+        <translation>Secondhand dealer licence no.</translation>
+    </message>
+    <message>
+        <location filename="../first_run.py" line="177"/>
+        <source>許可した公安委員会</source>
+        <translation>Issuing public safety commission</translation>
+    </message>
+    <message>
+        <location filename="../first_run.py" line="178"/>
+        <source>所在地</source>
+        <translation>Address</translation>
+    </message>
+    <message>
+        <location filename="../first_run.py" line="179"/>
+        <source>電話番号</source>
+        <translation>Phone</translation>
+    </message>
+    <message>
+        <location filename="../first_run.py" line="180"/>
+        <source>タイムゾーン</source>
+        <translation>Time zone</translation>
+    </message>
+    <message>
+        <location filename="../first_run.py" line="181"/>
+        <source>例: 第301020001234号</source>
+        <translation>e.g. 第301020001234号</translation>
+    </message>
+    <message>
+        <location filename="../first_run.py" line="182"/>
+        <source>例: 東京都公安委員会</source>
+        <translation>e.g. 東京都公安委員会</translation>
+    </message>
+</context>
+<context>
+    <name>ShopPanel</name>
+    <message>
+        <location filename="../settings_view.py" line="231"/>
+        <source>店舗情報を保存</source>
+        <translation>Save shop details</translation>
+    </message>
+    <message>
+        <location filename="../settings_view.py" line="241"/>
+        <source>ここで変えた内容は、これから印刷する控えに載ります。</source>
+        <translation>Changes here appear on the slips printed from now on.</translation>
+    </message>
+    <message>
+        <location filename="../settings_view.py" line="282"/>
+        <source>保存しました</source>
+        <translation>Saved</translation>
+    </message>
+</context>
+<context>
+    <name>StaffPanel</name>
+    <message>
+        <location filename="../settings_view.py" line="393"/>
+        <source>選択した担当者を無効にする</source>
+        <translation>Deactivate the selected clerk</translation>
+    </message>
+    <message>
+        <location filename="../settings_view.py" line="397"/>
+        <source>新しいPIN</source>
+        <translation>New PIN</translation>
+    </message>
+    <message>
+        <location filename="../settings_view.py" line="398"/>
+        <source>新しいPIN（もう一度）</source>
+        <translation>New PIN again</translation>
+    </message>
+    <message>
+        <location filename="../settings_view.py" line="399"/>
+        <source>選択した担当者のPINを再設定</source>
+        <translation>Reset the selected clerk&apos;s PIN</translation>
+    </message>
+    <message>
+        <location filename="../settings_view.py" line="403"/>
+        <source>選択した担当者</source>
+        <translation>Selected clerk</translation>
+    </message>
+    <message>
+        <location filename="../settings_view.py" line="414"/>
+        <source>担当者コード</source>
+        <translation>Clerk code</translation>
+    </message>
+    <message>
+        <location filename="../settings_view.py" line="415"/>
+        <source>例: C02</source>
+        <translation>e.g. C02</translation>
+    </message>
+    <message>
+        <location filename="../settings_view.py" line="417"/>
+        <source>氏名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../settings_view.py" line="419"/>
+        <source>担当者</source>
+        <translation>Clerk</translation>
+    </message>
+    <message>
+        <location filename="../settings_view.py" line="420"/>
+        <source>店長</source>
+        <translation>Manager</translation>
+    </message>
+    <message>
+        <location filename="../settings_view.py" line="421"/>
+        <source>役割</source>
+        <translation>Role</translation>
+    </message>
+    <message>
+        <location filename="../settings_view.py" line="422"/>
+        <source>PIN（4〜12桁の数字）</source>
+        <translation>PIN (4–12 digits)</translation>
+    </message>
+    <message>
+        <location filename="../settings_view.py" line="423"/>
+        <source>PIN（もう一度）</source>
+        <translation>PIN again</translation>
+    </message>
+    <message>
+        <location filename="../settings_view.py" line="424"/>
+        <location filename="../settings_view.py" line="428"/>
+        <source>スタッフを追加</source>
+        <translation>Add staff</translation>
+    </message>
+    <message>
+        <location filename="../settings_view.py" line="473"/>
+        <source>表で担当者を選んでください</source>
+        <translation>Select a clerk in the table</translation>
+    </message>
+    <message>
+        <location filename="../settings_view.py" line="498"/>
+        <source>先に表から担当者を選んでください</source>
+        <translation>Select a clerk in the table first</translation>
+    </message>
+    <message>
+        <location filename="../settings_view.py" line="522"/>
+        <location filename="../settings_view.py" line="603"/>
+        <source>PINが一致しません。同じPINを2回入力してください</source>
+        <translation>The PINs do not match: type the same PIN twice</translation>
+    </message>
+    <message>
+        <location filename="../settings_view.py" line="548"/>
+        <source>{code} {name} を追加しました</source>
+        <translation>Added {code} {name}</translation>
+    </message>
+    <message>
+        <location filename="../settings_view.py" line="562"/>
+        <source>{code} {name} を無効にしますか？無効にした担当者はロック解除できなくなります（記録は残ります）。</source>
+        <translation>Deactivate {code} {name}? They will no longer be able to unlock the counter (their records stay).</translation>
+    </message>
+    <message>
+        <location filename="../settings_view.py" line="568"/>
+        <source>担当者を無効にする</source>
+        <translation>Deactivate clerk</translation>
+    </message>
+    <message>
+        <location filename="../settings_view.py" line="581"/>
+        <source>{code} を無効にしました</source>
+        <translation>{code} deactivated</translation>
+    </message>
+    <message>
+        <location filename="../settings_view.py" line="625"/>
+        <source>{code} のPINを再設定しました</source>
+        <translation>New PIN set for {code}</translation>
+    </message>
+</context>
+<context>
+    <name>StationPanel</name>
+    <message>
+        <location filename="../settings_view.py" line="300"/>
+        <source>レシート（80mm）のプリンター</source>
+        <translation>Receipt printer (80 mm)</translation>
+    </message>
+    <message>
+        <location filename="../settings_view.py" line="302"/>
+        <source>A4のプリンター</source>
+        <translation>A4 printer</translation>
+    </message>
+    <message>
+        <location filename="../settings_view.py" line="307"/>
+        <source>分</source>
+        <translation>min</translation>
+    </message>
+    <message>
+        <location filename="../settings_view.py" line="312"/>
+        <source>操作がないときに自動でロックするまで</source>
+        <translation>Lock automatically after this long idle</translation>
+    </message>
+    <message>
+        <location filename="../settings_view.py" line="322"/>
+        <source>表示言語（再起動後に反映されます）</source>
+        <translation>Language (applies after a restart)</translation>
+    </message>
+    <message>
+        <location filename="../settings_view.py" line="328"/>
+        <source>このパソコン（レジ）だけの設定です。変更はすぐに保存されます。</source>
+        <translation>Settings of this PC (counter) only. Changes are saved at once.</translation>
+    </message>
+    <message>
+        <location filename="../settings_view.py" line="341"/>
+        <source>未設定（印刷のたびに選ぶ）</source>
+        <translation>Not set (choose at each print)</translation>
+    </message>
+    <message>
+        <location filename="../settings_view.py" line="347"/>
+        <source>{name}（見つかりません）</source>
+        <translation>{name} (not found)</translation>
+    </message>
+    <message>
+        <location filename="../settings_view.py" line="354"/>
+        <source>保存しました</source>
+        <translation>Saved</translation>
+    </message>
+    <message>
+        <location filename="../settings_view.py" line="368"/>
+        <source>保存しました。表示言語はアプリを再起動すると切り替わります。</source>
+        <translation>Saved. The language changes when the app is restarted.</translation>
+    </message>
+</context>
+<context>
+    <name>VoidDialog</name>
+    <message>
+        <location filename="../history.py" line="139"/>
+        <source>受付の取消</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../history.py" line="144"/>
+        <source>例: 二重登録、入力誤り</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../history.py" line="156"/>
+        <source>受付番号 {receipt} を取り消します。記録は消えずに残り、取消の理由と承認した店長が台帳に追加されます。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../history.py" line="167"/>
+        <source>取り消す</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../history.py" line="171"/>
+        <source>やめる</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../history.py" line="180"/>
+        <source>取消の理由</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../history.py" line="181"/>
+        <source>店長の担当者コード</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../history.py" line="182"/>
+        <source>店長のPIN</source>
+        <translation type="unfinished">Manager&apos;s PIN</translation>
+    </message>
+</context>
+</TS>
