@@ -2,17 +2,15 @@
 
 Screens are plugged in by name through a registry of factories, each called as
 ``factory(services, parent)`` the first time its screen is opened.  The factories
-import their modules on use, so the window opens fast and a screen that is not
-written yet shows a placeholder instead of stopping the app.
+import their modules on use, so the window opens fast.
 """
 
 from __future__ import annotations
 
-import importlib
 import logging
 from collections.abc import Callable, Mapping
 
-from PySide6.QtCore import QByteArray, QCoreApplication, Qt, QTimer
+from PySide6.QtCore import QByteArray, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -52,54 +50,16 @@ LOCK = "lock"
 DEFAULT_SIZE = (1280, 860)
 
 
-class PlaceholderScreen(QWidget):
-    """Stands in for a screen whose module is not in this build yet.  No signals."""
-
-    def __init__(self, title: str, expected: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.expected = expected
-        # The English text names the screen by {title_en}: "New intake: coming soon".
-        title_en = english("MainWindow", title) or title
-        label = QLabel(
-            stacked(self, self.tr("{title}：準備中です"), title=title, title_en=title_en)
-            + f"<br><span style='color:#808080'>({expected})</span>"
-        )
-        label.setObjectName("placeholder")
-        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        layout = QVBoxLayout(self)
-        layout.addWidget(label)
-
-
-def _screen_class(module: str, name: str) -> ScreenFactory | None:
-    """A screen class from its module, or None if the module is not in this build yet.
-
-    Imported by name on first use, so the window opens fast; only the module itself
-    being absent is forgiven — an error inside it still fails loudly.
-    """
-    try:
-        found = importlib.import_module(module)
-    except ModuleNotFoundError as exc:
-        if exc.name is None or not module.startswith(exc.name):
-            raise
-        return None
-    cls: ScreenFactory = getattr(found, name)  # a QWidget class built as cls(services, parent)
-    return cls
-
-
 def intake_screen(services: Services, parent: QWidget) -> QWidget:
-    cls = _screen_class("ui.intake.wizard", "IntakeWizard")
-    if cls is None:
-        title = QCoreApplication.translate("MainWindow", "新規受付")
-        return PlaceholderScreen(title, "ui.intake.wizard.IntakeWizard", parent)
-    return cls(services, parent)
+    from ui.intake.wizard import IntakeWizard  # noqa: PLC0415 - loaded when first opened
+
+    return IntakeWizard(services, parent)
 
 
 def history_screen(services: Services, parent: QWidget) -> QWidget:
-    cls = _screen_class("ui.history", "HistoryView")
-    if cls is None:
-        title = QCoreApplication.translate("MainWindow", "履歴")
-        return PlaceholderScreen(title, "ui.history.HistoryView", parent)
-    return cls(services, parent)
+    from ui.history import HistoryView  # noqa: PLC0415 - loaded when first opened
+
+    return HistoryView(services, parent)
 
 
 def settings_screen(services: Services, parent: QWidget) -> QWidget:

@@ -23,7 +23,7 @@ from ui import app as app_module
 from ui import main_window as main_window_module
 from ui.first_run import FirstRunView
 from ui.i18n import install_language
-from ui.main_window import HISTORY, HOME, INTAKE, LOCK, SETTINGS, MainWindow, PlaceholderScreen
+from ui.main_window import HISTORY, HOME, INTAKE, LOCK, SETTINGS, MainWindow
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -201,27 +201,6 @@ def test_closing_with_an_intake_in_progress_asks_first(qtbot, services, dialogs,
     main_window.close()
     assert main_window.isVisible()
     assert "受付途中" in dialogs.texts("confirm")[-1]
-
-
-def test_a_screen_whose_module_is_missing_shows_a_placeholder(qtbot, services, monkeypatch):
-    def missing(name: str) -> object:
-        raise ModuleNotFoundError(f"No module named {name!r}", name=name)
-
-    monkeypatch.setattr(main_window_module.importlib, "import_module", missing)
-    screen = main_window_module.history_screen(services, QWidget())
-    assert isinstance(screen, PlaceholderScreen)
-    assert screen.expected == "ui.history.HistoryView"
-
-
-def test_a_screen_that_fails_inside_its_module_is_not_hidden(services, monkeypatch):
-    def broken(name: str) -> object:
-        raise ModuleNotFoundError(
-            "No module named 'qrcode_not_installed'", name="qrcode_not_installed"
-        )
-
-    monkeypatch.setattr(main_window_module.importlib, "import_module", broken)
-    with pytest.raises(ModuleNotFoundError):
-        main_window_module.intake_screen(services, QWidget())
 
 
 def test_every_key_opens_its_screen_in_the_real_window(qtbot, main_window):
