@@ -43,6 +43,9 @@ class EntryKind:
     SLIP_ISSUED = "slip_issued"
     REPRINT = "reprint"
     SETTINGS_CHANGED = "settings_changed"
+    DAY_CLOSED = "day_closed"
+    RETENTION_PURGE = "retention_purge"
+    EXPORT = "export"
 
 
 def canonical(body: Mapping[str, Any]) -> bytes:
