@@ -47,112 +47,112 @@
 <context>
     <name>DetailPanel</name>
     <message>
-        <location filename="../history.py" line="261"/>
+        <location filename="../history.py" line="264"/>
         <source>一覧で受付を選ぶと、ここに詳細が表示されます</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../history.py" line="272"/>
+        <location filename="../history.py" line="275"/>
         <source>日時</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../history.py" line="273"/>
+        <location filename="../history.py" line="276"/>
         <source>結果</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../history.py" line="274"/>
+        <location filename="../history.py" line="277"/>
         <source>目的・金額</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../history.py" line="275"/>
+        <location filename="../history.py" line="278"/>
         <source>端末</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">Device</translation>
     </message>
     <message>
-        <location filename="../history.py" line="276"/>
+        <location filename="../history.py" line="279"/>
         <source>IMEI</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">IMEI</translation>
     </message>
     <message>
-        <location filename="../history.py" line="277"/>
+        <location filename="../history.py" line="280"/>
         <source>失効の方法</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../history.py" line="278"/>
+        <location filename="../history.py" line="281"/>
         <source>氏名</source>
         <translation type="unfinished">Name</translation>
     </message>
     <message>
-        <location filename="../history.py" line="279"/>
+        <location filename="../history.py" line="282"/>
         <source>担当・レジ</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../history.py" line="280"/>
+        <location filename="../history.py" line="283"/>
         <source>控えの発行</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../history.py" line="304"/>
+        <location filename="../history.py" line="307"/>
         <source>レシート（80mm）</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../history.py" line="306"/>
+        <location filename="../history.py" line="309"/>
         <source>A4</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../history.py" line="320"/>
+        <location filename="../history.py" line="323"/>
         <source>用紙</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../history.py" line="356"/>
+        <location filename="../history.py" line="359"/>
         <source>受付の詳細</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../history.py" line="370"/>
+        <location filename="../history.py" line="373"/>
         <source>取消済み（{at}、承認: {manager}）— 理由: {reason}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../history.py" line="379"/>
+        <location filename="../history.py" line="382"/>
         <source>受付（失効確認済み）</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../history.py" line="384"/>
+        <location filename="../history.py" line="387"/>
         <source>お断り — {reason}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../history.py" line="400"/>
+        <location filename="../history.py" line="403"/>
         <source>{device}（{os}）</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../history.py" line="406"/>
+        <location filename="../history.py" line="409"/>
         <source>（保存期間が過ぎ消去済み）</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../history.py" line="415"/>
+        <location filename="../history.py" line="418"/>
         <source>レシート</source>
         <translation type="unfinished">Receipt</translation>
     </message>
     <message>
-        <location filename="../history.py" line="422"/>
+        <location filename="../history.py" line="425"/>
         <source>{format} {copies}枚（再発行 {reprints}）</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../history.py" line="429"/>
+        <location filename="../history.py" line="432"/>
         <source>未発行</source>
         <translation type="unfinished"></translation>
     </message>
@@ -245,7 +245,7 @@
     <message>
         <location filename="../history_model.py" line="157"/>
         <source>受付番号</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">Receipt number</translation>
     </message>
     <message>
         <location filename="../history_model.py" line="158"/>
@@ -271,7 +271,7 @@
     <message>
         <location filename="../history_model.py" line="162"/>
         <source>IMEI</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">IMEI</translation>
     </message>
     <message>
         <location filename="../history_model.py" line="163"/>
@@ -286,12 +286,12 @@
     <message>
         <location filename="../history_model.py" line="168"/>
         <source>受付</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">accepted</translation>
     </message>
     <message>
         <location filename="../history_model.py" line="169"/>
         <source>お断り</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished">refused</translation>
     </message>
     <message>
         <location filename="../history_model.py" line="173"/>
@@ -312,67 +312,67 @@
 <context>
     <name>HistoryView</name>
     <message>
-        <location filename="../history.py" line="474"/>
+        <location filename="../history.py" line="478"/>
         <source>受付番号・IMEI・氏名（スキャナー可）</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../history.py" line="479"/>
+        <location filename="../history.py" line="483"/>
         <source>期間</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../history.py" line="486"/>
+        <location filename="../history.py" line="490"/>
         <source>クリア</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../history.py" line="491"/>
+        <location filename="../history.py" line="495"/>
         <source>履歴</source>
         <translation type="unfinished">History</translation>
     </message>
     <message>
-        <location filename="../history.py" line="538"/>
+        <location filename="../history.py" line="543"/>
         <source>↑↓ 選択&#x3000;Enter 詳細&#x3000;{reprint} 再発行&#x3000;{void} 取消&#x3000;{search} 検索</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../history.py" line="642"/>
+        <location filename="../history.py" line="647"/>
         <source>該当する受付はありません</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../history.py" line="646"/>
+        <location filename="../history.py" line="651"/>
         <source>{count}件を表示中（下へスクロールすると続きを読み込みます）</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../history.py" line="651"/>
+        <location filename="../history.py" line="656"/>
         <source>{count}件</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../history.py" line="755"/>
+        <location filename="../history.py" line="763"/>
         <source>{receipt} の控えを印刷しました（{count}枚目）</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../history.py" line="764"/>
+        <location filename="../history.py" line="772"/>
         <source>{receipt} の{count}枚目は記録されましたが、印刷されていません。</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../history.py" line="788"/>
+        <location filename="../history.py" line="796"/>
         <source>{receipt} は既に取り消されています</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../history.py" line="793"/>
+        <location filename="../history.py" line="801"/>
         <source>受付の取消</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../history.py" line="817"/>
+        <location filename="../history.py" line="825"/>
         <source>{receipt} を取り消しました</source>
         <translation type="unfinished"></translation>
     </message>
@@ -380,7 +380,7 @@
 <context>
     <name>HomeView</name>
     <message>
-        <location filename="../main_window.py" line="167"/>
+        <location filename="../main_window.py" line="127"/>
         <source>{name} さん、お疲れさまです</source>
         <translation>Hello, {name}</translation>
     </message>
@@ -390,748 +390,759 @@
     <message>
         <location filename="../intake/texts.py" line="84"/>
         <source>次へ</source>
-        <translation type="unfinished"></translation>
+        <translation>Next</translation>
     </message>
     <message>
         <location filename="../intake/texts.py" line="85"/>
         <source>戻る</source>
-        <translation type="unfinished"></translation>
+        <translation>Back</translation>
     </message>
     <message>
         <location filename="../intake/texts.py" line="86"/>
         <source>中止</source>
-        <translation type="unfinished"></translation>
+        <translation>Cancel</translation>
     </message>
     <message>
         <location filename="../intake/texts.py" line="87"/>
         <source>確定</source>
-        <translation type="unfinished"></translation>
+        <translation>Commit</translation>
     </message>
     <message>
         <location filename="../intake/texts.py" line="88"/>
         <source>受付の中止</source>
-        <translation type="unfinished"></translation>
+        <translation>Cancel the intake</translation>
     </message>
     <message>
         <location filename="../intake/texts.py" line="90"/>
         <source>この受付を中止して、入力した内容を破棄しますか？（元に戻せません）</source>
-        <translation type="unfinished"></translation>
+        <translation>Cancel this intake and discard what was entered? (This cannot be undone.)</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="105"/>
+        <location filename="../intake/texts.py" line="104"/>
         <source>{count}件の項目を直してください（赤字の説明を参照）</source>
-        <translation type="unfinished"></translation>
+        <translation>{count} field(s) need correcting (see the red notes)</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="109"/>
+        <location filename="../intake/texts.py" line="108"/>
         <source>まだ選ばれていません。数字キー 1〜{last} で選んでください</source>
-        <translation type="unfinished"></translation>
+        <translation>Not answered yet: press a number key 1–{last} to choose</translation>
     </message>
     <message>
         <location filename="../intake/texts.py" line="113"/>
         <source>登録できませんでした</source>
-        <translation type="unfinished"></translation>
+        <translation>Could not commit</translation>
     </message>
     <message>
         <location filename="../intake/texts.py" line="116"/>
         <source>予期しないエラーが起きました。記録の状態は履歴で確かめてください。詳しくはログにあります</source>
-        <translation type="unfinished"></translation>
+        <translation>Something unexpected went wrong. Check the record in History; the log has the details.</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="125"/>
-        <source>お客様に画面を向けてください。お客様が読んで署名すると、自動で次へ進みます</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../intake/texts.py" line="140"/>
+        <location filename="../intake/texts.py" line="130"/>
         <source>取引の種類</source>
-        <translation type="unfinished"></translation>
+        <translation>Purpose</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="141"/>
+        <location filename="../intake/texts.py" line="131"/>
         <source>金額（円）</source>
-        <translation type="unfinished"></translation>
+        <translation>Price (yen)</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="143"/>
+        <location filename="../intake/texts.py" line="133"/>
         <source>数字だけで入力します（全角・カンマも可）。修理受付で代金がなければ 0</source>
-        <translation type="unfinished"></translation>
+        <translation>Digits only (full-width digits and commas are fine). 0 for a repair with no price.</translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="139"/>
+        <source>{amount}円として記録します</source>
+        <translation>recorded as ¥{amount}</translation>
     </message>
     <message>
         <location filename="../intake/texts.py" line="149"/>
-        <source>{amount}円として記録します</source>
-        <translation type="unfinished"></translation>
+        <source>氏名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="150"/>
+        <source>フリガナ</source>
+        <translation>Name in katakana</translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="151"/>
+        <source>住所</source>
+        <translation>Address</translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="152"/>
+        <source>職業</source>
+        <translation>Occupation</translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="158"/>
+        <source>{age}歳</source>
+        <translation>age {age}</translation>
     </message>
     <message>
         <location filename="../intake/texts.py" line="159"/>
-        <source>氏名</source>
-        <translation type="unfinished">Name</translation>
+        <source>本人確認書類</source>
+        <translation>Identity document</translation>
     </message>
     <message>
         <location filename="../intake/texts.py" line="160"/>
-        <source>フリガナ</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../intake/texts.py" line="161"/>
-        <source>住所</source>
-        <translation type="unfinished"></translation>
+        <source>書類の番号</source>
+        <translation>Document number</translation>
     </message>
     <message>
         <location filename="../intake/texts.py" line="162"/>
-        <source>職業</source>
-        <translation type="unfinished"></translation>
+        <source>マイナンバーカードの番号は記録しません</source>
+        <translation>The card&apos;s number is never recorded</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="164"/>
-        <source>生年月日（西暦 YYYY-MM-DD）</source>
-        <translation type="unfinished"></translation>
+        <location filename="../intake/texts.py" line="165"/>
+        <source>必須</source>
+        <translation>required</translation>
     </message>
     <message>
         <location filename="../intake/texts.py" line="166"/>
-        <source>{age}歳</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../intake/texts.py" line="167"/>
-        <source>本人確認書類</source>
-        <translation type="unfinished"></translation>
+        <source>任意</source>
+        <translation>optional</translation>
     </message>
     <message>
         <location filename="../intake/texts.py" line="168"/>
-        <source>書類の番号</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../intake/texts.py" line="170"/>
-        <source>マイナンバーカードの番号は記録しません</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../intake/texts.py" line="173"/>
-        <source>必須</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../intake/texts.py" line="174"/>
-        <source>任意</source>
-        <translation type="unfinished"></translation>
+        <source>古物台帳に記録する取引です。住所・職業・生年月日・本人確認書類は法律で必須です</source>
+        <translation>This transaction goes into the dealer&apos;s ledger: address, occupation, date of birth and the identity document are required by law.</translation>
     </message>
     <message>
         <location filename="../intake/texts.py" line="176"/>
-        <source>古物台帳に記録する取引です。住所・職業・生年月日・本人確認書類は法律で必須です</source>
-        <translation type="unfinished"></translation>
+        <source>1万円未満の買取・下取りのため、本人確認と台帳の記録は免除されます（記録してもかまいません）</source>
+        <translation>A purchase or trade-in under ¥10,000 is exempt from the identity check and the ledger (you may still record them).</translation>
     </message>
     <message>
         <location filename="../intake/texts.py" line="184"/>
-        <source>1万円未満の買取・下取りのため、本人確認と台帳の記録は免除されます（記録してもかまいません）</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../intake/texts.py" line="192"/>
         <source>修理受付は古物台帳の対象外です。住所などは任意です</source>
-        <translation type="unfinished"></translation>
+        <translation>A repair is not a dealer&apos;s-ledger transaction: address and the rest are optional.</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="196"/>
+        <location filename="../intake/texts.py" line="188"/>
         <source>取引の種類と金額を決めると、必須の項目が分かります</source>
-        <translation type="unfinished"></translation>
+        <translation>Which fields are required follows from the purpose and the price.</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="202"/>
+        <location filename="../intake/texts.py" line="194"/>
         <source>運転免許証</source>
-        <translation type="unfinished"></translation>
+        <translation>Driver&apos;s licence</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="205"/>
+        <location filename="../intake/texts.py" line="197"/>
         <source>マイナンバーカード</source>
-        <translation type="unfinished"></translation>
+        <translation>My Number Card</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="207"/>
+        <location filename="../intake/texts.py" line="199"/>
         <source>パスポート</source>
-        <translation type="unfinished"></translation>
+        <translation>Passport</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="209"/>
+        <location filename="../intake/texts.py" line="201"/>
         <source>在留カード</source>
-        <translation type="unfinished"></translation>
+        <translation>Residence card</translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="204"/>
+        <source>健康保険証</source>
+        <translation>Health insurance card</translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="206"/>
+        <location filename="../intake/texts.py" line="257"/>
+        <source>その他</source>
+        <translation>Other</translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="211"/>
+        <source>OS</source>
+        <translation>Operating system</translation>
     </message>
     <message>
         <location filename="../intake/texts.py" line="212"/>
-        <source>健康保険証</source>
-        <translation type="unfinished"></translation>
+        <source>メーカー</source>
+        <translation>Maker</translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="213"/>
+        <source>機種名</source>
+        <translation>Model</translation>
     </message>
     <message>
         <location filename="../intake/texts.py" line="214"/>
-        <location filename="../intake/texts.py" line="265"/>
-        <source>その他</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../intake/texts.py" line="219"/>
-        <source>OS</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../intake/texts.py" line="220"/>
-        <source>メーカー</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../intake/texts.py" line="221"/>
-        <source>機種名</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../intake/texts.py" line="222"/>
         <source>色</source>
-        <translation type="unfinished"></translation>
+        <translation>Colour</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="223"/>
+        <location filename="../intake/texts.py" line="215"/>
         <source>容量（GB）</source>
-        <translation type="unfinished"></translation>
+        <translation>Storage (GB)</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="225"/>
+        <location filename="../intake/texts.py" line="217"/>
         <source>IMEI（スキャンして Enter）</source>
-        <translation type="unfinished"></translation>
+        <translation>IMEI (scan, then Enter)</translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="224"/>
+        <source>なければ空のまま Enter</source>
+        <translation>If there is none, press Enter</translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="226"/>
+        <source>製造番号（シリアル）</source>
+        <translation>Serial number</translation>
     </message>
     <message>
         <location filename="../intake/texts.py" line="228"/>
-        <source>2つ目のIMEI（デュアルSIMの場合）</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../intake/texts.py" line="232"/>
-        <source>なければ空のまま Enter</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../intake/texts.py" line="234"/>
-        <source>製造番号（シリアル）</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../intake/texts.py" line="236"/>
         <source>ネットワーク利用制限</source>
-        <translation type="unfinished"></translation>
+        <translation>Network restriction (carrier check)</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="239"/>
+        <location filename="../intake/texts.py" line="231"/>
         <source>不正品の疑い（警察へ届出）</source>
-        <translation type="unfinished"></translation>
+        <translation>Suspected stolen: report to the police</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="250"/>
+        <location filename="../intake/texts.py" line="242"/>
         <source>不正品の疑い</source>
-        <translation type="unfinished"></translation>
+        <translation>Suspected stolen</translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="244"/>
+        <source>このIMEIは以前にも受付があります。前回の記録を確かめてください</source>
+        <translation>This IMEI has been taken in before: check the earlier records</translation>
     </message>
     <message>
         <location filename="../intake/texts.py" line="252"/>
-        <source>このIMEIは以前にも受付があります。前回の記録を確かめてください</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../intake/texts.py" line="258"/>
-        <source>{receipt}&#x3000;{when}&#x3000;{outcome}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../intake/texts.py" line="260"/>
         <source>取消済み</source>
-        <translation type="unfinished"></translation>
+        <translation>voided</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="263"/>
+        <location filename="../intake/texts.py" line="255"/>
         <source>Android</source>
-        <translation type="unfinished"></translation>
+        <translation>Android</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="264"/>
+        <location filename="../intake/texts.py" line="256"/>
         <source>iPhone</source>
-        <translation type="unfinished"></translation>
+        <translation>iPhone</translation>
     </message>
     <message>
         <location filename="../intake/texts.py" line="95"/>
         <source>次の項目</source>
-        <translation type="unfinished"></translation>
+        <translation>next field</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="96"/>
-        <source>前の項目</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../intake/texts.py" line="98"/>
+        <location filename="../intake/texts.py" line="97"/>
         <source>次の項目・最後の項目なら次の画面</source>
-        <translation type="unfinished"></translation>
+        <translation>next field, or the next page from the last one</translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="100"/>
+        <source>選択肢を選ぶ</source>
+        <translation>pick an answer</translation>
     </message>
     <message>
         <location filename="../intake/texts.py" line="101"/>
-        <source>選択肢を選ぶ</source>
-        <translation type="unfinished"></translation>
+        <source>チェック</source>
+        <translation>tick</translation>
     </message>
     <message>
         <location filename="../intake/texts.py" line="102"/>
-        <source>チェック</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../intake/texts.py" line="103"/>
         <source>確定して登録</source>
+        <translation>commit</translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="111"/>
+        <source>控えの発行</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="243"/>
+        <location filename="../intake/texts.py" line="153"/>
+        <source>生年月日（西暦）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="155"/>
+        <source>例 1985-04-01（19850401 や 1985/4/1 でも可）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="220"/>
+        <source>IMEI 2（デュアルSIM）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="235"/>
         <source>盗品などの疑いがあるときにチェックします。記録に残り、警察へ届け出る対象になります（Space）</source>
+        <translation>Tick when the phone may be stolen or otherwise unlawful: the record keeps the flag for a police report (Space).</translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="250"/>
+        <source>{receipt}&#x3000;{when}
+{outcome}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="275"/>
+        <location filename="../intake/texts.py" line="267"/>
         <source>制限なし</source>
-        <translation type="unfinished"></translation>
+        <translation>not restricted</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="277"/>
+        <location filename="../intake/texts.py" line="269"/>
         <source>支払い中</source>
-        <translation type="unfinished"></translation>
+        <translation>still being paid for</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="279"/>
+        <location filename="../intake/texts.py" line="271"/>
         <source>制限あり</source>
-        <translation type="unfinished"></translation>
+        <translation>restricted</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="281"/>
+        <location filename="../intake/texts.py" line="273"/>
         <source>未確認・対象外</source>
-        <translation type="unfinished"></translation>
+        <translation>not checked, or not applicable</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="288"/>
+        <location filename="../intake/texts.py" line="280"/>
         <source>Space でチェックを入れ、Enter で次の項目へ。初期化しても電子証明書は消えません（次の画面で確認します）</source>
-        <translation type="unfinished"></translation>
+        <translation>Space ticks a box, Enter goes to the next. A reset does not remove the certificate (the next page asks about it).</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="297"/>
+        <location filename="../intake/texts.py" line="289"/>
         <source>端末を初期化した（工場出荷時の状態に戻した）</source>
-        <translation type="unfinished"></translation>
+        <translation>The phone was reset to factory settings</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="301"/>
+        <location filename="../intake/texts.py" line="293"/>
         <source>Googleアカウントを削除した（FRP解除）／iPhoneはアクティベーションロックをオフにした</source>
-        <translation type="unfinished"></translation>
+        <translation>Google account removed (FRP off), or Activation Lock turned off on an iPhone</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="308"/>
+        <location filename="../intake/texts.py" line="300"/>
         <source>SIMカードを取り出した</source>
-        <translation type="unfinished"></translation>
+        <translation>SIM card taken out</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="311"/>
+        <location filename="../intake/texts.py" line="303"/>
         <source>SDカードを取り出した（入っていない場合も含む）</source>
-        <translation type="unfinished"></translation>
+        <translation>SD card taken out (or none was fitted)</translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="307"/>
+        <source>おサイフケータイ（FeliCa）のデータを消去した</source>
+        <translation>Osaifu-Keitai (FeliCa) data cleared</translation>
     </message>
     <message>
         <location filename="../intake/texts.py" line="315"/>
-        <source>おサイフケータイ（FeliCa）のデータを消去した</source>
-        <translation type="unfinished"></translation>
+        <source>この端末に、マイナンバーカードの電子証明書を入れたことがありますか？</source>
+        <translation>Did this phone ever hold the My Number Card certificate?</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="323"/>
-        <source>この端末に、マイナンバーカードの電子証明書を入れたことがありますか？</source>
-        <translation type="unfinished"></translation>
+        <location filename="../intake/texts.py" line="321"/>
+        <source>次のうち、どれを行いましたか？</source>
+        <translation>Which of these did you do?</translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="325"/>
+        <source>上の答えで決まります（選ぶ必要はありません）</source>
+        <translation>Settled by the answer above (nothing to choose)</translation>
     </message>
     <message>
         <location filename="../intake/texts.py" line="329"/>
-        <source>次のうち、どれを行いましたか？</source>
-        <translation type="unfinished"></translation>
+        <source>その手続きをしたのはどなたですか？</source>
+        <translation>Who carried out the procedure?</translation>
     </message>
     <message>
         <location filename="../intake/texts.py" line="333"/>
-        <source>上の答えで決まります（選ぶ必要はありません）</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../intake/texts.py" line="337"/>
-        <source>その手続きをしたのはどなたですか？</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../intake/texts.py" line="341"/>
         <source>来店された方は、電子証明書の名義人（カードの持ち主）ご本人ですか？</source>
-        <translation type="unfinished"></translation>
+        <translation>Is the person at the counter the certificate holder?</translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="339"/>
+        <source>私（担当者）は失効の手続きを代わりに行っておらず、手伝ってもいません</source>
+        <translation>I (the clerk) did not carry out or help with the procedure</translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="344"/>
+        <source>担当者の確認</source>
+        <translation>The clerk&apos;s own statement</translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="345"/>
+        <source>選んだ方法の手順</source>
+        <translation>Steps of the chosen way</translation>
     </message>
     <message>
         <location filename="../intake/texts.py" line="347"/>
-        <source>私（担当者）は失効の手続きを代わりに行っておらず、手伝ってもいません</source>
-        <translation type="unfinished"></translation>
+        <source>方法を選ぶと、ここに手順が出ます</source>
+        <translation>Choose a way and its steps appear here</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="352"/>
-        <source>担当者の確認</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../intake/texts.py" line="353"/>
-        <source>選んだ方法の手順</source>
-        <translation type="unfinished"></translation>
+        <location filename="../intake/texts.py" line="351"/>
+        <source>この回答ならお預かりできます</source>
+        <translation>With these answers the phone can be taken in</translation>
     </message>
     <message>
         <location filename="../intake/texts.py" line="355"/>
-        <source>方法を選ぶと、ここに手順が出ます</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../intake/texts.py" line="359"/>
-        <source>この回答ならお預かりできます</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../intake/texts.py" line="363"/>
         <source>この回答ではお預かりできません</source>
-        <translation type="unfinished"></translation>
+        <translation>With these answers the phone cannot be taken in</translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="360"/>
+        <source>はい、入れていた</source>
+        <translation>Yes, it did</translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="362"/>
+        <source>いいえ、一度も入れていない</source>
+        <translation>No, never</translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="364"/>
+        <source>わからない</source>
+        <translation>I don&apos;t know</translation>
     </message>
     <message>
         <location filename="../intake/texts.py" line="368"/>
-        <source>はい、入れていた</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../intake/texts.py" line="370"/>
-        <source>いいえ、一度も入れていない</source>
-        <translation type="unfinished"></translation>
+        <source>名義人ご本人が自分で行った</source>
+        <translation>The holder did it themself</translation>
     </message>
     <message>
         <location filename="../intake/texts.py" line="372"/>
-        <source>わからない</source>
-        <translation type="unfinished"></translation>
+        <source>店舗のスタッフが行った</source>
+        <translation>Shop staff did it</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="376"/>
-        <source>名義人ご本人が自分で行った</source>
-        <translation type="unfinished"></translation>
+        <location filename="../intake/texts.py" line="375"/>
+        <source>家族など、ほかの人が行った</source>
+        <translation>Someone else (family or anyone) did it</translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="379"/>
+        <source>はい</source>
+        <translation>Yes</translation>
     </message>
     <message>
         <location filename="../intake/texts.py" line="380"/>
-        <source>店舗のスタッフが行った</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../intake/texts.py" line="383"/>
-        <source>家族など、ほかの人が行った</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../intake/texts.py" line="387"/>
-        <source>はい</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../intake/texts.py" line="388"/>
         <source>いいえ</source>
-        <translation type="unfinished"></translation>
+        <translation>No</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="393"/>
+        <location filename="../intake/texts.py" line="385"/>
         <source>失効の手続きを名義人以外（店舗のスタッフ・家族など）が行いました。法律上、手続きはご本人しかできないため、お預かりできません</source>
-        <translation type="unfinished"></translation>
+        <translation>Someone other than the holder (shop staff, family …) carried out the revocation. The law lets only the holder do it, so the phone cannot be taken in.</translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="394"/>
+        <source>来店された方が電子証明書の名義人ではありません。名義人ご本人あての案内をお渡しします</source>
+        <translation>The person at the counter is not the certificate holder. A guidance slip addressed to the holder is printed.</translation>
     </message>
     <message>
         <location filename="../intake/texts.py" line="402"/>
-        <source>来店された方が電子証明書の名義人ではありません。名義人ご本人あての案内をお渡しします</source>
-        <translation type="unfinished"></translation>
+        <source>担当者が手続きを行った、または手伝いました（担当者の確認にチェックがありません）</source>
+        <translation>The clerk carried out or helped with the procedure (the clerk&apos;s statement is not ticked).</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="410"/>
-        <source>担当者が手続きを行った、または手伝いました（担当者の確認にチェックがありません）</source>
-        <translation type="unfinished"></translation>
+        <location filename="../intake/texts.py" line="409"/>
+        <source>電子証明書を入れたかどうか分かりません。まずマイナポータルアプリで有効性を確認していただきます</source>
+        <translation>It is not known whether the phone held the certificate: the holder first checks its validity in the Mynaportal app.</translation>
     </message>
     <message>
         <location filename="../intake/texts.py" line="417"/>
-        <source>電子証明書を入れたかどうか分かりません。まずマイナポータルアプリで有効性を確認していただきます</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../intake/texts.py" line="425"/>
         <source>電子証明書がまだ失効されていません。ご本人に手順をご案内します</source>
+        <translation>The certificate has not been revoked yet: the holder is given the steps.</translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="428"/>
+        <source>画面をお客様に向けてください</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="436"/>
-        <source>お客様の署名を待っています</source>
+        <location filename="../intake/texts.py" line="432"/>
+        <source>Alt+← 戻る&#x3000;Esc 中止</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="440"/>
+        <location filename="../intake/texts.py" line="435"/>
         <source>お客様が署名を取りやめました。内容を説明し直すか、Alt+← で前に戻ってください</source>
-        <translation type="unfinished"></translation>
+        <translation>The customer did not sign. Explain again, or go back with Alt+←.</translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="442"/>
+        <source>お客様用の画面に表示しています</source>
+        <translation>Shown on the customer&apos;s screen</translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="445"/>
+        <source>署名済み（{count}画）</source>
+        <translation>signed ({count} strokes)</translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="446"/>
+        <source>署名なし</source>
+        <translation>not signed</translation>
     </message>
     <message>
         <location filename="../intake/texts.py" line="447"/>
-        <source>お客様用の画面に表示しています</source>
-        <translation type="unfinished"></translation>
+        <source>確認文の言語</source>
+        <translation>Statement language</translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="449"/>
+        <source>日本語</source>
+        <translation>Japanese</translation>
     </message>
     <message>
         <location filename="../intake/texts.py" line="450"/>
-        <source>署名済み（{count}画）</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../intake/texts.py" line="451"/>
-        <source>署名なし</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../intake/texts.py" line="452"/>
-        <source>確認文の言語</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../intake/texts.py" line="454"/>
-        <source>日本語</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../intake/texts.py" line="455"/>
         <source>英語</source>
-        <translation type="unfinished"></translation>
+        <translation>English</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="461"/>
+        <location filename="../intake/texts.py" line="456"/>
         <source>受付：確認控えを印刷します</source>
-        <translation type="unfinished"></translation>
+        <translation>Accepted: the confirmation slip will be printed</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="465"/>
+        <location filename="../intake/texts.py" line="460"/>
         <source>お断り：記録を残し、手続きのご案内（0120-95-0178 など）を印刷します</source>
-        <translation type="unfinished"></translation>
+        <translation>Refused: the refusal is recorded and a guidance slip (with 0120-95-0178 …) is printed</translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="466"/>
+        <source>印刷の前にプレビューを表示する</source>
+        <translation>Preview before printing</translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="468"/>
+        <source>署名</source>
+        <translation>Signature</translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="470"/>
+        <source>生年月日</source>
+        <translation>Date of birth</translation>
     </message>
     <message>
         <location filename="../intake/texts.py" line="471"/>
-        <source>印刷の前にプレビューを表示する</source>
-        <translation type="unfinished"></translation>
+        <source>IMEI</source>
+        <translation>IMEI</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="473"/>
-        <source>署名</source>
-        <translation type="unfinished"></translation>
+        <location filename="../intake/texts.py" line="472"/>
+        <source>利用制限</source>
+        <translation>Network restriction</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="475"/>
-        <source>生年月日</source>
-        <translation type="unfinished"></translation>
+        <location filename="../intake/texts.py" line="474"/>
+        <source>電子証明書の利用</source>
+        <translation>Certificate on the phone</translation>
     </message>
     <message>
         <location filename="../intake/texts.py" line="476"/>
-        <source>IMEI</source>
-        <translation type="unfinished"></translation>
+        <source>対応の方法</source>
+        <translation>How it was dealt with</translation>
     </message>
     <message>
         <location filename="../intake/texts.py" line="477"/>
-        <source>利用制限</source>
-        <translation type="unfinished"></translation>
+        <source>手続きをした人</source>
+        <translation>Who did it</translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="478"/>
+        <source>名義人ご本人の来店</source>
+        <translation>Holder at the counter</translation>
     </message>
     <message>
         <location filename="../intake/texts.py" line="479"/>
-        <source>電子証明書の利用</source>
-        <translation type="unfinished"></translation>
+        <source>担当者は関与していない</source>
+        <translation>Clerk did not assist</translation>
     </message>
     <message>
         <location filename="../intake/texts.py" line="481"/>
-        <source>対応の方法</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../intake/texts.py" line="482"/>
-        <source>手続きをした人</source>
-        <translation type="unfinished"></translation>
+        <source>初期化</source>
+        <translation>Factory reset</translation>
     </message>
     <message>
         <location filename="../intake/texts.py" line="483"/>
-        <source>名義人ご本人の来店</source>
-        <translation type="unfinished"></translation>
+        <source>アカウント・ロック解除</source>
+        <translation>Account / lock removed</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="484"/>
-        <source>担当者は関与していない</source>
-        <translation type="unfinished"></translation>
+        <location filename="../intake/texts.py" line="485"/>
+        <source>SIM取り出し</source>
+        <translation>SIM taken out</translation>
     </message>
     <message>
         <location filename="../intake/texts.py" line="486"/>
-        <source>初期化</source>
-        <translation type="unfinished"></translation>
+        <source>SD取り出し</source>
+        <translation>SD card taken out</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="488"/>
-        <source>アカウント・ロック解除</source>
-        <translation type="unfinished"></translation>
+        <location filename="../intake/texts.py" line="487"/>
+        <source>おサイフケータイ消去</source>
+        <translation>FeliCa cleared</translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="489"/>
+        <source>取引</source>
+        <translation>Transaction</translation>
     </message>
     <message>
         <location filename="../intake/texts.py" line="490"/>
-        <source>SIM取り出し</source>
-        <translation type="unfinished"></translation>
+        <source>売主</source>
+        <translation>Seller</translation>
     </message>
     <message>
         <location filename="../intake/texts.py" line="491"/>
-        <source>SD取り出し</source>
-        <translation type="unfinished"></translation>
+        <source>端末</source>
+        <translation>Device</translation>
     </message>
     <message>
         <location filename="../intake/texts.py" line="492"/>
-        <source>おサイフケータイ消去</source>
-        <translation type="unfinished"></translation>
+        <source>初期化など</source>
+        <translation>Reset checks</translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="493"/>
+        <source>電子証明書の失効</source>
+        <translation>Revocation</translation>
     </message>
     <message>
         <location filename="../intake/texts.py" line="494"/>
-        <source>取引</source>
-        <translation type="unfinished"></translation>
+        <source>お客様の確認</source>
+        <translation>Customer</translation>
     </message>
     <message>
         <location filename="../intake/texts.py" line="495"/>
-        <source>売主</source>
-        <translation type="unfinished"></translation>
+        <source>（記録しません）</source>
+        <translation>(not recorded)</translation>
     </message>
     <message>
         <location filename="../intake/texts.py" line="496"/>
-        <source>端末</source>
-        <translation type="unfinished"></translation>
+        <source>（なし）</source>
+        <translation>(none)</translation>
     </message>
     <message>
         <location filename="../intake/texts.py" line="497"/>
-        <source>初期化など</source>
-        <translation type="unfinished"></translation>
+        <source>済</source>
+        <translation>done</translation>
     </message>
     <message>
         <location filename="../intake/texts.py" line="498"/>
-        <source>電子証明書の失効</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../intake/texts.py" line="499"/>
-        <source>お客様の確認</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../intake/texts.py" line="500"/>
-        <source>（記録しません）</source>
-        <translation type="unfinished"></translation>
+        <source>未</source>
+        <translation>not done</translation>
     </message>
     <message>
         <location filename="../intake/texts.py" line="501"/>
-        <source>（なし）</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../intake/texts.py" line="502"/>
-        <source>済</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../intake/texts.py" line="503"/>
-        <source>未</source>
+        <source>受付：お客様ご本人による失効の確認を記録しました</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../intake/texts.py" line="505"/>
-        <source>受付番号</source>
+        <source>お断り：理由とお渡しした案内を記録しました</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="507"/>
-        <source>受付を登録しました</source>
-        <translation type="unfinished"></translation>
+        <location filename="../intake/texts.py" line="508"/>
+        <source>受付番号</source>
+        <translation>Receipt number</translation>
     </message>
     <message>
         <location filename="../intake/texts.py" line="510"/>
-        <source>お断りを記録しました</source>
-        <translation type="unfinished"></translation>
+        <source>受付を登録しました</source>
+        <translation>The intake is committed</translation>
     </message>
     <message>
         <location filename="../intake/texts.py" line="513"/>
+        <source>お断りを記録しました</source>
+        <translation>The refusal is recorded</translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="516"/>
         <source>控えを印刷しました（{kind}）</source>
-        <translation type="unfinished"></translation>
+        <translation>The slip was printed ({kind})</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="517"/>
+        <location filename="../intake/texts.py" line="520"/>
         <source>プレビューを表示しています。Enter で印刷します</source>
-        <translation type="unfinished"></translation>
+        <translation>The preview is open: Enter prints</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="521"/>
+        <location filename="../intake/texts.py" line="524"/>
         <source>プレビューを閉じたので、控えは印刷されていません。記録は登録済みです。Ctrl+P で印刷してください</source>
-        <translation type="unfinished"></translation>
+        <translation>The preview was closed without printing. The record is committed: press Ctrl+P to print.</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="528"/>
+        <location filename="../intake/texts.py" line="531"/>
         <source>記録は登録済みです。プリンターを確かめて Ctrl+P で再印刷してください</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../intake/texts.py" line="535"/>
-        <source>失効確認の控え</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../intake/texts.py" line="536"/>
-        <source>手続きのご案内</source>
-        <translation type="unfinished"></translation>
+        <translation>The record is committed: check the printer and press Ctrl+P to reprint.</translation>
     </message>
     <message>
         <location filename="../intake/texts.py" line="538"/>
-        <source>再印刷</source>
-        <translation type="unfinished"></translation>
+        <source>失効確認の控え</source>
+        <translation>confirmation slip</translation>
     </message>
     <message>
         <location filename="../intake/texts.py" line="539"/>
-        <source>プレビュー</source>
-        <translation type="unfinished"></translation>
+        <source>手続きのご案内</source>
+        <translation>guidance slip</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="540"/>
-        <source>次の受付</source>
-        <translation type="unfinished"></translation>
+        <location filename="../intake/texts.py" line="541"/>
+        <source>再印刷</source>
+        <translation>Reprint</translation>
     </message>
     <message>
         <location filename="../intake/texts.py" line="542"/>
+        <source>次の受付</source>
+        <translation>Next intake</translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="544"/>
         <source>不正品の疑いとして記録しました。警察への届出を忘れずに行ってください</source>
-        <translation type="unfinished"></translation>
+        <translation>Recorded as suspected stolen: remember to report it to the police.</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="551"/>
+        <location filename="../intake/texts.py" line="553"/>
         <source>受付</source>
-        <translation type="unfinished"></translation>
+        <translation>accepted</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="552"/>
+        <location filename="../intake/texts.py" line="554"/>
         <source>お断り</source>
-        <translation type="unfinished"></translation>
+        <translation>refused</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="556"/>
+        <location filename="../intake/texts.py" line="558"/>
         <source>本人以外が手続き</source>
-        <translation type="unfinished"></translation>
+        <translation>done by someone else</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="559"/>
+        <location filename="../intake/texts.py" line="561"/>
         <source>名義人が来店していない</source>
-        <translation type="unfinished"></translation>
+        <translation>holder not present</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="562"/>
+        <location filename="../intake/texts.py" line="564"/>
         <source>担当者が関与</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../intake/texts.py" line="565"/>
-        <source>利用の有無が不明</source>
-        <translation type="unfinished"></translation>
+        <translation>clerk assisted</translation>
     </message>
     <message>
         <location filename="../intake/texts.py" line="567"/>
+        <source>利用の有無が不明</source>
+        <translation>not known if it was used</translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="569"/>
         <source>未失効</source>
-        <translation type="unfinished"></translation>
+        <translation>not revoked</translation>
     </message>
 </context>
 <context>
@@ -1180,90 +1191,88 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../main_window.py" line="194"/>
+        <location filename="../main_window.py" line="154"/>
         <source>Revoke Desk 受付</source>
         <translation>Revoke Desk counter</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="240"/>
+        <location filename="../main_window.py" line="200"/>
         <source>ホーム</source>
         <translation>Home</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="92"/>
-        <location filename="../main_window.py" line="242"/>
+        <location filename="../main_window.py" line="202"/>
         <source>新規受付</source>
         <translation>New intake</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="100"/>
-        <location filename="../main_window.py" line="245"/>
+        <location filename="../main_window.py" line="205"/>
         <source>履歴</source>
         <translation>History</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="248"/>
+        <location filename="../main_window.py" line="208"/>
         <source>設定・スタッフ</source>
         <translation>Settings and staff</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="250"/>
+        <location filename="../main_window.py" line="210"/>
         <source>ロック</source>
         <translation>Lock</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="251"/>
+        <location filename="../main_window.py" line="211"/>
         <source>操作</source>
         <translation>Actions</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="291"/>
+        <location filename="../main_window.py" line="251"/>
         <source>レジ</source>
         <translation>Counter</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="291"/>
+        <location filename="../main_window.py" line="251"/>
         <source>担当</source>
         <translation>Clerk</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="291"/>
+        <location filename="../main_window.py" line="251"/>
         <source>レシート</source>
         <translation>Receipt</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="295"/>
+        <location filename="../main_window.py" line="255"/>
         <source>ロック中</source>
         <translation>Locked</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="299"/>
+        <location filename="../main_window.py" line="259"/>
         <source>未設定</source>
         <translation>not set</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="389"/>
-        <location filename="../main_window.py" line="422"/>
+        <location filename="../main_window.py" line="349"/>
+        <location filename="../main_window.py" line="382"/>
         <source>受付途中のデータ</source>
         <translation>Intake in progress</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="394"/>
+        <location filename="../main_window.py" line="354"/>
         <source>{owner} さんの受付途中のデータは保管されています（表示しません）。{owner} さんがロック解除すると続きから再開できます。</source>
         <translation>The intake {owner} had in progress is kept (and not shown to you). It resumes when {owner} unlocks.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="427"/>
+        <location filename="../main_window.py" line="387"/>
         <source>{owner} さんの受付途中のデータがあります。破棄して新しい受付を始めますか？（破棄すると元に戻せません）</source>
         <translation>{owner} has an intake in progress. Discard it and start a new intake? (This cannot be undone.)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="470"/>
+        <location filename="../main_window.py" line="430"/>
         <source>終了</source>
         <translation>Quit</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="471"/>
+        <location filename="../main_window.py" line="431"/>
         <source>受付途中のデータがあります。破棄して終了しますか？</source>
         <translation>An intake is in progress. Discard it and quit?</translation>
     </message>
@@ -1294,14 +1303,6 @@
         <location filename="../settings_view.py" line="188"/>
         <source>店長の承認が必要です</source>
         <translation>A manager&apos;s approval is needed</translation>
-    </message>
-</context>
-<context>
-    <name>PlaceholderScreen</name>
-    <message>
-        <location filename="../main_window.py" line="64"/>
-        <source>{title}：準備中です</source>
-        <translation>{title_en}: coming soon</translation>
     </message>
 </context>
 <context>
@@ -1564,42 +1565,42 @@
 <context>
     <name>VoidDialog</name>
     <message>
-        <location filename="../history.py" line="139"/>
+        <location filename="../history.py" line="140"/>
         <source>受付の取消</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../history.py" line="144"/>
+        <location filename="../history.py" line="145"/>
         <source>例: 二重登録、入力誤り</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../history.py" line="156"/>
+        <location filename="../history.py" line="157"/>
         <source>受付番号 {receipt} を取り消します。記録は消えずに残り、取消の理由と承認した店長が台帳に追加されます。</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../history.py" line="167"/>
+        <location filename="../history.py" line="168"/>
         <source>取り消す</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../history.py" line="171"/>
+        <location filename="../history.py" line="172"/>
         <source>やめる</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../history.py" line="180"/>
+        <location filename="../history.py" line="181"/>
         <source>取消の理由</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../history.py" line="181"/>
+        <location filename="../history.py" line="182"/>
         <source>店長の担当者コード</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../history.py" line="182"/>
+        <location filename="../history.py" line="183"/>
         <source>店長のPIN</source>
         <translation type="unfinished">Manager&apos;s PIN</translation>
     </message>
