@@ -11,17 +11,18 @@ from cryptography import x509
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import LedgerEntry, Slip, Station
+from db.models import LedgerEntry, Person, Slip, Station
 from desktop import ledger
 from desktop.intake import check_intake_entry, find_unchained_intakes
 from desktop.keys import StationKeyFiles
+from desktop.retention import check_purge_entry, purged_receipts
 from desktop.voiding import check_void_entry
 
 
 def check_slip_entry(session: Session, entry: LedgerEntry, body: dict[str, Any]) -> str | None:
     """A stored slip must be the very file the ledger says was issued.
 
-    A missing row is a slip erased with the personal data after retention.
+    A missing row is accepted only as a slip erased by a retention purge.
     """
     slip = session.execute(
         select(Slip).where(
@@ -31,14 +32,29 @@ def check_slip_entry(session: Session, entry: LedgerEntry, body: dict[str, Any])
         )
     ).scalar_one_or_none()
     if slip is None:
-        return None
+        if body["receipt"] in purged_receipts(session):
+            return None
+        return f"stored slip {body['receipt']} #{body['issue_no']} is missing and no retention purge erased it"
     if slip.sha256 != body["pdf_sha256"] or hashlib.sha256(slip.pdf).hexdigest() != slip.sha256:
         return f"stored slip {body['receipt']} #{body['issue_no']} differs from the one issued"
     return None
 
 
+def check_intake_and_person(
+    session: Session, entry: LedgerEntry, body: dict[str, Any]
+) -> str | None:
+    """:func:`check_intake_entry`, and a missing person row needs a retention purge."""
+    problem = check_intake_entry(session, entry, body)
+    if problem is not None:
+        return problem
+    if session.get(Person, entry.subject) is None and entry.subject not in purged_receipts(session):
+        return f"personal data of {entry.subject} is missing and no retention purge erased it"
+    return None
+
+
 ENTRY_CHECKS: dict[str, ledger.EntryCheck] = {
-    ledger.EntryKind.INTAKE: check_intake_entry,
+    ledger.EntryKind.INTAKE: check_intake_and_person,
+    ledger.EntryKind.RETENTION_PURGE: check_purge_entry,
     ledger.EntryKind.VOID: check_void_entry,
     ledger.EntryKind.SLIP_ISSUED: check_slip_entry,
     ledger.EntryKind.REPRINT: check_slip_entry,

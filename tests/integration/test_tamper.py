@@ -79,12 +79,18 @@ def test_each_tampering_fails_verify_naming_the_entry(ctx, busy_ledger, tamperin
     assert f"{station}#{seq}:" in out
 
 
-def test_erasing_personal_data_keeps_the_chain_verifiable(ctx, busy_ledger):
+def test_erasing_personal_data_outside_a_purge_is_reported(ctx, busy_ledger):
+    """Only a retention purge may erase personal data (see tests/integration/test_retention.py)."""
     with ctx.engine.begin() as conn:
         erased = conn.execute(text("DELETE FROM person WHERE receipt='S01-20261127-0001'")).rowcount
     assert erased == 1
     with ctx.reading() as session:
-        assert verify_all(session, ctx.keys_dir).ok
+        report = verify_all(session, ctx.keys_dir)
+    finding = report.stations[0].finding
+    assert finding is not None
+    assert finding.seq == 4
+    assert "no retention purge erased it" in finding.message
+    assert _verify_cli(ctx)[0] == EXIT_TAMPERED
 
 
 def test_an_intake_row_without_ledger_entry_is_reported(ctx, busy_ledger):
