@@ -149,9 +149,11 @@ def build_parser() -> argparse.ArgumentParser:
     verify_slip.set_defaults(handler=cmd_verify_slip)
 
     # Commands kept in their own modules; each adds its sub-parsers (handlers import lazily).
+    from desktop.cli_dayclose import add_parsers as add_dayclose_parsers  # noqa: PLC0415
     from desktop.cli_maintenance import add_parsers as add_maintenance_parsers  # noqa: PLC0415
 
     add_maintenance_parsers(sub, common)
+    add_dayclose_parsers(sub, common)
     return parser
 
 

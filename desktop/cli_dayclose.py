@@ -1,0 +1,177 @@
+"""``close-day`` and ``verify-export``: the day close from the command line.
+
+Wired into ``desktop.cli.build_parser`` by ``add_parsers(sub, common)``.  Handlers
+follow ``desktop.cli``'s contract: a :class:`desktop.cli.Console`, a ``UserError`` for
+anything the user can fix (exit 2), and exit 1 when ``verify-export`` finds a
+difference.  ``desktop.cli`` is imported inside the handlers, so that it can import
+this module at its top without a cycle.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import shutil
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from desktop import config
+from desktop.clerks import Role
+from desktop.errors import UserError
+
+if TYPE_CHECKING:
+    from desktop.cli import Console
+
+log = logging.getLogger(__name__)
+
+EXIT_OK = 0
+EXIT_DIFFERS = 1
+DEFAULT_KEEP = 14
+ENCODING_CHOICES = {"utf-8": "utf-8-sig", "cp932": "cp932"}
+
+
+def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
+    """Add ``close-day`` and ``verify-export`` to the ``revoke-desk`` subcommands."""
+    close = sub.add_parser(
+        "close-day",
+        parents=[common],
+        help="close a business day: signed report PDF, CSV, XLSX and manifest (manager's PIN on stdin)",
+    )
+    close.add_argument("--date", required=True, metavar="YYYY-MM-DD", help="the shop-local day")
+    close.add_argument(
+        "--out", required=True, metavar="DIR", help="the export folder (new or empty)"
+    )
+    close.add_argument("--manager", required=True, metavar="CODE")
+    close.add_argument(
+        "--encoding",
+        choices=sorted(ENCODING_CHOICES),
+        default="utf-8",
+        help="CSV encoding: utf-8 (with BOM, for Excel) or cp932 (Shift_JIS)",
+    )
+    close.add_argument("--station", help=f"station code (env {config.STATION.env})")
+    close.add_argument("--backup-dir", metavar="DIR", help="also take a backup into this folder")
+    close.add_argument(
+        "--keep", type=int, default=DEFAULT_KEEP, metavar="N", help="backups to keep (default 14)"
+    )
+    close.set_defaults(handler=cmd_close_day)
+
+    verify = sub.add_parser(
+        "verify-export",
+        parents=[common],
+        help="check a day's export folder: signature, file hashes, counts against the ledger",
+    )
+    verify.add_argument("folder", metavar="DIR")
+    verify.add_argument(
+        "--offline",
+        action="store_true",
+        help="do not open the database (signature and hashes only)",
+    )
+    verify.set_defaults(handler=cmd_verify_export)
+
+
+def _parse_day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise UserError(
+            f"日付 {text} は YYYY-MM-DD の形で指定してください",
+            f"the date {text!r} must be YYYY-MM-DD",
+        ) from None
+
+
+def cmd_close_day(args: argparse.Namespace, console: Console) -> int:
+    from desktop.cli import _open  # noqa: PLC0415 - see the module docstring
+    from desktop.dayclose import close_day  # noqa: PLC0415 - ReportLab only when closing
+    from desktop.exports import export_day  # noqa: PLC0415
+
+    day = _parse_day(args.date)
+    out_dir = Path(args.out)
+    if out_dir.exists() and (not out_dir.is_dir() or any(out_dir.iterdir())):
+        raise UserError(
+            f"出力先 {out_dir} は空のフォルダではありません",
+            f"{out_dir} exists and is not an empty folder",
+        )
+    pin = console.pin(f"{args.manager} のPIN / PIN for {args.manager}: ")
+    ctx = _open(args)
+    try:
+        signer = ctx.signer(args.station)
+        manager = ctx.authenticate(args.manager, pin, require=Role.MANAGER)
+        written = False
+        try:
+            with ctx.transaction() as session:
+                summary = close_day(
+                    session,
+                    signer,
+                    day=day,
+                    manager=manager.code,
+                    now=ctx.clock(),
+                    encoding=ENCODING_CHOICES[args.encoding],
+                    progress=lambda stage, pct: log.info("close-day %s %d%%", stage, pct),
+                )
+                # Written before the commit: if the folder cannot be written the close
+                # is not recorded, and the manager can simply run the command again.
+                export_day(summary, out_dir, signer)
+                written = True
+        except BaseException:
+            if written:  # the commit itself failed: the folder describes no close
+                shutil.rmtree(out_dir, ignore_errors=True)
+            raise
+        log.info("day %s of %s closed by %s", day, signer.station, manager.code)
+        counts = summary.counts
+        assert summary.close_entry is not None
+        console.write(
+            f"締めました / closed {signer.station} {day}: {counts['intakes']} intakes, "
+            f"{len(summary.refusals)} refused, {counts['voids']} voids, "
+            f"{counts['reprints']} reprints, {counts['late']} late\n"
+            f"chain head #{summary.head.seq} {summary.head.entry_hash}\n"
+            f"close entry #{summary.close_entry.seq} → {out_dir}\n"
+        )
+        if args.backup_dir:
+            _backup(ctx, Path(args.backup_dir), args.keep, console)
+    finally:
+        ctx.close()
+    return EXIT_OK
+
+
+def _backup(ctx: Any, folder: Path, keep: int, console: Console) -> None:
+    try:
+        from desktop.backup import backup_to_folder  # type: ignore[attr-defined,unused-ignore]  # noqa: PLC0415
+    except ImportError:
+        log.warning("backup skipped: desktop.backup.backup_to_folder is not available")
+        console.write("バックアップは未対応のため省略しました / backup skipped (not available)\n")
+        return
+    result = backup_to_folder(ctx, folder, keep=keep)
+    console.write(f"バックアップ / backup: {getattr(result, 'path', result)}\n")
+
+
+def cmd_verify_export(args: argparse.Namespace, console: Console) -> int:
+    from desktop.cli import _open  # noqa: PLC0415
+    from desktop.exports import verify_export  # noqa: PLC0415
+
+    folder = Path(args.folder)
+    if not folder.is_dir():
+        raise UserError(f"フォルダ {folder} がありません", f"no folder {folder}")
+    ctx = None
+    if not args.offline:
+        try:
+            ctx = _open(args)
+        except UserError as exc:
+            console.write(
+                f"データベースに接続できないため、署名とハッシュのみ確認します / "
+                f"database not reachable, checking the signature and hashes only: {exc.en}\n"
+            )
+    if ctx is None:
+        verdict = verify_export(folder)
+    else:
+        try:
+            with ctx.reading() as session:
+                verdict = verify_export(folder, session)
+        finally:
+            ctx.close()
+    for line in verdict.lines():
+        console.write(line + "\n")
+    if verdict.ok:
+        return EXIT_OK
+    log.warning("verify-export found differences in %s", folder)
+    return EXIT_DIFFERS

@@ -1,0 +1,493 @@
+"""The day's export folder: what it holds, how it is written, and how it is checked.
+
+A folder per closed day::
+
+    day-report.pdf    the signed day report (reports.day_report, PAdES)
+    intakes.csv       the intakes, UTF-8 with BOM (Excel in Japan needs it) or CP932
+    intakes.xlsx      the same rows (openpyxl; values only, never a formula)
+    station-cert.pem  the station certificate, to check the signatures offline
+    manifest.json     every other file's SHA-256 and size, the counts, the chain head
+    manifest.sig      the station key's signature of manifest.json's exact bytes (base64)
+
+Which personal data the intakes files carry (DOMAIN.md §3 and §5: "exports leave the
+shop's control: complete for the police ledger, minimal elsewhere"):
+
+* **Included**, for accepted acquisitions only (purchase 買受, trade-in 下取り,
+  consignment 委託): the seller's **name, address, occupation and age**, and the
+  **ID method** (document type).  These are what the 古物台帳 must hold for an
+  acquisition (古物営業法 §16, with the transaction date, kind, item features and
+  price, which are in every row).
+* **Left out everywhere**: kana, birth date (the age is what the ledger asks), the ID
+  document's number, the signature strokes, and any personal field of a refused
+  intake (nothing was acquired) or a repair intake (not an acquisition).  They stay
+  in the database, for the printed 古物台帳 and for retention-bound erasure.
+* Rows whose personal data was already erased show those cells empty.
+
+Every cell goes through ``reports.csv_safe.safe_cell`` (CSV injection: a leading
+``= + - @`` TAB or CR gets an apostrophe).  The folder is written to a hidden sibling
+and renamed into place only when complete, so a failure leaves nothing half-written.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import csv
+import hashlib
+import io
+import json
+import os
+import shutil
+import tempfile
+from collections import Counter
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from cryptography import x509
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db.models import Shop, Station
+from desktop.dayclose import (
+    OS_LABELS,
+    OUTCOME_LABELS,
+    DayClose,
+    IntakeLine,
+    find_close,
+    purpose_label,
+)
+from desktop.errors import UserError
+from desktop.keys import StationSigner, certificate_fingerprint, signature_is_valid
+from reports.csv_safe import safe_cell
+
+REPORT = "day-report.pdf"
+CSV_FILE = "intakes.csv"
+XLSX_FILE = "intakes.xlsx"
+CERT_FILE = "station-cert.pem"
+MANIFEST = "manifest.json"
+SIGNATURE = "manifest.sig"
+MANIFEST_FORMAT = "revoke-desk-day-export/v1"
+ENCODINGS = ("utf-8-sig", "cp932")
+ACQUISITIONS = frozenset({"purchase", "trade_in", "consignment"})
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str  # Japanese / English, as the spreadsheet's first row shows it
+    personal: bool = False
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("receipt", "受付番号 receipt"),
+    Column("business_day", "営業日 day"),
+    Column("time", "時刻 time"),
+    Column("late", "締め後 late"),
+    Column("purpose", "区分 purpose"),
+    Column("outcome", "結果 outcome"),
+    Column("refusal_reason", "受付不可の理由 refusal reason"),
+    Column("voided", "取消 void"),
+    Column("void_reason", "取消理由 void reason"),
+    Column("price_yen", "金額(円) price"),
+    Column("item", "品目 item"),
+    Column("quantity", "数量 quantity"),
+    Column("maker", "メーカー maker"),
+    Column("model", "機種 model"),
+    Column("color", "色 colour"),
+    Column("storage_gb", "容量(GB) storage"),
+    Column("os", "OS"),
+    Column("imei1", "IMEI 1"),
+    Column("imei2", "IMEI 2"),
+    Column("serial", "製造番号 serial"),
+    Column("network_restriction", "ネットワーク利用制限 network restriction"),
+    Column("suspected_stolen", "不正品の疑い suspected stolen"),
+    Column("revocation_path", "失効経路 revocation path"),
+    Column("clerk", "担当 clerk"),
+    Column("name", "氏名 name", personal=True),
+    Column("address", "住所 address", personal=True),
+    Column("occupation", "職業 occupation", personal=True),
+    Column("age", "年齢 age", personal=True),
+    Column("id_method", "確認方法 ID method", personal=True),
+)
+HEADERS = tuple(c.header for c in COLUMNS)
+KEYS = tuple(c.key for c in COLUMNS)
+
+
+def header_of(key: str) -> str:
+    return HEADERS[KEYS.index(key)]
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def needs_ledger_data(line: IntakeLine) -> bool:
+    """The 古物台帳 needs the seller's details only for an accepted acquisition."""
+    return line.outcome == "accepted" and line.purpose in ACQUISITIONS
+
+
+def row_values(line: IntakeLine, timezone: str) -> list[str | int | None]:
+    """One intake's cells in COLUMNS order (ints stay ints for the XLSX)."""
+    from zoneinfo import ZoneInfo  # noqa: PLC0415 - cheap, kept beside its one use
+
+    personal = needs_ledger_data(line)
+    local = line.created_at.astimezone(ZoneInfo(timezone))
+    return [
+        line.receipt,
+        line.business_day.isoformat(),
+        f"{local:%H:%M:%S}",
+        "締め後の記録 LATE" if line.late else "",
+        purpose_label(line.purpose),
+        OUTCOME_LABELS.get(line.outcome, line.outcome),
+        line.refusal_reason,
+        "取消" if line.voided else "",
+        line.void_reason,
+        line.price_yen,
+        "携帯電話機",
+        1,
+        line.maker,
+        line.model,
+        line.color,
+        line.storage_gb,
+        OS_LABELS.get(line.device_os, line.device_os),
+        line.imei1,
+        line.imei2,
+        line.serial,
+        line.network_restriction,
+        "要確認" if line.suspected_stolen else "",
+        line.revocation_path,
+        line.clerk,
+        line.name if personal else "",
+        line.address if personal else "",
+        line.occupation if personal else "",
+        line.age if personal else None,
+        line.id_document_type if personal else "",
+    ]
+
+
+def export_rows(summary: DayClose) -> list[list[str | int | None]]:
+    return [
+        row_values(line, summary.timezone) for line in (*summary.intakes, *summary.late_intakes)
+    ]
+
+
+def render_csv(rows: list[list[str | int | None]], encoding: str) -> bytes:
+    """The CSV bytes; CP932 stops at the first cell it cannot encode, naming it."""
+    if encoding not in ENCODINGS:
+        raise UserError(
+            f"文字コード {encoding} には対応していません", f"unknown encoding {encoding}"
+        )
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(HEADERS)
+    writer.writerows([safe_cell(value) for value in row] for row in rows)
+    text = buffer.getvalue()
+    try:
+        return text.encode(encoding)
+    except UnicodeEncodeError:
+        pass
+    for row in rows:
+        for key, value in zip(KEYS, row, strict=True):
+            cell = safe_cell(value)
+            for char in cell:
+                try:
+                    char.encode(encoding)
+                except UnicodeEncodeError:
+                    raise UserError(
+                        f"受付 {row[0]} の「{header_of(key)}」の文字「{char}」(U+{ord(char):04X}) は"
+                        "CP932（Shift_JIS）で書けません。UTF-8 で出力してください",
+                        f"receipt {row[0]}, column {key}: the character {char!r} "
+                        f"(U+{ord(char):04X}) cannot be written in CP932; export as UTF-8",
+                    ) from None
+    raise AssertionError("an unencodable character outside the cells")  # pragma: no cover
+
+
+def render_xlsx(rows: list[list[str | int | None]], title: str) -> bytes:
+    from openpyxl import Workbook  # type: ignore[import-untyped]  # noqa: PLC0415
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title[:31])
+    sheet.append(list(HEADERS))
+    for row in rows:
+        # Numbers stay numbers; every text goes through safe_cell, so openpyxl never
+        # takes a leading "=" for a formula.
+        sheet.append([value if isinstance(value, int) else safe_cell(value) for value in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def report_snapshot(summary: DayClose) -> Any:
+    """The frozen view the day report renders (reports.day_report.DayReportSnapshot)."""
+    from zoneinfo import ZoneInfo  # noqa: PLC0415
+
+    from reports.day_report import Count, DayReportSnapshot, ExceptionLine  # noqa: PLC0415
+
+    zone = ZoneInfo(summary.timezone)
+    counts = summary.counts
+    per_hour = Counter(line.created_at.astimezone(zone).hour for line in summary.intakes)
+
+    def table(key: str, labels: Mapping[str, str]) -> tuple[Count, ...]:
+        return tuple(Count(k, labels.get(k, k), n) for k, n in counts[key].items())
+
+    def at(event_day: date, moment: Any) -> str:
+        local = moment.astimezone(zone)
+        return f"{local:%H:%M}" if event_day == summary.day else f"{local:%Y-%m-%d %H:%M}"
+
+    return DayReportSnapshot(
+        shop_name=summary.shop_name,
+        station=summary.station,
+        day=summary.day.isoformat(),
+        closed_at=f"{summary.closed_at.astimezone(zone):%Y-%m-%d %H:%M}",
+        manager=summary.manager,
+        total=counts["intakes"],
+        outcomes=table("outcome", OUTCOME_LABELS),
+        purposes=tuple(Count(k, purpose_label(k), n) for k, n in counts["purpose"].items()),
+        paths=table("path", {}),
+        systems=table("os", OS_LABELS),
+        per_hour=tuple(per_hour.get(h, 0) for h in range(24)),
+        voided=counts["voids"],
+        reprints=counts["reprints"],
+        late=counts["late"],
+        exceptions=tuple(
+            ExceptionLine(e.kind, at(e.at.astimezone(zone).date(), e.at), e.receipt, e.detail)
+            for e in summary.exceptions
+        ),
+        head_seq=summary.head.seq,
+        head_hash=summary.head.entry_hash,
+        close_seq=summary.head.seq + 1,
+        fingerprint=summary.fingerprint,
+    )
+
+
+def render_files(
+    summary: DayClose,
+    signer: StationSigner,
+    *,
+    encoding: str,
+    progress: Callable[[str, int], None],
+) -> dict[str, bytes]:
+    """The report, CSV and XLSX bytes of a day (nothing touches the disk)."""
+    from reports.day_report import render_day_report  # noqa: PLC0415
+    from reports.signing import sign_pdf  # noqa: PLC0415
+
+    rows = export_rows(summary)
+    progress("csv", 30)
+    csv_bytes = render_csv(rows, encoding)  # first: a CP932 failure should stop early
+    progress("xlsx", 40)
+    xlsx_bytes = render_xlsx(rows, f"{summary.station} {summary.day}")
+    progress("report", 60)
+    pdf = sign_pdf(
+        render_day_report(report_snapshot(summary)),
+        signer.key,
+        signer.certificate,
+        reason=f"Revoke Desk day close {summary.station} {summary.day}",
+        location=summary.shop_name,
+    )
+    return {REPORT: pdf, CSV_FILE: csv_bytes, XLSX_FILE: xlsx_bytes}
+
+
+def manifest_bytes(summary: DayClose, files: Mapping[str, bytes]) -> bytes:
+    assert summary.close_entry is not None, "export a day only after close_day"
+    manifest = {
+        "format": MANIFEST_FORMAT,
+        "station": summary.station,
+        "day": summary.day.isoformat(),
+        "generated_at": summary.closed_at.isoformat(),
+        "manager": summary.manager,
+        "encoding": summary.encoding,
+        "files": [
+            {"name": name, "sha256": sha256(data), "size": len(data)}
+            for name, data in sorted(files.items())
+        ],
+        "counts": summary.counts,
+        "chain_head": {"seq": summary.head.seq, "entry_hash": summary.head.entry_hash},
+        "close_entry": {
+            "seq": summary.close_entry.seq,
+            "entry_hash": summary.close_entry.entry_hash,
+        },
+        "certificate_fingerprint": summary.fingerprint,
+    }
+    text = json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    return text.encode("utf-8")
+
+
+def export_day(summary: DayClose, out_dir: Path, signer: StationSigner) -> Path:
+    """Write the closed day's folder atomically; returns ``out_dir``.
+
+    ``out_dir`` must not exist yet (or be an empty folder): an export never mixes
+    with other files.
+    """
+    if out_dir.exists() and (not out_dir.is_dir() or any(out_dir.iterdir())):
+        raise UserError(
+            f"出力先 {out_dir} は空のフォルダではありません",
+            f"{out_dir} exists and is not an empty folder",
+        )
+    if not out_dir.parent.is_dir():
+        raise UserError(
+            f"出力先の親フォルダ {out_dir.parent} がありません", f"no folder {out_dir.parent}"
+        )
+    files = {**summary.files, CERT_FILE: signer.certificate_pem.encode("ascii")}
+    manifest = manifest_bytes(summary, files)
+    everything = {
+        **files,
+        MANIFEST: manifest,
+        SIGNATURE: (signer.sign(manifest) + "\n").encode("ascii"),
+    }
+    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.partial-", dir=out_dir.parent))
+    try:
+        for name, data in everything.items():
+            with (staging / name).open("wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+        if out_dir.exists():
+            out_dir.rmdir()
+        staging.rename(out_dir)
+    except OSError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise UserError(
+            f"出力フォルダ {out_dir} を書けませんでした（{exc.strerror}）",
+            f"cannot write the export folder {out_dir} ({exc.strerror})",
+        ) from exc
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return out_dir
+
+
+# ---------------------------------------------------------------------------
+# verify-export
+
+
+@dataclass(frozen=True)
+class ExportVerdict:
+    problems: tuple[str, ...]  # each names the file or count that differs
+    station: str = ""
+    day: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def lines(self) -> list[str]:
+        if self.ok:
+            return [f"OK {self.station} {self.day}: signature, files and counts agree"]
+        return [f"NG {problem}" for problem in self.problems]
+
+
+def verify_export(folder: Path, session: Session | None = None) -> ExportVerdict:
+    """Check an export folder: signature, every file's hash, and (with a session) the ledger."""
+    problems: list[str] = []
+    raw: dict[str, bytes] = {}
+    for name in (MANIFEST, SIGNATURE, CERT_FILE):
+        try:
+            raw[name] = (folder / name).read_bytes()
+        except OSError:
+            problems.append(f"{name}: missing")
+    if problems:
+        return ExportVerdict(tuple(problems))
+    try:
+        certificate = x509.load_pem_x509_certificate(raw[CERT_FILE])
+    except ValueError:
+        return ExportVerdict((f"{CERT_FILE}: not a certificate (changed?)",))
+    try:
+        signature = raw[SIGNATURE].decode("ascii").strip()
+        base64.b64decode(signature, validate=True)
+    except (UnicodeDecodeError, binascii.Error):
+        signature = ""
+    if not signature or not signature_is_valid(certificate, raw[MANIFEST], signature):
+        problems.append(
+            f"{MANIFEST}/{SIGNATURE}: the signature does not verify with {CERT_FILE} "
+            "(the manifest or its signature was changed)"
+        )
+    try:
+        manifest = json.loads(raw[MANIFEST].decode("utf-8"))
+        station, day = str(manifest["station"]), str(manifest["day"])
+        listed = {str(f["name"]): f for f in manifest["files"]}
+    except (UnicodeDecodeError, ValueError, KeyError, TypeError):
+        return ExportVerdict((*problems, f"{MANIFEST}: not a readable manifest"))
+    if manifest.get("certificate_fingerprint") != certificate_fingerprint(certificate):
+        problems.append(f"{CERT_FILE}: not the certificate the manifest names")
+    for name, entry in sorted(listed.items()):
+        path = folder / Path(name).name
+        try:
+            data = path.read_bytes()
+        except OSError:
+            problems.append(f"{name}: missing")
+            continue
+        if sha256(data) != entry.get("sha256") or len(data) != entry.get("size"):
+            problems.append(f"{name}: SHA-256 differs from the manifest (the file was changed)")
+    expected = {*listed, MANIFEST, SIGNATURE}
+    for path in sorted(folder.iterdir()):
+        if path.name not in expected:
+            problems.append(f"{path.name}: not listed in the manifest")
+    if session is not None:
+        problems.extend(_against_ledger(session, manifest, certificate, station, day))
+    return ExportVerdict(tuple(problems), station, day)
+
+
+def _against_ledger(
+    session: Session,
+    manifest: dict[str, Any],
+    certificate: x509.Certificate,
+    station: str,
+    day: str,
+) -> list[str]:
+    from desktop.dayclose import day_counts, summarise_day  # noqa: PLC0415
+
+    problems: list[str] = []
+    registered = session.get(Station, station)
+    if registered is None:
+        return [f"station {station}: not in this database"]
+    if registered.fingerprint != certificate_fingerprint(certificate):
+        problems.append(
+            f"{CERT_FILE}: differs from station {station}'s certificate in the database"
+        )
+    try:
+        the_day = date.fromisoformat(day)
+    except ValueError:
+        return [*problems, f"{MANIFEST}: day {day!r} is not a date"]
+    close = find_close(session, station, the_day)
+    if close is None:
+        return [*problems, f"ledger: no day close of {station} {day}"]
+    body = json.loads(close.body)
+    if manifest.get("close_entry") != {"seq": close.seq, "entry_hash": close.entry_hash}:
+        problems.append(f"{MANIFEST}: close_entry differs from the ledger's #{close.seq}")
+    if manifest.get("chain_head") != body["head"]:
+        problems.append(f"{MANIFEST}: chain_head differs from the ledger's close entry")
+    listed = {f["name"]: f["sha256"] for f in manifest.get("files", [])}
+    for name, digest in body["exports"].items():
+        if listed.get(name) != digest:
+            problems.append(f"{name}: SHA-256 differs from the ledger's close entry")
+    problems.extend(
+        _count_differences("ledger close entry", manifest.get("counts"), body["counts"])
+    )
+    # Recount from the intakes themselves: those of the day recorded before the close.
+    shop = session.scalars(select(Shop)).one()
+    now_view = summarise_day(
+        session, station, the_day, timezone=shop.timezone, manager="", now=close.created_at
+    )
+    on_time = tuple(i for i in now_view.intakes if i.seq < close.seq)
+    recount = day_counts(on_time, (), (), ())
+    stored = dict(manifest.get("counts") or {})
+    for key in ("voids", "reprints", "late"):
+        stored.pop(key, None)
+        recount.pop(key, None)
+    problems.extend(_count_differences("ledger intakes", stored, recount))
+    return problems
+
+
+def _count_differences(source: str, exported: Any, ledger_counts: Any) -> list[str]:
+    if not isinstance(exported, dict) or not isinstance(ledger_counts, dict):
+        return [f"counts: missing in the export or the {source}"]
+    problems = []
+    for key in sorted({*exported, *ledger_counts}):
+        if exported.get(key) != ledger_counts.get(key):
+            problems.append(
+                f"counts.{key}: export {exported.get(key)!r}, {source} {ledger_counts.get(key)!r}"
+            )
+    return problems
