@@ -150,10 +150,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     # Commands kept in their own modules; each adds its sub-parsers (handlers import lazily).
     from desktop.cli_dayclose import add_parsers as add_dayclose_parsers  # noqa: PLC0415
+    from desktop.cli_ledger import add_parsers as add_ledger_parsers  # noqa: PLC0415
     from desktop.cli_maintenance import add_parsers as add_maintenance_parsers  # noqa: PLC0415
 
-    add_maintenance_parsers(sub, common)
     add_dayclose_parsers(sub, common)
+    add_ledger_parsers(sub, common)
+    add_maintenance_parsers(sub, common)
     return parser
 
 

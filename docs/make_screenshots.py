@@ -387,6 +387,23 @@ def intake_committed(scene: Scene) -> QWidget:
     return window
 
 
+@screenshot("dayclose.png")
+def dayclose(scene: Scene) -> QWidget:
+    from ui.dayclose_view import DayCloseView  # noqa: PLC0415 - only this picture needs it
+
+    _commit_history_samples(scene.ctx)
+    window = scene.main_window()
+    window.lock_screen.code_edit.setText("M01")
+    window.lock_screen.pin_edit.setText("1234")
+    window.lock_screen.unlock_button.click()
+    view = window.show_screen("dayclose")
+    assert isinstance(view, DayCloseView)
+    view.folder_edit.setText(str(scene.folder / "exports"))
+    (scene.folder / "exports").mkdir()
+    view.close_now()
+    return window
+
+
 @contextmanager
 def scene() -> Iterator[Scene]:
     with tempfile.TemporaryDirectory(prefix="revoke-desk-shots-") as folder:

@@ -19,6 +19,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 from zoneinfo import ZoneInfo
 
@@ -79,6 +80,7 @@ log = logging.getLogger(__name__)
 REPRINT_KEYS = "Ctrl+P"
 VOID_KEYS = "Ctrl+Shift+V"
 SEARCH_KEYS = "Ctrl+F"
+EXPORT_KEYS = "Ctrl+E"
 OS_LABELS = {
     DeviceOs.ANDROID: ("Android", "Android"),
     DeviceOs.IPHONE: ("iPhone", "iPhone"),
@@ -489,6 +491,10 @@ class HistoryView(QWidget):
         self.search_button.setObjectName("history_search_button")
         self.clear_button = QPushButton(one_line(self, self.tr("クリア"), "Clear"))
         self.clear_button.setObjectName("history_clear_button")
+        self.export_button = QPushButton(
+            one_line(self, self.tr("CSVに保存"), "Export CSV") + f"  [{EXPORT_KEYS}]"
+        )
+        self.export_button.setObjectName("history_export_button")
         # The date range sits beside the title, so the search field keeps the width
         # a scanned IMEI and its bilingual hint need.
         top = QHBoxLayout()
@@ -503,6 +509,7 @@ class HistoryView(QWidget):
         bar.addSpacing(8)
         bar.addWidget(self.search_button)
         bar.addWidget(self.clear_button)
+        bar.addWidget(self.export_button)
 
         # --- table
         self.model = HistoryModel(services.ctx, timezone=self._timezone(), parent=self)
@@ -578,6 +585,7 @@ class HistoryView(QWidget):
         self.search_edit.returnPressed.connect(self._on_search_requested)
         self.search_button.clicked.connect(self._on_search_requested)
         self.clear_button.clicked.connect(self._on_clear_button_clicked)
+        self.export_button.clicked.connect(self._on_export_requested)
         self.range_check.toggled.connect(self._on_range_check_toggled)
         self._on_range_check_toggled(False)
         for widget in (self.search_edit, self.from_edit, self.to_edit, self.table):
@@ -592,6 +600,7 @@ class HistoryView(QWidget):
         self._shortcut(REPRINT_KEYS, self._on_reprint_requested)
         self._shortcut(VOID_KEYS, self._on_void_requested)
         self._shortcut(SEARCH_KEYS, self._on_search_shortcut_activated)
+        self._shortcut(EXPORT_KEYS, self._on_export_requested)
         events = services.events
         events.intakes_changed.connect(self._on_events_intakes_changed)
         events.clerks_changed.connect(self._on_events_clerks_changed)
@@ -884,6 +893,38 @@ class HistoryView(QWidget):
 
     def _on_void_requested(self) -> None:
         self.void_selected()
+
+    def _on_export_requested(self) -> None:
+        """Save every row of the current search as CSV (spreadsheet-safe cells, BOM)."""
+        from ui.search_export import export_history_search  # noqa: PLC0415
+
+        dialogs = self.services.dialogs
+        path = dialogs.save_file(
+            self,
+            one_line(self, self.tr("検索結果をCSVに保存"), "Save the search as CSV"),
+            Path.home() / "revoke-desk-history.csv",
+            "CSV (*.csv)",
+        )
+        if path is None:
+            return
+        try:
+            count = export_history_search(self.services, self.current_query(), path)
+        except UserError as exc:
+            dialogs.user_error(self, exc)
+            return
+        except OSError as exc:
+            dialogs.error(
+                self,
+                "エラー / Error",
+                f"{path} に保存できませんでした（{exc.strerror}）\n"
+                f"Could not write {path} ({exc.strerror})",
+            )
+            return
+        dialogs.info(
+            self,
+            one_line(self, self.tr("CSVに保存"), "Export CSV"),
+            f"{count}件を保存しました: {path}\n{count} rows saved to {path}",
+        )
 
     def _on_clear_button_clicked(self) -> None:
         self.search_edit.clear()

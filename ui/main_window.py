@@ -46,6 +46,7 @@ HOME = "home"
 INTAKE = "intake"
 HISTORY = "history"
 SETTINGS = "settings"
+DAYCLOSE = "dayclose"
 LOCK = "lock"
 DEFAULT_SIZE = (1280, 860)
 
@@ -68,10 +69,17 @@ def settings_screen(services: Services, parent: QWidget) -> QWidget:
     return SettingsView(services, parent)
 
 
+def dayclose_screen(services: Services, parent: QWidget) -> QWidget:
+    from ui.dayclose_view import DayCloseView  # noqa: PLC0415 - loaded when first opened
+
+    return DayCloseView(services, parent)
+
+
 DEFAULT_SCREENS: Mapping[str, ScreenFactory] = {
     INTAKE: intake_screen,
     HISTORY: history_screen,
     SETTINGS: settings_screen,
+    DAYCLOSE: dayclose_screen,
 }
 
 
@@ -207,6 +215,10 @@ class MainWindow(QMainWindow):
         self.settings_action = self._action(
             SETTINGS, self.tr("設定・スタッフ"), "F9", self._on_settings_triggered
         )
+        # Day close (managers) and 'print the ledger now' (anyone signed in) share a screen.
+        self.dayclose_action = self._action(
+            DAYCLOSE, self.tr("締め・台帳"), "F10", self._on_dayclose_triggered
+        )
         self.lock_action = self._action(LOCK, self.tr("ロック"), "Ctrl+L", self._on_lock_triggered)
         self.toolbar = QToolBar(both(self, self.tr("操作")))
         self.toolbar.setObjectName("mainToolbar")
@@ -217,6 +229,7 @@ class MainWindow(QMainWindow):
             self.intake_action,
             self.history_action,
             self.settings_action,
+            self.dayclose_action,
             self.lock_action,
         ):
             self.toolbar.addAction(action)
@@ -297,6 +310,7 @@ class MainWindow(QMainWindow):
             self.intake_action,
             self.history_action,
             self.settings_action,
+            self.dayclose_action,
             self.lock_action,
         ):
             action.setEnabled(unlocked)
@@ -402,6 +416,9 @@ class MainWindow(QMainWindow):
 
     def _on_history_triggered(self) -> None:
         self.show_screen(HISTORY)
+
+    def _on_dayclose_triggered(self) -> None:
+        self.show_screen(DAYCLOSE)
 
     def _on_settings_triggered(self) -> None:
         # The settings screen asks a non-manager for a manager's PIN itself.

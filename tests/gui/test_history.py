@@ -501,3 +501,27 @@ def test_a_hidden_screen_reads_again_when_shown(qtbot, services, ctx):
     stack.setCurrentWidget(view)
     assert receipts(view.model)[0] == newer
     assert QApplication.focusWidget() is view.search_edit
+
+
+def test_the_current_search_exports_to_a_spreadsheet_safe_csv(
+    qtbot, services, dialogs, ctx, tmp_path
+):
+    import csv
+
+    wanted = commit(ctx, name="=HYPERLINK 花子", imei=OTHER_IMEI)
+    commit(ctx, name="田中 一郎", imei=THIRD_IMEI)
+    view = make_view(qtbot, services)
+    type_text(qtbot, OTHER_IMEI)
+    press(qtbot, Qt.Key.Key_Return)
+    dialogs.next_path = tmp_path / "search.csv"
+
+    view.export_button.click()
+
+    raw = dialogs.next_path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # Excel in Japan needs the BOM
+    rows = list(csv.reader(raw.decode("utf-8-sig").splitlines()))
+    body = [row for row in rows[1:] if row]
+    assert len(body) == 1
+    assert wanted in body[0]
+    assert "'=HYPERLINK 花子" in body[0]
+    assert "1" in dialogs.texts("info")[-1]

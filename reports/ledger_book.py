@@ -1,0 +1,235 @@
+"""The 古物台帳 (ledger book) as an A4-landscape PDF and as CSV: pure functions of a snapshot.
+
+``desktop.ledger_book`` chooses every text (labels, notes, the ID-check wording)
+and builds a :class:`LedgerBookSnapshot`; the renderers here only lay it out.  The
+PDF embeds only the bundled BIZ UDPGothic, repeats the column headings on every
+page, numbers the pages ("n / N"), and strikes a voided row through with its void
+note beneath.  It is unsigned: the caller signs it (``reports.signing.sign_pdf``).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from typing import Any
+
+from reportlab.lib import colors  # type: ignore[import-untyped]
+from reportlab.lib.enums import TA_LEFT  # type: ignore[import-untyped]
+from reportlab.lib.pagesizes import A4, landscape  # type: ignore[import-untyped]
+from reportlab.lib.styles import ParagraphStyle  # type: ignore[import-untyped]
+from reportlab.lib.units import mm  # type: ignore[import-untyped]
+from reportlab.pdfgen.canvas import Canvas  # type: ignore[import-untyped]
+from reportlab.platypus import (  # type: ignore[import-untyped]
+    Paragraph,
+    SimpleDocTemplate,
+    Table,
+    TableStyle,
+)
+
+from reports.csv_safe import safe_cell
+from reports.fonts import BOLD, REGULAR, register_fonts
+from reports.layout import esc
+
+CREATOR = "Revoke Desk"
+TITLE_JA = "古物台帳"
+TITLE_EN = "Second-hand dealer's ledger"
+PAGE = landscape(A4)
+MARGIN = 10 * mm
+BODY_SIZE = 7
+HEADING_SIZE = 7
+VOID_NOTE_COLOR = colors.HexColor("#b00020")
+VOID_FILL = colors.HexColor("#eeeeee")
+
+# (heading ja, heading en, snapshot attribute, relative width)
+COLUMNS: tuple[tuple[str, str, str, float], ...] = (
+    ("受付番号", "Receipt", "receipt", 11.5),
+    ("年月日時", "Date", "date", 7),
+    ("区別", "Kind", "kind", 4.5),
+    ("品目", "Item", "item", 8.5),
+    ("特徴（色・容量・IMEI・製造番号）", "Features", "features", 14.5),
+    ("数量", "Qty", "quantity", 3),
+    ("代価", "Price", "price", 5.5),
+    ("住所", "Address", "address", 11.5),
+    ("氏名", "Name", "name", 8),
+    ("職業", "Occupation", "occupation", 7),
+    ("年齢", "Age", "age", 8.5),
+    ("確認方法", "ID check", "id_check", 10),
+)
+
+
+@dataclass(frozen=True)
+class LedgerBookLine:
+    """One row of the book, every cell already as text."""
+
+    receipt: str
+    date: str
+    kind: str
+    item: str
+    features: str
+    quantity: str
+    price: str
+    address: str
+    name: str
+    occupation: str
+    age: str
+    id_check: str
+    voided: bool
+    notes: tuple[str, ...]  # exemption, void and correction notes, oldest first
+
+
+@dataclass(frozen=True)
+class LedgerBookSnapshot:
+    shop_name: str
+    license_no: str
+    commission: str
+    period: str  # "YYYY-MM-DD 〜 YYYY-MM-DD"
+    generated_at: str  # shop-local time
+    lines: tuple[LedgerBookLine, ...]
+
+
+def _cells(line: LedgerBookLine) -> list[str]:
+    return [str(getattr(line, attribute)) for _, _, attribute, _ in COLUMNS]
+
+
+# --- CSV ----------------------------------------------------------------------------
+
+
+def render_ledger_csv(snapshot: LedgerBookSnapshot) -> bytes:
+    """UTF-8 with BOM (Excel opens it as Japanese), CRLF, every cell through safe_cell."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(
+        [safe_cell(f"{ja} / {en}") for ja, en, _, _ in COLUMNS]
+        + [safe_cell("取消 / Void"), safe_cell("備考 / Notes")]
+    )
+    for line in snapshot.lines:
+        writer.writerow(
+            [safe_cell(cell) for cell in _cells(line)]
+            + [safe_cell("取消" if line.voided else ""), safe_cell(" | ".join(line.notes))]
+        )
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+# --- PDF ----------------------------------------------------------------------------
+
+
+def _styles() -> tuple[Any, Any, Any, Any]:
+    body = ParagraphStyle(
+        "ledger-body",
+        fontName=REGULAR,
+        fontSize=BODY_SIZE,
+        leading=BODY_SIZE * 1.3,
+        wordWrap="CJK",
+        alignment=TA_LEFT,
+    )
+    heading = ParagraphStyle("ledger-heading", parent=body, fontName=BOLD, fontSize=HEADING_SIZE)
+    note = ParagraphStyle("ledger-note", parent=body, textColor=VOID_NOTE_COLOR)
+    title = ParagraphStyle("ledger-title", parent=body, fontName=BOLD, fontSize=13, leading=17)
+    return body, heading, note, title
+
+
+def _numbered_canvas(snapshot: LedgerBookSnapshot) -> type[Any]:
+    footer = f"{snapshot.shop_name}　{TITLE_JA} {snapshot.period}　作成 {snapshot.generated_at}"
+
+    class NumberedCanvas(Canvas):  # type: ignore[misc]
+        """Defers each page so the footer can say "n / N"."""
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            kwargs.setdefault("initialFontName", REGULAR)
+            kwargs.setdefault("initialFontSize", BODY_SIZE)
+            super().__init__(*args, **kwargs)
+            self._pages: list[dict[str, Any]] = []
+
+        def showPage(self) -> None:
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            total = len(self._pages)
+            for number, state in enumerate(self._pages, start=1):
+                self.__dict__.update(state)
+                self.setFont(REGULAR, BODY_SIZE)
+                self.drawString(MARGIN, MARGIN / 2, footer)
+                self.drawRightString(PAGE[0] - MARGIN, MARGIN / 2, f"{number} / {total}")
+                super().showPage()
+            super().save()
+
+    return NumberedCanvas
+
+
+def render_ledger_book(snapshot: LedgerBookSnapshot) -> bytes:
+    """The unsigned A4-landscape PDF of ``snapshot``."""
+    register_fonts()
+    body, heading, note, title = _styles()
+    out = io.BytesIO()
+    doc = SimpleDocTemplate(
+        out,
+        pagesize=PAGE,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=MARGIN,
+        bottomMargin=MARGIN,
+        title=f"Revoke Desk {TITLE_JA} {snapshot.period}",
+        author=snapshot.shop_name,
+        subject=f"{TITLE_JA} / {TITLE_EN}",
+        creator=CREATOR,
+        invariant=1,
+    )
+    width = PAGE[0] - 2 * MARGIN
+    total = sum(column[3] for column in COLUMNS)
+    widths = [width * column[3] / total for column in COLUMNS]
+
+    licence = " ".join(part for part in (snapshot.commission, snapshot.license_no) if part)
+    story: list[Any] = [
+        Paragraph(f"{esc(TITLE_JA)} <font size=9>{esc(TITLE_EN)}</font>", title),
+        Paragraph(
+            esc(
+                f"{snapshot.shop_name}　古物商許可番号 {licence or '—'}　"
+                f"期間 {snapshot.period}　作成 {snapshot.generated_at}　"
+                f"{len(snapshot.lines)} 件"
+            ),
+            body,
+        ),
+    ]
+    header = [Paragraph(f"{esc(ja)}<br/>{esc(en)}", heading) for ja, en, _, _ in COLUMNS]
+    data: list[list[Any]] = [header]
+    commands: list[tuple[Any, ...]] = [
+        ("FONTNAME", (0, 0), (-1, -1), REGULAR),
+        ("GRID", (0, 0), (-1, -1), 0.4, colors.black),
+        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#dddddd")),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 2),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 2),
+        ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+    ]
+    for line in snapshot.lines:
+        # " / " separates the parts of a cell (features, age): one part a line, so an
+        # IMEI is never broken across lines.
+        cells = ["<br/>".join(esc(part) for part in cell.split(" / ")) for cell in _cells(line)]
+        if line.voided:
+            cells = [
+                f"<strike>{cell.replace('<br/>', '</strike><br/><strike>')}</strike>"
+                for cell in cells
+            ]
+        row = len(data)
+        data.append([Paragraph(cell, body) for cell in cells])
+        if line.voided:
+            commands.append(("BACKGROUND", (0, row), (-1, row), VOID_FILL))
+        if line.notes:
+            data.append(
+                [Paragraph("<br/>".join(esc(n) for n in line.notes), note)]
+                + [""] * (len(COLUMNS) - 1)
+            )
+            commands.append(("SPAN", (0, row + 1), (-1, row + 1)))
+            if line.voided:
+                commands.append(("BACKGROUND", (0, row + 1), (-1, row + 1), VOID_FILL))
+    if not snapshot.lines:
+        data.append([Paragraph("該当する記録はありません / no entries", body)] + [""] * 11)
+        commands.append(("SPAN", (0, 1), (-1, 1)))
+    table = Table(data, colWidths=widths, repeatRows=1)
+    table.setStyle(TableStyle(commands))
+    story.append(table)
+    doc.build(story, canvasmaker=_numbered_canvas(snapshot))
+    return out.getvalue()

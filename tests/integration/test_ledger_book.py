@@ -1,0 +1,252 @@
+"""The 古物台帳: `ledger --from --to --out [--csv]` on a period with every kind of intake."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+
+from desktop import cli
+from desktop.cli import EXIT_OK, EXIT_USAGE
+from desktop.ledger_book import ERASED, EXEMPT_NOTE, ledger_rows
+from desktop.voiding import void_intake
+from reports.csv_safe import original_cell
+from reports.signing import check_signed_pdf
+from tests.conftest import example_document
+from tests.support.intakes import commit_document
+from tests.support.pdfs import pdf_text, squeeze
+
+MY_NUMBER_LIKE = "123456789018"  # would never be stored; the card's number is never shown
+
+
+@pytest.fixture
+def run_cli(ctx, monkeypatch):
+
+    def run(*args: str) -> tuple[int, str, str]:
+        out, err = io.StringIO(), io.StringIO()
+        code = cli.run(
+            [*args, "--db", ctx.db_url, "--keys", str(ctx.keys_dir)],
+            out=out,
+            err=err,
+            stdin=io.StringIO(),
+        )
+        return code, out.getvalue(), err.getvalue()
+
+    return run
+
+
+@pytest.fixture
+def period(ctx, clock):
+    """Five intakes on 2026-11-27 (Tokyo): accepted, refused, voided, exempt, My Number card."""
+    accepted = commit_document(ctx, example_document()).number
+
+    clock.advance(minutes=10)
+    doc = example_document()
+    doc["seller"]["name"] = "断 られ子"
+    doc["device"]["imei"] = ["490154203237518"]
+    doc["revocation"]["performed_by"] = "staff"
+    refused = commit_document(ctx, doc)
+    assert refused.decision.outcome.value == "refused"
+
+    clock.advance(minutes=10)
+    doc = example_document()
+    doc["seller"]["name"] = "取消 二郎"
+    doc["seller"]["occupation"] = "=HYPERLINK(1)"
+    doc["device"]["imei"] = ["352099001761481"]
+    voided = commit_document(ctx, doc).number
+    clock.advance(minutes=5)
+    with ctx.transaction() as session:
+        void_intake(
+            session,
+            ctx.signer(),
+            receipt=voided,
+            reason="IMEI入力誤り",
+            manager="M01",
+            now=ctx.clock(),
+        )
+
+    clock.advance(minutes=10)
+    doc = example_document()
+    doc["purpose"] = "purchase"
+    doc["price_yen"] = 5000
+    doc["seller"]["name"] = "小額 三郎"
+    doc["seller"]["id_document"] = None
+    doc["device"]["imei"] = ["356938035643817"]
+    exempt = commit_document(ctx, doc).number
+
+    clock.advance(minutes=10)
+    doc = example_document()
+    doc["seller"]["name"] = "番号 四郎"
+    doc["seller"]["id_document"] = {"type": "my_number_card", "number": ""}
+    doc["device"]["imei"] = ["353918051234561"]
+    my_number = commit_document(ctx, doc).number
+    return {
+        "accepted": accepted,
+        "refused": refused.number,
+        "voided": voided,
+        "exempt": exempt,
+        "my_number": my_number,
+    }
+
+
+def test_rows_list_acquisitions_oldest_first_with_voids_and_exemptions(ctx, period):
+    with ctx.reading() as session:
+        rows = ledger_rows(
+            session,
+            ctx.clock().date().replace(day=27),
+            ctx.clock().date().replace(day=27),
+            "Asia/Tokyo",
+        )
+    receipts = [row.receipt for row in rows]
+    assert receipts == [period["accepted"], period["voided"], period["exempt"], period["my_number"]]
+    assert period["refused"] not in receipts  # not an acquisition (docs/decisions.md)
+    by_receipt = {row.receipt: row for row in rows}
+    first = by_receipt[period["accepted"]]
+    assert first.purpose_label == "下取り"
+    assert first.name == "山田 太郎"
+    assert first.age.startswith("41歳")
+    assert first.id_check == "運転免許証 / 123456789012"
+    assert "IMEI 356938035643809" in first.features
+    assert "128GB" in first.features
+    assert first.quantity == 1
+    assert first.local_time == "2026-11-27 10:00"
+    void = by_receipt[period["voided"]].void
+    assert void is not None
+    assert (void.reason, void.manager) == ("IMEI入力誤り", "M01")
+    assert by_receipt[period["exempt"]].exempt
+    assert by_receipt[period["exempt"]].id_check == EXEMPT_NOTE
+    assert by_receipt[period["my_number"]].id_check == "マイナンバーカード"
+
+
+def test_erased_personal_data_is_shown_as_erased(ctx, period):
+    from sqlalchemy import delete
+
+    from db.models import Person
+
+    with ctx.transaction() as session:
+        session.execute(delete(Person).where(Person.receipt == period["accepted"]))
+    with ctx.reading() as session:
+        day = ctx.clock().date()
+        row = ledger_rows(session, day, day, "Asia/Tokyo")[0]
+    assert (row.name, row.address, row.occupation, row.age) == (ERASED,) * 4
+    assert row.erased
+
+
+def test_ledger_pdf_holds_the_legal_columns_and_the_void_note(ctx, period, run_cli, tmp_path):
+    out = tmp_path / "ledger.pdf"
+    code, stdout, stderr = run_cli(
+        "ledger", "--from", "2026-11-01", "--to", "2026-11-30", "--out", str(out)
+    )
+    assert (code, stderr) == (EXIT_OK, "")
+    assert str(out) in stdout
+    data = out.read_bytes()
+    assert check_signed_pdf(data).ok
+    text = squeeze(pdf_text(out))
+    assert "1985-04-01生" in text
+    for heading in (
+        "年月日時",
+        "区別",
+        "品目",
+        "特徴",
+        "数量",
+        "住所",
+        "氏名",
+        "職業",
+        "年齢",
+        "確認方法",
+    ):
+        assert heading in text
+    for value in (
+        "古物台帳",
+        "リボーク質店千代田店",
+        "第301020001234号",
+        "2026-11-01〜2026-11-30",
+        "山田太郎",
+        "東京都千代田区千代田1-1",
+        "会社員",
+        "41歳",
+        "運転免許証",
+        "123456789012",
+        "356938035643809",
+        "下取り",
+        "携帯電話機",
+        "取消VOID",
+        "IMEI入力誤り",
+        EXEMPT_NOTE,
+        "マイナンバーカード",
+        "1/1",
+        period["accepted"],
+        period["voided"],
+    ):
+        assert squeeze(value) in text, value
+    assert period["refused"] not in text
+    assert "断られ子" not in text
+    assert MY_NUMBER_LIKE not in text
+
+
+def test_ledger_csv_reads_back_with_bom_and_neutralised_cells(ctx, period, run_cli, tmp_path):
+    out = tmp_path / "ledger.csv"
+    code, _, stderr = run_cli(
+        "ledger", "--from", "2026-11-27", "--to", "2026-11-27", "--out", str(out), "--csv"
+    )
+    assert (code, stderr) == (EXIT_OK, "")
+    raw = out.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
+    header, body = rows[0], rows[1:]
+    assert header[0].startswith("受付番号")
+    assert [row[0] for row in body] == [
+        period["accepted"],
+        period["voided"],
+        period["exempt"],
+        period["my_number"],
+    ]
+    occupation = header.index("職業 / Occupation")
+    voided = body[1]
+    assert voided[occupation] == "'=HYPERLINK(1)"  # a formula never reaches a spreadsheet
+    assert original_cell(voided[occupation]) == "=HYPERLINK(1)"
+    assert voided[-2] == "取消"
+    assert "IMEI入力誤り" in voided[-1]
+    assert "運転免許証 / 123456789012" in body[0]
+
+
+@pytest.mark.parametrize(
+    ("date_from", "date_to"),
+    [("2026-13-01", "2026-12-01"), ("yesterday", "2026-12-01"), ("2026-12-02", "2026-12-01")],
+)
+def test_bad_dates_exit_2(ctx, run_cli, tmp_path, date_from, date_to):
+    out = tmp_path / "ledger.pdf"
+    code, _, stderr = run_cli("ledger", "--from", date_from, "--to", date_to, "--out", str(out))
+    assert code == EXIT_USAGE
+    assert stderr.startswith("エラー / error:")
+    assert not out.exists()
+
+
+def test_unwritable_file_exits_2(ctx, run_cli, tmp_path):
+    code, _, stderr = run_cli(
+        "ledger",
+        "--from",
+        "2026-11-01",
+        "--to",
+        "2026-11-30",
+        "--out",
+        str(tmp_path / "no" / "x.pdf"),
+    )
+    assert code == EXIT_USAGE
+    assert "no folder" in stderr
+    folder = tmp_path / "a-folder"
+    folder.mkdir()
+    code, _, stderr = run_cli(
+        "ledger", "--from", "2026-11-01", "--to", "2026-11-30", "--out", str(folder)
+    )
+    assert code == EXIT_USAGE
+    assert "cannot write" in stderr
+
+
+def test_empty_period_still_renders(ctx, run_cli, tmp_path: Path):
+    out = tmp_path / "empty.pdf"
+    code, _, _ = run_cli("ledger", "--from", "2026-01-01", "--to", "2026-01-31", "--out", str(out))
+    assert code == EXIT_OK
+    assert "該当する記録はありません" in squeeze(pdf_text(out))
