@@ -124,6 +124,12 @@ def build_parser() -> argparse.ArgumentParser:
     void.add_argument("receipt")
     void.add_argument("--reason", required=True)
     void.add_argument("--manager", required=True)
+    void.add_argument(
+        "--replaced-by",
+        default="",
+        metavar="RECEIPT",
+        help="a correction: the intake taken again in place of this one",
+    )
     void.add_argument("--station", help=f"station code (env {config.STATION.env})")
     void.set_defaults(handler=cmd_void)
 
@@ -299,6 +305,7 @@ def cmd_void(args: argparse.Namespace, console: Console) -> int:
                 reason=args.reason,
                 manager=manager.code,
                 now=ctx.clock(),
+                replaced_by=args.replaced_by,
             )
         log.info("receipt %s voided by %s", args.receipt, manager.code)
         console.write(f"{args.receipt} void\n")

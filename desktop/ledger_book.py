@@ -1,7 +1,7 @@
 """The 古物台帳 (ledger book): the acquisitions of a period as the law asks to see them.
 
 ``ledger_rows`` reads the committed record — the intake rows, their signed ledger
-entries, the personal data and the void (and correction) entries — and returns
+entries, the personal data and the void entries — and returns
 plain frozen rows, oldest first by shop-local business day.  ``ledger_snapshot``
 turns them into the plain-text snapshot that ``reports.ledger_book`` renders.
 
@@ -14,8 +14,9 @@ What is listed (docs/decisions.md, "The ledger book"):
   manager voided it: the ledger shows corrections, it never hides them.
 - intakes **exempt** from the ID check (a purchase or trade-in under ¥10,000) are
   listed too, marked as exempt.
-- **corrections** are ledger entries of kind ``correction`` on the receipt, shown
-  under the row with their time; the original values are never replaced.
+- a **correction** is a void that names the intake taken again in its place
+  (``void --replaced-by``): the voided row says "→ NEW", the new row "OLD の訂正";
+  the original values are never replaced.
 
 The ID-check column names the document in Japanese and prints its number only for
 documents whose number a shop may keep: never for a My Number Card (番号法) nor a
@@ -54,7 +55,6 @@ from reports.ledger_book import (
 )
 from reports.signing import sign_pdf
 
-CORRECTION_KIND = "correction"  # reserved: no code writes corrections yet
 ERASED = "（保存期間経過により消去）"
 ITEM_TYPE = "携帯電話機"
 EXEMPT_NOTE = "本人確認不要（1万円未満）"
@@ -164,33 +164,36 @@ def _notes(
     session: Session, receipts: list[str]
 ) -> dict[str, tuple[VoidNote | None, tuple[CorrectionNote, ...]]]:
     out: dict[str, tuple[VoidNote | None, tuple[CorrectionNote, ...]]] = {}
-    kinds = (ledger.EntryKind.VOID, CORRECTION_KIND)
     chunk = 500
     for start in range(0, len(receipts), chunk):
         events = session.execute(
-            select(LedgerEntry.subject, LedgerEntry.kind, LedgerEntry.body, LedgerEntry.created_at)
+            select(LedgerEntry.subject, LedgerEntry.body, LedgerEntry.created_at)
             .where(
                 LedgerEntry.subject.in_(receipts[start : start + chunk]),
-                LedgerEntry.kind.in_(kinds),
+                LedgerEntry.kind == ledger.EntryKind.VOID,
             )
             .order_by(LedgerEntry.created_at, LedgerEntry.id)
         )
-        for subject, kind, raw, created_at in events:
+        for subject, raw, created_at in events:
             data: dict[str, Any] = json.loads(raw)
-            void, corrections = out.get(subject, (None, ()))
-            if kind == ledger.EntryKind.VOID:
-                void = VoidNote(
-                    created_at, str(data.get("reason", "")), str(data.get("manager", ""))
+            manager = str(data.get("manager", ""))
+            _, corrections = out.get(subject, (None, ()))
+            void = VoidNote(created_at, str(data.get("reason", "")), manager)
+            replaced_by = str(data.get("replaced_by", ""))
+            if replaced_by:
+                # A correction: the voided row points to its replacement, and the
+                # replacement (when it is in the period) back to what it corrects.
+                corrections = (
+                    *corrections,
+                    CorrectionNote(created_at, f"→ {replaced_by}", manager),
                 )
-            else:
-                corrections = (*corrections, _correction(created_at, data))
+                later_void, later = out.get(replaced_by, (None, ()))
+                out[replaced_by] = (
+                    later_void,
+                    (*later, CorrectionNote(created_at, f"{subject} の訂正", manager)),
+                )
             out[subject] = (void, corrections)
     return out
-
-
-def _correction(created_at: datetime, data: dict[str, Any]) -> CorrectionNote:
-    parts = [str(data[key]) for key in ("field", "value", "reason") if data.get(key)]
-    return CorrectionNote(created_at, " / ".join(parts), str(data.get("manager", "")))
 
 
 def _row(  # noqa: PLR0917 - one call site, positional reads plainly

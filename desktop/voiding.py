@@ -25,10 +25,13 @@ def void_intake(
     reason: str,
     manager: str,
     now: datetime,
+    replaced_by: str = "",
 ) -> ledger.ChainHead:
     """Record that ``receipt`` is void, with the reason and the approving manager.
 
-    The caller has already checked the manager's PIN.
+    A correction of a committed record is a void that names the intake taken again
+    in its place (``replaced_by``): nothing is overwritten, and the 古物台帳 shows both
+    rows with the link between them.  The caller has already checked the manager's PIN.
     """
     clean_reason, problem = clean_text("reason", reason, max_len=MAX_REASON)
     if problem is None and find_my_number(clean_reason):
@@ -41,14 +44,21 @@ def void_intake(
         raise UserError(
             f"受付番号 {receipt} は既に取り消されています", f"{receipt} is already void"
         )
-    return ledger.append(
-        session,
-        signer,
-        ledger.EntryKind.VOID,
-        {"receipt": receipt, "reason": clean_reason, "manager": manager},
-        now=now,
-        subject=receipt,
-    )
+    if replaced_by:
+        if replaced_by == receipt or session.get(Intake, replaced_by) is None:
+            raise UserError(
+                f"訂正後の受付番号 {replaced_by} が見つかりません（取り消す受付とは別の、登録済みの受付を指定してください）",
+                f"no receipt {replaced_by} to correct {receipt} with (name another committed intake)",
+            )
+        if is_voided(session, replaced_by):
+            raise UserError(
+                f"訂正後の受付 {replaced_by} は取り消されています",
+                f"the correcting receipt {replaced_by} is itself void",
+            )
+    fields = {"receipt": receipt, "reason": clean_reason, "manager": manager}
+    if replaced_by:
+        fields["replaced_by"] = replaced_by
+    return ledger.append(session, signer, ledger.EntryKind.VOID, fields, now=now, subject=receipt)
 
 
 def is_voided(session: Session, receipt: str) -> bool:

@@ -24,13 +24,13 @@ MY_NUMBER_LIKE = "123456789018"  # would never be stored; the card's number is n
 @pytest.fixture
 def run_cli(ctx, monkeypatch):
 
-    def run(*args: str) -> tuple[int, str, str]:
+    def run(*args: str, stdin: str = "") -> tuple[int, str, str]:
         out, err = io.StringIO(), io.StringIO()
         code = cli.run(
             [*args, "--db", ctx.db_url, "--keys", str(ctx.keys_dir)],
             out=out,
             err=err,
-            stdin=io.StringIO(),
+            stdin=io.StringIO(stdin),
         )
         return code, out.getvalue(), err.getvalue()
 
@@ -121,17 +121,70 @@ def test_rows_list_acquisitions_oldest_first_with_voids_and_exemptions(ctx, peri
 
 
 def test_erased_personal_data_is_shown_as_erased(ctx, period):
-    from sqlalchemy import delete
+    from datetime import date
 
-    from db.models import Person
+    from desktop.retention import purge_expired
+    from desktop.verification import verify_all
 
+    ctx.clock.advance(days=3 * 366)
     with ctx.transaction() as session:
-        session.execute(delete(Person).where(Person.receipt == period["accepted"]))
+        purged = purge_expired(session, ctx.signer(), now=ctx.clock())
+    assert period["accepted"] in purged.receipts
+    day = date(2026, 11, 27)
     with ctx.reading() as session:
-        day = ctx.clock().date()
         row = ledger_rows(session, day, day, "Asia/Tokyo")[0]
+        assert verify_all(session, ctx.keys_dir).ok
     assert (row.name, row.address, row.occupation, row.age) == (ERASED,) * 4
     assert row.erased
+
+
+def test_a_correction_links_the_voided_row_and_its_replacement(ctx, period, run_cli, tmp_path):
+    """A wrong record is voided naming the intake taken again; both rows show the link."""
+    from datetime import date
+
+    again = commit_document(ctx, example_document()).number
+    code, _, err = run_cli(
+        "void",
+        period["accepted"],
+        "--reason",
+        "機種の誤り",
+        "--manager",
+        "M01",
+        "--replaced-by",
+        again,
+        stdin="1234\n",
+    )
+    assert code == 0, err
+    day = date(2026, 11, 27)
+    with ctx.reading() as session:
+        rows = {row.receipt: row for row in ledger_rows(session, day, day, "Asia/Tokyo")}
+    old, new = rows[period["accepted"]], rows[again]
+    assert old.voided
+    assert [c.text for c in old.corrections] == [f"→ {again}"]
+    assert [c.text for c in new.corrections] == [f"{period['accepted']} の訂正"]
+    out = tmp_path / "book.pdf"
+    assert (
+        run_cli("ledger", "--from", "2026-11-27", "--to", "2026-11-27", "--out", str(out))[0] == 0
+    )
+    text = squeeze(pdf_text(out))
+    assert squeeze(f"{period['accepted']} の訂正") in text
+    assert squeeze(f"→ {again}") in text
+
+
+def test_a_correction_must_name_a_standing_intake(ctx, period, run_cli):
+    code, _, err = run_cli(
+        "void",
+        period["accepted"],
+        "--reason",
+        "誤り",
+        "--manager",
+        "M01",
+        "--replaced-by",
+        "S01-20261127-0999",
+        stdin="1234\n",
+    )
+    assert code == 2
+    assert "no receipt S01-20261127-0999" in err
 
 
 def test_ledger_pdf_holds_the_legal_columns_and_the_void_note(ctx, period, run_cli, tmp_path):
