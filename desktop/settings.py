@@ -53,6 +53,10 @@ PRINTER_A4 = Setting("printer_a4", "", "printer for A4 slips and reports ('' = a
 DEFAULT_SLIP_FORMAT = Setting("default_slip_format", "thermal", "thermal or a4")
 CUSTOMER_SCREEN = Setting("customer_screen", "auto", "auto (second screen if present) or main")
 MAIN_WINDOW_GEOMETRY = Setting("main_window_geometry", "", "saved window geometry (Qt, base64)")
+BACKUP_DIR = Setting("backup_dir", "", "folder for the backup made at every day close ('' = none)")
+BACKUP_KEEP = Setting(
+    "backup_keep", 14, "backup generations kept in that folder", minimum=1, maximum=365
+)
 
 ALL_SETTINGS: tuple[Setting[Any], ...] = (
     LANGUAGE,
@@ -62,6 +66,8 @@ ALL_SETTINGS: tuple[Setting[Any], ...] = (
     DEFAULT_SLIP_FORMAT,
     CUSTOMER_SCREEN,
     MAIN_WINDOW_GEOMETRY,
+    BACKUP_DIR,
+    BACKUP_KEEP,
 )
 
 

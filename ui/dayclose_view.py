@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
 
 from desktop.clerks import Role
 from desktop.errors import UserError
+from desktop.settings import BACKUP_DIR, BACKUP_KEEP
 from ui.i18n import both, message, pair
 from ui.services import Services
 
@@ -72,6 +73,7 @@ class DayCloseView(QWidget):
         self.summary: DayClose | None = None
         self.ledger_dialog: QWidget | None = None
         self.folder: Path | None = None
+        self.backup_path: Path | None = None  # the backup made by the last close, if any
 
         title = QLabel(both(self, self.tr("日次締め")))
         font = title.font()
@@ -248,7 +250,35 @@ class DayCloseView(QWidget):
         log.info("day %s closed from the GUI by %s into %s", day, clerk.code, out_dir)
         self.show_summary(summary, out_dir)
         self.services.events.intakes_changed.emit()
+        self._back_up()
         return summary
+
+    def _back_up(self) -> None:
+        """The backup every day close makes, when this counter has a backup folder.
+
+        The day is closed whatever happens here: a failed backup is reported, not undone.
+        """
+        from desktop.backup import backup_to_folder  # noqa: PLC0415
+
+        settings = self.services.settings
+        folder = settings.get(BACKUP_DIR)
+        if not folder:
+            return
+        try:
+            result = backup_to_folder(self.services.ctx, Path(folder), settings.get(BACKUP_KEEP))
+        except (UserError, OSError) as error:
+            problem = (
+                error
+                if isinstance(error, UserError)
+                else UserError(
+                    f"バックアップを作れませんでした（{error.strerror}）。締めは完了しています",
+                    f"the backup failed ({error.strerror}); the day is closed",
+                )
+            )
+            self.services.dialogs.user_error(self, problem)
+            return
+        self.backup_path = result.path
+        self.stage.setText(both(self, self.tr("完了")) + f"  ·  backup: {result.path.name}")
 
     def show_summary(self, summary: DayClose, folder: Path) -> None:
         self.summary, self.folder = summary, folder

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import logging
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
@@ -46,7 +47,15 @@ from desktop.clerks import (
 )
 from desktop.errors import Problem, UserError, ValidationFailed
 from desktop.rules import MAX_NAME
-from desktop.settings import IDLE_LOCK_MINUTES, LANGUAGE, PRINTER_A4, PRINTER_THERMAL, Setting
+from desktop.settings import (
+    BACKUP_DIR,
+    BACKUP_KEEP,
+    IDLE_LOCK_MINUTES,
+    LANGUAGE,
+    PRINTER_A4,
+    PRINTER_THERMAL,
+    Setting,
+)
 from desktop.setup import update_shop
 from desktop.text import clean_text
 from ui.first_run import FormGrid, ShopForm, error_label, heading, pin_edit, show_message
@@ -321,6 +330,27 @@ class StationPanel(QWidget):
         self.form.add_row(
             "language", self.tr("表示言語（再起動後に反映されます）"), self.language_combo
         )
+        self.backup_edit = QLineEdit(settings.get(BACKUP_DIR))
+        self.backup_edit.setObjectName("backup_dir")
+        self.backup_edit.setReadOnly(True)
+        self.backup_edit.setPlaceholderText("なし / none")
+        self.backup_button = QPushButton(both(self, self.tr("選ぶ")))
+        self.backup_button.clicked.connect(self._on_backup_button_clicked)
+        backup_row = QHBoxLayout()
+        backup_row.addWidget(self.backup_edit, 1)
+        backup_row.addWidget(self.backup_button)
+        backup_box = QWidget()
+        backup_box.setLayout(backup_row)
+        self.form.add_row(
+            "backup_dir", self.tr("締めのたびにバックアップを保存するフォルダ"), backup_box
+        )
+        self.keep_spin = QSpinBox()
+        assert BACKUP_KEEP.minimum is not None and BACKUP_KEEP.maximum is not None
+        self.keep_spin.setRange(BACKUP_KEEP.minimum, BACKUP_KEEP.maximum)
+        self.keep_spin.setValue(settings.get(BACKUP_KEEP))
+        self.keep_spin.setKeyboardTracking(False)
+        self.keep_spin.valueChanged.connect(self._on_keep_spin_value_changed)
+        self.form.add_row("backup_keep", self.tr("残すバックアップの数"), self.keep_spin)
         self.note = note_label()
         hint = QLabel(
             stacked(
@@ -335,6 +365,21 @@ class StationPanel(QWidget):
         layout.addWidget(self.form)
         layout.addWidget(self.note)
         layout.addStretch(1)
+
+    def _on_backup_button_clicked(self) -> None:
+        start = Path(self.backup_edit.text() or Path.home())
+        chosen = self._view.services.dialogs.choose_folder(
+            self, "バックアップの保存先 / Backup folder", start
+        )
+        if chosen is None:
+            return
+        self._view.services.settings.set(BACKUP_DIR, str(chosen))
+        self.backup_edit.setText(str(chosen))
+        self._view.services.events.settings_changed.emit()
+
+    def _on_keep_spin_value_changed(self, value: int) -> None:
+        self._view.services.settings.set(BACKUP_KEEP, value)
+        self._view.services.events.settings_changed.emit()
 
     def _printer_combo(self, setting: Setting[str]) -> QComboBox:
         combo = QComboBox()

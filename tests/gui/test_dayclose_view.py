@@ -96,3 +96,33 @@ def test_closing_twice_is_refused_and_leaves_no_second_folder(qtbot, services, c
     assert "既に締められています" in services.dialogs.texts("error")[0]
     assert list((tmp_path / "second").iterdir()) == []
     assert second.close_button.isEnabled()
+
+
+def test_every_close_leaves_a_backup_in_the_counters_backup_folder(
+    qtbot, services, ctx, clock, tmp_path
+):
+    import sqlite3
+
+    from desktop.settings import BACKUP_DIR, BACKUP_KEEP
+
+    commit_document(ctx, example_document())
+    clock.advance(hours=8)
+    backups = tmp_path / "backups"
+    backups.mkdir()
+    services.settings.set(BACKUP_DIR, str(backups))
+    services.settings.set(BACKUP_KEEP, 3)
+    services.state.clerk = MANAGER
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    services.dialogs.next_path = exports
+    view = _view(qtbot, services, [])
+    view.reset()
+
+    assert view.close_now() is not None, services.dialogs.messages
+
+    assert view.backup_path is not None
+    assert view.backup_path.parent == backups
+    with sqlite3.connect(view.backup_path) as copy:
+        assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert copy.execute("SELECT count(*) FROM intake").fetchone()[0] == 1
+    assert "backup:" in view.stage.text()

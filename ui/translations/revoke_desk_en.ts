@@ -4,157 +4,207 @@
 <context>
     <name>ClerkTableModel</name>
     <message>
-        <location filename="../settings_view.py" line="90"/>
+        <location filename="../settings_view.py" line="99"/>
         <source>コード</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="91"/>
+        <location filename="../settings_view.py" line="100"/>
         <source>氏名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="92"/>
+        <location filename="../settings_view.py" line="101"/>
         <source>役割</source>
         <translation>Role</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="93"/>
+        <location filename="../settings_view.py" line="102"/>
         <source>状態</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="96"/>
+        <location filename="../settings_view.py" line="105"/>
         <source>担当者</source>
         <translation>Clerk</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="97"/>
+        <location filename="../settings_view.py" line="106"/>
         <source>店長</source>
         <translation>Manager</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="99"/>
+        <location filename="../settings_view.py" line="108"/>
         <source>有効</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="99"/>
+        <location filename="../settings_view.py" line="108"/>
         <source>無効</source>
         <translation>Inactive</translation>
     </message>
 </context>
 <context>
+    <name>DayCloseView</name>
+    <message>
+        <location filename="../dayclose_view.py" line="78"/>
+        <source>日次締め</source>
+        <translation>Day close</translation>
+    </message>
+    <message>
+        <location filename="../dayclose_view.py" line="90"/>
+        <source>選択…</source>
+        <translation>Choose…</translation>
+    </message>
+    <message>
+        <location filename="../dayclose_view.py" line="97"/>
+        <source>締める日</source>
+        <translation>Day to close</translation>
+    </message>
+    <message>
+        <location filename="../dayclose_view.py" line="98"/>
+        <location filename="../dayclose_view.py" line="183"/>
+        <source>出力先フォルダ</source>
+        <translation>Export folder</translation>
+    </message>
+    <message>
+        <location filename="../dayclose_view.py" line="100"/>
+        <source>締める</source>
+        <translation>Close the day</translation>
+    </message>
+    <message>
+        <location filename="../dayclose_view.py" line="124"/>
+        <source>フォルダを開く</source>
+        <translation>Open the folder</translation>
+    </message>
+    <message>
+        <location filename="../dayclose_view.py" line="129"/>
+        <source>古物台帳を今すぐ印刷…</source>
+        <translation>Print the ledger book now…</translation>
+    </message>
+    <message>
+        <location filename="../dayclose_view.py" line="166"/>
+        <source>日次締めは店長のみが行えます。</source>
+        <translation>Only a manager can close the day.</translation>
+    </message>
+    <message>
+        <location filename="../dayclose_view.py" line="249"/>
+        <location filename="../dayclose_view.py" line="281"/>
+        <source>完了</source>
+        <translation>Done</translation>
+    </message>
+</context>
+<context>
     <name>DetailPanel</name>
     <message>
-        <location filename="../history.py" line="264"/>
+        <location filename="../history.py" line="266"/>
         <source>一覧で受付を選ぶと、ここに詳細が表示されます</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../history.py" line="275"/>
-        <source>日時</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../history.py" line="276"/>
-        <source>結果</source>
-        <translation type="unfinished"></translation>
+        <translation>Select a receipt in the list to see its details here</translation>
     </message>
     <message>
         <location filename="../history.py" line="277"/>
-        <source>目的・金額</source>
-        <translation type="unfinished"></translation>
+        <source>日時</source>
+        <translation>Time</translation>
     </message>
     <message>
         <location filename="../history.py" line="278"/>
-        <source>端末</source>
-        <translation type="unfinished">Device</translation>
+        <source>結果</source>
+        <translation>Outcome</translation>
     </message>
     <message>
         <location filename="../history.py" line="279"/>
-        <source>IMEI</source>
-        <translation type="unfinished">IMEI</translation>
+        <source>目的・金額</source>
+        <translation>Purpose, price</translation>
     </message>
     <message>
         <location filename="../history.py" line="280"/>
-        <source>失効の方法</source>
-        <translation type="unfinished"></translation>
+        <source>端末</source>
+        <translation>Device</translation>
     </message>
     <message>
         <location filename="../history.py" line="281"/>
-        <source>氏名</source>
-        <translation type="unfinished">Name</translation>
+        <source>IMEI</source>
+        <translation>IMEI</translation>
     </message>
     <message>
         <location filename="../history.py" line="282"/>
-        <source>担当・レジ</source>
-        <translation type="unfinished"></translation>
+        <source>失効の方法</source>
+        <translation>Revocation</translation>
     </message>
     <message>
         <location filename="../history.py" line="283"/>
-        <source>控えの発行</source>
-        <translation type="unfinished"></translation>
+        <source>氏名</source>
+        <translation>Name</translation>
     </message>
     <message>
-        <location filename="../history.py" line="307"/>
-        <source>レシート（80mm）</source>
-        <translation type="unfinished"></translation>
+        <location filename="../history.py" line="284"/>
+        <source>担当・レジ</source>
+        <translation>Clerk, station</translation>
+    </message>
+    <message>
+        <location filename="../history.py" line="285"/>
+        <source>控えの発行</source>
+        <translation>Slips issued</translation>
     </message>
     <message>
         <location filename="../history.py" line="309"/>
+        <source>レシート（80mm）</source>
+        <translation>80 mm roll</translation>
+    </message>
+    <message>
+        <location filename="../history.py" line="311"/>
         <source>A4</source>
-        <translation type="unfinished"></translation>
+        <translation>A4</translation>
     </message>
     <message>
-        <location filename="../history.py" line="323"/>
+        <location filename="../history.py" line="325"/>
         <source>用紙</source>
-        <translation type="unfinished"></translation>
+        <translation>Paper</translation>
     </message>
     <message>
-        <location filename="../history.py" line="359"/>
+        <location filename="../history.py" line="361"/>
         <source>受付の詳細</source>
-        <translation type="unfinished"></translation>
+        <translation>Receipt details</translation>
     </message>
     <message>
-        <location filename="../history.py" line="373"/>
+        <location filename="../history.py" line="375"/>
         <source>取消済み（{at}、承認: {manager}）— 理由: {reason}</source>
-        <translation type="unfinished"></translation>
+        <translation>Void ({at}, approved by {manager}) — reason: {reason}</translation>
     </message>
     <message>
-        <location filename="../history.py" line="382"/>
+        <location filename="../history.py" line="384"/>
         <source>受付（失効確認済み）</source>
-        <translation type="unfinished"></translation>
+        <translation>Accepted (revocation attested)</translation>
     </message>
     <message>
-        <location filename="../history.py" line="387"/>
+        <location filename="../history.py" line="389"/>
         <source>お断り — {reason}</source>
-        <translation type="unfinished"></translation>
+        <translation>Refused — {reason}</translation>
     </message>
     <message>
-        <location filename="../history.py" line="403"/>
+        <location filename="../history.py" line="405"/>
         <source>{device}（{os}）</source>
-        <translation type="unfinished"></translation>
+        <translation>{device} ({os})</translation>
     </message>
     <message>
-        <location filename="../history.py" line="409"/>
+        <location filename="../history.py" line="411"/>
         <source>（保存期間が過ぎ消去済み）</source>
-        <translation type="unfinished"></translation>
+        <translation>(erased after the retention period)</translation>
     </message>
     <message>
-        <location filename="../history.py" line="418"/>
+        <location filename="../history.py" line="420"/>
         <source>レシート</source>
-        <translation type="unfinished">Receipt</translation>
+        <translation>Roll</translation>
     </message>
     <message>
-        <location filename="../history.py" line="425"/>
+        <location filename="../history.py" line="427"/>
         <source>{format} {copies}枚（再発行 {reprints}）</source>
-        <translation type="unfinished"></translation>
+        <translation>{format} {copies} copies ({reprints} reprints)</translation>
     </message>
     <message>
-        <location filename="../history.py" line="432"/>
+        <location filename="../history.py" line="434"/>
         <source>未発行</source>
-        <translation type="unfinished"></translation>
+        <translation>Not issued</translation>
     </message>
 </context>
 <context>
@@ -240,147 +290,158 @@
     <message>
         <location filename="../history_model.py" line="156"/>
         <source>日時</source>
-        <translation type="unfinished"></translation>
+        <translation>Time</translation>
     </message>
     <message>
         <location filename="../history_model.py" line="157"/>
         <source>受付番号</source>
-        <translation type="unfinished">Receipt number</translation>
+        <translation>Receipt</translation>
     </message>
     <message>
         <location filename="../history_model.py" line="158"/>
         <location filename="../history_model.py" line="171"/>
         <source>取消</source>
-        <translation type="unfinished"></translation>
+        <translation>Void</translation>
     </message>
     <message>
         <location filename="../history_model.py" line="159"/>
         <source>結果</source>
-        <translation type="unfinished"></translation>
+        <translation>Outcome</translation>
     </message>
     <message>
         <location filename="../history_model.py" line="160"/>
         <source>目的</source>
-        <translation type="unfinished"></translation>
+        <translation>Purpose</translation>
     </message>
     <message>
         <location filename="../history_model.py" line="161"/>
         <source>機種</source>
-        <translation type="unfinished"></translation>
+        <translation>Model</translation>
     </message>
     <message>
         <location filename="../history_model.py" line="162"/>
         <source>IMEI</source>
-        <translation type="unfinished">IMEI</translation>
+        <translation>IMEI</translation>
     </message>
     <message>
         <location filename="../history_model.py" line="163"/>
         <source>氏名</source>
-        <translation type="unfinished">Name</translation>
+        <translation>Name</translation>
     </message>
     <message>
         <location filename="../history_model.py" line="164"/>
         <source>担当</source>
-        <translation type="unfinished">Clerk</translation>
+        <translation>Clerk</translation>
     </message>
     <message>
         <location filename="../history_model.py" line="168"/>
         <source>受付</source>
-        <translation type="unfinished">accepted</translation>
+        <translation>Accepted</translation>
     </message>
     <message>
         <location filename="../history_model.py" line="169"/>
         <source>お断り</source>
-        <translation type="unfinished">refused</translation>
+        <translation>Refused</translation>
     </message>
     <message>
         <location filename="../history_model.py" line="173"/>
         <source>{outcome}（{reason}）</source>
-        <translation type="unfinished"></translation>
+        <translation>{outcome} ({reason})</translation>
     </message>
     <message>
         <location filename="../history_model.py" line="174"/>
         <source>取消済み — 理由: {reason}</source>
-        <translation type="unfinished"></translation>
+        <translation>Void — reason: {reason}</translation>
     </message>
     <message>
         <location filename="../history_model.py" line="175"/>
         <source>（消去済み）</source>
-        <translation type="unfinished"></translation>
+        <translation>(erased)</translation>
     </message>
 </context>
 <context>
     <name>HistoryView</name>
     <message>
-        <location filename="../history.py" line="478"/>
+        <location filename="../history.py" line="480"/>
         <source>受付番号・IMEI・氏名（スキャナー可）</source>
-        <translation type="unfinished"></translation>
+        <translation>Receipt, IMEI or name (scanner)</translation>
     </message>
     <message>
-        <location filename="../history.py" line="483"/>
+        <location filename="../history.py" line="485"/>
         <source>期間</source>
-        <translation type="unfinished"></translation>
+        <translation>Dates</translation>
     </message>
     <message>
-        <location filename="../history.py" line="490"/>
+        <location filename="../history.py" line="492"/>
         <source>クリア</source>
-        <translation type="unfinished"></translation>
+        <translation>Clear</translation>
     </message>
     <message>
         <location filename="../history.py" line="495"/>
+        <location filename="../history.py" line="925"/>
+        <source>CSVに保存</source>
+        <translation>Export CSV</translation>
+    </message>
+    <message>
+        <location filename="../history.py" line="501"/>
         <source>履歴</source>
-        <translation type="unfinished">History</translation>
+        <translation>History</translation>
     </message>
     <message>
-        <location filename="../history.py" line="543"/>
+        <location filename="../history.py" line="550"/>
         <source>↑↓ 選択&#x3000;Enter 詳細&#x3000;{reprint} 再発行&#x3000;{void} 取消&#x3000;{search} 検索</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../history.py" line="647"/>
-        <source>該当する受付はありません</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../history.py" line="651"/>
-        <source>{count}件を表示中（下へスクロールすると続きを読み込みます）</source>
-        <translation type="unfinished"></translation>
+        <translation>↑↓ select   Enter details   {reprint} reprint   {void} void   {search} search</translation>
     </message>
     <message>
         <location filename="../history.py" line="656"/>
-        <source>{count}件</source>
-        <translation type="unfinished"></translation>
+        <source>該当する受付はありません</source>
+        <translation>No matching receipts</translation>
     </message>
     <message>
-        <location filename="../history.py" line="763"/>
-        <source>{receipt} の控えを印刷しました（{count}枚目）</source>
-        <translation type="unfinished"></translation>
+        <location filename="../history.py" line="660"/>
+        <source>{count}件を表示中（下へスクロールすると続きを読み込みます）</source>
+        <translation>{count} shown (scroll down to load more)</translation>
+    </message>
+    <message>
+        <location filename="../history.py" line="665"/>
+        <source>{count}件</source>
+        <translation>{count} receipts</translation>
     </message>
     <message>
         <location filename="../history.py" line="772"/>
+        <source>{receipt} の控えを印刷しました（{count}枚目）</source>
+        <translation>Printed the slip of {receipt} (copy {count})</translation>
+    </message>
+    <message>
+        <location filename="../history.py" line="781"/>
         <source>{receipt} の{count}枚目は記録されましたが、印刷されていません。</source>
-        <translation type="unfinished"></translation>
+        <translation>Copy {count} of {receipt} is recorded but was not printed.</translation>
     </message>
     <message>
-        <location filename="../history.py" line="796"/>
+        <location filename="../history.py" line="805"/>
         <source>{receipt} は既に取り消されています</source>
-        <translation type="unfinished"></translation>
+        <translation>{receipt} is already void</translation>
     </message>
     <message>
-        <location filename="../history.py" line="801"/>
+        <location filename="../history.py" line="810"/>
         <source>受付の取消</source>
-        <translation type="unfinished"></translation>
+        <translation>Void a receipt</translation>
     </message>
     <message>
-        <location filename="../history.py" line="825"/>
+        <location filename="../history.py" line="834"/>
         <source>{receipt} を取り消しました</source>
-        <translation type="unfinished"></translation>
+        <translation>{receipt} was voided</translation>
+    </message>
+    <message>
+        <location filename="../history.py" line="904"/>
+        <source>検索結果をCSVに保存</source>
+        <translation>Save the search as CSV</translation>
     </message>
 </context>
 <context>
     <name>HomeView</name>
     <message>
-        <location filename="../main_window.py" line="127"/>
+        <location filename="../main_window.py" line="135"/>
         <source>{name} さん、お疲れさまです</source>
         <translation>Hello, {name}</translation>
     </message>
@@ -661,22 +722,22 @@
     <message>
         <location filename="../intake/texts.py" line="111"/>
         <source>控えの発行</source>
-        <translation type="unfinished"></translation>
+        <translation>Slips issued</translation>
     </message>
     <message>
         <location filename="../intake/texts.py" line="153"/>
         <source>生年月日（西暦）</source>
-        <translation type="unfinished"></translation>
+        <translation>Date of birth</translation>
     </message>
     <message>
         <location filename="../intake/texts.py" line="155"/>
         <source>例 1985-04-01（19850401 や 1985/4/1 でも可）</source>
-        <translation type="unfinished"></translation>
+        <translation>e.g. 1985-04-01 (19850401 or 1985/4/1 also work)</translation>
     </message>
     <message>
         <location filename="../intake/texts.py" line="220"/>
         <source>IMEI 2（デュアルSIM）</source>
-        <translation type="unfinished"></translation>
+        <translation>Second IMEI (dual SIM)</translation>
     </message>
     <message>
         <location filename="../intake/texts.py" line="235"/>
@@ -862,12 +923,12 @@
     <message>
         <location filename="../intake/texts.py" line="428"/>
         <source>画面をお客様に向けてください</source>
-        <translation type="unfinished"></translation>
+        <translation>Please turn the screen to the customer</translation>
     </message>
     <message>
         <location filename="../intake/texts.py" line="432"/>
         <source>Alt+← 戻る&#x3000;Esc 中止</source>
-        <translation type="unfinished"></translation>
+        <translation>Alt+← back   Esc cancel</translation>
     </message>
     <message>
         <location filename="../intake/texts.py" line="435"/>
@@ -1042,12 +1103,12 @@
     <message>
         <location filename="../intake/texts.py" line="501"/>
         <source>受付：お客様ご本人による失効の確認を記録しました</source>
-        <translation type="unfinished"></translation>
+        <translation>Accepted: the holder&apos;s own revocation is recorded</translation>
     </message>
     <message>
         <location filename="../intake/texts.py" line="505"/>
         <source>お断り：理由とお渡しした案内を記録しました</source>
-        <translation type="unfinished"></translation>
+        <translation>Refused: the reason and the guidance given are recorded</translation>
     </message>
     <message>
         <location filename="../intake/texts.py" line="508"/>
@@ -1146,6 +1207,40 @@
     </message>
 </context>
 <context>
+    <name>LedgerPrintDialog</name>
+    <message>
+        <location filename="../ledger_print.py" line="59"/>
+        <source>古物台帳を印刷</source>
+        <translation>Print the ledger book</translation>
+    </message>
+    <message>
+        <location filename="../ledger_print.py" line="71"/>
+        <source>開始日</source>
+        <translation>From</translation>
+    </message>
+    <message>
+        <location filename="../ledger_print.py" line="72"/>
+        <source>終了日</source>
+        <translation>To</translation>
+    </message>
+    <message>
+        <location filename="../ledger_print.py" line="73"/>
+        <location filename="../ledger_print.py" line="125"/>
+        <source>印刷</source>
+        <translation>Print</translation>
+    </message>
+    <message>
+        <location filename="../ledger_print.py" line="76"/>
+        <source>プレビュー</source>
+        <translation>Preview</translation>
+    </message>
+    <message>
+        <location filename="../ledger_print.py" line="78"/>
+        <source>閉じる</source>
+        <translation>Close</translation>
+    </message>
+</context>
+<context>
     <name>LockScreen</name>
     <message>
         <location filename="../lock_screen.py" line="108"/>
@@ -1191,88 +1286,93 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../main_window.py" line="154"/>
+        <location filename="../main_window.py" line="162"/>
         <source>Revoke Desk 受付</source>
         <translation>Revoke Desk counter</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="200"/>
+        <location filename="../main_window.py" line="208"/>
         <source>ホーム</source>
         <translation>Home</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="202"/>
+        <location filename="../main_window.py" line="210"/>
         <source>新規受付</source>
         <translation>New intake</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="205"/>
+        <location filename="../main_window.py" line="213"/>
         <source>履歴</source>
         <translation>History</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="208"/>
+        <location filename="../main_window.py" line="216"/>
         <source>設定・スタッフ</source>
         <translation>Settings and staff</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="210"/>
+        <location filename="../main_window.py" line="220"/>
+        <source>締め・台帳</source>
+        <translation>Day close, ledger</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="222"/>
         <source>ロック</source>
         <translation>Lock</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="211"/>
+        <location filename="../main_window.py" line="223"/>
         <source>操作</source>
         <translation>Actions</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="251"/>
+        <location filename="../main_window.py" line="264"/>
         <source>レジ</source>
         <translation>Counter</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="251"/>
+        <location filename="../main_window.py" line="264"/>
         <source>担当</source>
         <translation>Clerk</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="251"/>
+        <location filename="../main_window.py" line="264"/>
         <source>レシート</source>
         <translation>Receipt</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="255"/>
+        <location filename="../main_window.py" line="268"/>
         <source>ロック中</source>
         <translation>Locked</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="259"/>
+        <location filename="../main_window.py" line="272"/>
         <source>未設定</source>
         <translation>not set</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="349"/>
-        <location filename="../main_window.py" line="382"/>
+        <location filename="../main_window.py" line="363"/>
+        <location filename="../main_window.py" line="396"/>
         <source>受付途中のデータ</source>
         <translation>Intake in progress</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="354"/>
+        <location filename="../main_window.py" line="368"/>
         <source>{owner} さんの受付途中のデータは保管されています（表示しません）。{owner} さんがロック解除すると続きから再開できます。</source>
         <translation>The intake {owner} had in progress is kept (and not shown to you). It resumes when {owner} unlocks.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="387"/>
+        <location filename="../main_window.py" line="401"/>
         <source>{owner} さんの受付途中のデータがあります。破棄して新しい受付を始めますか？（破棄すると元に戻せません）</source>
         <translation>{owner} has an intake in progress. Discard it and start a new intake? (This cannot be undone.)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="430"/>
+        <location filename="../main_window.py" line="447"/>
         <source>終了</source>
         <translation>Quit</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="431"/>
+        <location filename="../main_window.py" line="448"/>
         <source>受付途中のデータがあります。破棄して終了しますか？</source>
         <translation>An intake is in progress. Discard it and quit?</translation>
     </message>
@@ -1280,27 +1380,27 @@
 <context>
     <name>ManagerGate</name>
     <message>
-        <location filename="../settings_view.py" line="158"/>
+        <location filename="../settings_view.py" line="167"/>
         <source>承認</source>
         <translation>Approve</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="169"/>
+        <location filename="../settings_view.py" line="178"/>
         <source>店長の担当者コード</source>
         <translation>Manager&apos;s code</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="169"/>
+        <location filename="../settings_view.py" line="178"/>
         <source>店長のPIN</source>
         <translation>Manager&apos;s PIN</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="181"/>
+        <location filename="../settings_view.py" line="190"/>
         <source>設定とスタッフの管理は店長だけが行えます。店長の担当者コードとPINを入力してください。</source>
         <translation>Only a manager may change settings and staff. Enter a manager&apos;s code and PIN.</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="188"/>
+        <location filename="../settings_view.py" line="197"/>
         <source>店長の承認が必要です</source>
         <translation>A manager&apos;s approval is needed</translation>
     </message>
@@ -1308,27 +1408,27 @@
 <context>
     <name>SettingsView</name>
     <message>
-        <location filename="../settings_view.py" line="647"/>
+        <location filename="../settings_view.py" line="692"/>
         <source>店舗</source>
         <translation>Shop</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="648"/>
+        <location filename="../settings_view.py" line="693"/>
         <source>このレジ</source>
         <translation>This counter</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="649"/>
+        <location filename="../settings_view.py" line="694"/>
         <source>スタッフ</source>
         <translation>Staff</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="657"/>
+        <location filename="../settings_view.py" line="702"/>
         <source>設定・スタッフ</source>
         <translation>Settings and staff</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="688"/>
+        <location filename="../settings_view.py" line="733"/>
         <source>承認: {code} {name}</source>
         <translation>Approved by {code} {name}</translation>
     </message>
@@ -1379,17 +1479,17 @@
 <context>
     <name>ShopPanel</name>
     <message>
-        <location filename="../settings_view.py" line="231"/>
+        <location filename="../settings_view.py" line="240"/>
         <source>店舗情報を保存</source>
         <translation>Save shop details</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="241"/>
+        <location filename="../settings_view.py" line="250"/>
         <source>ここで変えた内容は、これから印刷する控えに載ります。</source>
         <translation>Changes here appear on the slips printed from now on.</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="282"/>
+        <location filename="../settings_view.py" line="291"/>
         <source>保存しました</source>
         <translation>Saved</translation>
     </message>
@@ -1397,114 +1497,114 @@
 <context>
     <name>StaffPanel</name>
     <message>
-        <location filename="../settings_view.py" line="393"/>
+        <location filename="../settings_view.py" line="438"/>
         <source>選択した担当者を無効にする</source>
         <translation>Deactivate the selected clerk</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="397"/>
+        <location filename="../settings_view.py" line="442"/>
         <source>新しいPIN</source>
         <translation>New PIN</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="398"/>
+        <location filename="../settings_view.py" line="443"/>
         <source>新しいPIN（もう一度）</source>
         <translation>New PIN again</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="399"/>
+        <location filename="../settings_view.py" line="444"/>
         <source>選択した担当者のPINを再設定</source>
         <translation>Reset the selected clerk&apos;s PIN</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="403"/>
+        <location filename="../settings_view.py" line="448"/>
         <source>選択した担当者</source>
         <translation>Selected clerk</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="414"/>
+        <location filename="../settings_view.py" line="459"/>
         <source>担当者コード</source>
         <translation>Clerk code</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="415"/>
+        <location filename="../settings_view.py" line="460"/>
         <source>例: C02</source>
         <translation>e.g. C02</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="417"/>
+        <location filename="../settings_view.py" line="462"/>
         <source>氏名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="419"/>
+        <location filename="../settings_view.py" line="464"/>
         <source>担当者</source>
         <translation>Clerk</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="420"/>
+        <location filename="../settings_view.py" line="465"/>
         <source>店長</source>
         <translation>Manager</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="421"/>
+        <location filename="../settings_view.py" line="466"/>
         <source>役割</source>
         <translation>Role</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="422"/>
+        <location filename="../settings_view.py" line="467"/>
         <source>PIN（4〜12桁の数字）</source>
         <translation>PIN (4–12 digits)</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="423"/>
+        <location filename="../settings_view.py" line="468"/>
         <source>PIN（もう一度）</source>
         <translation>PIN again</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="424"/>
-        <location filename="../settings_view.py" line="428"/>
+        <location filename="../settings_view.py" line="469"/>
+        <location filename="../settings_view.py" line="473"/>
         <source>スタッフを追加</source>
         <translation>Add staff</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="473"/>
+        <location filename="../settings_view.py" line="518"/>
         <source>表で担当者を選んでください</source>
         <translation>Select a clerk in the table</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="498"/>
+        <location filename="../settings_view.py" line="543"/>
         <source>先に表から担当者を選んでください</source>
         <translation>Select a clerk in the table first</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="522"/>
-        <location filename="../settings_view.py" line="603"/>
+        <location filename="../settings_view.py" line="567"/>
+        <location filename="../settings_view.py" line="648"/>
         <source>PINが一致しません。同じPINを2回入力してください</source>
         <translation>The PINs do not match: type the same PIN twice</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="548"/>
+        <location filename="../settings_view.py" line="593"/>
         <source>{code} {name} を追加しました</source>
         <translation>Added {code} {name}</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="562"/>
+        <location filename="../settings_view.py" line="607"/>
         <source>{code} {name} を無効にしますか？無効にした担当者はロック解除できなくなります（記録は残ります）。</source>
         <translation>Deactivate {code} {name}? They will no longer be able to unlock the counter (their records stay).</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="568"/>
+        <location filename="../settings_view.py" line="613"/>
         <source>担当者を無効にする</source>
         <translation>Deactivate clerk</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="581"/>
+        <location filename="../settings_view.py" line="626"/>
         <source>{code} を無効にしました</source>
         <translation>{code} deactivated</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="625"/>
+        <location filename="../settings_view.py" line="670"/>
         <source>{code} のPINを再設定しました</source>
         <translation>New PIN set for {code}</translation>
     </message>
@@ -1512,52 +1612,67 @@
 <context>
     <name>StationPanel</name>
     <message>
-        <location filename="../settings_view.py" line="300"/>
+        <location filename="../settings_view.py" line="309"/>
         <source>レシート（80mm）のプリンター</source>
         <translation>Receipt printer (80 mm)</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="302"/>
+        <location filename="../settings_view.py" line="311"/>
         <source>A4のプリンター</source>
         <translation>A4 printer</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="307"/>
+        <location filename="../settings_view.py" line="316"/>
         <source>分</source>
         <translation>min</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="312"/>
+        <location filename="../settings_view.py" line="321"/>
         <source>操作がないときに自動でロックするまで</source>
         <translation>Lock automatically after this long idle</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="322"/>
+        <location filename="../settings_view.py" line="331"/>
         <source>表示言語（再起動後に反映されます）</source>
         <translation>Language (applies after a restart)</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="328"/>
+        <location filename="../settings_view.py" line="337"/>
+        <source>選ぶ</source>
+        <translation>Choose</translation>
+    </message>
+    <message>
+        <location filename="../settings_view.py" line="345"/>
+        <source>締めのたびにバックアップを保存するフォルダ</source>
+        <translation>Folder for the backup made at every day close</translation>
+    </message>
+    <message>
+        <location filename="../settings_view.py" line="353"/>
+        <source>残すバックアップの数</source>
+        <translation>Backups kept</translation>
+    </message>
+    <message>
+        <location filename="../settings_view.py" line="358"/>
         <source>このパソコン（レジ）だけの設定です。変更はすぐに保存されます。</source>
         <translation>Settings of this PC (counter) only. Changes are saved at once.</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="341"/>
+        <location filename="../settings_view.py" line="386"/>
         <source>未設定（印刷のたびに選ぶ）</source>
         <translation>Not set (choose at each print)</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="347"/>
+        <location filename="../settings_view.py" line="392"/>
         <source>{name}（見つかりません）</source>
         <translation>{name} (not found)</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="354"/>
+        <location filename="../settings_view.py" line="399"/>
         <source>保存しました</source>
         <translation>Saved</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="368"/>
+        <location filename="../settings_view.py" line="413"/>
         <source>保存しました。表示言語はアプリを再起動すると切り替わります。</source>
         <translation>Saved. The language changes when the app is restarted.</translation>
     </message>
@@ -1565,44 +1680,44 @@
 <context>
     <name>VoidDialog</name>
     <message>
-        <location filename="../history.py" line="140"/>
+        <location filename="../history.py" line="142"/>
         <source>受付の取消</source>
-        <translation type="unfinished"></translation>
+        <translation>Void a receipt</translation>
     </message>
     <message>
-        <location filename="../history.py" line="145"/>
+        <location filename="../history.py" line="147"/>
         <source>例: 二重登録、入力誤り</source>
-        <translation type="unfinished"></translation>
+        <translation>e.g. entered twice, typing error</translation>
     </message>
     <message>
-        <location filename="../history.py" line="157"/>
+        <location filename="../history.py" line="159"/>
         <source>受付番号 {receipt} を取り消します。記録は消えずに残り、取消の理由と承認した店長が台帳に追加されます。</source>
-        <translation type="unfinished"></translation>
+        <translation>Receipt {receipt} will be voided. The record stays; the reason and the approving manager are added to the ledger.</translation>
     </message>
     <message>
-        <location filename="../history.py" line="168"/>
+        <location filename="../history.py" line="170"/>
         <source>取り消す</source>
-        <translation type="unfinished"></translation>
+        <translation>Void</translation>
     </message>
     <message>
-        <location filename="../history.py" line="172"/>
+        <location filename="../history.py" line="174"/>
         <source>やめる</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../history.py" line="181"/>
-        <source>取消の理由</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../history.py" line="182"/>
-        <source>店長の担当者コード</source>
-        <translation type="unfinished"></translation>
+        <translation>Cancel</translation>
     </message>
     <message>
         <location filename="../history.py" line="183"/>
+        <source>取消の理由</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <location filename="../history.py" line="184"/>
+        <source>店長の担当者コード</source>
+        <translation>Manager&apos;s clerk code</translation>
+    </message>
+    <message>
+        <location filename="../history.py" line="185"/>
         <source>店長のPIN</source>
-        <translation type="unfinished">Manager&apos;s PIN</translation>
+        <translation>Manager&apos;s PIN</translation>
     </message>
 </context>
 </TS>
