@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import shutil
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -82,8 +81,7 @@ def _parse_day(text: str) -> date:
 
 def cmd_close_day(args: argparse.Namespace, console: Console) -> int:
     from desktop.cli import _open  # noqa: PLC0415 - see the module docstring
-    from desktop.dayclose import close_day  # noqa: PLC0415 - ReportLab only when closing
-    from desktop.exports import export_day  # noqa: PLC0415
+    from desktop.exports import close_and_export  # noqa: PLC0415 - ReportLab only when closing
 
     day = _parse_day(args.date)
     out_dir = Path(args.out)
@@ -97,26 +95,15 @@ def cmd_close_day(args: argparse.Namespace, console: Console) -> int:
     try:
         signer = ctx.signer(args.station)
         manager = ctx.authenticate(args.manager, pin, require=Role.MANAGER)
-        written = False
-        try:
-            with ctx.transaction() as session:
-                summary = close_day(
-                    session,
-                    signer,
-                    day=day,
-                    manager=manager.code,
-                    now=ctx.clock(),
-                    encoding=ENCODING_CHOICES[args.encoding],
-                    progress=lambda stage, pct: log.info("close-day %s %d%%", stage, pct),
-                )
-                # Written before the commit: if the folder cannot be written the close
-                # is not recorded, and the manager can simply run the command again.
-                export_day(summary, out_dir, signer)
-                written = True
-        except BaseException:
-            if written:  # the commit itself failed: the folder describes no close
-                shutil.rmtree(out_dir, ignore_errors=True)
-            raise
+        summary = close_and_export(
+            ctx,
+            signer,
+            day=day,
+            manager=manager.code,
+            out_dir=out_dir,
+            encoding=ENCODING_CHOICES[args.encoding],
+            progress=lambda stage, pct: log.info("close-day %s %d%%", stage, pct),
+        )
         log.info("day %s of %s closed by %s", day, signer.station, manager.code)
         counts = summary.counts
         assert summary.close_entry is not None

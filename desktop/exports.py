@@ -51,11 +51,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import Shop, Station
+from desktop.app import AppContext
 from desktop.dayclose import (
     OS_LABELS,
     OUTCOME_LABELS,
     DayClose,
     IntakeLine,
+    close_day,
     find_close,
     purpose_label,
 )
@@ -491,3 +493,40 @@ def _count_differences(source: str, exported: Any, ledger_counts: Any) -> list[s
                 f"counts.{key}: export {exported.get(key)!r}, {source} {ledger_counts.get(key)!r}"
             )
     return problems
+
+
+def close_and_export(
+    ctx: AppContext,
+    signer: StationSigner,
+    *,
+    day: date,
+    manager: str,
+    out_dir: Path,
+    encoding: str = "utf-8-sig",
+    progress: Callable[[str, int], None] | None = None,
+) -> DayClose:
+    """Close ``day`` and write its export folder: the one use case the CLI and the GUI share.
+
+    The folder is written before the transaction commits, so a folder that cannot be
+    written leaves the day open (the manager simply tries again); if the commit itself
+    fails, the folder, which then describes no close, is removed.
+    """
+    written = False
+    try:
+        with ctx.transaction() as session:
+            summary = close_day(
+                session,
+                signer,
+                day=day,
+                manager=manager,
+                now=ctx.clock(),
+                encoding=encoding,
+                progress=progress,
+            )
+            export_day(summary, out_dir, signer)
+            written = True
+    except BaseException:
+        if written:
+            shutil.rmtree(out_dir, ignore_errors=True)
+        raise
+    return summary

@@ -18,7 +18,6 @@ replace.
 from __future__ import annotations
 
 import logging
-import shutil
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -192,8 +191,7 @@ class DayCloseView(QWidget):
 
     def close_now(self) -> DayClose | None:
         """Close the chosen day into the chosen folder; None if it was not closed."""
-        from desktop.dayclose import close_day  # noqa: PLC0415 - ReportLab on use
-        from desktop.exports import export_day  # noqa: PLC0415
+        from desktop.exports import close_and_export  # noqa: PLC0415 - ReportLab on use
 
         clerk = self.services.state.clerk
         if clerk is None or clerk.role is not Role.MANAGER:
@@ -206,28 +204,12 @@ class DayCloseView(QWidget):
         day = self.day()
         self.close_button.setEnabled(False)
         self.progress.setValue(0)
-        written: Path | None = None
         try:
             signer = ctx.signer()
             out_dir = Path(self.folder_edit.text()) / f"{signer.station}-{day:%Y%m%d}"
-            try:
-                with ctx.transaction() as session:
-                    summary = close_day(
-                        session,
-                        signer,
-                        day=day,
-                        manager=clerk.code,
-                        now=ctx.clock(),
-                        progress=self._report,
-                    )
-                    # Before the commit, as the command line does: an unwritable
-                    # folder leaves the day open.
-                    export_day(summary, out_dir, signer)
-                    written = out_dir
-            except BaseException:
-                if written is not None:
-                    shutil.rmtree(written, ignore_errors=True)
-                raise
+            summary = close_and_export(
+                ctx, signer, day=day, manager=clerk.code, out_dir=out_dir, progress=self._report
+            )
         except UserError as error:
             self.progress.setValue(0)
             self.stage.setText("")
