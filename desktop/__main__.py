@@ -12,7 +12,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The one place the core reaches up into the GUI, and lazily: the command
         # line starts fast and runs with no display and without Qt installed.
         # The core is loaded before Qt on purpose: once PySide6 is imported, its
-        # import hook reads the source of every later module (PYSIDE-2029), which
+        # import hook reads the source of every later module, which
         # costs about 0.1 s over SQLAlchemy's few hundred modules (bench startup).
         import desktop.app  # noqa: F401, PLC0415
         from ui.app import main as gui_main  # noqa: PLC0415
