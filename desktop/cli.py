@@ -335,10 +335,7 @@ def cmd_slip(args: argparse.Namespace, console: Console) -> int:
     from reports.snapshot import SlipFormat  # noqa: PLC0415
 
     out_path = Path(args.out)
-    if not out_path.parent.is_dir():
-        raise UserError(
-            f"保存先のフォルダ {out_path.parent} がありません", f"no folder {out_path.parent}"
-        )
+    require_folder_of(out_path)
     ctx = _open(args)
     try:
         signer = ctx.signer(args.station)
@@ -357,7 +354,7 @@ def cmd_slip(args: argparse.Namespace, console: Console) -> int:
     # The record and the stored slip are committed: a failure to write the file now
     # loses nothing, and a reprint gives the customer their copy.
     try:
-        _write_atomically(out_path, issued.pdf)
+        write_atomically(out_path, issued.pdf)
     except OSError as exc:
         raise UserError(
             f"控えは記録済みですが、ファイル {out_path} を書けませんでした（{exc.strerror}）。--reprint で再発行してください",
@@ -369,13 +366,35 @@ def cmd_slip(args: argparse.Namespace, console: Console) -> int:
     return EXIT_OK
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write a whole file or nothing: a temporary beside it, fsynced, then renamed."""
     temporary = path.with_name(f".{path.name}.partial")
-    with temporary.open("wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    temporary.replace(path)
+    try:
+        with temporary.open("wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        temporary.replace(path)
+    except OSError:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+def require_folder_of(path: Path) -> None:
+    """Refuse an output file whose folder does not exist (before any work is done)."""
+    if not path.parent.is_dir():
+        raise UserError(f"保存先のフォルダ {path.parent} がありません", f"no folder {path.parent}")
+
+
+def parse_day(text: str, option: str) -> date:
+    """A ``YYYY-MM-DD`` option value, or a message naming the option."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise UserError(
+            f"--{option} の日付 {text!r} が正しくありません（YYYY-MM-DD の形で指定してください）",
+            f"--{option}: {text!r} is not a date (YYYY-MM-DD)",
+        ) from None
 
 
 def cmd_verify_slip(args: argparse.Namespace, console: Console) -> int:

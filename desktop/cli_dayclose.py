@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -69,21 +68,11 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     verify.set_defaults(handler=cmd_verify_export)
 
 
-def _parse_day(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise UserError(
-            f"日付 {text} は YYYY-MM-DD の形で指定してください",
-            f"the date {text!r} must be YYYY-MM-DD",
-        ) from None
-
-
 def cmd_close_day(args: argparse.Namespace, console: Console) -> int:
-    from desktop.cli import _open  # noqa: PLC0415 - see the module docstring
+    from desktop.cli import _open, parse_day  # noqa: PLC0415 - see the module docstring
     from desktop.exports import close_and_export  # noqa: PLC0415 - ReportLab only when closing
 
-    day = _parse_day(args.date)
+    day = parse_day(args.date, "date")
     out_dir = Path(args.out)
     if out_dir.exists() and (not out_dir.is_dir() or any(out_dir.iterdir())):
         raise UserError(

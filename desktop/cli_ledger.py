@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -35,19 +33,15 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     ledger.set_defaults(handler=cmd_ledger)
 
 
-def parse_day(text: str, which: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise UserError(
-            f"{which} の日付 {text!r} が正しくありません（YYYY-MM-DD）",
-            f"--{which}: {text!r} is not a date (YYYY-MM-DD)",
-        ) from None
-
-
 def cmd_ledger(args: argparse.Namespace, console: Any) -> int:
     # Imported here, as cmd_slip does: ReportLab and pyHanko slow every command's start.
-    from desktop.cli import EXIT_OK, _open  # noqa: PLC0415 - cli imports this module
+    from desktop.cli import (  # noqa: PLC0415 - cli imports this module
+        EXIT_OK,
+        _open,
+        parse_day,
+        require_folder_of,
+        write_atomically,
+    )
     from desktop.ledger_book import (  # noqa: PLC0415
         check_period,
         ledger_book_csv,
@@ -58,10 +52,7 @@ def cmd_ledger(args: argparse.Namespace, console: Any) -> int:
     date_to = parse_day(args.date_to, "to")
     check_period(date_from, date_to)
     out_path = Path(args.out)
-    if not out_path.parent.is_dir():
-        raise UserError(
-            f"保存先のフォルダ {out_path.parent} がありません", f"no folder {out_path.parent}"
-        )
+    require_folder_of(out_path)
     ctx = _open(args)
     try:
         now = ctx.clock()
@@ -84,16 +75,3 @@ def cmd_ledger(args: argparse.Namespace, console: Any) -> int:
     log.info("ledger book %s..%s written (%d bytes)", date_from, date_to, len(data))
     console.write(f"古物台帳 / ledger {date_from}..{date_to} → {out_path}\n")
     return EXIT_OK
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    temporary = path.with_name(f".{path.name}.partial")
-    try:
-        with temporary.open("wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        temporary.replace(path)
-    except OSError:
-        temporary.unlink(missing_ok=True)
-        raise
