@@ -25,8 +25,12 @@ from desktop.clerks import Role, add_clerk, list_clerks
 from desktop.errors import UserError, ValidationFailed
 from desktop.intake import commit_intake
 from desktop.logs import setup_logging
+from desktop.minors import MinorsPolicy
+from desktop.minors import current_policy as current_minors_policy
+from desktop.minors import set_policy as set_minors_policy
 from desktop.rules import validate_intake
 from desktop.setup import ShopDetails, initialise
+from desktop.transactions import intake_context
 from desktop.verification import verify_all
 from desktop.voiding import void_intake
 
@@ -132,6 +136,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     void.add_argument("--station", help=f"station code (env {config.STATION.env})")
     void.set_defaults(handler=cmd_void)
+
+    minors = sub.add_parser(
+        "minors-policy",
+        parents=[common],
+        help="show or set the rule for sellers under the age limit (manager's PIN on stdin)",
+    )
+    minors.add_argument("--age-limit", type=int, help="under this age a guardian is needed (18)")
+    minors.add_argument(
+        "--consent",
+        choices=("accept", "refuse"),
+        help="accept a recorded guardian's consent, or refuse minors outright",
+    )
+    minors.add_argument("--prefecture", help="the shop's prefecture, e.g. 福岡県 (for the record)")
+    minors.add_argument("--manager", help="manager code approving a change")
+    minors.add_argument("--station", help=f"station code (env {config.STATION.env})")
+    minors.set_defaults(handler=cmd_minors_policy)
 
     verify = sub.add_parser(
         "verify", parents=[common], help="verify every chain, signature and digest"
@@ -239,7 +259,10 @@ def cmd_intake(args: argparse.Namespace, console: Console) -> int:
         catalogue = ctx.catalogue()
         timezone = ctx.shop_profile().timezone
         now = ctx.clock()
-        draft = validate_intake(document, today=_local_date(now, timezone), catalogue=catalogue)
+        today = _local_date(now, timezone)
+        with ctx.reading() as session:
+            context, _ = intake_context(session, document, business_day=today)
+        draft = validate_intake(document, today=today, catalogue=catalogue, context=context)
         with ctx.transaction() as session:
             receipt = commit_intake(
                 session, draft, signer=signer, catalogue=catalogue, shop_timezone=timezone, now=now
@@ -309,6 +332,47 @@ def cmd_void(args: argparse.Namespace, console: Console) -> int:
             )
         log.info("receipt %s voided by %s", args.receipt, manager.code)
         console.write(f"{args.receipt} void\n")
+    finally:
+        ctx.close()
+    return EXIT_OK
+
+
+def _policy_line(policy: MinorsPolicy) -> str:
+    consent = "accept" if policy.consent_accepted else "refuse"
+    return f"age_limit={policy.age_limit} consent={consent} prefecture={policy.prefecture or '-'}\n"
+
+
+def cmd_minors_policy(args: argparse.Namespace, console: Console) -> int:
+    """Without options: print the rule in force.  With any: a manager changes it."""
+    changing = any(v is not None for v in (args.age_limit, args.consent, args.prefecture))
+    ctx = _open(args)
+    try:
+        with ctx.reading() as session:
+            current = current_minors_policy(session)
+        if not changing:
+            console.write(_policy_line(current))
+            return EXIT_OK
+        if not args.manager:
+            raise UserError(
+                "変更には店長コード（--manager）が必要です",
+                "a change needs a manager's code (--manager)",
+            )
+        pin = console.pin(f"{args.manager} のPIN / PIN for {args.manager}: ")
+        signer = ctx.signer(args.station)
+        manager = ctx.authenticate(args.manager, pin, require=Role.MANAGER)
+        wanted = MinorsPolicy(
+            age_limit=current.age_limit if args.age_limit is None else args.age_limit,
+            consent_accepted=(
+                current.consent_accepted if args.consent is None else args.consent == "accept"
+            ),
+            prefecture=current.prefecture if args.prefecture is None else args.prefecture,
+        )
+        with ctx.transaction() as session:
+            policy = set_minors_policy(
+                session, signer, wanted, manager=manager.code, now=ctx.clock()
+            )
+        log.info("minors policy changed by %s", manager.code)
+        console.write(_policy_line(policy))
     finally:
         ctx.close()
     return EXIT_OK

@@ -22,10 +22,10 @@ from desktop import ledger
 from desktop.attestation import Decision, decide
 from desktop.catalogue import RevocationCatalogue, statement_catalogue
 from desktop.clerks import is_active_clerk
-from desktop.domain import IntakeDraft
+from desktop.domain import IntakeDraft, Outcome, age_on, ledger_required
 from desktop.errors import Problem, ValidationFailed
 from desktop.keys import StationSigner
-from desktop.rules import age_on
+from desktop.transactions import check_same_purpose, transaction_so_far
 
 PERSON_DIGEST_DOMAIN = b"revoke-desk/person/v1\x00"
 SALT_BYTES = 16
@@ -59,10 +59,30 @@ def person_digest(salt: bytes, data: dict[str, Any]) -> str:
     return hashlib.sha256(PERSON_DIGEST_DOMAIN + salt + ledger.canonical(data)).hexdigest()
 
 
-def personal_data(draft: IntakeDraft, business_day: date) -> dict[str, Any]:
-    """Everything about the seller that must be erasable after the retention period."""
+def personal_data(draft: IntakeDraft, business_day: date, outcome: Outcome) -> dict[str, Any]:
+    """Everything about the seller that must be erasable after the retention period.
+
+    A refusal is no 古物 transaction: it keeps only what proves that the guidance was
+    given to this customer (the name; receipt, day, device and reason are in the
+    signed body) — not the address, occupation, age or identity document
+    (個人情報保護法: keep only what the purpose needs).  The keys stay, blanked, so
+    every reader sees one shape.
+    """
     seller = draft.seller
+    if outcome is Outcome.REFUSED:
+        return {
+            "name": seller.name,
+            "kana": seller.kana,
+            "address": "",
+            "occupation": "",
+            "birth_date": "",
+            "age": None,
+            "id_document": None,
+            "guardian": None,
+            "signature": [],
+        }
     document = seller.id_document
+    guardian = draft.guardian_consent
     return {
         "name": seller.name,
         "kana": seller.kana,
@@ -71,10 +91,27 @@ def personal_data(draft: IntakeDraft, business_day: date) -> dict[str, Any]:
         "birth_date": seller.birth_date.isoformat() if seller.birth_date else "",
         "age": age_on(seller.birth_date, business_day) if seller.birth_date else None,
         "id_document": (
-            {"type": document.type.value, "number": document.number} if document else None
+            {"type": document.type.value, "number": document.number, "name": document.name}
+            if document
+            else None
+        ),
+        "guardian": (
+            {
+                "name": guardian.name,
+                "relation": guardian.relation,
+                "contact": guardian.contact,
+                "method": guardian.method.value,
+            }
+            if guardian
+            else None
         ),
         "signature": [[list(point) for point in stroke] for stroke in draft.signature],
     }
+
+
+def _ledger_fields_missing(draft: IntakeDraft) -> bool:
+    seller = draft.seller
+    return not (seller.address and seller.occupation and seller.birth_date and seller.id_document)
 
 
 def commit_intake(
@@ -103,13 +140,36 @@ def commit_intake(
     business_day = now.astimezone(ZoneInfo(shop_timezone)).date()
     # Take the chain lock before counting, so two writers never draw the same number.
     ledger.lock_station(session, signer.station)
+    # The transaction is read again under the lock: a phone voided since the clerk
+    # started no longer counts towards the total.
+    so_far = transaction_so_far(
+        session, draft.transaction_with, business_day=business_day, seller_name=draft.seller.name
+    )
+    check_same_purpose(so_far, session, draft.purpose.value)
+    transaction_total = so_far.total_yen + draft.price_yen
+    if (
+        decision.outcome is Outcome.ACCEPTED
+        and ledger_required(draft.purpose, transaction_total)
+        and _ledger_fields_missing(draft)
+    ):
+        raise ValidationFailed(
+            [
+                Problem(
+                    "seller",
+                    f"同じ取引の合計が{transaction_total:,}円になり1万円以上のため、住所・職業・"
+                    "生年月日・本人確認書類が必要です",
+                    f"the transaction totals ¥{transaction_total:,} (¥10,000 or more): address, "
+                    "occupation, date of birth and identity document are required",
+                )
+            ]
+        )
     connection = session.connection()
     last_number = connection.execute(
         _LAST_DAY_NUMBER, {"station": signer.station, "day": business_day}
     ).scalar_one_or_none()
     day_number = 1 + (last_number or 0)
     number = receipt_number(signer.station, business_day, day_number)
-    person = personal_data(draft, business_day)
+    person = personal_data(draft, business_day, decision.outcome)
     salt = os.urandom(SALT_BYTES)
     statement = statement_catalogue().statement(
         decision.statement_id, draft.statement_language.value
@@ -141,6 +201,9 @@ def commit_intake(
             "path": draft.revocation.path,
             "performed_by": draft.revocation.performed_by.value,
             "holder_is_seller": draft.revocation.holder_is_seller,
+            "suspended_by": (
+                draft.revocation.suspended_by.value if draft.revocation.suspended_by else ""
+            ),
         },
         "clerk_did_not_assist": draft.clerk_did_not_assist,
         "suspected_stolen": draft.suspected_stolen,
@@ -153,8 +216,13 @@ def commit_intake(
         "clerk_statement": {"version": clerk_statement.version, "sha256": clerk_statement.sha256},
         "catalogue_version": catalogue.version,
         "id_document_type": (
-            draft.seller.id_document.type.value if draft.seller.id_document else ""
+            draft.seller.id_document.type.value
+            if draft.seller.id_document and decision.outcome is Outcome.ACCEPTED
+            else ""
         ),
+        "transaction": so_far.first_receipt,
+        "transaction_total_yen": transaction_total,
+        "minor": draft.guardian_consent is not None,
         "person_digest": person_digest(salt, person),
     }
     entry = ledger.append_locked(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from typing import Any, TypeVar
@@ -17,10 +18,13 @@ from typing import Any, TypeVar
 from desktop.attestation import CHECK_FIRST_PATH, NEVER_USED_PATH, decide
 from desktop.catalogue import RevocationCatalogue
 from desktop.domain import (
+    NUMBER_FORBIDDEN_DOCUMENTS,
     RESET_CHECK_KEYS,
     CertificateUsed,
+    ConsentMethod,
     Device,
     DeviceOs,
+    GuardianConsent,
     IdDocument,
     IdDocumentType,
     IntakeDraft,
@@ -32,6 +36,7 @@ from desktop.domain import (
     Seller,
     StatementLanguage,
     Stroke,
+    age_on,
     ledger_required,
 )
 from desktop.errors import Problem, ValidationFailed
@@ -41,6 +46,7 @@ from desktop.identifiers import (
     my_number_problem,
     normalise_imei,
 )
+from desktop.minors import DEFAULT_POLICY, MinorsPolicy
 from desktop.text import clean_text
 
 E = TypeVar("E", bound=StrEnum)
@@ -54,6 +60,9 @@ MAX_MODEL = 100
 MAX_COLOR = 30
 MAX_SERIAL = 40
 MAX_ID_NUMBER = 30
+MAX_DOCUMENT_NAME = 50
+MAX_RELATION = 20
+MAX_CONTACT = 100
 MAX_PRICE_YEN = 100_000_000
 MAX_STORAGE_GB = 16_384
 MAX_AGE = 130
@@ -81,14 +90,21 @@ TOP_LEVEL_KEYS = frozenset(
         "statement",
         "signature",
         "suspected_stolen",
+        "guardian_consent",
+        "transaction_with",
     }
 )
 SELLER_KEYS = frozenset({"name", "kana", "address", "occupation", "birth_date", "id_document"})
-ID_DOCUMENT_KEYS = frozenset({"type", "number"})
+ID_DOCUMENT_KEYS = frozenset({"type", "number", "name"})
+GUARDIAN_KEYS = frozenset({"name", "relation", "contact", "method"})
+RECEIPT = re.compile(r"[A-Z0-9]{1,8}-[0-9]{8}-[0-9]{4}")
 DEVICE_KEYS = frozenset(
     {"os", "maker", "model", "color", "storage_gb", "imei", "serial", "network_restriction"}
 )
-REVOCATION_KEYS = frozenset({"certificate_used", "path", "performed_by", "holder_is_seller"})
+REVOCATION_KEYS = frozenset(
+    {"certificate_used", "path", "performed_by", "holder_is_seller", "suspended_by"}
+)
+HOTLINE_PATH = "hotline_suspended"
 STATEMENT_KEYS = frozenset({"language"})
 SIGNATURE_KEYS = frozenset({"strokes"})
 
@@ -179,8 +195,32 @@ class _Collector:
         return value
 
 
-def validate_intake(doc: object, *, today: date, catalogue: RevocationCatalogue) -> IntakeDraft:
-    """Validate one intake document; raise :class:`ValidationFailed` listing every problem."""
+@dataclass(frozen=True)
+class IntakeContext:
+    """What the validator needs to know from the shop's records, read by the caller.
+
+    ``transaction_before_yen`` is the price of the phones already taken in earlier in
+    the same transaction (``transaction_with``); see desktop.transactions.
+    """
+
+    minors: MinorsPolicy = DEFAULT_POLICY
+    transaction_before_yen: int = 0
+
+
+NO_CONTEXT = IntakeContext()
+
+
+def validate_intake(
+    doc: object,
+    *,
+    today: date,
+    catalogue: RevocationCatalogue,
+    context: IntakeContext = NO_CONTEXT,
+) -> IntakeDraft:
+    """Validate one intake document; raise :class:`ValidationFailed` listing every problem.
+
+    ``today`` is the shop's business day (its time zone): ages are judged on it.
+    """
     if not isinstance(doc, dict):
         raise ValidationFailed(
             [Problem("(document)", "JSONオブジェクトではありません", "is not a JSON object")]
@@ -191,9 +231,17 @@ def validate_intake(doc: object, *, today: date, catalogue: RevocationCatalogue)
     purpose = c.choice("purpose", doc.get("purpose"), Purpose, label_ja="取引の種類")
     price = c.integer("price_yen", doc.get("price_yen"), low=0, high=MAX_PRICE_YEN, label_ja="金額")
     clerk = _clerk_code(c, doc.get("clerk"))
-    needs_ledger = purpose is not None and price is not None and ledger_required(purpose, price)
+    transaction_with = _transaction_with(c, doc.get("transaction_with"))
+    needs_ledger = (
+        purpose is not None
+        and price is not None
+        and ledger_required(purpose, price + context.transaction_before_yen)
+    )
     seller = _seller(
         c, c.section(doc, "seller", SELLER_KEYS), today=today, needs_ledger=needs_ledger
+    )
+    guardian = _guardian_consent(
+        c, doc.get("guardian_consent"), purpose, seller, today=today, policy=context.minors
     )
     device = _device(c, c.section(doc, "device", DEVICE_KEYS))
     reset_checks = _reset_checks(c, doc.get("reset_checks"))
@@ -235,7 +283,95 @@ def validate_intake(doc: object, *, today: date, catalogue: RevocationCatalogue)
         statement_language=language,
         signature=signature,
         suspected_stolen=suspected_stolen,
+        guardian_consent=guardian,
+        transaction_with=transaction_with,
     )
+
+
+def _transaction_with(c: _Collector, value: object) -> str:
+    """The receipt of an earlier intake of the same visit (checked against the records later)."""
+    if value in (None, ""):
+        return ""
+    if isinstance(value, str) and RECEIPT.fullmatch(value):
+        return value
+    c.add(
+        Problem(
+            "transaction_with",
+            "同じ取引の受付番号は S01-20261127-0001 の形です",
+            "must be a receipt number such as S01-20261127-0001",
+        )
+    )
+    return ""
+
+
+def _guardian_consent(
+    c: _Collector,
+    raw: object,
+    purpose: Purpose | None,
+    seller: Seller | None,
+    *,
+    today: date,
+    policy: MinorsPolicy,
+) -> GuardianConsent | None:
+    """A minor's sale needs a guardian's recorded consent, or is refused (desktop.minors)."""
+    field = "guardian_consent"
+    born = seller.birth_date if seller is not None else None
+    minor = (
+        purpose is not None and born is not None and policy.applies(purpose, age_on(born, today))
+    )
+    if not minor:
+        if raw not in (None, {}):
+            c.add(
+                Problem(
+                    field,
+                    f"保護者の同意は{policy.age_limit}歳未満の売主の場合だけ記録します",
+                    f"a guardian's consent is recorded only for a seller under {policy.age_limit}",
+                )
+            )
+        return None
+    if not policy.consent_accepted:
+        c.add(
+            Problem(
+                "seller.birth_date",
+                f"{policy.age_limit}歳未満の方からは買取・下取り・委託をお受けできません"
+                "（青少年保護育成条例・当店の方針）",
+                f"the shop does not buy from anyone under {policy.age_limit} "
+                "(youth protection ordinance, shop policy)",
+            )
+        )
+        return None
+    if raw is None:
+        c.add(
+            Problem(
+                field,
+                f"{policy.age_limit}歳未満の方です。保護者の同意（氏名・続柄・連絡先・確認方法）を"
+                "記録してください（青少年保護育成条例）",
+                f"the seller is under {policy.age_limit}: record the guardian's consent "
+                "(name, relation, contact, how it was confirmed) — youth protection ordinance",
+            )
+        )
+        return None
+    if not isinstance(raw, dict):
+        c.add(Problem(field, "項目の形式が正しくありません", "must be an object"))
+        return None
+    c.unknown_keys(raw, GUARDIAN_KEYS, prefix=f"{field}.")
+    name = c.text(f"{field}.name", raw.get("name"), MAX_NAME)
+    relation = c.text(f"{field}.relation", raw.get("relation"), MAX_RELATION)
+    contact = c.text(f"{field}.contact", raw.get("contact"), MAX_CONTACT)
+    method = c.choice(
+        f"{field}.method", raw.get("method"), ConsentMethod, label_ja="同意の確認方法"
+    )
+    if seller is not None and name and name.replace(" ", "") == seller.name.replace(" ", ""):
+        c.add(
+            Problem(
+                f"{field}.name",
+                "保護者の氏名が売主と同じです",
+                "the guardian's name is the seller's own",
+            )
+        )
+    if method is None or not (name and relation and contact):
+        return None
+    return GuardianConsent(name, relation, contact, method)
 
 
 def _clerk_code(c: _Collector, value: object) -> str:
@@ -322,11 +458,6 @@ def _birth_date(c: _Collector, value: object, *, today: date, required: bool) ->
     return born
 
 
-def age_on(born: date, day: date) -> int:
-    """Completed years of age on ``day``."""
-    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
-
-
 def _id_document(c: _Collector, raw: object, *, required: bool) -> IdDocument | None:
     field = "seller.id_document"
     if raw is None:
@@ -346,16 +477,40 @@ def _id_document(c: _Collector, raw: object, *, required: bool) -> IdDocument | 
     )
     number_raw = raw.get("number")
     number_field = f"{field}.number"
-    if doc_type is IdDocumentType.MY_NUMBER_CARD:
-        # 番号法: a shop may not collect the Individual Number for identification.
+    name = ""
+    if doc_type is IdDocumentType.OTHER:
+        name = c.text(f"{field}.name", raw.get("name"), MAX_DOCUMENT_NAME)
+    elif raw.get("name") not in (None, ""):
+        c.add(
+            Problem(
+                f"{field}.name",
+                "書類の名称は「その他」の場合だけ入力します",
+                "a document name is given only for 'other'",
+            )
+        )
+    if doc_type in NUMBER_FORBIDDEN_DOCUMENTS:
+        # 番号法 (My Number) and 健康保険法 告知要求制限 (insurance numbers): the shop may
+        # not collect these numbers for identification; the type alone is recorded.
         if number_raw not in (None, ""):
+            kind = (
+                "マイナンバーカード"
+                if doc_type is IdDocumentType.MY_NUMBER_CARD
+                else "健康保険の書類"
+            )
+            kind_en = (
+                "a My Number Card"
+                if doc_type is IdDocumentType.MY_NUMBER_CARD
+                else "a health-insurance document"
+            )
             c.add(
                 Problem(
                     number_field,
-                    "マイナンバーカードの場合、番号は記録できません。書類の種類だけを記録します",
-                    "for a My Number Card no number may be recorded: keep the document type only",
+                    f"{kind}の番号は記録できません（法律で禁止）。書類の種類だけを記録します",
+                    f"the number of {kind_en} may not be recorded (forbidden by law): "
+                    "keep the document type only",
                 )
             )
+        assert doc_type is not None
         return IdDocument(doc_type, "")
     if doc_type is IdDocumentType.DRIVERS_LICENSE:
         return IdDocument(doc_type, _licence_number(c, number_field, number_raw))
@@ -364,7 +519,7 @@ def _id_document(c: _Collector, raw: object, *, required: bool) -> IdDocument | 
     if number and find_my_number(number):
         c.add(my_number_problem(number_field))
         number = ""
-    return IdDocument(doc_type, number) if doc_type is not None else None
+    return IdDocument(doc_type, number, name) if doc_type is not None else None
 
 
 def _licence_number(c: _Collector, field: str, raw: object) -> str:
@@ -467,9 +622,25 @@ def _revocation(
     )
     holder_is_seller = c.boolean("revocation.holder_is_seller", raw.get("holder_is_seller"))
     path = _path(c, raw.get("path"), used, device, catalogue)
+    suspended_by: PerformedBy | None = None
+    if raw.get("suspended_by") not in (None, ""):
+        suspended_by = c.choice(
+            "revocation.suspended_by",
+            raw.get("suspended_by"),
+            PerformedBy,
+            label_ja="一時停止の電話をした人",
+        )
+        if path is not None and path != HOTLINE_PATH:
+            c.add(
+                Problem(
+                    "revocation.suspended_by",
+                    "一時停止した人は、電話で一時停止した場合だけ記録します",
+                    f"who suspended is recorded only on the path {HOTLINE_PATH}",
+                )
+            )
     if used is None or performed_by is None or path is None:
         return None
-    return Revocation(used, path, performed_by, holder_is_seller)
+    return Revocation(used, path, performed_by, holder_is_seller, suspended_by)
 
 
 def _path(

@@ -46,13 +46,13 @@ from desktop.domain import (
     PerformedBy,
     Purpose,
     RefusalReason,
+    age_on,
     ledger_required,
 )
 from desktop.errors import Problem, UserError, ValidationFailed
 from desktop.history import HistoryRow, receipts_for_imei
 from desktop.identifiers import FULL_WIDTH_DIGITS
 from desktop.intake_flow import IntakeFlow, Step
-from desktop.rules import age_on
 from desktop.settings import CUSTOMER_SCREEN
 from ui.customer import CustomerScreen, show_on_customer_screen
 from ui.intake import texts

@@ -18,6 +18,8 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP as _QT_TRANSLATE_NOOP
 from PySide6.QtCore import QCoreApplication
 
 from desktop.domain import (
+    ID_DOCUMENT_LABELS,
+    NETWORK_RESTRICTION_LABELS,
     PURPOSE_LABELS,
     CertificateUsed,
     DeviceOs,
@@ -27,6 +29,8 @@ from desktop.domain import (
     Purpose,
     RefusalReason,
 )
+from desktop.domain import NETWORK_MARKS as DOMAIN_NETWORK_MARKS
+from desktop.domain import OS_LABELS as DOMAIN_OS_LABELS
 from desktop.intake_flow import STEP_TITLES, Step
 from ui import i18n
 from ui.intake.widgets import Option, bilingual, pair_html
@@ -189,22 +193,11 @@ LEDGER_UNKNOWN = T(
     "Which fields are required follows from the purpose and the price.",
 )
 
+# The vocabulary of the record comes from the core (desktop.domain), declared once.
 ID_TYPE_LABELS: dict[IdDocumentType, T] = {
-    IdDocumentType.DRIVERS_LICENSE: T(
-        QT_TRANSLATE_NOOP("IntakeTexts", "運転免許証"), "Driver's licence"
-    ),
-    IdDocumentType.MY_NUMBER_CARD: T(
-        QT_TRANSLATE_NOOP("IntakeTexts", "マイナンバーカード"), "My Number Card"
-    ),
-    IdDocumentType.PASSPORT: T(QT_TRANSLATE_NOOP("IntakeTexts", "パスポート"), "Passport"),
-    IdDocumentType.RESIDENCE_CARD: T(
-        QT_TRANSLATE_NOOP("IntakeTexts", "在留カード"), "Residence card"
-    ),
-    IdDocumentType.HEALTH_INSURANCE: T(
-        QT_TRANSLATE_NOOP("IntakeTexts", "健康保険証"), "Health insurance card"
-    ),
-    IdDocumentType.OTHER: T(QT_TRANSLATE_NOOP("IntakeTexts", "その他"), "Other"),
+    kind: core(*ID_DOCUMENT_LABELS[kind]) for kind in IdDocumentType
 }
+ID_NAME = T(QT_TRANSLATE_NOOP("IntakeTexts", "書類の名称"), "Name of the document")
 
 # -- device ------------------------------------------------------------------------
 
@@ -251,27 +244,13 @@ SEEN_ROW = T(
 )
 VOIDED = T(QT_TRANSLATE_NOOP("IntakeTexts", "取消済み"), "voided")
 
-OS_LABELS: dict[DeviceOs, T] = {
-    DeviceOs.ANDROID: T(QT_TRANSLATE_NOOP("IntakeTexts", "Android"), "Android"),
-    DeviceOs.IPHONE: T(QT_TRANSLATE_NOOP("IntakeTexts", "iPhone"), "iPhone"),
-    DeviceOs.OTHER: T(QT_TRANSLATE_NOOP("IntakeTexts", "その他"), "Other"),
-}
+OS_LABELS: dict[DeviceOs, T] = {system: core(*DOMAIN_OS_LABELS[system]) for system in DeviceOs}
 # The carriers' own marks, the same in every language.
 NETWORK_MARKS: dict[str, str] = {
-    NetworkRestriction.OK.value: "○",
-    NetworkRestriction.PENDING.value: "△",
-    NetworkRestriction.RESTRICTED.value: "×",
-    NetworkRestriction.UNKNOWN.value: "−",
+    status.value: mark for status, mark in DOMAIN_NETWORK_MARKS.items()
 }
 NETWORK_LABELS: dict[NetworkRestriction, T] = {
-    NetworkRestriction.OK: T(QT_TRANSLATE_NOOP("IntakeTexts", "制限なし"), "not restricted"),
-    NetworkRestriction.PENDING: T(
-        QT_TRANSLATE_NOOP("IntakeTexts", "支払い中"), "still being paid for"
-    ),
-    NetworkRestriction.RESTRICTED: T(QT_TRANSLATE_NOOP("IntakeTexts", "制限あり"), "restricted"),
-    NetworkRestriction.UNKNOWN: T(
-        QT_TRANSLATE_NOOP("IntakeTexts", "未確認・対象外"), "not checked, or not applicable"
-    ),
+    status: core(*NETWORK_RESTRICTION_LABELS[status]) for status in NetworkRestriction
 }
 
 # -- reset checks ----------------------------------------------------------------------
