@@ -136,8 +136,6 @@ def _numbered_canvas(snapshot: LedgerBookSnapshot) -> type[Any]:
         """Defers each page so the footer can say "n / N"."""
 
         def __init__(self, *args: Any, **kwargs: Any) -> None:
-            kwargs.setdefault("initialFontName", REGULAR)
-            kwargs.setdefault("initialFontSize", BODY_SIZE)
             super().__init__(*args, **kwargs)
             self._pages: list[dict[str, Any]] = []
 
@@ -175,6 +173,10 @@ def render_ledger_book(snapshot: LedgerBookSnapshot) -> bytes:
         subject=f"{TITLE_JA} / {TITLE_EN}",
         creator=CREATOR,
         invariant=1,
+        # The template hands these to the canvas (as None unless set here, which would
+        # start every page in Helvetica and put that unembedded font in the PDF).
+        initialFontName=REGULAR,
+        initialFontSize=BODY_SIZE,
     )
     width = PAGE[0] - 2 * MARGIN
     total = sum(column[3] for column in COLUMNS)
