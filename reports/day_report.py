@@ -29,7 +29,7 @@ from reportlab.lib.units import mm  # type: ignore[import-untyped]
 from reportlab.lib.utils import simpleSplit  # type: ignore[import-untyped]
 from reportlab.pdfgen.canvas import Canvas  # type: ignore[import-untyped]
 
-from reports.fonts import BOLD, REGULAR, register_fonts
+from reports.fonts import BOLD, REGULAR, draw_string, register_fonts
 
 CREATOR = "Revoke Desk"
 KEYWORDS_PREFIX = "revoke-desk-day-report:v1 "
@@ -133,11 +133,13 @@ class _Writer:
             )
 
     def footer(self) -> None:
-        self.canvas.setFont(REGULAR, FOOTER_SIZE)
-        self.canvas.drawString(
+        draw_string(
+            self.canvas,
             MARGIN,
             MARGIN / 2,
             f"{CREATOR} — {self.snapshot.station} {self.snapshot.day} — p. {self.page}",
+            REGULAR,
+            FOOTER_SIZE,
         )
 
     def text(
@@ -145,8 +147,7 @@ class _Writer:
     ) -> None:
         self.need(size * 1.4)
         self.y -= size * 1.4
-        self.canvas.setFont(font, size)
-        self.canvas.drawString(x, self.y, line)
+        draw_string(self.canvas, x, self.y, line, font, size)
 
     def gap(self, height: float = LINE / 2) -> None:
         self.y -= height
@@ -279,8 +280,7 @@ def render_day_report(snapshot: DayReportSnapshot) -> bytes:
     for half in (snapshot.head_hash[:32], snapshot.head_hash[32:]):
         out.need(HEAD_LINE)
         out.y -= HEAD_LINE
-        canvas.setFont(BOLD, HEAD_SIZE)
-        canvas.drawString(MARGIN + 6 * mm, out.y, group(half))
+        draw_string(canvas, MARGIN + 6 * mm, out.y, group(half), BOLD, HEAD_SIZE)
     out.text(f"この締め記録 / this close: 台帳 / ledger entry #{snapshot.close_seq}")
     out.text("証明書フィンガープリント / station certificate SHA-256:")
     for half in (snapshot.fingerprint[:32], snapshot.fingerprint[32:]):

@@ -1,15 +1,33 @@
-"""The bundled Japanese font (BIZ UDPGothic), registered with ReportLab once per process.
+"""The bundled fonts, registered with ReportLab once per process.
 
-Every document this package renders uses only these two faces, embedded as subsets,
-so a slip prints the same on any machine.  ReportLab falls back to Helvetica (not
-embedded, and without Japanese glyphs) wherever a font is left unset: create canvases
-with ``initialFontName=REGULAR`` and name a font in every style and table style.
+Every document this package renders is set in BIZ UDPGothic (regular and bold),
+embedded as subsets, so a slip prints the same on any machine.  ReportLab falls back
+to Helvetica (not embedded, and without Japanese glyphs) wherever a font is left
+unset: create canvases with ``initialFontName=REGULAR`` and name a font in every
+style and table style.
+
+BIZ UDPGothic covers JIS X 0213, not every character of a real name: 𠮷 (U+20BB7)
+and most of CJK Extensions B to F are missing.  Those characters are set in the
+fallback face, HanaMinB (Hanazono Mincho B), which covers Extensions B–F.  No text
+that may hold a name is given to ReportLab directly: Paragraph markup goes through
+:func:`markup` (``layout.esc``), and canvas strings through :func:`draw_string`
+(measured with :func:`string_width`); both switch to the fallback for each run of
+characters the main face lacks.  The fallback (31 MB) is read only when a text first
+needs it.  A character neither face
+has stays with the main face (and prints as its box): :func:`missing_glyphs` finds
+them.  Variation selectors and other invisible format characters that no face maps
+are left out of the drawing, as Unicode asks of a renderer that cannot show them, so
+葛 followed by VS17 (U+E0100) prints 葛, not 葛 and a box.
 """
 
 from __future__ import annotations
 
 import threading
+import unicodedata
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
 
 from reportlab.lib.fonts import addMapping  # type: ignore[import-untyped]
 from reportlab.pdfbase import pdfmetrics  # type: ignore[import-untyped]
@@ -18,10 +36,76 @@ from reportlab.pdfbase.ttfonts import TTFont  # type: ignore[import-untyped]
 FONT_DIR = Path(__file__).with_name("fonts")
 REGULAR = "BIZUDPGothic"
 BOLD = "BIZUDPGothic-Bold"
+FALLBACK = "RevokeDeskFallback"
 _FILES = {REGULAR: "BIZUDPGothic-Regular.ttf", BOLD: "BIZUDPGothic-Bold.ttf"}
+FALLBACK_FILE = "HanaMinB.ttf"
 
 _lock = threading.Lock()
 _registered = False
+_fallback_loaded = False
+_main_chars: frozenset[int] = frozenset()  # code points both main faces map
+_fallback_chars: frozenset[int] = frozenset()
+_font_chars: dict[str, frozenset[int]] = {}  # per registered font name, for draw_string
+
+
+def _to_unicode_cmap(font_name: str, subset: list[int]) -> str:
+    """ReportLab's ToUnicode CMap, with every code point written as UTF-16BE.
+
+    ReportLab writes ``<%04X>`` of the code point, so 𠮷 (U+20BB7) comes out as
+    ``<20BB7>``, which a reader takes for ₻ (U+20BB): the PDF would show the right
+    glyph but copy and search as the wrong character.  For the BMP both agree.
+    """
+    lines = [
+        "/CIDInit /ProcSet findresource begin",
+        "12 dict begin",
+        "begincmap",
+        "/CIDSystemInfo",
+        f"<< /Registry ({font_name})",
+        f"/Ordering ({font_name})",
+        "/Supplement 0",
+        ">> def",
+        f"/CMapName /{font_name} def",
+        "/CMapType 2 def",
+        "1 begincodespacerange",
+        f"<00> <{len(subset) - 1:02X}>",
+        "endcodespacerange",
+        f"{len(subset)} beginbfchar",
+        *(
+            f"<{i:02X}> <{chr(code).encode('utf-16-be', 'surrogatepass').hex().upper()}>"
+            for i, code in enumerate(subset)
+        ),
+        "endbfchar",
+        "endcmap",
+        "CMapName currentdict /CMap defineresource pop",
+        "end",
+        "end",
+    ]
+    return "\n".join(lines)
+
+
+class _TTFont(TTFont):  # type: ignore[misc]
+    """A TrueType font whose text extracts right beyond the BMP (see ``_to_unicode_cmap``).
+
+    Subsets holding only BMP characters keep ReportLab's own CMap, byte for byte.
+    """
+
+    def addObjects(self, doc: Any) -> None:
+        # ReportLab drops the document's state at the end of addObjects: read it first.
+        beyond_bmp = [
+            (self.getSubsetInternalName(n, doc)[1:], list(subset))
+            for n, subset in enumerate(self.state[doc].subsets)
+            if max(subset, default=0) > 0xFFFF
+        ]
+        super().addObjects(doc)
+        fonts = doc.idToObject["BasicFonts"].dict
+        for internal_name, subset in beyond_bmp:
+            pdf_font = fonts[internal_name]
+            stream = doc.idToObject[pdf_font.ToUnicode.name]
+            stream.content = _to_unicode_cmap(pdf_font.BaseFont, subset)
+
+
+def _chars(font: Any) -> frozenset[int]:
+    return frozenset(font.face.charToGlyph)
 
 
 def register_fonts() -> None:
@@ -30,14 +114,18 @@ def register_fonts() -> None:
     Also maps ``<b>`` in Paragraph markup to the bold face; there is no italic, so
     ``<i>`` maps to the upright faces rather than to a Helvetica fallback.
     """
-    global _registered  # noqa: PLW0603 - a once-per-process latch
+    global _registered, _main_chars  # noqa: PLW0603 - a once-per-process latch
     if _registered:
         return
     with _lock:
         if _registered:
             return
+        covered: list[frozenset[int]] = []
         for name, filename in _FILES.items():
-            pdfmetrics.registerFont(TTFont(name, str(FONT_DIR / filename)))
+            font = _TTFont(name, str(FONT_DIR / filename))
+            pdfmetrics.registerFont(font)
+            covered.append(_font_chars.setdefault(name, _chars(font)))
+        _main_chars = frozenset.intersection(*covered)
         addMapping(REGULAR, 0, 0, REGULAR)
         addMapping(REGULAR, 1, 0, BOLD)
         addMapping(REGULAR, 0, 1, REGULAR)
@@ -47,3 +135,134 @@ def register_fonts() -> None:
         addMapping(BOLD, 0, 1, BOLD)
         addMapping(BOLD, 1, 1, BOLD)
         _registered = True
+
+
+def register_fallback() -> None:
+    """Register the fallback face (idempotent, thread-safe); the text helpers call it
+    the first time a text holds a character the main face lacks.
+
+    It has one weight: inside ``<b>`` it stays regular rather than break the markup.
+    """
+    global _fallback_loaded, _fallback_chars  # noqa: PLW0603 - a once-per-process latch
+    register_fonts()
+    if _fallback_loaded:
+        return
+    with _lock:
+        if _fallback_loaded:
+            return
+        font = _TTFont(FALLBACK, str(FONT_DIR / FALLBACK_FILE))
+        pdfmetrics.registerFont(font)
+        for bold in (0, 1):
+            for italic in (0, 1):
+                addMapping(FALLBACK, bold, italic, FALLBACK)
+        _fallback_chars = _font_chars.setdefault(FALLBACK, _chars(font))
+        _fallback_loaded = True
+
+
+def _invisible(code: int) -> bool:
+    """A variation selector or another format character: nothing of its own to draw."""
+    return (
+        0xFE00 <= code <= 0xFE0F
+        or 0xE0100 <= code <= 0xE01EF
+        or unicodedata.category(chr(code)) == "Cf"
+    )
+
+
+def _covered_by(font: str) -> frozenset[int] | None:
+    """The code points ``font`` maps, or None if it is not a TrueType font."""
+    register_fonts()
+    if font not in _font_chars:
+        face = getattr(pdfmetrics.getFont(font), "face", None)
+        cmap = getattr(face, "charToGlyph", None)
+        if cmap is None:
+            return None
+        _font_chars[font] = frozenset(cmap)
+    return _font_chars[font]
+
+
+def _runs(text: str, main: frozenset[int]) -> Iterator[tuple[bool, str]]:
+    """``text`` cut into runs: (True, run) for the fallback face, (False, run) for the
+    main one.  White space and characters neither face has stay with the main face;
+    invisible characters no face maps are dropped."""
+    if all(ord(ch) in main or ch.isspace() for ch in text):
+        yield False, text
+        return
+    register_fallback()
+    run: list[str] = []
+    in_fallback = False
+    for ch in text:
+        code = ord(ch)
+        if code in main or ch.isspace():
+            use_fallback = False
+        elif code in _fallback_chars:
+            use_fallback = True
+        elif _invisible(code):
+            continue
+        else:
+            use_fallback = False
+        if use_fallback != in_fallback and run:
+            yield in_fallback, "".join(run)
+            run = []
+        in_fallback = use_fallback
+        run.append(ch)
+    if run:
+        yield in_fallback, "".join(run)
+
+
+def markup(text: str) -> str:
+    """``text`` escaped for Paragraph markup, each run of characters the main face
+    lacks (and the fallback has) wrapped in ``<font name="RevokeDeskFallback">``.
+
+    Text the main face covers comes back exactly as ``xml.sax.saxutils.escape`` gives it.
+    """
+    register_fonts()
+    return "".join(
+        f'<font name="{FALLBACK}">{escape(run)}</font>' if fallback else escape(run)
+        for fallback, run in _runs(text, _main_chars)
+    )
+
+
+def _faced_runs(text: str, font: str) -> Iterator[tuple[str, str]]:
+    """(face, run) pairs: ``font``, or the fallback for what ``font`` lacks."""
+    covered = _covered_by(font)
+    if covered is None:  # a standard PDF font: no map to consult, no fallback
+        yield font, text
+        return
+    for fallback, run in _runs(text, covered):
+        yield (FALLBACK if fallback else font), run
+
+
+def string_width(text: str, font: str, size: float) -> float:
+    """The width of ``text`` as :func:`draw_string` draws it."""
+    return float(
+        sum(pdfmetrics.stringWidth(run, face, size) for face, run in _faced_runs(text, font))
+    )
+
+
+def draw_string(  # noqa: PLR0917 - drawString's own arguments, then setFont's
+    canvas: Any, x: float, y: float, text: str, font: str, size: float
+) -> None:
+    """``canvas.drawString`` in ``font``, switching to the fallback face for the runs
+    of characters ``font`` lacks.  Leaves the canvas set to ``font`` and ``size``."""
+    runs = list(_faced_runs(text, font))
+    for face, run in runs:
+        canvas.setFont(face, size)
+        canvas.drawString(x, y, run)
+        x += pdfmetrics.stringWidth(run, face, size)
+    if not runs or runs[-1][0] != font:
+        canvas.setFont(font, size)
+
+
+def missing_glyphs(text: str) -> set[str]:
+    """The characters of ``text`` that neither the main faces nor the fallback can
+    draw (white space and invisible format characters aside): each would print as
+    the main face's box."""
+    register_fallback()
+    return {
+        ch
+        for ch in text
+        if ord(ch) not in _main_chars
+        and ord(ch) not in _fallback_chars
+        and not ch.isspace()
+        and not _invisible(ord(ch))
+    }

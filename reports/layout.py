@@ -11,7 +11,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
-from xml.sax.saxutils import escape
 
 import segno
 from reportlab.lib import colors  # type: ignore[import-untyped]
@@ -27,7 +26,7 @@ from reportlab.platypus import (  # type: ignore[import-untyped]
     TableStyle,
 )
 
-from reports.fonts import BOLD, REGULAR
+from reports.fonts import BOLD, REGULAR, markup, string_width
 from reports.snapshot import Stroke, Text
 
 BLACK = colors.black
@@ -131,8 +130,9 @@ A4 = Metrics(
 
 
 def esc(text: str) -> str:
-    """Escape a snapshot text for Paragraph markup."""
-    return escape(text)
+    """Escape a snapshot text for Paragraph markup, setting the characters BIZ UDPGothic
+    lacks (𠮷 and the like) in the fallback face (``reports.fonts.markup``)."""
+    return markup(text)
 
 
 def _hex(color: Any) -> str:
@@ -202,8 +202,8 @@ class Styles:
             return [Paragraph(esc(text.ja), style)]
         font = BOLD if bold else REGULAR
         needed = (
-            stringWidth(text.ja, font, self.m.body)
-            + stringWidth(text.en, REGULAR, self.m.body_en)
+            string_width(text.ja, font, self.m.body)
+            + string_width(text.en, REGULAR, self.m.body_en)
             + 2 * self.m.body
         )
         if needed > width:

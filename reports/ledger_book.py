@@ -2,9 +2,10 @@
 
 ``desktop.ledger_book`` chooses every text (labels, notes, the ID-check wording)
 and builds a :class:`LedgerBookSnapshot`; the renderers here only lay it out.  The
-PDF embeds only the bundled BIZ UDPGothic, repeats the column headings on every
-page, numbers the pages ("n / N"), and strikes a voided row through with its void
-note beneath.  It is unsigned: the caller signs it (``reports.signing.sign_pdf``).
+PDF embeds only the bundled BIZ UDPGothic (and its fallback face for the characters
+of a name it lacks, such as 𠮷: ``reports.fonts``), repeats the column headings on
+every page, numbers the pages ("n / N"), and strikes a voided row through with its
+void note beneath.  It is unsigned: the caller signs it (``reports.signing.sign_pdf``).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from reportlab.platypus import (  # type: ignore[import-untyped]
 )
 
 from reports.csv_safe import safe_cell
-from reports.fonts import BOLD, REGULAR, register_fonts
+from reports.fonts import BOLD, REGULAR, draw_string, register_fonts
 from reports.layout import esc
 
 CREATOR = "Revoke Desk"
@@ -136,8 +137,6 @@ def _numbered_canvas(snapshot: LedgerBookSnapshot) -> type[Any]:
         """Defers each page so the footer can say "n / N"."""
 
         def __init__(self, *args: Any, **kwargs: Any) -> None:
-            kwargs.setdefault("initialFontName", REGULAR)
-            kwargs.setdefault("initialFontSize", BODY_SIZE)
             super().__init__(*args, **kwargs)
             self._pages: list[dict[str, Any]] = []
 
@@ -149,8 +148,7 @@ def _numbered_canvas(snapshot: LedgerBookSnapshot) -> type[Any]:
             total = len(self._pages)
             for number, state in enumerate(self._pages, start=1):
                 self.__dict__.update(state)
-                self.setFont(REGULAR, BODY_SIZE)
-                self.drawString(MARGIN, MARGIN / 2, footer)
+                draw_string(self, MARGIN, MARGIN / 2, footer, REGULAR, BODY_SIZE)
                 self.drawRightString(PAGE[0] - MARGIN, MARGIN / 2, f"{number} / {total}")
                 super().showPage()
             super().save()
@@ -175,6 +173,10 @@ def render_ledger_book(snapshot: LedgerBookSnapshot) -> bytes:
         subject=f"{TITLE_JA} / {TITLE_EN}",
         creator=CREATOR,
         invariant=1,
+        # The template hands these to the canvas (as None unless set here, which would
+        # start every page in Helvetica and put that unembedded font in the PDF).
+        initialFontName=REGULAR,
+        initialFontSize=BODY_SIZE,
     )
     width = PAGE[0] - 2 * MARGIN
     total = sum(column[3] for column in COLUMNS)
