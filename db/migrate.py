@@ -18,6 +18,16 @@ if TYPE_CHECKING:
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SCHEMA_HEAD = "0002"  # the newest revision in migrations/versions
+# Every revision this version of the app knows, oldest first (a test holds it to the scripts).
+KNOWN_REVISIONS = ("0001", "0002")
+
+
+class SchemaTooNew(Exception):
+    """The database was made by a newer version of the app: this one must not touch it."""
+
+    def __init__(self, revision: str) -> None:
+        super().__init__(f"database schema {revision} is newer than this app's {SCHEMA_HEAD}")
+        self.revision = revision
 
 
 def _config() -> Config:
@@ -46,7 +56,10 @@ def current_revision(engine: Engine) -> str | None:
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Bring the schema to ``revision``; a no-op when it is there already."""
-    if revision == "head" and current_revision(engine) == SCHEMA_HEAD:
+    current = current_revision(engine)
+    if current is not None and current not in KNOWN_REVISIONS:
+        raise SchemaTooNew(current)
+    if revision == "head" and current == SCHEMA_HEAD:
         return
     from alembic import command  # noqa: PLC0415
 

@@ -8,6 +8,10 @@ from collections.abc import Sequence
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
+    # Names, addresses and ID numbers: nothing this process creates is for other users.
+    from desktop.files import use_private_umask  # noqa: PLC0415
+
+    use_private_umask()
     if not args:
         # The one place the core reaches up into the GUI, and lazily: the command
         # line starts fast and runs with no display and without Qt installed.

@@ -16,7 +16,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import Engine, select
-from sqlalchemy.exc import DBAPIError, IntegrityError, ProgrammingError
+from sqlalchemy.exc import (
+    ArgumentError,
+    DBAPIError,
+    IntegrityError,
+    NoSuchModuleError,
+    ProgrammingError,
+)
 from sqlalchemy.orm import Session, sessionmaker
 
 from db import migrate
@@ -26,6 +32,7 @@ from desktop import config
 from desktop.catalogue import RevocationCatalogue, revocation_catalogue
 from desktop.clerks import ClerkView, Role, authenticate
 from desktop.errors import UserError
+from desktop.files import make_database_private, private_folder
 from desktop.keys import StationSigner, load_station_signer, stations_with_keys
 from desktop.setup import ShopDetails
 
@@ -63,21 +70,42 @@ class AppContext:
         clock: Callable[[], datetime] = utc_now,
     ) -> AppContext:
         """Open (or with ``create``, make) the database and bring its schema up to date."""
-        db_file = config.sqlite_file(db_url)
+        try:
+            db_file = config.sqlite_file(db_url)
+        except (ArgumentError, NoSuchModuleError):
+            raise UserError(
+                f"データベースの指定 {db_url!r} が正しくありません（例: sqlite:///shop.sqlite3 "
+                "または postgresql+psycopg://…）",
+                f"{db_url!r} is not a database URL (e.g. sqlite:///shop.sqlite3 or "
+                "postgresql+psycopg://…)",
+            ) from None
         if db_file is not None:
             if not db_file.exists() and not create:
                 raise UserError(
                     f"データベース {db_file} がありません。先に revoke-desk init で設定してください",
                     f"no database at {db_file}: run `revoke-desk init` first",
                 )
-            db_file.parent.mkdir(parents=True, exist_ok=True)
-        engine = make_engine(db_url)
+            private_folder(db_file.parent, ours=db_file.parent == config.data_dir())
+        try:
+            engine = make_engine(db_url)
+        except (ArgumentError, NoSuchModuleError):
+            raise config.not_a_database_url(db_url) from None
         try:
             with translated_database_errors():
                 migrate.upgrade(engine)
+        except migrate.SchemaTooNew as exc:
+            engine.dispose()
+            raise UserError(
+                f"このデータベースは新しい版の Revoke Desk で作られています（スキーマ {exc.revision}）。"
+                "アプリを更新してください",
+                f"this database was made by a newer Revoke Desk (schema {exc.revision}): "
+                "update the app",
+            ) from None
         except BaseException:
             engine.dispose()
             raise
+        if db_file is not None:
+            make_database_private(db_file)
         return cls(db_url, keys_dir, engine, clock)
 
     def close(self) -> None:

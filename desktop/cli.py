@@ -9,20 +9,19 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import json
 import logging
-import os
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, BinaryIO, TextIO
 from zoneinfo import ZoneInfo
 
-from desktop import config
+from desktop import config, strict_json
 from desktop.app import AppContext
 from desktop.clerks import Role, add_clerk, list_clerks
 from desktop.errors import UserError, ValidationFailed
+from desktop.files import is_stdout, writable_target, write_atomically
 from desktop.intake import commit_intake
 from desktop.logs import setup_logging
 from desktop.minors import MinorsPolicy
@@ -55,6 +54,11 @@ class Console:
 
     def write(self, text: str) -> None:
         self.out.write(text)
+
+    @property
+    def binary(self) -> BinaryIO:
+        """The output as bytes, for ``-o -`` (a PDF or CSV piped on)."""
+        return self.out.buffer
 
     def read_bytes(self, limit: int) -> bytes:
         return self.stream.buffer.read(limit)
@@ -239,16 +243,12 @@ def _read_document(source: str, console: Console) -> Any:
     if len(raw) > MAX_DOCUMENT_BYTES:
         raise UserError("受付データが大きすぎます", "the intake document is too large")
     try:
-        return json.loads(raw.decode("utf-8-sig"))
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise UserError(
             "受付データがUTF-8ではありません", "the intake document is not UTF-8"
         ) from exc
-    except json.JSONDecodeError as exc:
-        raise UserError(
-            f"受付データのJSONが正しくありません（{exc.lineno}行 {exc.colno}列）",
-            f"the intake document is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})",
-        ) from exc
+    return strict_json.loads(text, what=("受付データ", "the intake document"))
 
 
 def cmd_intake(args: argparse.Namespace, console: Console) -> int:
@@ -418,7 +418,9 @@ def cmd_slip(args: argparse.Namespace, console: Console) -> int:
     # The record and the stored slip are committed: a failure to write the file now
     # loses nothing, and a reprint gives the customer their copy.
     try:
-        write_atomically(out_path, issued.pdf)
+        write_atomically(
+            out_path, issued.pdf, stdout=console.binary if is_stdout(out_path) else None
+        )
     except OSError as exc:
         raise UserError(
             f"控えは記録済みですが、ファイル {out_path} を書けませんでした（{exc.strerror}）。--reprint で再発行してください",
@@ -426,28 +428,24 @@ def cmd_slip(args: argparse.Namespace, console: Console) -> int:
             "print it again with --reprint",
         ) from exc
     log.info("slip %s issue %d written", issued.receipt, issued.issue_no)
-    console.write(f"{issued.receipt} {issued.kind.value} issue {issued.issue_no} → {out_path}\n")
+    if not is_stdout(out_path):  # the PDF itself was the output
+        console.write(
+            f"{issued.receipt} {issued.kind.value} issue {issued.issue_no} → {out_path}\n"
+        )
     return EXIT_OK
 
 
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write a whole file or nothing: a temporary beside it, fsynced, then renamed."""
-    temporary = path.with_name(f".{path.name}.partial")
-    try:
-        with temporary.open("wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        temporary.replace(path)
-    except OSError:
-        temporary.unlink(missing_ok=True)
-        raise
-
-
 def require_folder_of(path: Path) -> None:
-    """Refuse an output file whose folder does not exist (before any work is done)."""
+    """Refuse an output file that cannot be written (before any work is done or recorded).
+
+    Its folder must exist and the path must be a regular file or nothing; ``-`` is
+    standard output.
+    """
+    if is_stdout(path):
+        return
     if not path.parent.is_dir():
         raise UserError(f"保存先のフォルダ {path.parent} がありません", f"no folder {path.parent}")
+    writable_target(path)
 
 
 def parse_day(text: str, option: str) -> date:

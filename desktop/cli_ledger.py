@@ -40,8 +40,8 @@ def cmd_ledger(args: argparse.Namespace, console: Any) -> int:
         _open,
         parse_day,
         require_folder_of,
-        write_atomically,
     )
+    from desktop.files import write_atomically  # noqa: PLC0415
     from desktop.ledger_book import (  # noqa: PLC0415
         check_period,
         ledger_book_csv,

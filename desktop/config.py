@@ -12,6 +12,9 @@ from pathlib import Path
 
 from platformdirs import user_data_path, user_log_path
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from desktop.errors import UserError
 
 APP_NAME = "revoke-desk"
 DB_FILE_NAME = "revoke-desk.sqlite3"
@@ -53,9 +56,20 @@ def resolve_db_url(explicit: str | None) -> str:
     return f"sqlite:///{data_dir() / DB_FILE_NAME}"
 
 
+def not_a_database_url(url: str) -> UserError:
+    return UserError(
+        f"データベースの指定 {url!r} が正しくありません（例: sqlite:///shop.sqlite3 "
+        "または postgresql+psycopg://…）",
+        f"{url!r} is not a database URL (e.g. sqlite:///shop.sqlite3 or postgresql+psycopg://…)",
+    )
+
+
 def sqlite_file(url: str) -> Path | None:
     """The file of a SQLite URL, or None for another engine or an in-memory database."""
-    parsed = make_url(url)
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise not_a_database_url(url) from None
     if (
         parsed.get_backend_name() != "sqlite"
         or not parsed.database

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cryptography import x509
-from cryptography.exceptions import InvalidSignature
+from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
@@ -153,11 +153,15 @@ def load_station_signer(keys_dir: Path, station: str) -> StationSigner:
             f"ステーション {station} の署名鍵が見つかりません（{keys_dir}）",
             f"no signing key for station {station} in {keys_dir}",
         ) from exc
-    except ValueError as exc:
+    except (ValueError, TypeError, UnsupportedAlgorithm) as exc:
+        # A damaged file fails in whichever layer the flipped bytes reach: base64,
+        # DER, or the key's own structure.  Each is the same problem for the shop.
         raise UserError(
-            f"ステーション {station} の署名鍵を読み込めません: {exc}",
-            f"cannot read the signing key of station {station}: {exc}",
-        ) from exc
+            f"ステーション {station} の署名鍵ファイルが壊れているか、読み込めません"
+            f"（{keys_dir}）。バックアップの鍵に戻してください",
+            f"the signing key of station {station} in {keys_dir} is damaged or unreadable "
+            f"({type(exc).__name__}): restore the key folder from its backup",
+        ) from None
     if not isinstance(key, ec.EllipticCurvePrivateKey):
         raise UserError("署名鍵の種類が正しくありません", "the signing key is not an EC key")
     return StationSigner(station, key, certificate)

@@ -12,6 +12,7 @@ from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
 from desktop import config
+from desktop.files import make_private, private_folder
 
 LOG_FILE_NAME = "revoke-desk.log"
 MAX_BYTES = 2_000_000
@@ -33,10 +34,12 @@ def setup_logging(*, verbose: bool = False) -> Path | None:
     path: Path | None = config.log_dir() / LOG_FILE_NAME
     try:
         assert path is not None
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_folder(path.parent, ours=True)
         file_handler = RotatingFileHandler(
             path, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8"
         )
+        for rotated in path.parent.glob(f"{LOG_FILE_NAME}*"):
+            make_private(rotated)
         file_handler.setFormatter(logging.Formatter(FORMAT))
         _add(root, file_handler)
     except OSError:

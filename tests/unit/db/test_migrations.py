@@ -30,6 +30,15 @@ def test_upgrade_creates_every_table_and_is_idempotent(engine):
     assert set(Base.metadata.tables) <= set(inspect(engine).get_table_names())
 
 
+def test_the_known_revisions_are_the_scripts_revisions():
+    from alembic.script import ScriptDirectory
+
+    scripts = ScriptDirectory.from_config(migrate._config())
+    assert tuple(reversed([rev.revision for rev in scripts.walk_revisions()])) == (
+        migrate.KNOWN_REVISIONS
+    )
+
+
 def test_schema_head_constant_is_the_real_head():
     assert migrate.head_revision() == migrate.SCHEMA_HEAD
 
