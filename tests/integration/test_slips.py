@@ -253,13 +253,22 @@ def test_a_stored_slip_changed_in_the_database_fails_verify(shop, genuine):
     assert "stored slip" in out
 
 
-def test_a_slip_that_cannot_be_written_is_kept_and_reprintable(shop, accepted, tmp_path):
-    """The printer (here: the file) fails after the commit: the record stands, a reprint works."""
-    blocked = tmp_path / "blocked.pdf"
-    blocked.mkdir()  # a folder where the file should go
-    code, _, err = shop("slip", accepted, "-o", str(blocked))
+def test_a_slip_that_cannot_be_written_is_kept_and_reprintable(
+    shop, accepted, tmp_path, monkeypatch
+):
+    """The printer (here: the disk) fails after the commit: the record stands, a reprint works."""
+    import errno
+    import os
+
+    def disk_full(fd: int) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    with monkeypatch.context() as patched:
+        patched.setattr("desktop.files.os.fsync", disk_full)
+        code, _, err = shop("slip", accepted, "-o", str(tmp_path / "full.pdf"))
     assert code == EXIT_USAGE
     assert "--reprint" in err
+    assert not (tmp_path / "full.pdf").exists()  # nothing half-written is left
     out = tmp_path / "second-try.pdf"
     assert shop("slip", accepted, "-o", str(out), "--reprint")[0] == EXIT_OK
     assert "再発行" in pdf_text(out)
