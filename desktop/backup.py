@@ -45,10 +45,29 @@ class BackupResult:
 
 
 @dataclass(frozen=True)
+class RolledBack:
+    """What a restore takes away from one station's chain."""
+
+    station: str
+    live_seq: int  # the head before the restore
+    live_hash: str
+    restored_seq: int  # the head of the backup
+
+    @property
+    def entries(self) -> int:
+        return self.live_seq - self.restored_seq
+
+
+@dataclass(frozen=True)
 class RestoreResult:
     path: Path  # the database file now in use
     source: Path
     previous: Path | None  # the file it replaced, kept beside it
+    rolled_back: tuple[RolledBack, ...] = ()  # entries the restore gave up, per station
+
+    @property
+    def lost_entries(self) -> int:
+        return sum(r.entries for r in self.rolled_back)
 
 
 def _sqlite_file(db_url: str) -> Path:
@@ -209,6 +228,30 @@ def _refused(ja: str, en: str, source: Path) -> UserError:
     )
 
 
+def chain_heads(path: Path) -> dict[str, tuple[int, str]]:
+    """Each station's last ``(seq, entry_hash)`` in a database file, read-only."""
+    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=_TIMEOUT_S)
+    try:
+        rows = connection.execute(
+            "SELECT station, seq, entry_hash FROM ledger_entry AS e WHERE seq = "
+            "(SELECT max(seq) FROM ledger_entry WHERE station = e.station)"
+        ).fetchall()
+    finally:
+        connection.close()
+    return {station: (seq, entry_hash) for station, seq, entry_hash in rows}
+
+
+def rolled_back(live: dict[str, tuple[int, str]], restored: Path) -> tuple[RolledBack, ...]:
+    """Per station, how many of the live database's entries the backup does not hold."""
+    backup = chain_heads(restored)
+    losses = []
+    for station, (seq, entry_hash) in sorted(live.items()):
+        restored_seq = backup.get(station, (0, ""))[0]
+        if restored_seq < seq:
+            losses.append(RolledBack(station, seq, entry_hash, restored_seq))
+    return tuple(losses)
+
+
 def restore_database(
     ctx_or_url: AppContext | str,
     source: Path,
@@ -216,12 +259,20 @@ def restore_database(
     *,
     authorise: Callable[[AppContext], None] | None = None,
     now: Callable[[], datetime] = utc_now,
+    accept_loss: bool = False,
+    manager: str = "",
 ) -> RestoreResult:
     """Replace the database with the backup ``source``, once it has passed every check.
 
     ``authorise`` (the manager's approval) runs on the checked copy when there is no
     current database to approve against.  An AppContext passed in has its connections
     closed; it reconnects to the restored file on its next use.
+
+    A backup older than the live database would silently take committed intakes away
+    (customers' slips for them would then fail ``verify-slip``): it is refused with the
+    count of entries that would be lost unless ``accept_loss`` — a manager's explicit
+    second confirmation.  The restore is then itself a signed ``restore`` entry naming
+    what was rolled back, so ``verify`` can tell a confirmed rollback from a truncation.
     """
     if isinstance(ctx_or_url, AppContext):
         db_url = ctx_or_url.db_url
@@ -247,14 +298,75 @@ def restore_database(
                 f"cannot copy {source} ({exc.strerror})",
             ) from exc
         _check_candidate(candidate, source, keys_dir, authorise)
+        losses = rolled_back(chain_heads(target), candidate) if target.exists() else ()
+        lost = sum(loss.entries for loss in losses)
+        if lost and not accept_loss:
+            detail = ", ".join(f"{loss.station}: {loss.entries}" for loss in losses)
+            raise _refused(
+                f"このバックアップは現在のデータより古く、記録 {lost} 件（{detail}）が失われます。"
+                "失うことを承知で復元する場合は --accept-loss を付けてください",
+                f"the backup is older than the live database: {lost} ledger entries would be "
+                f"lost ({detail}); add --accept-loss to restore anyway",
+                source,
+            )
         previous = _set_aside_current(target, now())
         _fsync_file(candidate)
         candidate.replace(target)
         _fsync_dir(target.parent)
     finally:
         _remove(candidate)
-    log.info("database restored from %s (previous kept as %s)", source, previous)
-    return RestoreResult(target, source, previous)
+    _record_restore(db_url, keys_dir, source, losses, manager=manager, now=now)
+    log.info(
+        "database restored from %s (previous kept as %s, %d entries rolled back)",
+        source,
+        previous,
+        lost,
+    )
+    return RestoreResult(target, source, previous, losses)
+
+
+def _record_restore(
+    db_url: str,
+    keys_dir: Path,
+    source: Path,
+    losses: tuple[RolledBack, ...],
+    *,
+    manager: str,
+    now: Callable[[], datetime],
+) -> None:
+    """Append the signed ``restore`` entry to this station's chain in the restored file."""
+    from desktop import ledger  # noqa: PLC0415 - only a restore needs it
+
+    stations = stations_with_keys(keys_dir)
+    if not stations:
+        return  # a key folder without keys cannot sign; verify names the gap then
+    with _opened(db_url, keys_dir) as ctx:
+        try:
+            signer = ctx.signer()
+        except UserError as exc:  # several stations' keys and none chosen: say so, loudly
+            log.warning("restore not recorded in the ledger: %s", exc.en)
+            return
+        with ctx.transaction() as session:
+            ledger.append(
+                session,
+                signer,
+                ledger.EntryKind.RESTORE,
+                {
+                    "source": source.name,
+                    "by": manager,
+                    "rolled_back": [
+                        {
+                            "station": loss.station,
+                            "from_seq": loss.live_seq,
+                            "from_hash": loss.live_hash,
+                            "to_seq": loss.restored_seq,
+                        }
+                        for loss in losses
+                    ],
+                },
+                now=now(),
+                subject="restore",
+            )
 
 
 def _check_candidate(

@@ -37,6 +37,11 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     )
     restore.add_argument("file", metavar="FILE")
     restore.add_argument("--manager", required=True)
+    restore.add_argument(
+        "--accept-loss",
+        action="store_true",
+        help="restore even though the backup is older and committed entries will be lost",
+    )
     restore.set_defaults(handler=cmd_restore)
 
     purge = sub.add_parser(
@@ -73,12 +78,22 @@ def cmd_restore(args: argparse.Namespace, console: cli.Console) -> int:
             approve(ctx)
         finally:
             ctx.close()
-        result = restore_database(db_url, Path(args.file), keys_dir)
+        result = restore_database(
+            db_url,
+            Path(args.file),
+            keys_dir,
+            accept_loss=args.accept_loss,
+            manager=args.manager,
+        )
     else:
         # Nothing to replace (a new PC): the backup's own manager approves.
-        result = restore_database(db_url, Path(args.file), keys_dir, authorise=approve)
+        result = restore_database(
+            db_url, Path(args.file), keys_dir, authorise=approve, manager=args.manager
+        )
     log.info("restored %s from %s by %s", result.path, result.source, args.manager)
     kept = f"; previous kept as {result.previous}" if result.previous else ""
+    if result.lost_entries:
+        kept += f"; {result.lost_entries} ledger entries rolled back (recorded in the ledger)"
     console.write(
         f"復元しました / restored {result.path} from {result.source} (checked: integrity, verify){kept}\n"
     )

@@ -46,6 +46,7 @@ class EntryKind:
     DAY_CLOSED = "day_closed"
     RETENTION_PURGE = "retention_purge"
     EXPORT = "export"
+    RESTORE = "restore"  # a backup put back; names any entries it rolled back
 
 
 def canonical(body: Mapping[str, Any]) -> bytes:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import json
 import os
 import sqlite3
 import subprocess
@@ -13,7 +14,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, text
 
-from db.models import Intake
+from db.models import Intake, LedgerEntry
 from desktop.app import AppContext
 from desktop.backup import (
     backup_database,
@@ -91,7 +92,14 @@ def test_restore_replaces_the_current_database_and_keeps_it(ctx, tmp_path):
     later = commit_document(ctx, example_document()).number
     current = Path(ctx.engine.url.database)
 
-    result = restore_database(ctx, backup, ctx.keys_dir)
+    # The backup lacks the later intake: without the manager's second confirmation the
+    # restore is refused, naming what would be lost, and changes nothing.
+    with pytest.raises(UserError, match="1 ledger entries would be lost"):
+        restore_database(ctx, backup, ctx.keys_dir)
+    assert later in _receipts(ctx.db_url, ctx.keys_dir)
+
+    result = restore_database(ctx, backup, ctx.keys_dir, accept_loss=True, manager="M01")
+    assert result.lost_entries == 1
 
     assert result.previous is not None and result.previous.name.startswith(
         "shop.sqlite3.before-restore-"
@@ -100,8 +108,26 @@ def test_restore_replaces_the_current_database_and_keeps_it(ctx, tmp_path):
     assert later in _receipts(f"sqlite:///{result.previous}", ctx.keys_dir)
     assert current.exists()
     assert not list(tmp_path.glob(".*partial*"))
+    # The restore is on the record, naming the entries it rolled back.
+    with ctx.reading() as session:
+        entry = session.scalars(select(LedgerEntry).where(LedgerEntry.kind == "restore")).one()
+    rolled = json.loads(entry.body)["rolled_back"]
+    assert [(r["station"], r["from_seq"] - r["to_seq"]) for r in rolled] == [("S01", 1)]
+    assert verify_all_ok(ctx)
     # The context keeps working on the restored file.
     assert commit_document(ctx, example_document()).number == later
+
+
+def test_restore_of_a_backup_as_new_as_the_database_loses_nothing(ctx, tmp_path):
+    commit_document(ctx, example_document())
+    backup = backup_database(ctx, tmp_path / "b.sqlite3").path
+    result = restore_database(ctx, backup, ctx.keys_dir)
+    assert result.lost_entries == 0
+
+
+def verify_all_ok(ctx) -> bool:
+    with ctx.reading() as session:
+        return verify_all(session, ctx.keys_dir).ok
 
 
 def _bytes_of(path: Path) -> bytes:
@@ -201,8 +227,12 @@ def test_backup_and_restore_commands(ctx, tmp_path):
 
     with pytest.raises(UserError):
         _cli(ctx, "restore", str(out_file), "--manager", "M01", stdin="0000\n")
-    code, out = _cli(ctx, "restore", str(out_file), "--manager", "M01", stdin=MANAGER_PIN + "\n")
+    restore = ("restore", str(out_file), "--manager", "M01")
+    with pytest.raises(UserError, match="--accept-loss"):
+        _cli(ctx, *restore, stdin=MANAGER_PIN + "\n")
+    code, out = _cli(ctx, *restore, "--accept-loss", stdin=MANAGER_PIN + "\n")
     assert code == 0 and "restored" in out and "before-restore-" in out
+    assert "1 ledger entries rolled back" in out
     assert _receipts(ctx.db_url, ctx.keys_dir) == {kept}
 
 
