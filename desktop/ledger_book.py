@@ -7,28 +7,40 @@ turns them into the plain-text snapshot that ``reports.ledger_book`` renders.
 
 What is listed (docs/decisions.md, "The ledger book"):
 
-- every **accepted** intake of the period, of every 区別.  A refused intake is not an
-  acquisition (the phone went back to the customer), so it is not a ledger entry;
-  History still finds it.
+- every **accepted** purchase, trade-in and consignment of the period
+  (``LEDGER_PURPOSES``).  A repair is no 古物 transaction (nothing is bought or taken
+  on consignment) and a refused intake no acquisition (the phone went back to the
+  customer): neither is a ledger entry; History and the day report still find them.
 - a **voided** intake stays on the ledger, struck through, with when, why and which
   manager voided it: the ledger shows corrections, it never hides them.
-- intakes **exempt** from the ID check (a purchase or trade-in under ¥10,000) are
-  listed too, marked as exempt.
+- several phones of **one transaction** (one customer, one visit: the signed body's
+  ``transaction``) print together, each marked with the transaction and its total.
+  The ¥10,000 exemption from the ID check is judged on that total (the standing
+  phones'), and a phone recorded without the seller's details takes them from the
+  phone of the transaction that has them, saying so.
+- intakes **exempt** from the ID check (a purchase or trade-in whose transaction is
+  under ¥10,000) are listed too, marked as exempt.
+- the **不正品** flag (古物営業法 第15条第3項) and a minor's **guardian consent**
+  (青少年保護育成条例) are noted under the row.
 - a **correction** is a void that names the intake taken again in its place
   (``void --replaced-by``): the voided row says "→ NEW", the new row "OLD の訂正";
   the original values are never replaced.
 
-The ID-check column names the document in Japanese and prints its number only for
-documents whose number a shop may keep: never for a My Number Card (番号法) nor a
-health-insurance card (健康保険法, 告知要求制限).  Once the personal data was erased
-after the retention period, the personal columns say so.
+The ID-check column names the document in Japanese (``domain.ID_DOCUMENT_LABELS``;
+an "other" document by its own name) and prints its number only for documents whose
+number a shop may keep: never for ``NUMBER_FORBIDDEN_DOCUMENTS`` (the My Number Card,
+番号法; the health-insurance documents, 健康保険法 告知要求制限), whatever the record
+holds.  Once the personal data was erased after the retention period, the personal
+columns say so.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import date, datetime
+from itertools import groupby
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -38,12 +50,16 @@ from sqlalchemy.orm import Session
 from db.models import Intake, LedgerEntry, Person, Shop
 from desktop import ledger
 from desktop.domain import (
+    CONSENT_METHOD_LABELS,
     EXEMPTABLE_PURPOSES,
     ID_CHECK_EXEMPT_BELOW_YEN,
+    ID_DOCUMENT_LABELS,
+    LEDGER_PURPOSES,
+    NUMBER_FORBIDDEN_DOCUMENTS,
     PURPOSE_LABELS,
     IdDocumentType,
     Outcome,
-    Purpose,
+    label,
 )
 from desktop.errors import UserError
 from desktop.keys import StationSigner
@@ -58,18 +74,17 @@ from reports.signing import sign_pdf
 ERASED = "（保存期間経過により消去）"
 ITEM_TYPE = "携帯電話機"
 EXEMPT_NOTE = "本人確認不要（1万円未満）"
+SUSPECTED_STOLEN_NOTE = "不正品の疑いあり（古物営業法第15条第3項: 直ちに警察官に申告）"
 MAX_PERIOD_DAYS = 3 * 366 + 31
 
-ID_DOCUMENT_LABELS: dict[str, str] = {
-    IdDocumentType.DRIVERS_LICENSE: "運転免許証",
-    IdDocumentType.MY_NUMBER_CARD: "マイナンバーカード",
-    IdDocumentType.PASSPORT: "パスポート",
-    IdDocumentType.RESIDENCE_CARD: "在留カード",
-    IdDocumentType.HEALTH_INSURANCE: "健康保険証",
-    IdDocumentType.OTHER: "その他",
-}
-# Documents whose number the ledger never shows, whatever the record holds.
-NUMBER_NEVER_SHOWN = frozenset({IdDocumentType.MY_NUMBER_CARD, IdDocumentType.HEALTH_INSURANCE})
+# The seller's details a phone of a transaction may lack (an exempt first phone) and
+# take from the phone of the same transaction that has them: (attribute, heading).
+DETAIL_FIELDS: tuple[tuple[str, str], ...] = (
+    ("address", "住所"),
+    ("occupation", "職業"),
+    ("age", "年齢"),
+    ("id_check", "確認方法"),
+)
 
 
 @dataclass(frozen=True)
@@ -84,6 +99,16 @@ class CorrectionNote:
     corrected_at: datetime  # UTC
     text: str
     manager: str
+
+
+@dataclass(frozen=True)
+class TransactionNote:
+    """The transaction a row belongs to, when one visit sold several phones."""
+
+    first_receipt: str  # the transaction's name: the receipt of its first intake
+    phones: int  # standing phones in it (0 when every phone was voided)
+    total_yen: int  # their prices added up (every phone's, when all were voided)
+    voided: int = 0  # phones of it voided since
 
 
 @dataclass(frozen=True)
@@ -105,14 +130,36 @@ class LedgerBookRow:
     occupation: str
     age: str
     id_check: str
-    exempt: bool  # under ¥10,000: no ID check required
+    exempt: bool  # the transaction is under ¥10,000: no ID check required
     erased: bool  # personal data gone after the retention period
     void: VoidNote | None
     corrections: tuple[CorrectionNote, ...]
+    suspected_stolen: bool = False  # 不正品の疑い (古物営業法 第15条第3項)
+    guardian: str = ""  # a minor's guardian consent, as the note prints it
+    transaction: TransactionNote | None = None  # None: the phone was sold alone
+    # When some details come from another phone of the transaction: its receipt, and
+    # the headings of the columns taken from it.
+    details_from: str = ""
+    details_taken: tuple[str, ...] = ()
 
     @property
     def voided(self) -> bool:
         return self.void is not None
+
+
+@dataclass(frozen=True)
+class _Found:
+    """One intake as read, before it is set among the rest of its transaction."""
+
+    intake: Intake
+    body: dict[str, Any]
+    person: dict[str, Any] | None
+    void: VoidNote | None
+    corrections: tuple[CorrectionNote, ...]
+
+    @property
+    def transaction_key(self) -> str:
+        return str(self.body.get("transaction") or "") or self.intake.receipt
 
 
 def check_period(date_from: date, date_to: date) -> None:
@@ -130,7 +177,12 @@ def check_period(date_from: date, date_to: date) -> None:
 def ledger_rows(
     session: Session, date_from: date, date_to: date, timezone: str
 ) -> list[LedgerBookRow]:
-    """The accepted intakes of ``date_from``…``date_to`` (business days, inclusive)."""
+    """The accepted acquisitions of ``date_from``…``date_to`` (business days, inclusive).
+
+    Oldest first; the phones of one transaction together, where its first phone is.
+    A transaction never spans business days, so the rows are set in order one day
+    at a time.
+    """
     check_period(date_from, date_to)
     zone = ZoneInfo(timezone)
     stmt = (
@@ -148,16 +200,93 @@ def ledger_rows(
             Intake.business_day >= date_from,
             Intake.business_day <= date_to,
             Intake.outcome == Outcome.ACCEPTED.value,
+            Intake.purpose.in_(sorted(purpose.value for purpose in LEDGER_PURPOSES)),
         )
         .order_by(Intake.business_day, Intake.created_at, Intake.receipt)
     )
     found = session.execute(stmt).all()
     notes = _notes(session, [intake.receipt for intake, _, _ in found])
     rows: list[LedgerBookRow] = []
-    for intake, body, person in found:
-        void, corrections = notes.get(intake.receipt, (None, ()))
-        rows.append(_row(intake, json.loads(body), person, zone, void, corrections))
+    for _, day in groupby(found, key=lambda r: r[0].business_day):
+        read = [
+            _Found(intake, json.loads(body), person, *notes.get(intake.receipt, (None, ())))
+            for intake, body, person in day
+        ]
+        rows.extend(_day_rows(read, zone))
     return rows
+
+
+def _day_rows(found: Sequence[_Found], zone: ZoneInfo) -> list[LedgerBookRow]:
+    """One business day's rows, each transaction's phones together (first phone's place)."""
+    transactions: dict[str, list[_Found]] = {}
+    for item in found:
+        transactions.setdefault(item.transaction_key, []).append(item)
+    rows: list[LedgerBookRow] = []
+    for key, members in transactions.items():
+        rows.extend(_transaction_rows(key, members, zone))
+    return rows
+
+
+def _transaction_rows(key: str, members: list[_Found], zone: ZoneInfo) -> list[LedgerBookRow]:
+    """The rows of one transaction: exempt or not on its total, details shared.
+
+    The total is the standing phones' (a voided phone was not bought); a wholly
+    voided transaction shows what it was.
+    """
+    standing = [m for m in members if m.void is None]
+    counted = standing or members
+    total = sum(m.intake.price_yen for m in counted)
+    purpose = members[0].intake.purpose
+    exempt = purpose in EXEMPTABLE_PURPOSES and total < ID_CHECK_EXEMPT_BELOW_YEN
+    note = None
+    if len(members) > 1:
+        note = TransactionNote(key, len(standing), total, len(members) - len(standing))
+    rows = [_row(m, zone, exempt=exempt, transaction=note) for m in members]
+    donor = _details_donor(rows) if note is not None else None
+    if donor is None:
+        return rows
+    return [_with_details_of(row, donor) for row in rows]
+
+
+def _has_details(row: LedgerBookRow) -> bool:
+    return not row.erased and bool(row.address) and row.id_check not in {"", EXEMPT_NOTE}
+
+
+def _details_donor(rows: list[LedgerBookRow]) -> LedgerBookRow | None:
+    """The latest standing phone of the transaction recorded with the seller's details.
+
+    Never a voided one: a void may have been for wrong details.
+    """
+    with_details = [row for row in rows if not row.voided and _has_details(row)]
+    return with_details[-1] if with_details else None
+
+
+def _with_details_of(row: LedgerBookRow, donor: LedgerBookRow) -> LedgerBookRow:
+    """``row`` with the seller's details it lacks taken from ``donor`` (same visit)."""
+    if row is donor or row.erased:
+        return row
+    lacking = {
+        attribute
+        for attribute, _ in DETAIL_FIELDS
+        if getattr(row, attribute) in {"", EXEMPT_NOTE if attribute == "id_check" else ""}
+    }
+    if not lacking:
+        return row
+
+    def value(attribute: str) -> str:
+        return str(getattr(donor if attribute in lacking else row, attribute))
+
+    return replace(
+        row,
+        address=value("address"),
+        occupation=value("occupation"),
+        age=value("age"),
+        id_check=value("id_check"),
+        details_from=donor.receipt,
+        details_taken=tuple(
+            heading for attribute, heading in DETAIL_FIELDS if attribute in lacking
+        ),
+    )
 
 
 def _notes(
@@ -196,21 +325,16 @@ def _notes(
     return out
 
 
-def _row(  # noqa: PLR0917 - one call site, positional reads plainly
-    intake: Intake,
-    body: dict[str, Any],
-    person: dict[str, Any] | None,
+def _row(
+    found: _Found,
     zone: ZoneInfo,
-    void: VoidNote | None,
-    corrections: tuple[CorrectionNote, ...],
+    *,
+    exempt: bool,
+    transaction: TransactionNote | None,
 ) -> LedgerBookRow:
+    intake, body, person = found.intake, found.body, found.person
     device: dict[str, Any] = body.get("device", {})
     purpose = intake.purpose
-    try:
-        label = PURPOSE_LABELS[Purpose(purpose)][0]
-    except ValueError:
-        label = purpose
-    exempt = purpose in EXEMPTABLE_PURPOSES and intake.price_yen < ID_CHECK_EXEMPT_BELOW_YEN
     if person is None:
         name = address = occupation = age = id_check = ERASED
     else:
@@ -227,7 +351,7 @@ def _row(  # noqa: PLR0917 - one call site, positional reads plainly
         local_time=f"{intake.created_at.astimezone(zone):%Y-%m-%d %H:%M}",
         business_day=intake.business_day,
         purpose=purpose,
-        purpose_label=label,
+        purpose_label=label(PURPOSE_LABELS, purpose)[0],
         item=f"{ITEM_TYPE} / mobile phone {intake.maker} {intake.model}",
         features=features_text(device, intake),
         quantity=1,
@@ -239,8 +363,11 @@ def _row(  # noqa: PLR0917 - one call site, positional reads plainly
         id_check=id_check,
         exempt=exempt,
         erased=person is None,
-        void=void,
-        corrections=corrections,
+        void=found.void,
+        corrections=found.corrections,
+        suspected_stolen=bool(body.get("suspected_stolen", False)),
+        guardian=guardian_text(person, minor=bool(body.get("minor", False))),
+        transaction=transaction,
     )
 
 
@@ -253,15 +380,41 @@ def _age(person: dict[str, Any]) -> str:
 
 
 def id_check_text(document: object) -> str:
-    """The document type in Japanese, and its number where one may be recorded."""
+    """The document in Japanese, and its number where one may be recorded.
+
+    An "other" document is named by the name the clerk recorded:
+    「その他（学生証） / 番号」.  The number of a NUMBER_FORBIDDEN_DOCUMENTS type is
+    never printed, whatever the record holds.
+    """
     if not isinstance(document, dict):
         return ""
     raw_type = str(document.get("type", ""))
-    label = ID_DOCUMENT_LABELS.get(raw_type, raw_type)
+    text = label(ID_DOCUMENT_LABELS, raw_type)[0]
+    own_name = str(document.get("name") or "").strip()
+    if raw_type == IdDocumentType.OTHER and own_name:
+        text = f"{text}（{own_name}）"
     number = str(document.get("number") or "")
-    if raw_type in NUMBER_NEVER_SHOWN or not number:
-        return label
-    return f"{label} / {number}"
+    if raw_type in NUMBER_FORBIDDEN_DOCUMENTS or not number:
+        return text
+    return f"{text} / {number}"
+
+
+def guardian_text(person: dict[str, Any] | None, *, minor: bool) -> str:
+    """A minor's guardian consent as the ledger notes it; "" for an adult.
+
+    The guardian's name, relation and how the consent was confirmed: what an
+    inspector asks to see (the contact stays in the record, for History).
+    """
+    guardian = person.get("guardian") if person is not None else None
+    if isinstance(guardian, dict):
+        method = label(CONSENT_METHOD_LABELS, str(guardian.get("method", "")))[0]
+        relation = str(guardian.get("relation") or "")
+        how = "・".join(part for part in (relation, method) if part)
+        name = str(guardian.get("name") or "")
+        return f"未成年者: 保護者同意 {name}（{how}）" if how else f"未成年者: 保護者同意 {name}"
+    if minor:
+        return "未成年者: 保護者同意あり" + (ERASED if person is None else "")
+    return ""
 
 
 def features_text(device: dict[str, Any], intake: Intake) -> str:
@@ -280,8 +433,75 @@ def features_text(device: dict[str, Any], intake: Intake) -> str:
     return " / ".join(parts)
 
 
+def transaction_text(note: TransactionNote) -> str:
+    """「同一取引 S01-20261127-0001 ほか（2台・合計 12,000円）」, voided phones apart."""
+    if note.phones == 0:
+        return f"同一取引 {note.first_receipt} ほか（{note.voided}台・合計 {note.total_yen:,}円、全台取消）"
+    others = " ほか" if note.phones > 1 else ""
+    voided = f"、取消{note.voided}台を除く" if note.voided else ""
+    return (
+        f"同一取引 {note.first_receipt}{others}"
+        f"（{note.phones}台・合計 {note.total_yen:,}円{voided}）"
+    )
+
+
+def row_notes(row: LedgerBookRow, zone: ZoneInfo) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """What the book prints under a row: (alerts, remarks).
+
+    Alerts — the 不正品 flag, the void and the corrections — print in red; remarks —
+    the transaction, where its details come from, a guardian's consent, the
+    exemption — in black.
+    """
+    alerts: list[str] = []
+    if row.suspected_stolen:
+        alerts.append(SUSPECTED_STOLEN_NOTE)
+    if row.void is not None:
+        alerts.append(
+            f"取消 VOID {_when(row.void.voided_at, zone)} 理由: {row.void.reason}"
+            f"（承認 {row.void.manager}）"
+        )
+    alerts.extend(
+        f"訂正 {_when(c.corrected_at, zone)} {c.text}（承認 {c.manager}）" for c in row.corrections
+    )
+    remarks: list[str] = []
+    if row.transaction is not None:
+        remarks.append(transaction_text(row.transaction))
+    if row.details_from:
+        remarks.append(
+            f"{'・'.join(row.details_taken)}は同一取引の記録による（{row.details_from}）"
+        )
+    if row.guardian:
+        remarks.append(row.guardian)
+    if row.exempt:
+        remarks.append(EXEMPT_NOTE)
+    return tuple(alerts), tuple(remarks)
+
+
 def _when(moment: datetime, zone: ZoneInfo) -> str:
     return f"{moment.astimezone(zone):%Y-%m-%d %H:%M}"
+
+
+def _line(row: LedgerBookRow, zone: ZoneInfo) -> LedgerBookLine:
+    alerts, remarks = row_notes(row, zone)
+    return LedgerBookLine(
+        receipt=row.receipt,
+        date=row.local_time,
+        kind=row.purpose_label,
+        item=row.item,
+        features=row.features,
+        quantity=str(row.quantity),
+        price=f"¥{row.price_yen:,}",
+        address=row.address,
+        name=row.name,
+        occupation=row.occupation,
+        age=row.age,
+        id_check=row.id_check,
+        voided=row.voided,
+        notes=alerts,
+        remarks=remarks,
+        transaction=row.transaction.first_receipt if row.transaction else "",
+        suspected_stolen=row.suspected_stolen,
+    )
 
 
 def ledger_snapshot(
@@ -297,38 +517,7 @@ def ledger_snapshot(
 ) -> LedgerBookSnapshot:
     """The plain-text view ``reports.ledger_book`` renders (every text chosen here)."""
     zone = ZoneInfo(timezone)
-    lines = []
-    for row in rows:
-        notes: list[str] = []
-        if row.exempt:
-            notes.append(EXEMPT_NOTE)
-        if row.void is not None:
-            notes.append(
-                f"取消 VOID {_when(row.void.voided_at, zone)} 理由: {row.void.reason}"
-                f"（承認 {row.void.manager}）"
-            )
-        notes.extend(
-            f"訂正 {_when(c.corrected_at, zone)} {c.text}（承認 {c.manager}）"
-            for c in row.corrections
-        )
-        lines.append(
-            LedgerBookLine(
-                receipt=row.receipt,
-                date=row.local_time,
-                kind=row.purpose_label,
-                item=row.item,
-                features=row.features,
-                quantity=str(row.quantity),
-                price=f"¥{row.price_yen:,}",
-                address=row.address,
-                name=row.name,
-                occupation=row.occupation,
-                age=row.age,
-                id_check=row.id_check,
-                voided=row.voided,
-                notes=tuple(notes),
-            )
-        )
+    lines = [_line(row, zone) for row in rows]
     return LedgerBookSnapshot(
         shop_name=shop_name,
         license_no=license_no,

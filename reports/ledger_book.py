@@ -4,8 +4,9 @@
 and builds a :class:`LedgerBookSnapshot`; the renderers here only lay it out.  The
 PDF embeds only the bundled BIZ UDPGothic (and its fallback face for the characters
 of a name it lacks, such as 𠮷: ``reports.fonts``), repeats the column headings on
-every page, numbers the pages ("n / N"), and strikes a voided row through with its
-void note beneath.  It is unsigned: the caller signs it (``reports.signing.sign_pdf``).
+every page, numbers the pages ("n / N"), strikes a voided row through with its void
+note beneath, frames the phones of one transaction together and marks a phone flagged
+不正品 in its features.  It is unsigned: the caller signs it (``reports.signing.sign_pdf``).
 """
 
 from __future__ import annotations
@@ -39,8 +40,10 @@ PAGE = landscape(A4)
 MARGIN = 10 * mm
 BODY_SIZE = 7
 HEADING_SIZE = 7
-VOID_NOTE_COLOR = colors.HexColor("#b00020")
+NOTE_HEX = "#b00020"  # alerts: the 不正品 flag, voids and corrections
 VOID_FILL = colors.HexColor("#eeeeee")
+TRANSACTION_FRAME = 1.4  # points: the frame around the phones of one transaction
+STOLEN_MARK = "【不正品の疑い】"
 
 # (heading ja, heading en, snapshot attribute, relative width)
 COLUMNS: tuple[tuple[str, str, str, float], ...] = (
@@ -48,14 +51,14 @@ COLUMNS: tuple[tuple[str, str, str, float], ...] = (
     ("年月日時", "Date", "date", 7),
     ("区別", "Kind", "kind", 4.5),
     ("品目", "Item", "item", 8.5),
-    ("特徴（色・容量・IMEI・製造番号）", "Features", "features", 14.5),
+    ("特徴（色・容量・IMEI・製造番号）", "Features", "features", 14),
     ("数量", "Qty", "quantity", 3),
     ("代価", "Price", "price", 5.5),
-    ("住所", "Address", "address", 11.5),
+    ("住所", "Address", "address", 11),
     ("氏名", "Name", "name", 8),
     ("職業", "Occupation", "occupation", 7),
     ("年齢", "Age", "age", 8.5),
-    ("確認方法", "ID check", "id_check", 10),
+    ("確認方法", "ID check", "id_check", 11),
 )
 
 
@@ -76,7 +79,10 @@ class LedgerBookLine:
     age: str
     id_check: str
     voided: bool
-    notes: tuple[str, ...]  # exemption, void and correction notes, oldest first
+    notes: tuple[str, ...]  # alerts, in red: the 不正品 flag, the void, the corrections
+    remarks: tuple[str, ...] = ()  # in black: transaction, consent, exemption
+    transaction: str = ""  # the transaction's first receipt; "" for a phone sold alone
+    suspected_stolen: bool = False  # 不正品の疑い
 
 
 @dataclass(frozen=True)
@@ -102,12 +108,25 @@ def render_ledger_csv(snapshot: LedgerBookSnapshot) -> bytes:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(
         [safe_cell(f"{ja} / {en}") for ja, en, _, _ in COLUMNS]
-        + [safe_cell("取消 / Void"), safe_cell("備考 / Notes")]
+        + [
+            safe_cell(heading)
+            for heading in (
+                "同一取引 / Transaction",
+                "不正品の疑い / Suspected stolen",
+                "取消 / Void",
+                "備考 / Notes",
+            )
+        ]
     )
     for line in snapshot.lines:
         writer.writerow(
             [safe_cell(cell) for cell in _cells(line)]
-            + [safe_cell("取消" if line.voided else ""), safe_cell(" | ".join(line.notes))]
+            + [
+                safe_cell(line.transaction),
+                safe_cell("あり" if line.suspected_stolen else ""),
+                safe_cell("取消" if line.voided else ""),
+                safe_cell(" | ".join((*line.notes, *line.remarks))),
+            ]
         )
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
@@ -115,7 +134,7 @@ def render_ledger_csv(snapshot: LedgerBookSnapshot) -> bytes:
 # --- PDF ----------------------------------------------------------------------------
 
 
-def _styles() -> tuple[Any, Any, Any, Any]:
+def _styles() -> tuple[Any, Any, Any]:
     body = ParagraphStyle(
         "ledger-body",
         fontName=REGULAR,
@@ -125,9 +144,8 @@ def _styles() -> tuple[Any, Any, Any, Any]:
         alignment=TA_LEFT,
     )
     heading = ParagraphStyle("ledger-heading", parent=body, fontName=BOLD, fontSize=HEADING_SIZE)
-    note = ParagraphStyle("ledger-note", parent=body, textColor=VOID_NOTE_COLOR)
     title = ParagraphStyle("ledger-title", parent=body, fontName=BOLD, fontSize=13, leading=17)
-    return body, heading, note, title
+    return body, heading, title
 
 
 def _numbered_canvas(snapshot: LedgerBookSnapshot) -> type[Any]:
@@ -159,7 +177,7 @@ def _numbered_canvas(snapshot: LedgerBookSnapshot) -> type[Any]:
 def render_ledger_book(snapshot: LedgerBookSnapshot) -> bytes:
     """The unsigned A4-landscape PDF of ``snapshot``."""
     register_fonts()
-    body, heading, note, title = _styles()
+    body, heading, title = _styles()
     out = io.BytesIO()
     doc = SimpleDocTemplate(
         out,
@@ -206,6 +224,9 @@ def render_ledger_book(snapshot: LedgerBookSnapshot) -> bytes:
         ("TOPPADDING", (0, 0), (-1, -1), 1.5),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
     ]
+    features = [attribute for _, _, attribute, _ in COLUMNS].index("features")
+    # The phones of one transaction follow each other: (first table row, last, key).
+    frames: list[list[Any]] = []
     for line in snapshot.lines:
         # " / " separates the parts of a cell (features, age): one part a line, so an
         # IMEI is never broken across lines.
@@ -215,20 +236,33 @@ def render_ledger_book(snapshot: LedgerBookSnapshot) -> bytes:
                 f"<strike>{cell.replace('<br/>', '</strike><br/><strike>')}</strike>"
                 for cell in cells
             ]
+        if line.suspected_stolen:
+            mark = f'<font name="{BOLD}" color="{NOTE_HEX}">{STOLEN_MARK}</font>'
+            cells[features] = f"{mark}<br/>{cells[features]}"
         row = len(data)
+        under = [f'<font color="{NOTE_HEX}">{esc(n)}</font>' for n in line.notes]
+        under += [esc(remark) for remark in line.remarks]
+        if line.transaction:
+            if frames and frames[-1][2] == line.transaction and frames[-1][1] == row - 1:
+                frames[-1][1] = row + (1 if under else 0)
+            else:
+                frames.append([row, row + (1 if under else 0), line.transaction])
         data.append([Paragraph(cell, body) for cell in cells])
         if line.voided:
             commands.append(("BACKGROUND", (0, row), (-1, row), VOID_FILL))
-        if line.notes:
-            data.append(
-                [Paragraph("<br/>".join(esc(n) for n in line.notes), note)]
-                + [""] * (len(COLUMNS) - 1)
-            )
+        if under:
+            data.append([Paragraph("<br/>".join(under), body)] + [""] * (len(COLUMNS) - 1))
             commands.append(("SPAN", (0, row + 1), (-1, row + 1)))
             if line.voided:
                 commands.append(("BACKGROUND", (0, row + 1), (-1, row + 1), VOID_FILL))
+    commands.extend(
+        ("BOX", (0, first), (-1, last), TRANSACTION_FRAME, colors.black)
+        for first, last, _ in frames
+    )
     if not snapshot.lines:
-        data.append([Paragraph("該当する記録はありません / no entries", body)] + [""] * 11)
+        data.append(
+            [Paragraph("該当する記録はありません / no entries", body)] + [""] * (len(COLUMNS) - 1)
+        )
         commands.append(("SPAN", (0, 1), (-1, 1)))
     table = Table(data, colWidths=widths, repeatRows=1)
     table.setStyle(TableStyle(commands))

@@ -4,17 +4,28 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from desktop import cli
 from desktop.cli import EXIT_OK, EXIT_USAGE
-from desktop.ledger_book import ERASED, EXEMPT_NOTE, ledger_rows
+from desktop.domain import ID_DOCUMENT_LABELS, label
+from desktop.ledger_book import (
+    ERASED,
+    EXEMPT_NOTE,
+    SUSPECTED_STOLEN_NOTE,
+    id_check_text,
+    ledger_rows,
+)
 from desktop.voiding import void_intake
 from reports.csv_safe import original_cell
 from reports.signing import check_signed_pdf
 from tests.conftest import example_document
+from tests.support.cli_shop import CliShop
 from tests.support.intakes import commit_document
 from tests.support.pdfs import pdf_text, squeeze
 
@@ -303,3 +314,192 @@ def test_empty_period_still_renders(ctx, run_cli, tmp_path: Path):
     code, _, _ = run_cli("ledger", "--from", "2026-01-01", "--to", "2026-01-31", "--out", str(out))
     assert code == EXIT_OK
     assert "該当する記録はありません" in squeeze(pdf_text(out))
+
+
+# --- issue 8: what the 古物台帳 lists and how (through the CLI contract) -------------
+
+GUARDIAN = {"name": "田中 洋子", "relation": "母", "contact": "090-0000-0000", "method": "phone"}
+STUDENT_CARD = {"type": "other", "number": "S-20-4711", "name": "学生証"}
+VALID_IMEIS = (
+    "356938035643809",
+    "353918104432311",
+    "490154203237518",
+    "352099001761481",
+    "356938035643817",
+    "353918051234561",
+    "354403064522046",
+    "357805023984942",
+)
+
+
+@pytest.fixture
+def law_shop(tmp_path) -> tuple[CliShop, dict[str, str]]:
+    """One day's intakes: a repair, a flagged phone, documents, a visit of two, a minor."""
+    imeis = iter(VALID_IMEIS)
+
+    def phone(**seller: Any) -> dict[str, Any]:
+        doc = example_document()
+        doc["device"]["imei"] = [next(imeis)]
+        doc["seller"].update(seller)
+        return doc
+
+    def exempt_phone(name: str = "山田 太郎") -> dict[str, Any]:
+        doc = phone(name=name)
+        doc["purpose"], doc["price_yen"] = "purchase", 6000
+        for key in ("address", "occupation", "birth_date", "id_document"):
+            del doc["seller"][key]
+        return doc
+
+    shop = CliShop(tmp_path / "shop")
+    receipts: dict[str, str] = {}
+    repair = phone(name="修理 五郎")
+    repair["purpose"], repair["price_yen"] = "repair", 0
+    receipts["repair"] = shop.intake(repair)
+    stolen = phone(name="疑義 六郎")
+    stolen["suspected_stolen"] = True
+    receipts["stolen"] = shop.intake(stolen)
+    receipts["student"] = shop.intake(phone(name="学生 七子", id_document=STUDENT_CARD))
+    receipts["first"] = shop.intake(exempt_phone())  # ¥6,000 without details
+    receipts["between"] = shop.intake(  # another customer while the first one waits
+        phone(name="番号 八郎", id_document={"type": "health_insurance", "number": ""})
+    )
+    second = phone()  # the same customer's second phone, with his details: ¥12,000
+    second["purpose"], second["price_yen"] = "purchase", 6000
+    second["transaction_with"] = receipts["first"]
+    receipts["second"] = shop.intake(second)
+    receipts["lone"] = shop.intake(exempt_phone("単品 九郎"))
+    minor = phone(name="田中 翔", birth_date=_years_ago(16))
+    minor["guardian_consent"] = GUARDIAN
+    receipts["minor"] = shop.intake(minor)
+    return shop, receipts
+
+
+def _today() -> date:
+    return datetime.now(ZoneInfo("Asia/Tokyo")).date()
+
+
+def _years_ago(years: int) -> str:
+    today = _today()
+    return today.replace(year=today.year - years, day=min(today.day, 28)).isoformat()
+
+
+def _ledger(shop: CliShop, out: Path, *extra: str) -> Path:
+    """The ledger of the days around today (a test may run across midnight)."""
+    day = timedelta(days=1)
+    code, _, err = shop(
+        "ledger",
+        "--from",
+        f"{_today() - day}",
+        "--to",
+        f"{_today() + day}",
+        "--out",
+        str(out),
+        *extra,
+    )
+    assert code == EXIT_OK, err
+    return out
+
+
+def _csv_rows(shop: CliShop, tmp_path: Path) -> list[dict[str, str]]:
+    raw = _ledger(shop, tmp_path / "ledger.csv", "--csv").read_bytes()
+    return list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
+
+
+def test_a_repair_never_appears_in_the_ledger(law_shop, tmp_path):
+    shop, receipts = law_shop
+    text = squeeze(pdf_text(_ledger(shop, tmp_path / "ledger.pdf")))
+    assert receipts["repair"] not in text
+    assert "修理" not in text and "修理五郎" not in text
+    rows = _csv_rows(shop, tmp_path)
+    assert receipts["repair"] not in {row["受付番号 / Receipt"] for row in rows}
+    assert "修理" not in str(rows)
+    assert len(rows) == len(receipts) - 1
+    # It is still on the record (History, the day report), just not a 古物 transaction.
+    assert shop.query("SELECT purpose FROM intake WHERE receipt=?", receipts["repair"]) == [
+        ("repair",)
+    ]
+
+
+def test_the_stolen_flag_shows_in_the_pdf_and_the_csv(law_shop, tmp_path):
+    shop, receipts = law_shop
+    text = squeeze(pdf_text(_ledger(shop, tmp_path / "ledger.pdf")))
+    assert "【不正品の疑い】" in text
+    assert squeeze(SUSPECTED_STOLEN_NOTE) in text
+    rows = {row["受付番号 / Receipt"]: row for row in _csv_rows(shop, tmp_path)}
+    assert rows[receipts["stolen"]]["不正品の疑い / Suspected stolen"] == "あり"
+    assert SUSPECTED_STOLEN_NOTE in rows[receipts["stolen"]]["備考 / Notes"]
+    others = [row for receipt, row in rows.items() if receipt != receipts["stolen"]]
+    assert {row["不正品の疑い / Suspected stolen"] for row in others} == {""}
+
+
+def test_documents_print_by_name_and_forbidden_numbers_never(law_shop, tmp_path):
+    shop, receipts = law_shop
+    text = squeeze(pdf_text(_ledger(shop, tmp_path / "ledger.pdf")))
+    assert "その他（学生証）" in text and "S-20-4711" in text  # a cell wraps: layout splits it
+    rows = {row["受付番号 / Receipt"]: row for row in _csv_rows(shop, tmp_path)}
+    assert rows[receipts["student"]]["確認方法 / ID check"] == "その他（学生証） / S-20-4711"
+    assert rows[receipts["between"]]["確認方法 / ID check"] == "健康保険証"
+
+
+@pytest.mark.parametrize(
+    "kind", ["my_number_card", "health_insurance", "qualification_certificate"]
+)
+def test_a_forbidden_number_in_an_old_record_is_never_printed(kind):
+    # The validator refuses such numbers now; a record from before must not leak one.
+    text = id_check_text({"type": kind, "number": MY_NUMBER_LIKE, "name": ""})
+    assert MY_NUMBER_LIKE not in text
+    assert text == label(ID_DOCUMENT_LABELS, kind)[0]
+
+
+def test_two_phones_of_one_visit_are_one_transaction_not_exempt(law_shop, tmp_path):
+    shop, receipts = law_shop
+    rows = _csv_rows(shop, tmp_path)
+    order = [row["受付番号 / Receipt"] for row in rows]
+    first, second = receipts["first"], receipts["second"]
+    assert order.index(second) == order.index(first) + 1  # together, the visit's order
+    assert order.index(receipts["between"]) > order.index(second)
+    by_receipt = {row["受付番号 / Receipt"]: row for row in rows}
+    note = f"同一取引 {first} ほか（2台・合計 12,000円）"
+    for receipt in (first, second):
+        row = by_receipt[receipt]
+        assert row["同一取引 / Transaction"] == first
+        assert note in row["備考 / Notes"]
+        assert EXEMPT_NOTE not in row["備考 / Notes"] + row["確認方法 / ID check"]
+    # The first phone was taken without details: the ledger shows the visit's, and says so.
+    early = by_receipt[first]
+    assert early["住所 / Address"] == "東京都千代田区千代田1-1"
+    assert early["確認方法 / ID check"] == "運転免許証 / 123456789012"
+    assert f"住所・職業・年齢・確認方法は同一取引の記録による（{second}）" in early["備考 / Notes"]
+    assert "同一取引の記録による" not in by_receipt[second]["備考 / Notes"]
+    lone = by_receipt[receipts["lone"]]
+    assert (lone["確認方法 / ID check"], lone["同一取引 / Transaction"]) == (EXEMPT_NOTE, "")
+    assert EXEMPT_NOTE in lone["備考 / Notes"]
+    text = squeeze(pdf_text(_ledger(shop, tmp_path / "ledger.pdf")))
+    assert text.count(squeeze(note)) == 2
+
+
+def test_a_voided_phone_leaves_the_transaction_and_its_total(law_shop, tmp_path):
+    shop, receipts = law_shop
+    code, _, err = shop(
+        "void", receipts["second"], "--reason", "二重登録", "--manager", "M01", stdin="1234\n"
+    )
+    assert code == EXIT_OK, err
+    by_receipt = {row["受付番号 / Receipt"]: row for row in _csv_rows(shop, tmp_path)}
+    first = by_receipt[receipts["first"]]
+    assert (
+        f"同一取引 {receipts['first']}（1台・合計 6,000円、取消1台を除く）" in first["備考 / Notes"]
+    )
+    assert EXEMPT_NOTE in first["備考 / Notes"]  # ¥6,000 bought after all
+    assert "同一取引の記録による" not in first["備考 / Notes"]  # never from a voided record
+    assert first["住所 / Address"] == ""
+
+
+def test_a_minors_row_shows_the_guardians_consent(law_shop, tmp_path):
+    shop, receipts = law_shop
+    consent = "未成年者: 保護者同意 田中 洋子（母・保護者に電話で確認）"
+    rows = {row["受付番号 / Receipt"]: row for row in _csv_rows(shop, tmp_path)}
+    assert consent in rows[receipts["minor"]]["備考 / Notes"]
+    assert "保護者同意" not in rows[receipts["stolen"]]["備考 / Notes"]
+    text = squeeze(pdf_text(_ledger(shop, tmp_path / "ledger.pdf")))
+    assert squeeze(consent) in text
+    assert "090-0000-0000" not in text  # the contact stays in the record
