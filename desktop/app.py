@@ -28,13 +28,14 @@ from sqlalchemy.orm import Session, sessionmaker
 from db import migrate
 from db.engine import make_engine, read_only, session_factory
 from db.models import Shop, Station
-from desktop import config
+from desktop import config, ledger
 from desktop.catalogue import RevocationCatalogue, revocation_catalogue
 from desktop.clerks import ClerkView, Role, authenticate
 from desktop.errors import UserError
 from desktop.files import make_database_private, private_folder
 from desktop.keys import StationSigner, load_station_signer, stations_with_keys
 from desktop.setup import ShopDetails
+from desktop.trust import TrustStore, WitnessedHead
 
 log = logging.getLogger(__name__)
 
@@ -113,9 +114,36 @@ class AppContext:
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
-        """One write transaction: committed when the block ends, rolled back on error."""
+        """One write transaction: committed when the block ends, rolled back on error.
+
+        Once it has committed, the chain heads it moved are written to this PC's
+        witness, and a station it created is pinned (desktop.trust).
+        """
         with translated_database_errors(), self._sessions.begin() as session:
             yield session
+            heads = session.info.pop(ledger.APPENDED_HEADS, {})
+            created = session.info.pop(ledger.CREATED_STATIONS, {})
+        if heads or created:
+            self._witness(heads, created)
+
+    @property
+    def trust(self) -> TrustStore:
+        return TrustStore(config.trust_dir(), self.db_url)
+
+    def _witness(self, heads: dict[str, tuple[int, str, str]], created: dict[str, str]) -> None:
+        """Record what a commit made.  The commit stands whatever happens here.
+
+        A witness that cannot be written (a full disk) must not turn a committed
+        intake into an error at the counter: it is logged, and ``verify`` then finds
+        the witness behind the database, which it reports but does not fail on.
+        """
+        store = self.trust
+        try:
+            for station, fingerprint in created.items():
+                store.pin(station, fingerprint)
+            store.witness({code: WitnessedHead(*head) for code, head in heads.items()})
+        except (OSError, UserError) as exc:
+            log.warning("the witness of %s could not be written: %s", store.path, exc)
 
     @contextmanager
     def reading(self) -> Iterator[Session]:

@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import Any, BinaryIO, TextIO
 from zoneinfo import ZoneInfo
 
+from sqlalchemy.engine import make_url
+
 from desktop import config, strict_json
 from desktop.app import AppContext
 from desktop.clerks import Role, add_clerk, list_clerks
@@ -30,6 +32,7 @@ from desktop.minors import set_policy as set_minors_policy
 from desktop.rules import validate_intake
 from desktop.setup import ShopDetails, initialise
 from desktop.transactions import intake_context
+from desktop.trust import Checkpoint
 from desktop.verification import verify_all
 from desktop.voiding import void_intake
 
@@ -160,6 +163,20 @@ def build_parser() -> argparse.ArgumentParser:
     verify = sub.add_parser(
         "verify", parents=[common], help="verify every chain, signature and digest"
     )
+    verify.add_argument(
+        "--fingerprint",
+        action="append",
+        default=[],
+        metavar="[STATION:]FP",
+        help="the station certificate's fingerprint as printed on paper (12+ hex digits)",
+    )
+    verify.add_argument(
+        "--checkpoint",
+        action="append",
+        default=[],
+        metavar="STATION:SEQ:HASH",
+        help="a chain head as printed on a day report or export (12+ hex digits of the hash)",
+    )
     verify.set_defaults(handler=cmd_verify)
 
     slip = sub.add_parser("slip", parents=[common], help="write the signed slip of a receipt")
@@ -221,7 +238,10 @@ def cmd_init(args: argparse.Namespace, console: Console) -> int:
         console.write(
             f"設定しました / set up: station {signer.station}, "
             f"certificate SHA-256 {signer.fingerprint}\n"
-            f"database: {ctx.db_url}\nkeys: {ctx.keys_dir}\n"
+            f"この指紋を紙に控えて保管してください（verify --fingerprint で照合します）/ "
+            "write this fingerprint down and keep it: verify --fingerprint checks against it\n"
+            f"database: {make_url(ctx.db_url).render_as_string(hide_password=True)}\n"
+            f"keys: {ctx.keys_dir}\n"
         )
     finally:
         ctx.close()
@@ -379,10 +399,17 @@ def cmd_minors_policy(args: argparse.Namespace, console: Console) -> int:
 
 
 def cmd_verify(args: argparse.Namespace, console: Console) -> int:
+    checkpoints = [Checkpoint.parse(text) for text in args.checkpoint]
     ctx = _open(args)
     try:
         with ctx.reading() as session:
-            report = verify_all(session, ctx.keys_dir)
+            report = verify_all(
+                session,
+                ctx.keys_dir,
+                trust=ctx.trust,
+                fingerprints=args.fingerprint,
+                checkpoints=checkpoints,
+            )
     finally:
         ctx.close()
     for line in report.lines():

@@ -10,7 +10,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from platformdirs import user_data_path, user_log_path
+from platformdirs import user_config_path, user_data_path, user_log_path
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
@@ -33,6 +33,11 @@ KEYS_DIR = Location(
     "REVOKE_DESK_KEYS", "folder of the station signing keys (default: beside the database)"
 )
 LOG_DIR = Location("REVOKE_DESK_LOG_DIR", "folder of the rotating log file")
+TRUST_DIR = Location(
+    "REVOKE_DESK_TRUST_DIR",
+    "folder of this PC's pinned certificates and witnessed chain heads "
+    "(default: the user's config folder, apart from the data folder)",
+)
 STATION = Location(
     "REVOKE_DESK_STATION", "this counter's station code, when the key folder holds several"
 )
@@ -40,6 +45,11 @@ STATION = Location(
 
 def data_dir() -> Path:
     return user_data_path(APP_NAME, appauthor=False)
+
+
+def trust_dir() -> Path:
+    override = os.environ.get(TRUST_DIR.env)
+    return Path(override) if override else user_config_path(APP_NAME, appauthor=False) / "trust"
 
 
 def log_dir() -> Path:

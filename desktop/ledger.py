@@ -20,8 +20,8 @@ from datetime import datetime
 from typing import Any
 
 from cryptography import x509
-from sqlalchemy import bindparam, insert, select
-from sqlalchemy.orm import Session
+from sqlalchemy import bindparam, func, insert, select
+from sqlalchemy.orm import Session, aliased
 
 from db.models import LedgerEntry, Station
 from desktop.errors import UserError
@@ -47,6 +47,11 @@ class EntryKind:
     RETENTION_PURGE = "retention_purge"
     EXPORT = "export"
     RESTORE = "restore"  # a backup put back; names any entries it rolled back
+
+
+# Keys of ``Session.info`` where appends leave what the committer must witness.
+APPENDED_HEADS = "revoke_desk_appended_heads"
+CREATED_STATIONS = "revoke_desk_created_stations"
 
 
 def canonical(body: Mapping[str, Any]) -> bytes:
@@ -75,6 +80,13 @@ _HEAD = (
     .where(LedgerEntry.station == bindparam("station"))
     .order_by(LedgerEntry.seq.desc())
     .limit(1)
+)
+# The other stations' heads, for cross-witnessing on a shared database (see append_locked).
+_OTHER = aliased(LedgerEntry)
+_OTHER_HEADS = select(LedgerEntry.station, LedgerEntry.seq, LedgerEntry.entry_hash).where(
+    LedgerEntry.station != bindparam("station"),
+    LedgerEntry.seq
+    == select(func.max(_OTHER.seq)).where(_OTHER.station == LedgerEntry.station).scalar_subquery(),
 )
 _LOCK_STATION = select(Station.code).where(Station.code == bindparam("station")).with_for_update()
 _INSERT_ENTRY = insert(LedgerEntry)
@@ -134,8 +146,17 @@ def append_locked(
     """:func:`append` for a caller that already took :func:`lock_station` in this transaction."""
     head = chain_head(session, signer.station)
     seq = head.seq + 1
+    connection = session.connection()
+    # On a database that several counters share, each entry also carries the other
+    # stations' latest heads: cutting one station's tail is then caught by the others
+    # (desktop.verification).  A lone station has none, and its bodies stay as they were.
+    others = {
+        row.station: [row.seq, row.entry_hash]
+        for row in connection.execute(_OTHER_HEADS, {"station": signer.station})
+    }
     body = {
         **fields,
+        **({"heads": others} if others else {}),
         "v": BODY_VERSION,
         "kind": kind,
         "station": signer.station,
@@ -145,7 +166,8 @@ def append_locked(
     }
     body_bytes = canonical(body)
     entry_hash = compute_entry_hash(head.entry_hash, body_bytes)
-    session.connection().execute(
+    signature = signer.sign(bytes.fromhex(entry_hash))
+    connection.execute(
         _INSERT_ENTRY,
         [
             {
@@ -156,11 +178,16 @@ def append_locked(
                 "body": body_bytes.decode("utf-8"),
                 "prev_hash": head.entry_hash,
                 "entry_hash": entry_hash,
-                "signature": signer.sign(bytes.fromhex(entry_hash)),
+                "signature": signature,
                 "created_at": now,
             }
         ],
     )
+    # What the transaction's owner writes to the witness once it has committed
+    # (desktop.app.AppContext.transaction; see desktop.trust).
+    session.info.setdefault(APPENDED_HEADS, {})[signer.station] = (seq, entry_hash, signature)
+    if kind == EntryKind.STATION_CREATED:
+        session.info.setdefault(CREATED_STATIONS, {})[signer.station] = signer.fingerprint
     return ChainHead(signer.station, seq, entry_hash)
 
 

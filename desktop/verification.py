@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,6 +18,7 @@ from desktop import ledger
 from desktop.intake import check_intake_entry, find_unchained_intakes
 from desktop.keys import StationKeyFiles
 from desktop.retention import check_purge_entry, purged_receipts
+from desktop.trust import Checkpoint, TrustStore, matches
 from desktop.voiding import check_void_entry
 
 
@@ -65,10 +68,18 @@ ENTRY_CHECKS: dict[str, ledger.EntryCheck] = {
 class VerifyReport:
     stations: list[ledger.StationReport]
     unchained_intakes: list[str]
+    # Checks against what lies outside the database (pins, witness, paper): failures,
+    # then notes that fail nothing (no witness on this PC, a witness behind).
+    trust_findings: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
-        return not self.unchained_intakes and all(s.finding is None for s in self.stations)
+        return (
+            not self.unchained_intakes
+            and not self.trust_findings
+            and all(s.finding is None for s in self.stations)
+        )
 
     def lines(self) -> list[str]:
         out = []
@@ -85,20 +96,181 @@ class VerifyReport:
         out.extend(
             f"{receipt}: intake row has no ledger entry" for receipt in self.unchained_intakes
         )
+        out.extend(f"NG {finding}" for finding in self.trust_findings)
+        out.extend(f"note: {note}" for note in self.notes)
         return out
 
 
-def verify_all(session: Session, keys_dir: Path | None = None) -> VerifyReport:
-    """Verify every station's chain.  Certificates found in ``keys_dir`` must match the database's."""
+def verify_all(
+    session: Session,
+    keys_dir: Path | None = None,
+    *,
+    trust: TrustStore | None = None,
+    fingerprints: Sequence[str] = (),
+    checkpoints: Sequence[Checkpoint] = (),
+) -> VerifyReport:
+    """Verify every station's chain.  Certificates found in ``keys_dir`` must match the database's.
+
+    With ``trust`` (this PC's pins and witness), ``fingerprints`` (``[STATION:]FP`` as
+    read from paper) and ``checkpoints`` (heads printed on day reports), the chains are
+    also held against what lies outside the database (desktop.trust).
+    """
     reports = []
-    for station in session.scalars(select(Station).order_by(Station.code)):
+    stations = list(session.scalars(select(Station).order_by(Station.code)))
+    for station in stations:
         trusted = _certificate_in(keys_dir, station.code) if keys_dir else None
         reports.append(
             ledger.verify_station(
                 session, station, entry_checks=ENTRY_CHECKS, trusted_certificate=trusted
             )
         )
-    return VerifyReport(reports, find_unchained_intakes(session))
+    heads = {report.station: report.head for report in reports}
+    by_code = {station.code: station for station in stations}
+    findings, notes = _against_trust(session, trust, by_code, heads) if trust else ([], [])
+    _against_fingerprints(by_code, fingerprints, findings)
+    for checkpoint in checkpoints:
+        problem = _against_checkpoint(session, checkpoint, heads)
+        if problem:
+            findings.append(problem)
+    findings.extend(_cross_witness_problems(session, heads))
+    return VerifyReport(reports, find_unchained_intakes(session), tuple(findings), tuple(notes))
+
+
+def _entry_hash(session: Session, station: str, seq: int) -> str | None:
+    found: str | None = session.execute(
+        select(LedgerEntry.entry_hash).where(LedgerEntry.station == station, LedgerEntry.seq == seq)
+    ).scalar_one_or_none()
+    return found
+
+
+def _rollbacks(session: Session) -> list[dict[str, Any]]:
+    """What every confirmed restore rolled back (desktop.backup)."""
+    bodies = session.scalars(
+        select(LedgerEntry.body).where(LedgerEntry.kind == ledger.EntryKind.RESTORE)
+    )
+    return [item for body in bodies for item in json.loads(body).get("rolled_back", [])]
+
+
+def _against_trust(
+    session: Session,
+    trust: TrustStore,
+    stations: dict[str, Station],
+    heads: dict[str, ledger.ChainHead],
+) -> tuple[list[str], list[str]]:
+    """The pins and the witness of this PC: ``(findings, notes)``."""
+    if not trust.exists():
+        return [], [
+            "this PC holds no pin or witness for this database: check the fingerprint and "
+            "the last checkpoint from paper (--fingerprint, --checkpoint)"
+        ]
+    findings: list[str] = []
+    notes: list[str] = []
+    rollbacks = _rollbacks(session)
+    for code, pinned in sorted(trust.stations().items()):
+        station = stations.get(code)
+        if station is None:
+            findings.append(f"{code}: station pinned on this PC is missing from the database")
+            continue
+        if pinned.fingerprints and station.fingerprint not in pinned.fingerprints:
+            findings.append(
+                f"{code}: the station certificate ({station.fingerprint[:16]}…) is not the one "
+                f"pinned on this PC ({pinned.fingerprints[-1][:16]}…): the key was replaced"
+            )
+        witnessed = pinned.head
+        if witnessed is None:
+            continue
+        head = heads[code]
+        # A restore the manager confirmed gave up entries up to its from_seq: the
+        # witness may still stand there if it could not be updated afterwards.
+        if any(
+            r["station"] == code and r["to_seq"] < witnessed.seq <= r["from_seq"] for r in rollbacks
+        ):
+            continue
+        if witnessed.seq > head.seq:
+            findings.append(
+                f"{code}: entries #{head.seq + 1}–#{witnessed.seq} are missing (this PC "
+                f"witnessed the chain at #{witnessed.seq} {witnessed.entry_hash[:16]}…)"
+            )
+        elif _entry_hash(session, code, witnessed.seq) != witnessed.entry_hash:
+            findings.append(
+                f"{code}: entry #{witnessed.seq} differs from the one this PC witnessed: "
+                "the chain was rewritten"
+            )
+        elif witnessed.seq < head.seq:
+            notes.append(
+                f"{code}: the witness on this PC is at #{witnessed.seq}, the chain at #{head.seq} "
+                "(written from another PC, or the witness could not be updated)"
+            )
+    return findings, notes
+
+
+def _against_fingerprints(
+    stations: dict[str, Station], typed: Sequence[str], findings: list[str]
+) -> None:
+    for text in typed:
+        code, _, fingerprint = text.rpartition(":") if ":" in text[:9] else ("", "", text)
+        if not code:
+            if len(stations) != 1:
+                findings.append(
+                    f"--fingerprint {text}: name the station (STATION:FP), the database has "
+                    f"{len(stations)}"
+                )
+                continue
+            code = next(iter(stations))
+        station = stations.get(code)
+        if station is None:
+            findings.append(f"--fingerprint {text}: no station {code} in the database")
+        elif not matches(station.fingerprint, fingerprint):
+            findings.append(
+                f"{code}: the station certificate ({station.fingerprint[:16]}…) is not the one "
+                f"on paper ({fingerprint[:16]}…)"
+            )
+
+
+def _against_checkpoint(
+    session: Session, checkpoint: Checkpoint, heads: dict[str, ledger.ChainHead]
+) -> str | None:
+    head = heads.get(checkpoint.station)
+    label = f"checkpoint {checkpoint.station}:{checkpoint.seq}"
+    if head is None:
+        return f"{label}: no station {checkpoint.station} in the database"
+    if head.seq < checkpoint.seq:
+        return (
+            f"{label}: entries #{head.seq + 1}–#{checkpoint.seq} are missing (the chain ends "
+            f"at #{head.seq})"
+        )
+    found = _entry_hash(session, checkpoint.station, checkpoint.seq)
+    if found is None or not matches(found, checkpoint.entry_hash):
+        return f"{label}: the entry differs from the checkpoint: the chain was rewritten"
+    return None
+
+
+def _cross_witness_problems(session: Session, heads: dict[str, ledger.ChainHead]) -> list[str]:
+    """On a shared database each entry names the other stations' heads (desktop.ledger).
+
+    The highest head any station claims for another must still be in that chain:
+    cutting one station's tail is caught by the others' entries.
+    """
+    claims: dict[str, tuple[int, str, str]] = {}
+    rows = session.execute(
+        select(LedgerEntry.station, LedgerEntry.seq, LedgerEntry.body).where(
+            LedgerEntry.body.contains('"heads":')
+        )
+    )
+    for by, by_seq, body in rows:
+        for code, (seq, entry_hash) in json.loads(body).get("heads", {}).items():
+            if seq > claims.get(code, (0, "", ""))[0]:
+                claims[code] = (seq, entry_hash, f"{by}#{by_seq}")
+    problems = []
+    for code, (seq, entry_hash, by) in sorted(claims.items()):
+        head = heads.get(code)
+        if head is None or head.seq < seq:
+            problems.append(
+                f"{code}: entries up to #{seq} are missing (station {by} saw the chain at #{seq})"
+            )
+        elif _entry_hash(session, code, seq) != entry_hash:
+            problems.append(f"{code}: entry #{seq} differs from the one station {by} saw")
+    return problems
 
 
 def _certificate_in(keys_dir: Path, station: str) -> x509.Certificate | None:

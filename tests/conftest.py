@@ -60,6 +60,8 @@ def _isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
     """Never touch the real user's data or log folder."""
     monkeypatch.setenv("REVOKE_DESK_LOG_DIR", str(tmp_path / "log"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
+    monkeypatch.setenv("REVOKE_DESK_TRUST_DIR", str(tmp_path / "trust"))
     for var in ("REVOKE_DESK_DB", "REVOKE_DESK_KEYS", "REVOKE_DESK_STATION"):
         monkeypatch.delenv(var, raising=False)
 

@@ -29,7 +29,7 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Engine, inspect, select, text
+from sqlalchemy import Engine, create_engine, inspect, select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
@@ -37,12 +37,14 @@ from db import migrate
 from db.append_only import APPEND_ONLY_MESSAGE
 from db.engine import make_engine
 from db.models import Base, Intake, LedgerEntry
+from desktop import ledger
 from desktop.app import AppContext
 from desktop.intake import receipt_number
 from desktop.setup import ShopDetails, initialise
 from desktop.verification import VerifyReport, verify_all
 from tests.conftest import MANAGER_PIN, Clock, example_document, set_up_shop
 from tests.support.intakes import commit_document
+from tests.support.tamper import truncate_tail
 
 pytestmark = [pytest.mark.postgres]
 
@@ -493,3 +495,30 @@ def test_four_counters_and_two_writers_on_one_chain(pg_url, tmp_path):
         f"({commits / wall:.0f}/s); per writer: "
         + ", ".join(f"{r['station']} {r['elapsed']:.1f} s" for r in results)
     )
+
+
+def test_cutting_one_stations_tail_is_caught_by_the_others(shop, pg_url, tmp_path, clock):
+    """Cross-witnessing: S02's entries name S01's head, so S01's cut tail shows (issue 10)."""
+    for _ in range(3):
+        commit_document(shop, example_document(), "S01")
+    add_station(shop, "S02")
+    commit_document(shop, example_document(), "S02")  # S02 now witnesses S01's head
+    with shop.reading() as session:
+        s01_head = ledger.chain_head(session, "S01").seq
+        s02_body = json.loads(
+            session.scalars(
+                select(LedgerEntry.body)
+                .where(LedgerEntry.station == "S02")
+                .order_by(LedgerEntry.seq.desc())
+            ).first()
+        )
+    assert s02_body["heads"]["S01"][0] == s01_head
+    engine = create_engine(pg_url)
+    try:
+        truncate_tail(engine, 1, "S01")
+    finally:
+        engine.dispose()
+    with shop.reading() as session:
+        report = verify_all(session, shop.keys_dir)  # no witness file: the other chain convicts
+    assert not report.ok
+    assert any(f"S01: entries up to #{s01_head} are missing" in f for f in report.trust_findings)

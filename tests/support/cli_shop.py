@@ -26,7 +26,7 @@ class CliShop:
         self.db = home / "shop.sqlite3"
         self.base = ["--db", f"sqlite:///{self.db}"]
         home.mkdir(parents=True, exist_ok=True)
-        code, _, err = self(
+        code, self.init_output, err = self(
             "init",
             "--shop-name",
             name,
