@@ -13,6 +13,10 @@ is *late*: the next close of the station reports it, marked, in its report and C
 Precisely: the close reports as late every intake, void and reprint of its chain
 made after the previous close entry whose own day already has a close.
 
+The counts (:func:`day_counts`, rules version 2) never count a voided intake as taken
+in: it is counted as voided, apart from the accepted and refused ones, and the money
+total per purpose is the accepted, not voided intakes' prices (:func:`purpose_totals`).
+
 The summary (:class:`DayClose`) is a frozen value: the renderers and the export
 writer never see a session.
 """

@@ -675,6 +675,7 @@ def close_and_export(
                 now=ctx.clock(),
                 encoding=encoding,
                 progress=progress,
+                catalogue=ctx.catalogue(),  # the shop's own, if it installed a newer one
             )
             export_day(summary, out_dir, signer)
             written = True

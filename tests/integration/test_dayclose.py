@@ -504,6 +504,18 @@ def test_the_summary_csv_totals_money_per_purpose(mixed_closed):
     ]
 
 
+def test_every_label_is_written_in_cp932_too(ctx, mixed_day, tmp_path):
+    out = tmp_path / "cp932"
+    _close(ctx, encoding="cp932", out=out)
+    rows = {r[header_of("receipt")]: r for r in _csv_rows(out / CSV_FILE, "cp932")}
+    # CP932 writes U+2212 as 0x817C, which reads back as the full-width minus U+FF0D.
+    assert rows[mixed_day["repair"]][header_of("network_restriction")] == "－ 未確認・対象外"
+    assert rows[mixed_day["purchase_refused"]][header_of("outcome")] == "お断り"
+    summary = (out / SUMMARY_FILE).read_bytes().decode("cp932")
+    assert "当日,買取,3,2,0,50000" in summary
+    assert verify_export(out).ok
+
+
 def test_a_void_after_the_close_does_not_change_that_close(ctx, clock, mixed_day, tmp_path):
     out = tmp_path / "export"
     _close(ctx, out=out)
