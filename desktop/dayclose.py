@@ -13,6 +13,10 @@ is *late*: the next close of the station reports it, marked, in its report and C
 Precisely: the close reports as late every intake, void and reprint of its chain
 made after the previous close entry whose own day already has a close.
 
+The counts (:func:`day_counts`, rules version 2) never count a voided intake as taken
+in: it is counted as voided, apart from the accepted and refused ones, and the money
+total per purpose is the accepted, not voided intakes' prices (:func:`purpose_totals`).
+
 The summary (:class:`DayClose`) is a frozen value: the renderers and the export
 writer never see a session.
 """
@@ -32,22 +36,25 @@ from sqlalchemy.orm import Session
 
 from db.models import Intake, LedgerEntry, Person, Shop
 from desktop import ledger
-from desktop.domain import PURPOSE_LABELS, Purpose
+from desktop.catalogue import RevocationCatalogue, bundled_revocation_catalogue
+from desktop.domain import REFUSAL_REASON_LABELS, Label, Purpose, label
 from desktop.errors import UserError
 from desktop.keys import StationSigner
+from reports.snapshot import SlipFormat
 
 Progress = Callable[[str, int], None]
 
 LATE_KINDS = (ledger.EntryKind.INTAKE, ledger.EntryKind.VOID, ledger.EntryKind.REPRINT)
 
-OUTCOME_LABELS = {"accepted": "受付", "refused": "受付不可"}
-OS_LABELS = {"android": "Android", "iphone": "iPhone", "other": "その他"}
-REFUSAL_LABELS = {
-    "performed_by_other": "本人以外が手続き / performed by someone else",
-    "holder_not_present": "本人不在 / holder not present",
-    "clerk_assisted": "従業員が関与 / clerk assisted",
-    "certificate_unknown": "証明書の有無不明 / certificate unknown",
-    "not_done": "失効未了 / not revoked",
+# The rules the counts follow; stored in the counts so that ``verify-export`` recounts an
+# old close by the rules it was made under.  1: every intake of the day counted (voided
+# ones too).  2: voided intakes apart, amounts of the accepted ones per purpose.
+COUNTS_VERSION = 2
+ACCEPTED, REFUSED = "accepted", "refused"
+# The slip formats as the GUI names them (ui.history), for the reprints listed.
+SLIP_FORMAT_LABELS: dict[SlipFormat, Label] = {
+    SlipFormat.THERMAL: ("レシート / receipt roll", "receipt roll"),
+    SlipFormat.A4: ("A4", "A4"),
 }
 
 
@@ -76,8 +83,10 @@ class IntakeLine:
     revocation_path: str
     suspected_stolen: bool
     id_document_type: str
+    id_document_name: str  # the document's own name when its type is "other"
     voided: bool
     void_reason: str
+    void_seq: int  # the void entry's seq (0 when not voided)
     late: bool  # made after its own day was closed: reported with this close
     # Personal data (DOMAIN.md §3/§5): see desktop.exports for which reach an export.
     name: str
@@ -118,11 +127,17 @@ class DayClose:
     close_entry: ledger.ChainHead | None = None  # the day_closed entry, once appended
     encoding: str = "utf-8-sig"
     files: Mapping[str, bytes] = field(default_factory=dict)  # name → exact bytes
+    # Revocation path id → its title in the catalogue (ja, en), for every path the
+    # exports name; an id the catalogue does not know shows as itself.
+    path_titles: Mapping[str, Label] = field(default_factory=dict)
 
     @property
     def counts(self) -> dict[str, Any]:
         """The counts as the close entry and the manifest hold them (plain JSON)."""
         return day_counts(self.intakes, self.voids, self.reprints, self.late)
+
+    def path_title(self, path_id: str) -> Label:
+        return self.path_titles.get(path_id, (path_id, path_id))
 
     @property
     def exceptions(self) -> tuple[Event, ...]:
@@ -131,21 +146,90 @@ class DayClose:
         )
 
 
+@dataclass(frozen=True)
+class PurposeTotal:
+    """One purpose's intakes of a day: how many of each kind, and the money accepted."""
+
+    purpose: str
+    accepted: int  # accepted and not voided
+    refused: int  # refused and not voided
+    voided: int  # voided, whatever the outcome: neither taken in nor refused
+    amount_yen: int  # the prices of the accepted, not voided intakes
+
+    def as_json(self) -> dict[str, int]:
+        return {
+            "accepted": self.accepted,
+            "refused": self.refused,
+            "voided": self.voided,
+            "amount_yen": self.amount_yen,
+        }
+
+
+def purpose_totals(intakes: tuple[IntakeLine, ...]) -> tuple[PurposeTotal, ...]:
+    """Every purpose (each of the four, in their order, then any unknown one) and its totals."""
+    order = [p.value for p in Purpose]
+    order += sorted({i.purpose for i in intakes} - set(order))
+    totals = []
+    for purpose in order:
+        lines = [i for i in intakes if i.purpose == purpose]
+        accepted = [i for i in lines if not i.voided and i.outcome == ACCEPTED]
+        totals.append(
+            PurposeTotal(
+                purpose=purpose,
+                accepted=len(accepted),
+                refused=sum(1 for i in lines if not i.voided and i.outcome == REFUSED),
+                voided=sum(1 for i in lines if i.voided),
+                amount_yen=sum(i.price_yen for i in accepted),
+            )
+        )
+    return tuple(totals)
+
+
 def day_counts(
     intakes: tuple[IntakeLine, ...],
     voids: tuple[Event, ...],
     reprints: tuple[Event, ...],
     late: tuple[Event, ...],
 ) -> dict[str, Any]:
+    """The day's counts (rules version 2): a voided intake is counted only as voided.
+
+    ``intakes`` are the standing ones (accepted + refused); ``voided`` the day's
+    intakes voided before the close; ``voids`` every void entry dated this day (an
+    earlier day's intake may be voided today).  Paths, OS and hours count standing
+    intakes only.
+    """
+    standing = [i for i in intakes if not i.voided]
+    outcome = Counter(i.outcome for i in standing)
+    return {
+        "version": COUNTS_VERSION,
+        "intakes": len(standing),
+        "outcome": {
+            ACCEPTED: outcome.pop(ACCEPTED, 0),
+            REFUSED: outcome.pop(REFUSED, 0),
+            **dict(sorted(outcome.items())),
+        },
+        "voided": len(intakes) - len(standing),
+        "purpose": {t.purpose: t.as_json() for t in purpose_totals(intakes)},
+        "path": dict(sorted(Counter(i.revocation_path for i in standing).items())),
+        "os": dict(sorted(Counter(i.device_os for i in standing).items())),
+        "voids": len(voids),
+        "reprints": len(reprints),
+        "late": len(late),
+    }
+
+
+def legacy_day_counts(intakes: tuple[IntakeLine, ...]) -> dict[str, Any]:
+    """The counts of rules version 1 (before 2026-11), for ``verify-export`` of old closes.
+
+    Every intake counted, voided or not; no amounts.  ``voids``, ``reprints`` and
+    ``late`` are not recounted from the intakes.
+    """
     return {
         "intakes": len(intakes),
         "outcome": dict(sorted(Counter(i.outcome for i in intakes).items())),
         "purpose": dict(sorted(Counter(i.purpose for i in intakes).items())),
         "path": dict(sorted(Counter(i.revocation_path for i in intakes).items())),
         "os": dict(sorted(Counter(i.device_os for i in intakes).items())),
-        "voids": len(voids),
-        "reprints": len(reprints),
-        "late": len(late),
     }
 
 
@@ -197,12 +281,14 @@ def close_day(
     now: datetime,
     encoding: str = "utf-8-sig",
     progress: Progress | None = None,
+    catalogue: RevocationCatalogue | None = None,
 ) -> DayClose:
     """Close ``day`` of the signer's station, in the caller's transaction.
 
     The caller has already checked the manager's PIN.  Renders the exports in memory
     (so that their SHA-256 go into the signed close entry) and appends the entry;
-    ``desktop.exports.export_day`` then writes the folder.
+    ``desktop.exports.export_day`` then writes the folder.  The exports name the
+    revocation paths by their titles in ``catalogue`` (the bundled one by default).
     """
     from desktop import exports  # noqa: PLC0415 - ReportLab/openpyxl only when closing
 
@@ -222,7 +308,15 @@ def close_day(
             f"{day} of station {station} is already closed (ledger entry #{previous.seq})",
         )
     report("reading", 5)
-    summary = summarise_day(session, station, day, timezone=shop.timezone, manager=manager, now=now)
+    summary = summarise_day(
+        session,
+        station,
+        day,
+        timezone=shop.timezone,
+        manager=manager,
+        now=now,
+        catalogue=catalogue,
+    )
     summary = replace(summary, shop_name=shop.name, fingerprint=signer.fingerprint)
     report("rendering", 25)
     files = exports.render_files(summary, signer, encoding=encoding, progress=report)
@@ -255,6 +349,7 @@ def summarise_day(
     timezone: str,
     manager: str,
     now: datetime,
+    catalogue: RevocationCatalogue | None = None,
 ) -> DayClose:
     """What the close of ``day`` would report now (reads only)."""
     head = ledger.chain_head(session, station)
@@ -323,7 +418,7 @@ def summarise_day(
                     seq,
                     created_at,
                     subject,
-                    f"{body['format']} #{int(body['issue_no']) - 1}",
+                    f"{label(SLIP_FORMAT_LABELS, body['format'])[0]} #{int(body['issue_no']) - 1}",
                 )
             )
     late_intakes = (
@@ -348,11 +443,12 @@ def summarise_day(
             i.seq,
             i.created_at,
             i.receipt,
-            REFUSAL_LABELS.get(i.refusal_reason, i.refusal_reason),
+            " / ".join(label(REFUSAL_REASON_LABELS, i.refusal_reason)),
         )
         for i in intakes
-        if i.outcome == "refused"
+        if i.outcome == REFUSED
     )
+    paths = (catalogue or bundled_revocation_catalogue()).paths.values()
     return DayClose(
         station=station,
         day=day,
@@ -368,6 +464,7 @@ def summarise_day(
         late=tuple(late),
         head=head,
         fingerprint="",
+        path_titles={p.id: (p.title.ja, p.title.en) for p in paths},
     )
 
 
@@ -383,12 +480,12 @@ def _late_detail(kind: str, body: dict[str, Any], own_day: date) -> str:
 def _intake_lines(session: Session, stmt: Any, *, late: bool) -> tuple[IntakeLine, ...]:
     rows = session.execute(stmt).all()
     receipts = [row[0].receipt for row in rows]
-    void_bodies: dict[str, str] = {}
+    void_bodies: dict[str, tuple[int, str]] = {}
     if receipts:
         void_bodies = {
-            subject: body
-            for subject, body in session.execute(
-                select(LedgerEntry.subject, LedgerEntry.body).where(
+            subject: (seq, body)
+            for subject, seq, body in session.execute(
+                select(LedgerEntry.subject, LedgerEntry.seq, LedgerEntry.body).where(
                     LedgerEntry.kind == ledger.EntryKind.VOID,
                     LedgerEntry.subject.in_(receipts),
                 )
@@ -399,8 +496,9 @@ def _intake_lines(session: Session, stmt: Any, *, late: bool) -> tuple[IntakeLin
         body = json.loads(raw)
         device = body["device"]
         data: dict[str, Any] = person or {}
-        void_body = void_bodies.get(intake.receipt)
+        void_seq, void_body = void_bodies.get(intake.receipt, (0, ""))
         age = data.get("age")
+        document = data.get("id_document")
         lines.append(
             IntakeLine(
                 receipt=intake.receipt,
@@ -424,8 +522,12 @@ def _intake_lines(session: Session, stmt: Any, *, late: bool) -> tuple[IntakeLin
                 revocation_path=intake.revocation_path,
                 suspected_stolen=bool(body.get("suspected_stolen", False)),
                 id_document_type=str(body.get("id_document_type", "")),
-                voided=void_body is not None,
+                id_document_name=(
+                    str(document.get("name", "")) if isinstance(document, dict) else ""
+                ),
+                voided=bool(void_body),
                 void_reason=str(json.loads(void_body).get("reason", "")) if void_body else "",
+                void_seq=void_seq,
                 late=late,
                 name=str(data.get("name", "")),
                 address=str(data.get("address", "")),
@@ -434,10 +536,3 @@ def _intake_lines(session: Session, stmt: Any, *, late: bool) -> tuple[IntakeLin
             )
         )
     return tuple(lines)
-
-
-def purpose_label(purpose: str) -> str:
-    try:
-        return PURPOSE_LABELS[Purpose(purpose)][0]
-    except ValueError:
-        return purpose

@@ -4,7 +4,9 @@ A folder per closed day::
 
     day-report.pdf    the signed day report (reports.day_report, PAdES)
     intakes.csv       the intakes, UTF-8 with BOM (Excel in Japan needs it) or CP932
-    intakes.xlsx      the same rows (openpyxl; values only, never a formula)
+    day-summary.csv   the counts and money totals per purpose, in the same encoding
+    intakes.xlsx      the intakes (first sheet) and the summary (second sheet), values
+                      only, never a formula (openpyxl)
     station-cert.pem  the station certificate, to check the signatures offline
     manifest.json     every other file's SHA-256 and size, the counts, the chain head
     manifest.sig      the station key's signature of manifest.json's exact bytes (base64)
@@ -22,6 +24,14 @@ shop's control: complete for the police ledger, minimal elsewhere"):
   intake (nothing was acquired) or a repair intake (not an acquisition).  They stay
   in the database, for the printed 古物台帳 and for retention-bound erasure.
 * Rows whose personal data was already erased show those cells empty.
+
+Every coded value is written as its Japanese label from ``desktop.domain`` (結果
+受付/お断り, OS, ID document, refusal reason, network restriction as mark and label
+「○ 制限なし」) and every revocation path as its title in the catalogue: the files are
+read by people (the manager, head office, the police), never as ids like
+``app_revoked``.  The summary counts a voided intake only as voided, and totals the
+prices of the accepted, not voided intakes per purpose (買取・下取り・委託・修理受付), to
+check against the till.
 
 Every cell goes through ``reports.csv_safe.safe_cell`` (CSV injection: a leading
 ``= + - @`` TAB or CR gets an apostrophe).  The folder is written to a hidden sibling
@@ -41,7 +51,7 @@ import shutil
 import tempfile
 from collections import Counter
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -53,13 +63,24 @@ from sqlalchemy.orm import Session
 from db.models import Shop, Station
 from desktop.app import AppContext
 from desktop.dayclose import (
-    OS_LABELS,
-    OUTCOME_LABELS,
+    COUNTS_VERSION,
     DayClose,
     IntakeLine,
+    PurposeTotal,
     close_day,
     find_close,
-    purpose_label,
+    purpose_totals,
+)
+from desktop.domain import (
+    ID_DOCUMENT_LABELS,
+    NETWORK_MARKS,
+    NETWORK_RESTRICTION_LABELS,
+    OS_LABELS,
+    OUTCOME_LABELS,
+    PURPOSE_LABELS,
+    REFUSAL_REASON_LABELS,
+    IdDocumentType,
+    label,
 )
 from desktop.errors import UserError
 from desktop.keys import StationSigner, certificate_fingerprint, signature_is_valid
@@ -67,11 +88,14 @@ from reports.csv_safe import safe_cell
 
 REPORT = "day-report.pdf"
 CSV_FILE = "intakes.csv"
+SUMMARY_FILE = "day-summary.csv"
 XLSX_FILE = "intakes.xlsx"
 CERT_FILE = "station-cert.pem"
 MANIFEST = "manifest.json"
 SIGNATURE = "manifest.sig"
-MANIFEST_FORMAT = "revoke-desk-day-export/v1"
+# v2: the summary CSV and the XLSX summary sheet, labels instead of ids, counts of
+# rules version 2 (voided intakes apart, money per purpose).
+MANIFEST_FORMAT = "revoke-desk-day-export/v2"
 ENCODINGS = ("utf-8-sig", "cp932")
 ACQUISITIONS = frozenset({"purchase", "trade_in", "consignment"})
 
@@ -90,7 +114,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("late", "締め後 late"),
     Column("purpose", "区分 purpose"),
     Column("outcome", "結果 outcome"),
-    Column("refusal_reason", "受付不可の理由 refusal reason"),
+    Column("refusal_reason", "お断りの理由 refusal reason"),
     Column("voided", "取消 void"),
     Column("void_reason", "取消理由 void reason"),
     Column("price_yen", "金額(円) price"),
@@ -117,6 +141,21 @@ COLUMNS: tuple[Column, ...] = (
 HEADERS = tuple(c.header for c in COLUMNS)
 KEYS = tuple(c.key for c in COLUMNS)
 
+SUMMARY_HEADERS = (
+    "営業日 day",
+    "ステーション station",
+    "対象 scope",
+    "区分 purpose",
+    "受付 accepted",
+    "お断り refused",
+    "取消 voided",
+    "金額合計(円) total yen",
+)
+SUMMARY_SHEET = "集計 summary"
+SCOPE_DAY = "当日"
+SCOPE_LATE = "締め後の記録（前の営業日の分）"
+TOTAL_LABEL = "計"
+
 
 def header_of(key: str) -> str:
     return HEADERS[KEYS.index(key)]
@@ -131,7 +170,29 @@ def needs_ledger_data(line: IntakeLine) -> bool:
     return line.outcome == "accepted" and line.purpose in ACQUISITIONS
 
 
-def row_values(line: IntakeLine, timezone: str) -> list[str | int | None]:
+def ja(labels: Any, raw: str) -> str:
+    """The Japanese label of a stored value ("" stays ""; an unknown value shows as itself)."""
+    return label(labels, raw)[0] if raw else ""
+
+
+def network_cell(raw: str) -> str:
+    """The carriers' mark and its label: 「○ 制限なし」."""
+    if not raw:
+        return ""
+    mark = next((m for key, m in NETWORK_MARKS.items() if key.value == raw), "")
+    return f"{mark} {ja(NETWORK_RESTRICTION_LABELS, raw)}".strip()
+
+
+def id_method_cell(line: IntakeLine) -> str:
+    name = ja(ID_DOCUMENT_LABELS, line.id_document_type)
+    if line.id_document_type == IdDocumentType.OTHER and line.id_document_name:
+        return f"{name}（{line.id_document_name}）"
+    return name
+
+
+def row_values(
+    line: IntakeLine, timezone: str, path_title: Callable[[str], tuple[str, str]]
+) -> list[str | int | None]:
     """One intake's cells in COLUMNS order (ints stay ints for the XLSX)."""
     from zoneinfo import ZoneInfo  # noqa: PLC0415 - cheap, kept beside its one use
 
@@ -142,9 +203,9 @@ def row_values(line: IntakeLine, timezone: str) -> list[str | int | None]:
         line.business_day.isoformat(),
         f"{local:%H:%M:%S}",
         "締め後の記録 LATE" if line.late else "",
-        purpose_label(line.purpose),
-        OUTCOME_LABELS.get(line.outcome, line.outcome),
-        line.refusal_reason,
+        ja(PURPOSE_LABELS, line.purpose),
+        ja(OUTCOME_LABELS, line.outcome),
+        ja(REFUSAL_REASON_LABELS, line.refusal_reason),
         "取消" if line.voided else "",
         line.void_reason,
         line.price_yen,
@@ -154,39 +215,81 @@ def row_values(line: IntakeLine, timezone: str) -> list[str | int | None]:
         line.model,
         line.color,
         line.storage_gb,
-        OS_LABELS.get(line.device_os, line.device_os),
+        ja(OS_LABELS, line.device_os),
         line.imei1,
         line.imei2,
         line.serial,
-        line.network_restriction,
+        network_cell(line.network_restriction),
         "要確認" if line.suspected_stolen else "",
-        line.revocation_path,
+        path_title(line.revocation_path)[0] if line.revocation_path else "",
         line.clerk,
         line.name if personal else "",
         line.address if personal else "",
         line.occupation if personal else "",
         line.age if personal else None,
-        line.id_document_type if personal else "",
+        id_method_cell(line) if personal else "",
     ]
 
 
 def export_rows(summary: DayClose) -> list[list[str | int | None]]:
     return [
-        row_values(line, summary.timezone) for line in (*summary.intakes, *summary.late_intakes)
+        row_values(line, summary.timezone, summary.path_title)
+        for line in (*summary.intakes, *summary.late_intakes)
     ]
 
 
-def render_csv(rows: list[list[str | int | None]], encoding: str) -> bytes:
-    """The CSV bytes; CP932 stops at the first cell it cannot encode, naming it."""
+def summary_rows(summary: DayClose) -> list[list[str | int | None]]:
+    """The summary table: one row per purpose and a total, then the late intakes (if any).
+
+    Counts and amounts are those of the report (``desktop.dayclose.purpose_totals``):
+    a voided intake counts only as voided; the amount is the accepted ones' prices.
+    """
+    day, station = summary.day.isoformat(), summary.station
+
+    def row(scope: str, name: str, t: PurposeTotal, amount: int | None) -> list[str | int | None]:
+        return [day, station, scope, name, t.accepted, t.refused, t.voided, amount]
+
+    totals = purpose_totals(summary.intakes)
+    rows = [row(SCOPE_DAY, ja(PURPOSE_LABELS, t.purpose), t, t.amount_yen) for t in totals]
+    everything = PurposeTotal(
+        "",
+        sum(t.accepted for t in totals),
+        sum(t.refused for t in totals),
+        sum(t.voided for t in totals),
+        0,
+    )
+    rows.append(row(SCOPE_DAY, TOTAL_LABEL, everything, None))
+    for t in purpose_totals(summary.late_intakes):
+        if t.accepted or t.refused or t.voided:
+            rows.append(row(SCOPE_LATE, ja(PURPOSE_LABELS, t.purpose), t, t.amount_yen))
+    return rows
+
+
+def _check_encoding(encoding: str) -> None:
     if encoding not in ENCODINGS:
         raise UserError(
             f"文字コード {encoding} には対応していません", f"unknown encoding {encoding}"
         )
+
+
+def _csv_text(headers: tuple[str, ...], rows: list[list[str | int | None]]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(HEADERS)
+    writer.writerow(headers)
     writer.writerows([safe_cell(value) for value in row] for row in rows)
-    text = buffer.getvalue()
+    return buffer.getvalue()
+
+
+def render_summary_csv(rows: list[list[str | int | None]], encoding: str) -> bytes:
+    """The summary CSV (labels and numbers only: every character is CP932's)."""
+    _check_encoding(encoding)
+    return _csv_text(SUMMARY_HEADERS, rows).encode(encoding)
+
+
+def render_csv(rows: list[list[str | int | None]], encoding: str) -> bytes:
+    """The CSV bytes; CP932 stops at the first cell it cannot encode, naming it."""
+    _check_encoding(encoding)
+    text = _csv_text(HEADERS, rows)
     try:
         return text.encode(encoding)
     except UnicodeEncodeError:
@@ -207,16 +310,25 @@ def render_csv(rows: list[list[str | int | None]], encoding: str) -> bytes:
     raise AssertionError("an unencodable character outside the cells")  # pragma: no cover
 
 
-def render_xlsx(rows: list[list[str | int | None]], title: str) -> bytes:
+def render_xlsx(
+    rows: list[list[str | int | None]],
+    title: str,
+    summary: list[list[str | int | None]] | None = None,
+) -> bytes:
+    """The intakes on the first sheet (named ``title``), the summary on the second."""
     from openpyxl import Workbook  # type: ignore[import-untyped]  # noqa: PLC0415
 
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title[:31])
-    sheet.append(list(HEADERS))
-    for row in rows:
-        # Numbers stay numbers; every text goes through safe_cell, so openpyxl never
-        # takes a leading "=" for a formula.
-        sheet.append([value if isinstance(value, int) else safe_cell(value) for value in row])
+    sheets = [(title[:31], HEADERS, rows)]
+    if summary is not None:
+        sheets.append((SUMMARY_SHEET, SUMMARY_HEADERS, summary))
+    for name, headers, values in sheets:
+        sheet = workbook.create_sheet(name)
+        sheet.append(list(headers))
+        for row in values:
+            # Numbers stay numbers; every text goes through safe_cell, so openpyxl
+            # never takes a leading "=" for a formula.
+            sheet.append([v if isinstance(v, int) else safe_cell(v) for v in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -226,14 +338,37 @@ def report_snapshot(summary: DayClose) -> Any:
     """The frozen view the day report renders (reports.day_report.DayReportSnapshot)."""
     from zoneinfo import ZoneInfo  # noqa: PLC0415
 
-    from reports.day_report import Count, DayReportSnapshot, ExceptionLine  # noqa: PLC0415
+    from reports.day_report import (  # noqa: PLC0415
+        Count,
+        DayReportSnapshot,
+        ExceptionLine,
+        PurposeRow,
+    )
 
     zone = ZoneInfo(summary.timezone)
     counts = summary.counts
-    per_hour = Counter(line.created_at.astimezone(zone).hour for line in summary.intakes)
+    standing = [line for line in summary.intakes if not line.voided]
+    per_hour = Counter(line.created_at.astimezone(zone).hour for line in standing)
 
-    def table(key: str, labels: Mapping[str, str]) -> tuple[Count, ...]:
-        return tuple(Count(k, labels.get(k, k), n) for k, n in counts[key].items())
+    def both(labels: Any, raw: str) -> str:
+        return " / ".join(dict.fromkeys(label(labels, raw)))  # "Android", not "Android / Android"
+
+    def rows(totals: tuple[PurposeTotal, ...]) -> tuple[PurposeRow, ...]:
+        return tuple(
+            PurposeRow(
+                t.purpose,
+                both(PURPOSE_LABELS, t.purpose),
+                t.accepted,
+                t.refused,
+                t.voided,
+                t.amount_yen,
+            )
+            for t in totals
+        )
+
+    def catalogue_order(path_counts: dict[str, int]) -> list[tuple[str, int]]:
+        order = {path_id: i for i, path_id in enumerate(summary.path_titles)}
+        return sorted(path_counts.items(), key=lambda kv: (order.get(kv[0], len(order)), kv[0]))
 
     def at(event_day: date, moment: Any) -> str:
         local = moment.astimezone(zone)
@@ -246,12 +381,16 @@ def report_snapshot(summary: DayClose) -> Any:
         closed_at=f"{summary.closed_at.astimezone(zone):%Y-%m-%d %H:%M}",
         manager=summary.manager,
         total=counts["intakes"],
-        outcomes=table("outcome", OUTCOME_LABELS),
-        purposes=tuple(Count(k, purpose_label(k), n) for k, n in counts["purpose"].items()),
-        paths=table("path", {}),
-        systems=table("os", OS_LABELS),
+        outcomes=tuple(Count(k, both(OUTCOME_LABELS, k), n) for k, n in counts["outcome"].items()),
+        voided_intakes=sum(1 for line in summary.intakes if line.voided),
+        purposes=rows(purpose_totals(summary.intakes)),
+        late_purposes=rows(purpose_totals(summary.late_intakes)),
+        paths=tuple(
+            Count(k, summary.path_title(k)[0], n) for k, n in catalogue_order(counts["path"])
+        ),
+        systems=tuple(Count(k, both(OS_LABELS, k), n) for k, n in counts["os"].items()),
         per_hour=tuple(per_hour.get(h, 0) for h in range(24)),
-        voided=counts["voids"],
+        voids=counts["voids"],
         reprints=counts["reprints"],
         late=counts["late"],
         exceptions=tuple(
@@ -277,10 +416,12 @@ def render_files(
     from reports.signing import sign_pdf  # noqa: PLC0415
 
     rows = export_rows(summary)
+    totals = summary_rows(summary)
     progress("csv", 30)
     csv_bytes = render_csv(rows, encoding)  # first: a CP932 failure should stop early
+    summary_bytes = render_summary_csv(totals, encoding)
     progress("xlsx", 40)
-    xlsx_bytes = render_xlsx(rows, f"{summary.station} {summary.day}")
+    xlsx_bytes = render_xlsx(rows, f"{summary.station} {summary.day}", totals)
     progress("report", 60)
     pdf = sign_pdf(
         render_day_report(report_snapshot(summary)),
@@ -289,7 +430,7 @@ def render_files(
         reason=f"Revoke Desk day close {summary.station} {summary.day}",
         location=summary.shop_name,
     )
-    return {REPORT: pdf, CSV_FILE: csv_bytes, XLSX_FILE: xlsx_bytes}
+    return {REPORT: pdf, CSV_FILE: csv_bytes, SUMMARY_FILE: summary_bytes, XLSX_FILE: xlsx_bytes}
 
 
 def manifest_bytes(summary: DayClose, files: Mapping[str, bytes]) -> bytes:
@@ -439,7 +580,7 @@ def _against_ledger(
     station: str,
     day: str,
 ) -> list[str]:
-    from desktop.dayclose import day_counts, summarise_day  # noqa: PLC0415
+    from desktop.dayclose import day_counts, legacy_day_counts, summarise_day  # noqa: PLC0415
 
     problems: list[str] = []
     registered = session.get(Station, station)
@@ -473,9 +614,21 @@ def _against_ledger(
     now_view = summarise_day(
         session, station, the_day, timezone=shop.timezone, manager="", now=close.created_at
     )
-    on_time = tuple(i for i in now_view.intakes if i.seq < close.seq)
-    recount = day_counts(on_time, (), (), ())
+    # A void made after the close (it is reported late, with a later close) did not
+    # count at this one.
+    on_time = tuple(
+        replace(i, voided=i.voided and i.void_seq < close.seq)
+        for i in now_view.intakes
+        if i.seq < close.seq
+    )
     stored = dict(manifest.get("counts") or {})
+    version = stored.get("version")
+    if version == COUNTS_VERSION:
+        recount = day_counts(on_time, (), (), ())
+    elif version is None:  # a close made before the counts had a version: rules 1
+        recount = legacy_day_counts(on_time)
+    else:
+        return [*problems, f"counts: rules version {version!r} unknown to this version"]
     for key in ("voids", "reprints", "late"):
         stored.pop(key, None)
         recount.pop(key, None)
@@ -522,6 +675,7 @@ def close_and_export(
                 now=ctx.clock(),
                 encoding=encoding,
                 progress=progress,
+                catalogue=ctx.catalogue(),  # the shop's own, if it installed a newer one
             )
             export_day(summary, out_dir, signer)
             written = True

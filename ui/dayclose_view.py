@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.clerks import Role
+from desktop.domain import OUTCOME_LABELS, PURPOSE_LABELS, label
 from desktop.errors import UserError
 from desktop.settings import BACKUP_DIR, BACKUP_KEEP
 from ui.i18n import both, message, pair
@@ -265,15 +266,25 @@ class DayCloseView(QWidget):
     def show_summary(self, summary: DayClose, folder: Path) -> None:
         self.summary, self.folder = summary, folder
         counts = summary.counts
+        outcome = counts["outcome"]
+        accepted, refused = (
+            " / ".join(label(OUTCOME_LABELS, key)) for key in ("accepted", "refused")
+        )
+        amounts = "　".join(
+            f"{label(PURPOSE_LABELS, key)[0]} ¥{totals['amount_yen']:,}"
+            for key, totals in counts["purpose"].items()
+        )
         self.summary_label.setText(
             "\n".join(
                 (
                     f"{summary.station} {summary.day:%Y-%m-%d}",
-                    f"受付 / intakes: {counts['intakes']}",
-                    f"受付不可 / refused: {len(summary.refusals)}",
-                    f"取消 / voids: {counts['voids']}",
+                    f"受付件数（取消を除く） / intakes, voided ones excluded: {counts['intakes']}",
+                    f"{accepted}: {outcome['accepted']}",
+                    f"{refused}: {outcome['refused']}",
+                    f"取消 / Voided: {counts['voided']}",
+                    f"金額合計（受付のみ） / totals, accepted only: {amounts}",
                     f"再発行 / reprints: {counts['reprints']}",
-                    f"遅延記録 / late entries: {counts['late']}",
+                    f"締め後の記録 / late entries: {counts['late']}",
                     f"出力先 / folder: {folder}",
                 )
             )

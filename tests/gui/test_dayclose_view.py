@@ -53,9 +53,11 @@ def test_a_manager_closes_the_day_and_opens_the_folder(qtbot, services, ctx, clo
     folder = tmp_path / "S01-20261127"
     assert view.folder == folder and verify_export(folder).ok
     text = view.summary_label.text()
-    assert "受付 / intakes: 2" in text
-    assert "受付不可 / refused: 1" in text
-    assert "取消 / voids: 1" in text
+    assert "受付件数（取消を除く） / intakes, voided ones excluded: 1" in text
+    assert "受付 / Accepted: 0" in text
+    assert "お断り / Refused: 1" in text
+    assert "取消 / Voided: 1" in text
+    assert "下取り ¥0" in text  # the voided trade-in's price is not in the total
     head = view.head_label.text()
     assert head.startswith(f"#{summary.head.seq}\n")
     assert "".join(head.split("\n", 1)[1].split()) == summary.head.entry_hash

@@ -2,8 +2,9 @@
 
 A day at the fixture's shop (2026-11-27, Tokyo): an accepted trade-in whose seller's
 occupation is ``=1+1`` and whose model is ``@x`` (CSV injection), a refusal, a void and a
-reprint.  The exports are read back the way their readers would: Python's csv, openpyxl,
-poppler (pdftotext, pdffonts, pdfsig); ``verify-export`` must notice any changed byte.
+reprint; and a busier day of every purpose, outcome, OS and path (``mixed_day``).  The
+exports are read back the way their readers would: Python's csv, openpyxl, poppler
+(pdftotext, pdffonts, pdfsig); ``verify-export`` must notice any changed byte.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import subprocess
 from datetime import date
 from pathlib import Path
@@ -19,9 +21,20 @@ from typing import Any
 import openpyxl
 import pytest
 
-from desktop import cli
+from desktop import cli, dayclose
 from desktop.app import AppContext
+from desktop.catalogue import bundled_revocation_catalogue
 from desktop.dayclose import DayClose, close_day
+from desktop.domain import (
+    CertificateUsed,
+    DeviceOs,
+    IdDocumentType,
+    NetworkRestriction,
+    Outcome,
+    PerformedBy,
+    Purpose,
+    RefusalReason,
+)
 from desktop.errors import UserError
 from desktop.exports import (
     CERT_FILE,
@@ -29,6 +42,9 @@ from desktop.exports import (
     MANIFEST,
     REPORT,
     SIGNATURE,
+    SUMMARY_FILE,
+    SUMMARY_HEADERS,
+    SUMMARY_SHEET,
     XLSX_FILE,
     export_day,
     header_of,
@@ -37,13 +53,26 @@ from desktop.exports import (
 from desktop.slips import issue_slip
 from desktop.voiding import void_intake
 from reports.csv_safe import original_cell
+from reports.day_report import MARGIN, PAGE_WIDTH
 from reports.snapshot import SlipFormat
-from tests.conftest import MANAGER_PIN, Clock
+from tests.conftest import MANAGER_PIN, Clock, example_document
 from tests.support.intakes import commit_document
 from tests.support.pdfs import pdf_text, pdfsig, squeeze
 
 DAY = date(2026, 11, 27)
-ALL_FILES = (REPORT, CSV_FILE, XLSX_FILE, CERT_FILE, MANIFEST, SIGNATURE)
+ALL_FILES = (REPORT, CSV_FILE, SUMMARY_FILE, XLSX_FILE, CERT_FILE, MANIFEST, SIGNATURE)
+# Every id a stored record may hold: none may reach a reader of the exports.
+RAW_IDS = frozenset(
+    {
+        *(e.value for e in (*Purpose, *Outcome, *RefusalReason, *DeviceOs, *IdDocumentType)),
+        *(e.value for e in (*NetworkRestriction, *CertificateUsed, *PerformedBy)),
+        *bundled_revocation_catalogue().paths,
+    }
+)
+# In the report's running text, English words (accepted, refused, other) are English:
+# only the ids no English sentence holds are out of place.
+CODE_IDS = frozenset(i for i in RAW_IDS if "_" in i or i == "ok")
+ZERO = {"accepted": 0, "refused": 0, "voided": 0, "amount_yen": 0}
 
 
 @pytest.fixture
@@ -104,17 +133,24 @@ def closed(ctx: AppContext, day: dict[str, str], tmp_path: Path) -> Path:
 def test_a_day_closes_to_the_right_counts(ctx, day):
     summary = _close(ctx)
     assert summary.counts == {
-        "intakes": 3,
-        "outcome": {"accepted": 2, "refused": 1},
-        "purpose": {"trade_in": 3},
-        "path": {"app_revoked": 3},
-        "os": {"android": 3},
+        "version": 2,
+        "intakes": 2,  # the voided one is not counted as taken in
+        "outcome": {"accepted": 1, "refused": 1},
+        "voided": 1,
+        "purpose": {
+            "purchase": ZERO,
+            "trade_in": {"accepted": 1, "refused": 1, "voided": 1, "amount_yen": 12000},
+            "consignment": ZERO,
+            "repair": ZERO,
+        },
+        "path": {"app_revoked": 2},
+        "os": {"android": 2},
         "voids": 1,
         "reprints": 1,
         "late": 0,
     }
     assert [(e.receipt, e.detail) for e in summary.refusals] == [
-        (day["refused"], "本人以外が手続き / performed by someone else")
+        (day["refused"], "名義人以外が失効 / revoked by someone else")
     ]
     assert [(e.receipt, e.detail) for e in summary.voids] == [(day["voided"], "入力誤り（M01）")]
     assert [e.receipt for e in summary.reprints] == [day["accepted"]]
@@ -130,7 +166,7 @@ def test_a_day_closes_to_the_right_counts(ctx, day):
     assert body["day"] == "2026-11-27"
     assert body["counts"] == summary.counts
     assert body["head"] == {"seq": summary.head.seq, "entry_hash": summary.head.entry_hash}
-    assert set(body["exports"]) == {REPORT, CSV_FILE, XLSX_FILE}
+    assert set(body["exports"]) == {REPORT, CSV_FILE, SUMMARY_FILE, XLSX_FILE}
     assert "山田" not in entry.body  # no personal data in the chain
 
 
@@ -240,7 +276,7 @@ def test_the_report_shows_the_chain_head_counts_only_the_bundled_font_and_is_sig
     assert summary.head.entry_hash in flat
     assert f"#{summary.head.seq}" in flat
     assert summary.fingerprint in flat
-    assert "受付件数/intakes:3" in flat
+    assert "受付件数（取消を除く）/intakes,voidedonesexcluded:2" in flat
     assert day["refused"] in flat and day["voided"] in flat
     fonts = subprocess.run(
         ["pdffonts", str(out / REPORT)], capture_output=True, text=True, check=True
@@ -249,6 +285,275 @@ def test_the_report_shows_the_chain_head_counts_only_the_bundled_font_and_is_sig
     for line in fonts:
         assert "BIZUDPGothic" in line and " yes " in line, line  # embedded
     assert "Signature is Valid" in pdfsig(out / REPORT)
+
+
+# ---------------------------------------------------------------------------
+# A day of every kind: labels, counts without the voided, money per purpose
+
+
+def _variant(purpose: str, price: int, **changes: Any) -> dict[str, Any]:
+    """The example document as ``purpose`` at ``price``; ``a__b=v`` sets doc["a"]["b"]."""
+    doc = example_document()
+    doc["purpose"], doc["price_yen"] = purpose, price
+    for dotted, value in changes.items():
+        *parents, last = dotted.split("__")
+        node = doc
+        for key in parents:
+            node = node[key]
+        node[last] = value
+    return doc
+
+
+IPHONE = {"device__os": "iphone", "device__maker": "Apple", "device__model": "iPhone 15"}
+MIXED = (
+    ("purchase", _variant("purchase", 15000)),
+    (
+        "purchase_iphone",
+        _variant(
+            "purchase",
+            30000,
+            **IPHONE,
+            revocation__path="iphone_removed",
+            seller__id_document={"type": "other", "number": "", "name": "学生証"},
+            device__network_restriction="pending",
+        ),
+    ),
+    ("purchase_refused", _variant("purchase", 8000, revocation__performed_by="staff")),
+    ("trade_in", _variant("trade_in", 12000)),
+    ("trade_in_voided", _variant("trade_in", 20000)),
+    (
+        "consignment",
+        _variant(
+            "consignment",
+            50000,
+            revocation__path="hotline_suspended",
+            device__network_restriction="restricted",
+        ),
+    ),
+    (
+        "repair",
+        _variant(
+            "repair",
+            0,
+            revocation__certificate_used="no",
+            revocation__path="never_used",
+            device__network_restriction="unknown",
+        ),
+    ),
+    ("trade_in_refused", _variant("trade_in", 9000, revocation__path="not_done")),
+    ("purchase_small", _variant("purchase", 5000, revocation__path="app_uninstalled")),
+    (
+        "purchase_unknown",
+        _variant(
+            "purchase", 7000, revocation__certificate_used="unknown", revocation__path="check_first"
+        ),
+    ),
+)
+
+
+@pytest.fixture
+def mixed_day(ctx: AppContext, clock: Clock) -> dict[str, str]:
+    """Ten intakes of 27 Nov from 10:00: every purpose, accepted, refused and one voided."""
+    receipts = {}
+    for name, document in MIXED:
+        receipts[name] = commit_document(ctx, document).number
+        clock.advance(minutes=47)
+    with ctx.transaction() as session:
+        void_intake(
+            session,
+            ctx.signer(),
+            receipt=receipts["trade_in_voided"],
+            reason="二重登録のため",
+            manager="M01",
+            now=ctx.clock(),
+        )
+    clock.advance(hours=1)
+    return receipts
+
+
+@pytest.fixture
+def mixed_closed(ctx: AppContext, mixed_day: dict[str, str], tmp_path: Path) -> Path:
+    out = tmp_path / "export-mixed"
+    _close(ctx, out=out)
+    return out
+
+
+def test_voided_intakes_are_counted_apart_and_money_is_totalled_per_purpose(ctx, mixed_day):
+    counts = _close(ctx).counts
+    assert counts["intakes"] == 9  # ten taken, one voided
+    assert counts["outcome"] == {"accepted": 6, "refused": 3}
+    assert counts["voided"] == 1
+    assert counts["purpose"] == {
+        "purchase": {"accepted": 3, "refused": 2, "voided": 0, "amount_yen": 50000},
+        "trade_in": {"accepted": 1, "refused": 1, "voided": 1, "amount_yen": 12000},
+        "consignment": {"accepted": 1, "refused": 0, "voided": 0, "amount_yen": 50000},
+        "repair": {"accepted": 1, "refused": 0, "voided": 0, "amount_yen": 0},
+    }
+    assert counts["os"] == {"android": 8, "iphone": 1}
+    assert sum(counts["path"].values()) == 9 and counts["path"]["app_revoked"] == 3
+
+
+def _words(text: str) -> set[str]:
+    return set(re.split(r"[\s/:=,()（）]+", text))
+
+
+def test_the_report_has_japanese_labels_path_titles_totals_and_no_raw_ids(mixed_closed):
+    text = pdf_text(mixed_closed / REPORT)
+    flat = squeeze(text)
+    assert "お断り" in text and "受付不可" not in text
+    assert "受付/Accepted6" in flat and "お断り/Refused3" in flat and "取消/voided1" in flat
+    catalogue = bundled_revocation_catalogue()
+    for _, document in MIXED:  # every path of the day, by its title
+        path = catalogue.paths[document["revocation"]["path"]]
+        assert path.title.ja in flat, path.id
+    assert "買取/Purchase320¥50,000" in flat
+    assert "下取り/Trade-in111¥12,000" in flat
+    assert "委託/Consignment100¥50,000" in flat
+    assert "修理受付/Repair100¥0" in flat
+    assert "計/total631" in flat
+    assert "名義人以外が失効/revokedbysomeoneelse" in flat
+    assert not CODE_IDS & _words(text), CODE_IDS & _words(text)
+
+
+def test_no_word_of_the_report_runs_off_the_page(ctx, clock, mixed_day, tmp_path):
+    # A void reason of 200 characters without a space.
+    receipt = commit_document(ctx, _variant("purchase", 1000)).number
+    clock.advance(minutes=1)
+    reason = "お客様のご依頼により取り消します（" + "入力誤り" * 50
+    with ctx.transaction() as session:
+        void_intake(
+            session,
+            ctx.signer(),
+            receipt=receipt,
+            reason=reason[:199] + "）",
+            manager="M01",
+            now=clock(),
+        )
+    clock.advance(minutes=1)
+    out = tmp_path / "long"
+    _close(ctx, out=out)
+    html = subprocess.run(
+        ["pdftotext", "-bbox", str(out / REPORT), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    words = re.findall(r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)"[^>]*>([^<]*)<', html)
+    assert len(words) > 100
+    for x_min, x_max, word in words:
+        assert float(x_min) >= MARGIN - 0.5, word
+        assert float(x_max) <= PAGE_WIDTH - MARGIN + 0.5, word
+    assert all(
+        not line.startswith(("）", "。", "、")) for line in pdf_text(out / REPORT).splitlines()
+    )
+
+
+def test_the_csv_and_xlsx_show_labels_never_ids(mixed_closed, mixed_day):
+    rows = {r[header_of("receipt")]: r for r in _csv_rows(mixed_closed / CSV_FILE)}
+    first = rows[mixed_day["purchase"]]
+    assert first[header_of("purpose")] == "買取"
+    assert first[header_of("outcome")] == "受付"
+    assert first[header_of("os")] == "Android"
+    assert first[header_of("network_restriction")] == "○ 制限なし"
+    assert first[header_of("revocation_path")] == "マイナポータルアプリで失効した"
+    assert first[header_of("id_method")] == "運転免許証"
+    iphone = rows[mixed_day["purchase_iphone"]]
+    assert iphone[header_of("network_restriction")] == "△ 支払い中"
+    assert iphone[header_of("id_method")] == "その他（学生証）"
+    assert iphone[header_of("os")] == "iPhone"
+    refused = rows[mixed_day["purchase_refused"]]
+    assert refused[header_of("outcome")] == "お断り"
+    assert refused[header_of("refusal_reason")] == "名義人以外が失効"
+    assert rows[mixed_day["trade_in_refused"]][header_of("refusal_reason")] == "失効が未了"
+    assert rows[mixed_day["repair"]][header_of("purpose")] == "修理受付"
+    assert rows[mixed_day["repair"]][header_of("network_restriction")] == "− 未確認・対象外"
+    assert rows[mixed_day["trade_in_voided"]][header_of("voided")] == "取消"
+    cells = {v for r in rows.values() for v in r.values()}
+    assert not RAW_IDS & cells, RAW_IDS & cells
+    assert "お断りの理由 refusal reason" in first
+
+    book = openpyxl.load_workbook(mixed_closed / XLSX_FILE)
+    sheet = book.worksheets[0]
+    headers, *values = list(sheet.iter_rows(values_only=True))
+    xlsx = [dict(zip(headers, row, strict=True)) for row in values]
+    assert {row[header_of("outcome")] for row in xlsx} == {"受付", "お断り"}
+    by_receipt = {row[header_of("receipt")]: row for row in xlsx}
+    assert by_receipt[mixed_day["purchase"]][header_of("revocation_path")] == (
+        "マイナポータルアプリで失効した"
+    )
+    assert not RAW_IDS & {v for row in xlsx for v in row.values() if isinstance(v, str)}
+    summary = list(book[SUMMARY_SHEET].iter_rows(values_only=True))
+    assert summary[0] == SUMMARY_HEADERS
+    table = {row[3]: row[4:] for row in summary[1:] if row[2] == "当日"}
+    assert table == {
+        "買取": (3, 2, 0, 50000),
+        "下取り": (1, 1, 1, 12000),
+        "委託": (1, 0, 0, 50000),
+        "修理受付": (1, 0, 0, 0),
+        "計": (6, 3, 1, None),
+    }
+
+
+def test_the_summary_csv_totals_money_per_purpose(mixed_closed):
+    with (mixed_closed / SUMMARY_FILE).open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle))
+    assert tuple(rows[0]) == SUMMARY_HEADERS
+    assert rows[1:] == [
+        ["2026-11-27", "S01", "当日", "買取", "3", "2", "0", "50000"],
+        ["2026-11-27", "S01", "当日", "下取り", "1", "1", "1", "12000"],
+        ["2026-11-27", "S01", "当日", "委託", "1", "0", "0", "50000"],
+        ["2026-11-27", "S01", "当日", "修理受付", "1", "0", "0", "0"],
+        ["2026-11-27", "S01", "当日", "計", "6", "3", "1", ""],
+    ]
+
+
+def test_every_label_is_written_in_cp932_too(ctx, mixed_day, tmp_path):
+    out = tmp_path / "cp932"
+    _close(ctx, encoding="cp932", out=out)
+    rows = {r[header_of("receipt")]: r for r in _csv_rows(out / CSV_FILE, "cp932")}
+    # CP932 writes U+2212 as 0x817C, which reads back as the full-width minus U+FF0D.
+    assert rows[mixed_day["repair"]][header_of("network_restriction")] == "－ 未確認・対象外"
+    assert rows[mixed_day["purchase_refused"]][header_of("outcome")] == "お断り"
+    summary = (out / SUMMARY_FILE).read_bytes().decode("cp932")
+    assert "当日,買取,3,2,0,50000" in summary
+    assert verify_export(out).ok
+
+
+def test_a_void_after_the_close_does_not_change_that_close(ctx, clock, mixed_day, tmp_path):
+    out = tmp_path / "export"
+    _close(ctx, out=out)
+    clock.advance(minutes=10)  # still 27 Nov: a late void, reported with the next close
+    with ctx.transaction() as session:
+        void_intake(
+            session,
+            ctx.signer(),
+            receipt=mixed_day["purchase"],
+            reason="誤り",
+            manager="M01",
+            now=clock(),
+        )
+    with ctx.reading() as session:
+        verdict = verify_export(out, session)
+    assert verdict.ok, verdict.problems
+
+
+def test_a_close_made_before_the_counts_had_a_version_still_verifies(
+    ctx, mixed_day, tmp_path, monkeypatch
+):
+    def old_counts(intakes, voids, reprints, late):
+        return {
+            **dayclose.legacy_day_counts(intakes),
+            "voids": len(voids),
+            "reprints": len(reprints),
+            "late": len(late),
+        }
+
+    out = tmp_path / "old"
+    with monkeypatch.context() as patch:
+        patch.setattr(dayclose, "day_counts", old_counts)
+        _close(ctx, out=out)
+    counts = json.loads((out / MANIFEST).read_text("utf-8"))["counts"]
+    assert counts["intakes"] == 10 and "version" not in counts
+    with ctx.reading() as session:
+        verdict = verify_export(out, session)
+    assert verdict.ok, verdict.problems
 
 
 # ---------------------------------------------------------------------------
@@ -279,12 +584,12 @@ def test_a_removed_file_is_named(closed):
 
 def test_a_rewritten_and_resigned_by_nobody_manifest_is_caught(ctx, closed):
     manifest = json.loads((closed / MANIFEST).read_text("utf-8"))
-    manifest["counts"]["intakes"] = 2
+    manifest["counts"]["intakes"] = 3
     (closed / MANIFEST).write_text(json.dumps(manifest), "utf-8")
     with ctx.reading() as session:
         verdict = verify_export(closed, session)
     assert any("signature does not verify" in p for p in verdict.problems)
-    assert any("counts.intakes: export 2" in p for p in verdict.problems)
+    assert any("counts.intakes: export 3" in p for p in verdict.problems)
 
 
 # ---------------------------------------------------------------------------
@@ -317,7 +622,7 @@ def test_close_day_and_verify_export_from_the_command_line(ctx, day, tmp_path, m
     assert code == cli.EXIT_USAGE and not out.exists(), stderr
     code, stdout, stderr = _run(ctx, monkeypatch, *args, stdin=f"{MANAGER_PIN}\n")
     assert code == cli.EXIT_OK, stderr
-    assert "3 intakes" in stdout and sorted(p.name for p in out.iterdir()) == sorted(ALL_FILES)
+    assert "2 intakes" in stdout and sorted(p.name for p in out.iterdir()) == sorted(ALL_FILES)
     out2 = tmp_path / "again"
     args2 = ("close-day", "--date", "2026-11-27", "--out", str(out2), "--manager", "M01")
     code, _, stderr = _run(ctx, monkeypatch, *args2, stdin=f"{MANAGER_PIN}\n")
