@@ -84,7 +84,7 @@ from desktop.domain import (
 )
 from desktop.errors import UserError
 from desktop.keys import StationSigner, certificate_fingerprint, signature_is_valid
-from reports.csv_safe import safe_cell
+from reports.csv_safe import could_be_formula, safe_cell
 
 REPORT = "day-report.pdf"
 CSV_FILE = "intakes.csv"
@@ -317,6 +317,7 @@ def render_xlsx(
 ) -> bytes:
     """The intakes on the first sheet (named ``title``), the summary on the second."""
     from openpyxl import Workbook  # type: ignore[import-untyped]  # noqa: PLC0415
+    from openpyxl.cell import WriteOnlyCell  # type: ignore[import-untyped]  # noqa: PLC0415
 
     workbook = Workbook(write_only=True)
     sheets = [(title[:31], HEADERS, rows)]
@@ -325,10 +326,19 @@ def render_xlsx(
     for name, headers, values in sheets:
         sheet = workbook.create_sheet(name)
         sheet.append(list(headers))
+
+        def cell(value: str | int | None, sheet: Any = sheet) -> Any:
+            # Numbers stay numbers.  A text that could start a formula is a string cell
+            # with Excel's quote prefix (reports.csv_safe), never a formula.
+            if isinstance(value, int) or value is None or not could_be_formula(value):
+                return value
+            quoted = WriteOnlyCell(sheet, value=value)
+            quoted.data_type = "s"
+            quoted.quotePrefix = True
+            return quoted
+
         for row in values:
-            # Numbers stay numbers; every text goes through safe_cell, so openpyxl
-            # never takes a leading "=" for a formula.
-            sheet.append([v if isinstance(v, int) else safe_cell(v) for v in row])
+            sheet.append([cell(v) for v in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -1,9 +1,12 @@
 """Spreadsheet-safe cells for every CSV and XLSX the app writes.
 
 A cell that starts with ``=``, ``+``, ``-``, ``@``, TAB or CR can be taken by Excel
-or LibreOffice as a formula (CSV injection).  Such a cell gets a leading
-apostrophe, which spreadsheets show as text and never evaluate; every other cell
-is written unchanged, so plain data round-trips exactly.
+or LibreOffice as a formula (CSV injection).  In a CSV such a cell gets a leading
+apostrophe, which spreadsheets show as text and never evaluate.  An XLSX can say
+"this is text" itself: the cell is written as a string with Excel's quote prefix
+(the cell style's ``quotePrefix``), so the manager sees exactly what was typed, with
+no visible apostrophe, and editing it does not turn it into a formula.  Every other
+cell is written unchanged, so plain data round-trips exactly.
 """
 
 from __future__ import annotations
@@ -16,6 +19,11 @@ def _needs_neutraliser(text: str) -> bool:
     # Apostrophes already in front count as part of the cell: "'=x" typed by someone
     # must come back as "'=x", so it gets one more in front, like "=x" does.
     return text.lstrip(NEUTRALISER).startswith(FORMULA_TRIGGERS)
+
+
+def could_be_formula(text: str) -> bool:
+    """Whether a spreadsheet would take this text for a formula (XLSX: quote-prefix it)."""
+    return text.startswith(FORMULA_TRIGGERS)
 
 
 def safe_cell(value: object) -> str:

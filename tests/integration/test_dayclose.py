@@ -238,11 +238,14 @@ def test_the_xlsx_reads_back_without_formulas(closed, day):
     rows = list(sheet.iter_rows(values_only=True))
     headers = rows[0]
     first = dict(zip(headers, next(r for r in rows[1:] if r[0] == day["accepted"]), strict=True))
-    assert first[header_of("occupation")] == "'=1+1"
-    assert first[header_of("model")] == "'@x"
+    # Exactly what was typed, no visible apostrophe: Excel's quote prefix says "text".
+    assert first[header_of("occupation")] == "=1+1"
+    assert first[header_of("model")] == "@x"
     assert first[header_of("name")] == "山田 太郎"
     assert first[header_of("price_yen")] == 12000
     assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
+    quoted = {cell.value for row in sheet.iter_rows() for cell in row if cell.quotePrefix}
+    assert quoted == {"=1+1", "@x"}
 
 
 def test_cp932_stops_on_a_character_it_cannot_encode_and_leaves_nothing(ctx, doc, tmp_path):
