@@ -15,6 +15,7 @@ atomically.  PostgreSQL databases are backed up with ``pg_dump``.
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import os
 import re
@@ -28,6 +29,7 @@ from zoneinfo import ZoneInfo
 
 from desktop import config
 from desktop.app import AppContext, utc_now
+from desktop.audit import Copy, command_line_user, record_copy
 from desktop.errors import UserError
 from desktop.keys import stations_with_keys
 
@@ -52,6 +54,9 @@ class RolledBack:
     live_seq: int  # the head before the restore
     live_hash: str
     restored_seq: int  # the head of the backup
+    # The entries given up, less the one that only records the taking of this very
+    # backup (its audit entry is written after the snapshot, so no backup holds it).
+    lost: int = 0
 
     @property
     def entries(self) -> int:
@@ -67,7 +72,7 @@ class RestoreResult:
 
     @property
     def lost_entries(self) -> int:
-        return sum(r.entries for r in self.rolled_back)
+        return sum(r.lost for r in self.rolled_back)
 
 
 def _sqlite_file(db_url: str) -> Path:
@@ -121,8 +126,12 @@ def integrity_problem(path: Path) -> str | None:
 # Backup
 
 
-def backup_database(ctx: AppContext, out: Path) -> BackupResult:
-    """Copy the live database to ``out`` (one consistent snapshot), checked, atomically."""
+def backup_database(ctx: AppContext, out: Path, *, by: str = "") -> BackupResult:
+    """Copy the live database to ``out`` (one consistent snapshot), checked, atomically.
+
+    The copy is then a signed ``export`` entry naming ``by`` (desktop.audit): a
+    backup holds every customer's data, so who took one is on the record.
+    """
     source = _sqlite_file(ctx.db_url)
     if not out.parent.is_dir():
         raise UserError(f"保存先のフォルダ {out.parent} がありません", f"no folder {out.parent}")
@@ -152,7 +161,28 @@ def backup_database(ctx: AppContext, out: Path) -> BackupResult:
     finally:
         _remove(partial)
     log.info("backup written to %s", out)
-    return BackupResult(out, out.stat().st_size)
+    result = BackupResult(out, out.stat().st_size)
+    _record_backup(ctx, result, by=by or command_line_user())
+    return result
+
+
+def _record_backup(ctx: AppContext, result: BackupResult, *, by: str) -> None:
+    """The audit entry of a backup; the backup itself stands whatever happens here."""
+    try:
+        signer = ctx.signer()
+        with ctx.transaction() as session:
+            record_copy(
+                session,
+                signer,
+                what=Copy.BACKUP,
+                by=by,
+                data=None,
+                now=ctx.clock(),
+                file=result.path.name,
+                size=result.size,
+            )
+    except UserError as exc:  # no usable key on this PC (a copy made for another one)
+        log.warning("backup %s not recorded in the ledger: %s", result.path, exc.en)
 
 
 def _copy_online(source: Path, target: Path) -> None:
@@ -201,7 +231,7 @@ def rotate_backups(folder: Path, keep: int) -> tuple[Path, ...]:
     return removed
 
 
-def backup_to_folder(ctx: AppContext, folder: Path, keep: int) -> BackupResult:
+def backup_to_folder(ctx: AppContext, folder: Path, keep: int, *, by: str = "") -> BackupResult:
     """The day close's backup: a new generation in ``folder``, keeping the newest ``keep``."""
     if keep < 1:
         raise UserError("保持する世代数は1以上にしてください", "keep at least one backup")
@@ -213,7 +243,7 @@ def backup_to_folder(ctx: AppContext, folder: Path, keep: int) -> BackupResult:
             f"cannot create the backup folder {folder} ({exc.strerror})",
         ) from exc
     local = ctx.clock().astimezone(ZoneInfo(ctx.shop_profile().timezone))
-    result = backup_database(ctx, folder / backup_name(local))
+    result = backup_database(ctx, folder / backup_name(local), by=by)
     return BackupResult(result.path, result.size, rotate_backups(folder, keep))
 
 
@@ -241,15 +271,35 @@ def chain_heads(path: Path) -> dict[str, tuple[int, str]]:
     return {station: (seq, entry_hash) for station, seq, entry_hash in rows}
 
 
-def rolled_back(live: dict[str, tuple[int, str]], restored: Path) -> tuple[RolledBack, ...]:
-    """Per station, how many of the live database's entries the backup does not hold."""
+def rolled_back(live_file: Path, restored: Path, name: str) -> tuple[RolledBack, ...]:
+    """Per station, how many of the live database's entries the backup ``name`` does not hold."""
     backup = chain_heads(restored)
     losses = []
-    for station, (seq, entry_hash) in sorted(live.items()):
+    for station, (seq, entry_hash) in sorted(chain_heads(live_file).items()):
         restored_seq = backup.get(station, (0, ""))[0]
         if restored_seq < seq:
-            losses.append(RolledBack(station, seq, entry_hash, restored_seq))
+            lost = _lost_entries(live_file, station, restored_seq, name)
+            losses.append(RolledBack(station, seq, entry_hash, restored_seq, lost))
     return tuple(losses)
+
+
+def _lost_entries(live_file: Path, station: str, after: int, name: str) -> int:
+    connection = sqlite3.connect(f"file:{live_file}?mode=ro", uri=True, timeout=_TIMEOUT_S)
+    try:
+        bodies = [
+            json.loads(body)
+            for (body,) in connection.execute(
+                "SELECT body FROM ledger_entry WHERE station = ? AND seq > ?", (station, after)
+            )
+        ]
+    finally:
+        connection.close()
+    own_record = [
+        b
+        for b in bodies
+        if b.get("kind") == "export" and b.get("what") == "backup" and b.get("file") == name
+    ]
+    return len(bodies) - min(len(own_record), 1)
 
 
 def restore_database(
@@ -298,10 +348,10 @@ def restore_database(
                 f"cannot copy {source} ({exc.strerror})",
             ) from exc
         _check_candidate(candidate, source, keys_dir, authorise)
-        losses = rolled_back(chain_heads(target), candidate) if target.exists() else ()
-        lost = sum(loss.entries for loss in losses)
+        losses = rolled_back(target, candidate, source.name) if target.exists() else ()
+        lost = sum(loss.lost for loss in losses)
         if lost and not accept_loss:
-            detail = ", ".join(f"{loss.station}: {loss.entries}" for loss in losses)
+            detail = ", ".join(f"{loss.station}: {loss.lost}" for loss in losses if loss.lost)
             raise _refused(
                 f"このバックアップは現在のデータより古く、記録 {lost} 件（{detail}）が失われます。"
                 "失うことを承知で復元する場合は --accept-loss を付けてください",
@@ -360,6 +410,7 @@ def _record_restore(
                             "from_seq": loss.live_seq,
                             "from_hash": loss.live_hash,
                             "to_seq": loss.restored_seq,
+                            "lost": loss.lost,
                         }
                         for loss in losses
                     ],

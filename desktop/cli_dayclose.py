@@ -104,21 +104,17 @@ def cmd_close_day(args: argparse.Namespace, console: Console) -> int:
             f"close entry #{summary.close_entry.seq} → {out_dir}\n"
         )
         if args.backup_dir:
-            _backup(ctx, Path(args.backup_dir), args.keep, console)
+            _backup(ctx, Path(args.backup_dir), args.keep, console, by=args.manager)
     finally:
         ctx.close()
     return EXIT_OK
 
 
-def _backup(ctx: Any, folder: Path, keep: int, console: Console) -> None:
-    try:
-        from desktop.backup import backup_to_folder  # type: ignore[attr-defined,unused-ignore]  # noqa: PLC0415
-    except ImportError:
-        log.warning("backup skipped: desktop.backup.backup_to_folder is not available")
-        console.write("バックアップは未対応のため省略しました / backup skipped (not available)\n")
-        return
-    result = backup_to_folder(ctx, folder, keep=keep)
-    console.write(f"バックアップ / backup: {getattr(result, 'path', result)}\n")
+def _backup(ctx: Any, folder: Path, keep: int, console: Console, *, by: str) -> None:
+    from desktop.backup import backup_to_folder  # noqa: PLC0415 - only a close with a folder
+
+    result = backup_to_folder(ctx, folder, keep=keep, by=by)
+    console.write(f"バックアップ / backup: {result.path}\n")
 
 
 def cmd_verify_export(args: argparse.Namespace, console: Console) -> int:

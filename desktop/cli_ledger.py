@@ -30,18 +30,20 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     ledger.add_argument("-o", "--out", required=True, metavar="FILE")
     ledger.add_argument("--csv", action="store_true", help="CSV (UTF-8 with BOM) instead of PDF")
     ledger.add_argument("--station", help=f"station code (env {config.STATION.env})")
+    ledger.add_argument("--clerk", help="who prints the ledger, for the audit entry")
     ledger.set_defaults(handler=cmd_ledger)
 
 
 def cmd_ledger(args: argparse.Namespace, console: Any) -> int:
     # Imported here, as cmd_slip does: ReportLab and pyHanko slow every command's start.
+    from desktop.audit import Copy, command_line_user, record_copy  # noqa: PLC0415
     from desktop.cli import (  # noqa: PLC0415 - cli imports this module
         EXIT_OK,
         _open,
         parse_day,
         require_folder_of,
     )
-    from desktop.files import write_atomically  # noqa: PLC0415
+    from desktop.files import is_stdout, write_atomically  # noqa: PLC0415
     from desktop.ledger_book import (  # noqa: PLC0415
         check_period,
         ledger_book_csv,
@@ -56,22 +58,34 @@ def cmd_ledger(args: argparse.Namespace, console: Any) -> int:
     ctx = _open(args)
     try:
         now = ctx.clock()
-        if args.csv:
-            with ctx.reading() as session:
+        signer = ctx.signer(args.station)
+        with ctx.reading() as session:
+            if args.csv:
                 data = ledger_book_csv(session, date_from, date_to, now=now)
-        else:
-            signer = ctx.signer(args.station)
-            with ctx.reading() as session:
+            else:
                 data = ledger_book_pdf(session, signer, date_from, date_to, now=now)
+        try:
+            write_atomically(out_path, data, stdout=console.binary if is_stdout(out_path) else None)
+        except OSError as exc:
+            raise UserError(
+                f"ファイル {out_path} を書けませんでした（{exc.strerror}）",
+                f"cannot write {out_path} ({exc.strerror})",
+            ) from exc
+        # Who printed the 古物台帳, of which period (desktop.audit).
+        with ctx.transaction() as session:
+            record_copy(
+                session,
+                signer,
+                what=Copy.LEDGER_CSV if args.csv else Copy.LEDGER_PDF,
+                by=args.clerk or command_line_user(),
+                data=data,
+                now=now,
+                date_from=date_from.isoformat(),
+                date_to=date_to.isoformat(),
+            )
     finally:
         ctx.close()
-    try:
-        write_atomically(out_path, data)
-    except OSError as exc:
-        raise UserError(
-            f"ファイル {out_path} を書けませんでした（{exc.strerror}）",
-            f"cannot write {out_path} ({exc.strerror})",
-        ) from exc
     log.info("ledger book %s..%s written (%d bytes)", date_from, date_to, len(data))
-    console.write(f"古物台帳 / ledger {date_from}..{date_to} → {out_path}\n")
+    if not is_stdout(out_path):
+        console.write(f"古物台帳 / ledger {date_from}..{date_to} → {out_path}\n")
     return EXIT_OK

@@ -15,6 +15,7 @@ from typing import Any
 
 from desktop import cli, config
 from desktop.app import AppContext
+from desktop.audit import command_line_user
 from desktop.backup import backup_database, restore_database
 from desktop.clerks import Role
 from desktop.retention import purge_expired
@@ -28,6 +29,7 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
         "backup", parents=[common], help="online backup of the SQLite database to a file"
     )
     backup.add_argument("--out", required=True, metavar="FILE")
+    backup.add_argument("--clerk", help="who takes the backup, for the audit entry")
     backup.set_defaults(handler=cmd_backup)
 
     restore = sub.add_parser(
@@ -54,7 +56,7 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
 def cmd_backup(args: argparse.Namespace, console: cli.Console) -> int:
     ctx = cli._open(args)
     try:
-        result = backup_database(ctx, Path(args.out))
+        result = backup_database(ctx, Path(args.out), by=args.clerk or command_line_user())
     finally:
         ctx.close()
     console.write(f"バックアップしました / backup written: {result.path} ({result.size} bytes)\n")

@@ -248,7 +248,13 @@ class DayCloseView(QWidget):
         if not folder:
             return
         try:
-            result = backup_to_folder(self.services.ctx, Path(folder), settings.get(BACKUP_KEEP))
+            clerk = self.services.state.clerk
+            result = backup_to_folder(
+                self.services.ctx,
+                Path(folder),
+                settings.get(BACKUP_KEEP),
+                by=clerk.code if clerk else "",
+            )
         except (UserError, OSError) as error:
             problem = (
                 error

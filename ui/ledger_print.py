@@ -115,6 +115,8 @@ class LedgerPrintDialog(QDialog):
         result = self.printing.print_pdf(pdf, SlipFormat.A4, parent=self, job_name=self.job_name())
         self.last_result = result
         clerk = self.services.state.clerk
+        if result.ok:
+            self._record_print(pdf, clerk.code if clerk else "")
         log.info(
             "ledger book %s..%s printed by %s: %s",
             *self.period(),
@@ -124,6 +126,27 @@ class LedgerPrintDialog(QDialog):
         if not result.ok:
             self.services.dialogs.error(self, both(self, self.tr("印刷")), _ledger_line(result))
         return result
+
+    def _record_print(self, pdf: bytes, clerk: str) -> None:
+        """Who printed the 古物台帳 of which period, as a ledger entry (desktop.audit)."""
+        from desktop.audit import Copy, record_copy  # noqa: PLC0415
+
+        date_from, date_to = self.period()
+        ctx = self.services.ctx
+        try:
+            with ctx.transaction() as session:
+                record_copy(
+                    session,
+                    ctx.signer(),
+                    what=Copy.LEDGER_PDF,
+                    by=clerk,
+                    data=pdf,
+                    now=ctx.clock(),
+                    date_from=date_from.isoformat(),
+                    date_to=date_to.isoformat(),
+                )
+        except UserError as error:
+            self.services.dialogs.user_error(self, error)
 
     def _on_print_clicked(self) -> None:
         if self.print_now():

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from desktop.audit import Copy, record_copy
 from desktop.domain import PURPOSE_LABELS, Purpose
+from desktop.files import write_atomically
 from desktop.history import HistoryQuery, HistoryRow, page_key, search
 from reports.csv_safe import safe_cell
 from ui.services import Services
@@ -86,14 +87,19 @@ def export_history_search(services: Services, query: HistoryQuery, path: Path) -
             if len(rows) < PAGE:
                 break
             after = page_key(rows[-1])
-    temporary = path.with_name(f".{path.name}.partial")
-    try:
-        with temporary.open("wb") as handle:
-            handle.write(("\ufeff" + out.getvalue()).encode("utf-8"))
-            handle.flush()
-            os.fsync(handle.fileno())
-        temporary.replace(path)
-    except OSError:
-        temporary.unlink(missing_ok=True)
-        raise
+    data = ("\ufeff" + out.getvalue()).encode("utf-8")
+    write_atomically(path, data)
+    # Who exported how many rows; not the search text, which may be a customer's name.
+    clerk = services.state.clerk
+    ctx = services.ctx
+    with ctx.transaction() as session:
+        record_copy(
+            session,
+            ctx.signer(),
+            what=Copy.HISTORY_CSV,
+            by=clerk.code if clerk else "",
+            data=data,
+            now=ctx.clock(),
+            rows=count,
+        )
     return count

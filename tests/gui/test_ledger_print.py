@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
+import json
 from datetime import date
 
 from PySide6.QtCore import QDate, Qt
+from sqlalchemy import select
 
+from db.models import LedgerEntry
 from desktop.history import HistoryQuery
 from desktop.settings import PRINTER_A4
 from tests.conftest import CLERK_PIN, example_document
@@ -53,6 +57,21 @@ def test_a_clerk_prints_the_ledger_from_the_main_window(
     assert first in text and second in text
     assert "古物台帳" in text and "山田太郎" in text
     assert services.dialogs.texts("error") == []
+    # Who printed it is on the record (issue 10: audit).
+    (entry,) = export_entries(ctx)
+    assert (entry["what"], entry["by"], entry["date_from"]) == (
+        "ledger_book_pdf",
+        "C01",
+        "2026-11-01",
+    )
+
+
+def export_entries(ctx) -> list[dict]:
+    with ctx.reading() as session:
+        bodies = session.scalars(
+            select(LedgerEntry.body).where(LedgerEntry.kind == "export").order_by(LedgerEntry.id)
+        )
+        return [json.loads(body) for body in bodies]
 
 
 def test_a_bad_period_is_reported_not_printed(qtbot, services, tmp_path):
@@ -80,3 +99,7 @@ def test_export_history_search_writes_every_row_as_safe_csv(services, ctx, tmp_p
     by_receipt = {row[0]: row for row in rows[1:]}
     assert by_receipt[receipt][12] == "'=cmd 太郎"
     assert by_receipt[receipt][1] == "2026-11-27 10:00"
+    (entry,) = export_entries(ctx)
+    assert (entry["what"], entry["rows"]) == ("history_search_csv", 2)
+    assert entry["sha256"] == hashlib.sha256(raw).hexdigest()
+    assert "太郎" not in json.dumps(entry, ensure_ascii=False)  # never the search text

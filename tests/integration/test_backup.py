@@ -112,7 +112,10 @@ def test_restore_replaces_the_current_database_and_keeps_it(ctx, tmp_path):
     with ctx.reading() as session:
         entry = session.scalars(select(LedgerEntry).where(LedgerEntry.kind == "restore")).one()
     rolled = json.loads(entry.body)["rolled_back"]
-    assert [(r["station"], r["from_seq"] - r["to_seq"]) for r in rolled] == [("S01", 1)]
+    # Two entries gone: the later intake, and the audit entry of this backup itself.
+    assert [(r["station"], r["from_seq"] - r["to_seq"], r["lost"]) for r in rolled] == [
+        ("S01", 2, 1)
+    ]
     assert verify_all_ok(ctx)
     # The context keeps working on the restored file.
     assert commit_document(ctx, example_document()).number == later
