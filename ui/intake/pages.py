@@ -954,6 +954,7 @@ class CustomerPage(IntakePage):
         self.customer_screen.reset(
             statement_id=decision.statement_id if decision else None,
             language=str(flow.section("statement").get("language") or "ja"),
+            purpose=str(flow.document.get("purpose") or "purchase"),
         )
         self._place_screen()
         waiting = texts.CUSTOMER_ELSEWHERE if self._separate else texts.CUSTOMER_WAITING
