@@ -400,8 +400,9 @@ class CustomerScreen(QWidget):
         others = margins.top() + margins.bottom() + layout.spacing() * (layout.count() - 1)
         for i in range(layout.count()):
             item = layout.itemAt(i)
-            if item.widget() is not self._box and item.layout() is not self._signing:
-                others += item.geometry().height()
+            if item is None or item.widget() is self._box or item.layout() is self._signing:
+                continue
+            others += item.geometry().height()
         room = self.height() - others  # for the box and the pad together
         needed = 0
         for size in range(STATEMENT_POINT_SIZE, STATEMENT_MIN_POINT_SIZE - 1, -1):
