@@ -139,14 +139,18 @@ def kinsoku_lines(frags: Sequence[Any], max_widths: Sequence[float], calc_bounds
     breaks: list[tuple[int, int, bool]] = []  # (start, end, ends with a <br/>)
 
     def close(start: int, end: int, hard: bool) -> None:
-        if len(breaks) and not breaks[-1][2] and _is_widow(units[start:end]):
+        # A widow takes characters from the line above, one allowed break at a time,
+        # while that line keeps more than twice as many as the widow may have.
+        while breaks and not breaks[-1][2] and _is_widow(units[start:end]):
             before_start, before_end, _ = breaks[-1]
-            if before_end - before_start > 2 * WIDOW_MAX:
-                moved = kinsoku_break(units, before_start, before_end - 1)
-                fits = _line_width(units[moved:end]) <= width_of(len(breaks)) + _FUZZ
-                if before_start < moved < before_end and fits:
-                    breaks[-1] = (before_start, moved, False)
-                    start = moved
+            if before_end - before_start <= 2 * WIDOW_MAX:
+                break
+            moved = kinsoku_break(units, before_start, before_end - 1)
+            fits = _line_width(units[moved:end]) <= width_of(len(breaks)) + _FUZZ
+            if not (before_start < moved < before_end and fits):
+                break
+            breaks[-1] = (before_start, moved, False)
+            start = moved
         breaks.append((start, end, hard))
 
     start = i = 0

@@ -77,7 +77,7 @@ def test_someone_else_acted_is_told_how_to_unblock() -> None:
     for reason in ("performed_by_other", "clerk_assisted"):
         text = TEXTS.refusal_reasons[reason]
         assert "すでに失効している可能性" in text.ja
-        assert "まだ有効であれば" in text.ja
+        assert "名義人ご本人が確かめてください" in text.ja
         assert "already be revoked" in text.en
     holder = TEXTS.refusal_reasons["holder_not_present"]
     assert holder.ja.startswith("名義人様へ")
