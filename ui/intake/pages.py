@@ -912,9 +912,11 @@ class RevocationPage(IntakePage):
             return
         title = texts.core(entry.title.ja, entry.title.en)
         when = texts.core(entry.when.ja, entry.when.en)
+        os = self.flow.section("device").get("os") if self.flow else None
+        steps = entry.steps_for(os) if isinstance(os, str) else entry.steps
         items = "".join(
             f"<li style='margin-bottom:6px;'>{texts.core(s.ja, s.en).html()}</li>"
-            for s in entry.steps
+            for s in steps
         )
         self.steps.setText(
             f"<p style='font-size:110%;'><b>{title.html()}</b></p>"
