@@ -915,8 +915,7 @@ class RevocationPage(IntakePage):
         os = self.flow.section("device").get("os") if self.flow else None
         steps = entry.steps_for(os) if isinstance(os, str) else entry.steps
         items = "".join(
-            f"<li style='margin-bottom:6px;'>{texts.core(s.ja, s.en).html()}</li>"
-            for s in steps
+            f"<li style='margin-bottom:6px;'>{texts.core(s.ja, s.en).html()}</li>" for s in steps
         )
         self.steps.setText(
             f"<p style='font-size:110%;'><b>{title.html()}</b></p>"
