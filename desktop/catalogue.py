@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -27,6 +27,7 @@ REQUIRED_PATH_IDS = frozenset(
         "reinstalled_after_reset",
         "hotline_suspended",
         "iphone_removed",
+        "model_changed",
         "not_done",
         # Not a way of revoking, but the guidance a refused "don't know" customer is
         # given (desktop.attestation.CHECK_FIRST_PATH); the slip needs its steps.
@@ -45,15 +46,59 @@ class Bilingual:
 
 
 @dataclass(frozen=True)
-class RevocationPath:
-    """One way a holder can have dealt with the certificate (DOMAIN.md §2)."""
+class StepSection:
+    """What a guidance slip prints for one way of dealing with the certificate:
+    an imperative heading and its numbered steps, already chosen for the phone's OS."""
+
+    heading: Bilingual
+    steps: tuple[Bilingual, ...]
+
+
+class _Worded:
+    """A heading and steps, optionally worded per OS (``steps_by_os`` wins over ``steps``)."""
+
+    heading: Bilingual
+    steps: tuple[Bilingual, ...]
+    steps_by_os: dict[str, tuple[Bilingual, ...]]
+
+    def steps_for(self, os: str) -> tuple[Bilingual, ...]:
+        """The steps for a phone of ``os``: its own wording if the catalogue has one."""
+        return self.steps_by_os.get(os, self.steps)
+
+    def section(self, os: str) -> StepSection:
+        return StepSection(self.heading, self.steps_for(os))
+
+
+@dataclass(frozen=True)
+class GuidanceBlock(_Worded):
+    """Guidance-only steps: printed on a slip, never a path a customer can choose."""
+
+    id: str
+    heading: Bilingual
+    steps: tuple[Bilingual, ...]
+    steps_by_os: dict[str, tuple[Bilingual, ...]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RevocationPath(_Worded):
+    """One way a holder can have dealt with the certificate (DOMAIN.md §2).
+
+    ``title`` is the past-tense choice on the attestation (「…で失効した」), ``heading``
+    the imperative heading of its guidance (「…で失効する」).  ``guidance_by_os`` names,
+    per OS, the paths and sections whose steps a guidance slip for this path prints
+    (e.g. ``not_done`` on Android: the app, the forgotten-password fallback, the
+    hotline); without an entry the slip prints this path's own steps.
+    """
 
     id: str
     attestable: bool  # False: the shop cannot take the attestation on this path
     os: frozenset[str]
     title: Bilingual
+    heading: Bilingual
     when: Bilingual
     steps: tuple[Bilingual, ...]
+    steps_by_os: dict[str, tuple[Bilingual, ...]] = field(default_factory=dict)
+    guidance_by_os: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -68,9 +113,31 @@ class RevocationCatalogue:
     version: str
     hotline: Hotline
     paths: dict[str, RevocationPath]
+    # Guidance-only steps (not a path a customer can choose), e.g. "check for yourself
+    # whether it is already revoked" for a customer refused because someone else acted.
+    sections: dict[str, GuidanceBlock] = field(default_factory=dict)
+    # refusal reason -> OS -> the paths and sections its guidance prints, whatever
+    # path the customer named (e.g. performed_by_other: check the status first).
+    refusal_guidance: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
 
     def get(self, path_id: str) -> RevocationPath | None:
         return self.paths.get(path_id)
+
+    def block(self, block_id: str) -> RevocationPath | GuidanceBlock:
+        """A path or a guidance-only section by its id."""
+        return self.paths.get(block_id) or self.sections[block_id]
+
+    def guidance(self, path_id: str, os: str, reason: str | None = None) -> tuple[StepSection, ...]:
+        """The sections a guidance slip prints for a customer refused on ``path_id``
+        with a phone of ``os`` (DOMAIN.md §2: always the full steps for the OS).
+
+        A refusal reason with guidance of its own (someone else acted: check the status
+        first) takes precedence over the path; an unknown path gets ``not_done``'s.
+        """
+        by_reason = self.refusal_guidance.get(reason or "", {})
+        path = self.paths.get(path_id) or self.paths["not_done"]
+        refs = by_reason.get(os) or path.guidance_by_os.get(os) or (path.id,)
+        return tuple(self.block(ref).section(os) for ref in refs)
 
 
 @dataclass(frozen=True)
@@ -110,37 +177,102 @@ def _version_key(version: object) -> tuple[int, ...]:
     return tuple(int(part) for part in version.split("."))
 
 
+def _steps(owner: str, raw: object) -> tuple[Bilingual, ...]:
+    if not isinstance(raw, list):
+        raise ValueError(f"{owner}: steps must be a list")
+    steps = tuple(_bilingual(step) for step in raw)
+    if not steps:
+        raise ValueError(f"{owner}: at least one step is needed")
+    return steps
+
+
+def _os_keys(owner: str, raw: object, allowed: frozenset[str]) -> dict[str, Any]:
+    """A per-OS table (``steps_by_os``, ``guidance_by_os``): keys must be OS values."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise ValueError(f"{owner}: a per-OS table must be an object")
+    unknown = set(raw) - allowed
+    if unknown:
+        raise ValueError(f"{owner}: {sorted(unknown)} are not among its os {sorted(allowed)}")
+    return raw
+
+
+def _block_fields(owner: str, item: dict[str, Any], allowed: frozenset[str]) -> dict[str, Any]:
+    steps_by_os = {
+        os: _steps(f"{owner} ({os})", steps)
+        for os, steps in _os_keys(owner, item.get("steps_by_os"), allowed).items()
+    }
+    return {
+        "id": item["id"],
+        "heading": _bilingual(item["heading"]),
+        "steps": _steps(owner, item["steps"]),
+        "steps_by_os": steps_by_os,
+    }
+
+
+def _refs(owner: str, raw: object) -> tuple[str, ...]:
+    if not isinstance(raw, list) or not raw or not all(isinstance(ref, str) for ref in raw):
+        raise ValueError(f"{owner}: a guidance list must name at least one path or section")
+    return tuple(raw)
+
+
 def parse_revocation_catalogue(raw: dict[str, Any]) -> RevocationCatalogue:
     """Build the catalogue from its JSON form, refusing an incomplete file."""
     paths: dict[str, RevocationPath] = {}
     for item in raw["paths"]:
-        path_os = frozenset(item["os"])
+        owner = f"path {item['id']}"
+        path_os = frozenset(item["os"]) if isinstance(item["os"], list) else frozenset()
         if not path_os or not path_os <= DEVICE_OS_VALUES:
-            raise ValueError(
-                f"path {item['id']}: os must be a subset of {sorted(DEVICE_OS_VALUES)}"
-            )
+            raise ValueError(f"{owner}: os must be a subset of {sorted(DEVICE_OS_VALUES)}")
         if item["id"] in paths:
             raise ValueError(f"path {item['id']} appears twice")
         # A string "false" would be truthy: only a JSON boolean will do.
         attestable = item["attestable"]
         if not isinstance(attestable, bool):
-            raise ValueError(f"path {item['id']}: attestable must be true or false")
+            raise ValueError(f"{owner}: attestable must be true or false")
         if attestable and item["id"] in NEVER_ATTESTABLE_PATH_IDS:
-            raise ValueError(f"path {item['id']}: the shop can never take this attestation")
-        steps = tuple(_bilingual(step) for step in item["steps"])
-        if not steps:
-            raise ValueError(f"path {item['id']}: at least one step is needed")
+            raise ValueError(f"{owner}: the shop can never take this attestation")
+        guidance = {
+            os: _refs(f"{owner} ({os})", refs)
+            for os, refs in _os_keys(owner, item.get("guidance_by_os"), path_os).items()
+        }
         paths[item["id"]] = RevocationPath(
-            id=item["id"],
+            **_block_fields(owner, item, path_os),
             attestable=attestable,
             os=path_os,
             title=_bilingual(item["title"]),
             when=_bilingual(item["when"]),
-            steps=steps,
+            guidance_by_os=guidance,
         )
     missing = REQUIRED_PATH_IDS - paths.keys()
     if missing:
         raise ValueError(f"catalogue lacks the paths {sorted(missing)}")
+    sections: dict[str, GuidanceBlock] = {}
+    for item in raw.get("sections", []):
+        owner = f"section {item['id']}"
+        if item["id"] in paths or item["id"] in sections:
+            raise ValueError(f"{owner}: the id is already taken")
+        sections[item["id"]] = GuidanceBlock(**_block_fields(owner, item, DEVICE_OS_VALUES))
+    refusal_guidance = {
+        reason: {
+            os: _refs(f"refusal guidance {reason} ({os})", refs)
+            for os, refs in _os_keys(f"refusal guidance {reason}", table, DEVICE_OS_VALUES).items()
+        }
+        for reason, table in raw.get("refusal_guidance", {}).items()
+    }
+    # Every guidance list must name known blocks that apply to the OS it is listed for.
+    lists = [(f"path {p.id}", p.guidance_by_os) for p in paths.values()]
+    lists += [(f"refusal guidance {reason}", table) for reason, table in refusal_guidance.items()]
+    for owner, table in lists:
+        for os, refs in table.items():
+            for ref in refs:
+                if ref in sections:
+                    continue
+                if ref not in paths:
+                    raise ValueError(f"{owner} ({os}): no path or section {ref}")
+                if os not in paths[ref].os:
+                    raise ValueError(f"{owner} ({os}): path {ref} does not apply to {os}")
     hotline = raw["hotline"]
     for key in ("number", "foreign_language"):
         if not (isinstance(hotline[key], str) and hotline[key]):
@@ -150,6 +282,8 @@ def parse_revocation_catalogue(raw: dict[str, Any]) -> RevocationCatalogue:
         version=raw["version"],
         hotline=Hotline(hotline["number"], hotline["foreign_language"], _bilingual(hotline)),
         paths=paths,
+        sections=sections,
+        refusal_guidance=refusal_guidance,
     )
 
 
@@ -184,10 +318,47 @@ def revocation_catalogue(override_dir: Path | None = None) -> RevocationCatalogu
     return bundled
 
 
-@cache
-def statement_catalogue() -> StatementCatalogue:
-    raw = _bundled("statements.json")
+STATEMENTS_FOLDER = "statements"  # desktop/data/statements/<version>.json, every version released
+
+
+def parse_statement_catalogue(raw: dict[str, Any]) -> StatementCatalogue:
+    _version_key(raw["version"])
     return StatementCatalogue(
         version=raw["version"],
         texts={key: _bilingual(value) for key, value in raw["statements"].items()},
     )
+
+
+@cache
+def statement_versions() -> dict[str, StatementCatalogue]:
+    """Every statement version the app has ever shipped, by version.
+
+    A record pins the id, version, language and SHA-256 of the text it was signed
+    under; the old versions stay so that such a record still verifies and reprints
+    with its own words after the texts change.
+    """
+    folder = resources.files("desktop").joinpath("data", STATEMENTS_FOLDER)
+    versions: dict[str, StatementCatalogue] = {}
+    for entry in folder.iterdir():
+        if not entry.name.endswith(".json"):
+            continue
+        catalogue = parse_statement_catalogue(json.loads(entry.read_text(encoding="utf-8")))
+        if entry.name != f"{catalogue.version}.json":
+            raise ValueError(f"statement file {entry.name} holds version {catalogue.version}")
+        versions[catalogue.version] = catalogue
+    return versions
+
+
+@cache
+def statement_catalogue() -> StatementCatalogue:
+    """The current statements: the newest version (new records are signed under it)."""
+    versions = statement_versions()
+    return versions[max(versions, key=_version_key)]
+
+
+def statement_version(version: str) -> StatementCatalogue:
+    """The statements of an earlier (or the current) version, to reprint an old record.
+
+    Raises ``KeyError`` for a version this app never shipped.
+    """
+    return statement_versions()[version]

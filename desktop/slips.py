@@ -17,8 +17,6 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
-from importlib import resources
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -27,10 +25,12 @@ from sqlalchemy.orm import Session
 
 from db.models import Clerk, Intake, LedgerEntry, Person, Shop, Slip, Station
 from desktop import ledger
-from desktop.catalogue import RevocationCatalogue, statement_catalogue
+from desktop.catalogue import Bilingual, RevocationCatalogue, StepSection, statement_version
 from desktop.domain import PURPOSE_LABELS, Purpose
 from desktop.errors import UserError
 from desktop.keys import StationSigner, load_certificate, signature_is_valid
+from desktop.slip_texts import slip_texts
+from desktop.statements import CLERK_STATEMENT_ID
 from desktop.voiding import is_voided
 from reports.signing import check_signed_pdf, sign_pdf
 from reports.slip import render_slip
@@ -44,6 +44,7 @@ from reports.snapshot import (
     SlipSnapshot,
     Text,
 )
+from reports.snapshot import StepSection as SnapshotSection
 
 PAYLOAD_PREFIX = "RD1"
 KEYWORDS_PREFIX = "revoke-desk-slip:v1 "
@@ -84,15 +85,12 @@ class IssuedSlip:
         return self.issue_no - 1
 
 
-@cache
-def _slip_texts() -> dict[str, Any]:
-    text = resources.files("desktop").joinpath("data", "slip_texts.json").read_text("utf-8")
-    data: dict[str, Any] = json.loads(text)
-    return data
+def _text(raw: Bilingual) -> Text:
+    return Text(raw.ja, raw.en)
 
 
-def _text(raw: dict[str, str]) -> Text:
-    return Text(raw["ja"], raw["en"])
+def _section(section: StepSection) -> SnapshotSection:
+    return SnapshotSection(_text(section.heading), tuple(_text(step) for step in section.steps))
 
 
 def issue_slip(
@@ -198,14 +196,24 @@ def build_snapshot(
     clerk = session.get(Clerk, intake.clerk)
     person = session.get(Person, receipt)
     assert station is not None
-    texts = _slip_texts()
+    texts = slip_texts()
     zone = ZoneInfo(shop.timezone)
     accepted = body["outcome"] == "accepted"
-    path = catalogue.get(body["guidance_path"]) or catalogue.paths["not_done"]
+    purpose = body["purpose"]
     device = body["device"]
+    revocation = body.get("revocation", {})
+    path = catalogue.get(body["guidance_path"]) or catalogue.paths["not_done"]
+    reason = body["reason"] or None
+    sections = () if accepted else catalogue.guidance(path.id, device["os"], reason)
     statement = _signed_statement(body["statement"])
-    clerk_statement = statement_catalogue().texts["clerk_no_assist"]
-    ja_purpose, en_purpose = PURPOSE_LABELS[Purpose(body["purpose"])]
+    ja_purpose, en_purpose = PURPOSE_LABELS[Purpose(purpose)]
+    # A record made before suspended_by existed has no such key: say nothing then.
+    suspended_by = revocation.get("suspended_by") or ""
+    path_note = (
+        texts.suspended_by(suspended_by)
+        if accepted and path.id == "hotline_suspended" and suspended_by
+        else None
+    )
     return SlipSnapshot(
         kind=SlipKind.CONFIRMATION if accepted else SlipKind.GUIDANCE,
         shop=ShopLines(shop.name, shop.license_no, shop.commission, shop.address, shop.phone),
@@ -220,25 +228,33 @@ def build_snapshot(
             color=device["color"],
             storage=f"{device['storage_gb']} GB" if device.get("storage_gb") else "",
             imeis=tuple(device["imei"]),
-            os_label=_text(texts["os"][device["os"]]),
+            os_label=_text(texts.os_label(device["os"])),
         ),
-        outcome=_text(texts["outcome"][body["outcome"]]),
+        outcome=_text(texts.outcome(body["outcome"], purpose)),
+        revocation_fact=_text(texts.revocation_fact(path.id)) if accepted else None,
+        refusal_heading=None if accepted else _text(texts.refusal_heading(purpose)),
         statement=statement,
         statement_version=body["statement"]["version"],
         statement_sha256=body["statement"]["sha256"],
-        clerk_declaration=Text(clerk_statement.ja, clerk_statement.en),
+        statement_language=_text(texts.statement_language(body["statement"]["language"])),
+        signer=_signer(person.data if person is not None else None, texts.erased),
+        clerk_declaration=_clerk_statement(body.get("clerk_statement"), body["statement"]),
         path=PathSteps(
-            path.id, Text(path.title.ja, path.title.en), tuple(Text(s.ja, s.en) for s in path.steps)
+            path.id,
+            _text(path.title),
+            _text(sections[0].heading if reason in catalogue.refusal_guidance else path.heading),
+            tuple(_section(section) for section in sections),
         ),
-        refusal_reason=None if accepted else _text(texts["refusal_reasons"][body["reason"]]),
-        guidance_notes=() if accepted else tuple(_text(note) for note in texts["guidance_notes"]),
+        path_note=_text(path_note) if path_note else None,
+        refusal_reason=None if accepted else _text(texts.refusal_reasons[body["reason"]]),
+        guidance_notes=() if accepted else tuple(_text(note) for note in texts.guidance_notes),
         hotline=Hotline(
             catalogue.hotline.number,
             catalogue.hotline.foreign_language,
-            Text(catalogue.hotline.description.ja, catalogue.hotline.description.en),
+            _text(catalogue.hotline.description),
         ),
-        reset_reminder=_text(texts["reset_reminder"]),
-        privacy_notice=_text(texts["privacy_notice"]),
+        reset_reminder=_text(texts.reset_reminder(device["os"])),
+        privacy_notice=_text(texts.privacy_notice(purpose, refused=not accepted)),
         signature=_strokes(person.data.get("signature", [])) if person is not None else (),
         qr_payload=SlipPayload(
             entry.station, entry.seq, entry.entry_hash, entry.signature
@@ -249,21 +265,50 @@ def build_snapshot(
     )
 
 
+def _signer(data: dict[str, Any] | None, erased: Bilingual) -> str:
+    """The seller's name as recorded, or the erased marker once the retention purge ran."""
+    if data is None:
+        return f"{erased.ja} {erased.en}"
+    name = data.get("name")
+    return name if isinstance(name, str) else ""
+
+
+def _unavailable(version: str) -> UserError:
+    return UserError(
+        f"署名された文面（版 {version}）をこのアプリでは再現できません",
+        f"the signed statement text (version {version}) is not available in this version of the app",
+    )
+
+
 def _signed_statement(recorded: dict[str, str]) -> Text:
-    """The statement exactly as it was shown and signed, or an error if it cannot be had."""
-    catalogue = statement_catalogue()
-    texts = catalogue.texts.get(recorded["id"])
-    shown = catalogue.statement(recorded["id"], recorded["language"]) if texts else None
-    if (
-        texts is None
-        or shown is None
-        or shown.version != recorded["version"]
-        or shown.sha256 != recorded["sha256"]
-    ):
-        raise UserError(
-            f"署名された文面（版 {recorded['version']}）をこのアプリでは再現できません",
-            f"the signed statement text (version {recorded['version']}) is not available in this version of the app",
-        )
+    """The statement exactly as it was shown and signed, in the version it was signed
+    under (every released version ships with the app), or an error if it cannot be had."""
+    version = recorded["version"]
+    try:
+        catalogue = statement_version(version)
+        texts = catalogue.texts[recorded["id"]]
+        shown = catalogue.statement(recorded["id"], recorded["language"])
+    except (KeyError, AttributeError) as exc:
+        raise _unavailable(version) from exc
+    if shown.sha256 != recorded["sha256"]:
+        raise _unavailable(version)
+    return Text(texts.ja, texts.en)
+
+
+def _clerk_statement(recorded: dict[str, str] | None, customer: dict[str, str]) -> Text:
+    """The clerk's declaration in the version recorded with the intake.
+
+    ``commit_intake`` pins the Japanese text's version and SHA-256; a body without them
+    falls back to the customer statement's version.
+    """
+    version = (recorded or {}).get("version") or customer["version"]
+    try:
+        shown = statement_version(version).statement(CLERK_STATEMENT_ID, "ja")
+        texts = statement_version(version).texts[CLERK_STATEMENT_ID]
+    except KeyError as exc:
+        raise _unavailable(version) from exc
+    if recorded and recorded.get("sha256") and shown.sha256 != recorded["sha256"]:
+        raise _unavailable(version)
     return Text(texts.ja, texts.en)
 
 

@@ -3,8 +3,10 @@
 Writes into ``docs/images/``:
 
 * ``slip-thermal.png`` / ``slip-a4.png``: a confirmation slip (the 80 mm roll, its whole
-  length; and the A4 sheet);
-* ``guidance-thermal.png`` / ``guidance-a4.png``: the guidance slip of a refused intake.
+  length; and the two A4 sheets, customer copy and shop copy, side by side);
+* ``guidance-thermal.png`` / ``guidance-a4.png``: the guidance slip of a refused intake
+  (an Android phone not yet revoked: the app, the forgotten-password fallback and the
+  hotline route).
 
 The slips are rendered by ``reports.slip.render_slip`` from the sample snapshots of
 ``tests/support/snapshots.py`` (the same ones the renderer's tests use) and rasterised
@@ -36,26 +38,31 @@ DPI = {SlipFormat.THERMAL: 150, SlipFormat.A4: 110}
 SAMPLES = {"slip": snapshots.confirmation, "guidance": snapshots.guidance}
 
 
+SHEET_GAP = 24  # pixels between the A4 sheets laid side by side
+
+
 def render_png(snapshot: SlipSnapshot, fmt: SlipFormat, png: Path, pdf_dir: Path) -> Path:
-    """Render ``snapshot`` to ``pdf_dir/<stem>.pdf`` and rasterise its page to ``png``."""
+    """Render ``snapshot`` to ``pdf_dir/<stem>.pdf`` and rasterise it to ``png``: every
+    page, side by side (A4 has a sheet per copy)."""
     pdf = pdf_dir / f"{png.stem}.pdf"
     pdf.write_bytes(render_slip(snapshot, fmt))
+    prefix = pdf_dir / f"{png.stem}-page"
     subprocess.run(
-        [
-            "pdftoppm",
-            "-r",
-            str(DPI[fmt]),
-            "-png",
-            "-singlefile",
-            str(pdf),
-            str(png.with_suffix("")),
-        ],
+        ["pdftoppm", "-r", str(DPI[fmt]), "-png", str(pdf), str(prefix)],
         check=True,
     )
+    pages = sorted(pdf_dir.glob(f"{prefix.name}-*.png"))
     # The slips are black and grey: an 8-bit grey PNG is a third of the RGB one.
-    with Image.open(png) as image:
-        grey = image.convert("L")
-    grey.save(png, optimize=True)
+    images = [Image.open(page).convert("L") for page in pages]
+    width = sum(image.width for image in images) + SHEET_GAP * (len(images) - 1)
+    sheet = Image.new("L", (width, max(image.height for image in images)), 200)
+    x = 0
+    for image in images:
+        sheet.paste(image, (x, 0))
+        x += image.width + SHEET_GAP
+    sheet.save(png, optimize=True)
+    for page in pages:
+        page.unlink()
     return pdf
 
 

@@ -7,6 +7,7 @@ only words written here are headings and labels (Japanese first, English smaller
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -20,11 +21,18 @@ from reportlab.lib.units import mm  # type: ignore[import-untyped]
 from reportlab.pdfbase.pdfmetrics import stringWidth  # type: ignore[import-untyped]
 from reportlab.platypus import (  # type: ignore[import-untyped]
     Flowable,
-    Paragraph,
     Spacer,
     Table,
     TableStyle,
 )
+from reportlab.platypus import Paragraph as ReportLabParagraph
+from reportlab.platypus.paragraph import (  # type: ignore[import-untyped]
+    ParaLines,
+    _handleBulletWidth,
+    cjkU,
+    makeCJKParaLine,
+)
+from reportlab.rl_config import _FUZZ  # type: ignore[import-untyped]
 
 from reports.fonts import BOLD, REGULAR, markup, string_width
 from reports.snapshot import Stroke, Text
@@ -42,6 +50,158 @@ RULE_WIDTH = 0.6
 LABEL_GAP = 2.5 * mm  # between a key/value table's label and its value
 LABEL_MAX = 0.45  # the most of a key/value table's width its labels may take
 BOX_LINE_WIDTH = 0.8
+
+
+# 禁則処理 (JIS X 4051, simplified): characters that may not begin a line (closing
+# brackets, the small kana, 。、 and other trailing punctuation) and that may not end
+# one (opening brackets, currency signs).  ReportLab's own CJK wrapping only hangs one
+# closing character into the margin and ignores opening brackets altogether.
+CANNOT_START = frozenset(
+    "、。，．・：；？！゛゜ヽヾゝゞ々ー―‐〜～…‥"
+    "）」』】〕〉》〙〗］｝"
+    "ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶ"
+    ")]},.:;!?%"
+)
+CANNOT_END = frozenset("（「『【〔〈《〘〖［｛([{‘“¥$£#")
+NO_BREAK_SPACE = "\u00a0"
+CJK_START = 0x2E80  # from here on (radicals, kana, kanji, full-width forms) a break may fall
+
+
+def _is_space(char: str) -> bool:
+    return char != NO_BREAK_SPACE and unicodedata.category(char) == "Zs"
+
+
+def _may_break_before(units: Sequence[str], k: int) -> bool:
+    """May a line end before ``units[k]`` (with ``units[k - 1]`` as its last character)?"""
+    before, after = units[k - 1], units[k]
+    if not before or not after:  # an empty unit (markup) is neutral
+        return True
+    if after in CANNOT_START or before in CANNOT_END:
+        return False
+    if NO_BREAK_SPACE in (before, after) or _is_space(after):
+        return False  # glue; and a space ends the line rather than starting the next
+    if _is_space(before):
+        return True
+    # Inside a run of Latin letters, digits and signs (a word, 0120-95-0178): never.
+    return ord(before) >= CJK_START or ord(after) >= CJK_START
+
+
+def kinsoku_break(units: Sequence[str], start: int, overflow: int) -> int:
+    """Where the line that began at ``start`` ends when ``units[overflow]`` does not fit:
+    the index the next line starts at, ``start < result <= overflow + 1``.
+
+    The break moves back until it is allowed (追い出し): a closing bracket or 。 goes to
+    the next line with the character before it, an opening bracket with the one after it.
+    A space that overflows stays at the end of the line, where it is invisible.
+    """
+    if _is_space(units[overflow]):
+        return overflow + 1
+    for k in range(overflow, start, -1):
+        if _may_break_before(units, k):
+            return k
+    return overflow  # nowhere allowed (one long word): cut where it overflows
+
+
+def _line_width(units: Sequence[Any]) -> float:
+    """The width of a line's units, trailing spaces excluded."""
+    end = len(units)
+    while end and units[end - 1] and _is_space(units[end - 1]):
+        end -= 1
+    return float(sum(u.width for u in units[:end]))
+
+
+# A last line of at most this many characters, its trailing punctuation not counted
+# (「た」, 「付）。」), is a widow.
+WIDOW_MAX = 2
+
+
+def _is_widow(units: Sequence[str]) -> bool:
+    text = "".join(units).strip()
+    core = [char for char in text if char not in CANNOT_START]
+    return bool(text) and len(core) <= WIDOW_MAX and ord(text[0]) >= CJK_START
+
+
+def kinsoku_lines(frags: Sequence[Any], max_widths: Sequence[float], calc_bounds: bool) -> Any:
+    """ReportLab's ``cjkFragSplit`` with the line-break rules of :func:`kinsoku_break`,
+    and no Japanese widow: a paragraph's last line of one or two characters (「た」)
+    takes a character or two more from the line above."""
+    units: list[Any] = []
+    for frag in frags:
+        text = frag.text.decode("utf8") if isinstance(frag.text, bytes) else frag.text
+        units.extend(
+            [cjkU(char, frag, "utf8") for char in text] if text else [cjkU("", frag, "utf8")]
+        )
+
+    def width_of(line: int) -> float:
+        return max_widths[min(line, len(max_widths) - 1)]
+
+    breaks: list[tuple[int, int, bool]] = []  # (start, end, ends with a <br/>)
+
+    def close(start: int, end: int, hard: bool) -> None:
+        # A widow takes characters from the line above, one allowed break at a time,
+        # while that line keeps more than twice as many as the widow may have.
+        while breaks and not breaks[-1][2] and _is_widow(units[start:end]):
+            before_start, before_end, _ = breaks[-1]
+            if before_end - before_start <= 2 * WIDOW_MAX:
+                break
+            moved = kinsoku_break(units, before_start, before_end - 1)
+            fits = _line_width(units[moved:end]) <= width_of(len(breaks)) + _FUZZ
+            if not (before_start < moved < before_end and fits):
+                break
+            breaks[-1] = (before_start, moved, False)
+            start = moved
+        breaks.append((start, end, hard))
+
+    start = i = 0
+    used = 0.0
+    while i < len(units):
+        unit = units[i]
+        if hasattr(unit.frag, "lineBreak"):  # <br/>
+            i += 1
+            close(start, i, True)
+            start, used = i, 0.0
+            continue
+        if used + unit.width > width_of(len(breaks)) + _FUZZ and i > start:
+            end = kinsoku_break(units, start, i)
+            breaks.append((start, end, False))
+            start = end
+            used = float(sum(u.width for u in units[start:i]))
+            i = max(i, start)
+            continue
+        used += unit.width
+        i += 1
+    if start < len(units):
+        close(start, len(units), False)
+    lines = []
+    for n, (first, end, hard) in enumerate(breaks):
+        width = width_of(n)
+        used = _line_width(units[first:end])
+        lines.append(
+            makeCJKParaLine(units[first:end], width, used, width - used, hard, calc_bounds)
+        )
+    return ParaLines(kind=1, lines=lines)
+
+
+class Paragraph(ReportLabParagraph):  # type: ignore[misc]
+    """A Paragraph whose CJK wrapping (``wordWrap="CJK"``) keeps the 禁則 rules: no line
+    starts with 「）」「。」「、」 or a small kana, none ends with 「（」, and a run of Latin
+    text or digits (a phone number, an English note) breaks only at its spaces."""
+
+    def breakLinesCJK(self, maxWidths: Any) -> Any:  # ReportLab names it
+        style = self.style
+        frags = self.frags
+        if (
+            (hasattr(self, "blPara") and bool(getattr(self, "_splitpara", False)))
+            or not frags
+            or style.endDots
+            or any(hasattr(frag, "cbDefn") for frag in frags)
+        ):
+            return super().breakLinesCJK(maxWidths)
+        widths = list(maxWidths) if isinstance(maxWidths, (list, tuple)) else [maxWidths]
+        self.height = 0
+        _handleBulletWidth(self.bulletText, style, widths)
+        auto_leading = getattr(self, "autoLeading", getattr(style, "autoLeading", ""))
+        return kinsoku_lines(frags, widths, auto_leading not in ("", "off"))
 
 
 @dataclass(frozen=True)
@@ -166,10 +326,11 @@ class Styles:
         self.label_style = style("label", m.body * 0.92, leading=m.body * 1.15)
         self.body = style("body", m.body)
         self.body_bold = style("body_bold", m.body, bold=True)
+        self.section_heading = style("section_heading", m.body + 0.5, bold=True)
         self.body_en = style("body_en", m.body_en, cjk=False, textColor=m.muted)
         self.small = style("small", m.small)
         self.small_en = style("small_en", m.small_en, cjk=False, textColor=m.muted)
-        self.statement_ja = style("statement_ja", m.statement_ja, leading=m.statement_ja * 1.55)
+        self.statement_ja = style("statement_ja", m.statement_ja, leading=m.statement_ja * 1.45)
         self.statement_en = style("statement_en", m.statement_en, cjk=False, textColor=m.muted)
         self.centered_small = style("centered_small", m.small, alignment=TA_CENTER)
         self.centered_en = style(

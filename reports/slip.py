@@ -3,28 +3,30 @@
 Two kinds, chosen by ``snapshot.kind``:
 
 * the confirmation slip (失効確認控え) of an accepted attestation, and
-* the guidance slip (手続きのご案内) of a refused intake: why it was refused, the steps
-  of the path that fits, the hotline, and that the customer is welcome back.
+* the guidance slip (手続きのご案内) of a refused intake: why it was refused, the full
+  steps for the customer's phone (sections: a heading and numbered steps each), the
+  hotline, and that the customer is welcome back.
 
 Two formats, chosen by ``fmt``:
 
 * ``SlipFormat.THERMAL``: an 80 mm roll, 4 mm margins, whose length follows the
   content.  It prints the customer copy, then a dashed cut line, then the shop copy.
-* ``SlipFormat.A4``: one sheet, the customer copy on the top part (58 % of the height
-  for a confirmation, 72 % for a guidance slip, whose customer copy holds the steps)
-  and the shop copy below a dashed cut line.  A copy that would overflow its part is
-  shrunk as a whole, never spilled onto a second page, and its QR code is enlarged
-  beforehand so that it still prints at least 27 mm across (see :func:`fit_a4_copy`).
+* ``SlipFormat.A4``: two sheets, the customer copy on the first and the shop copy on
+  the second (see :func:`a4_parts`).  A copy that would overflow its sheet is shrunk
+  as a whole, never spilled onto another page, and its QR code is enlarged beforehand
+  so that it still prints at least 27 mm across (see :func:`fit_a4_copy`).
 
 Both copies carry the receipt number, the details, the device, the QR code, the
 fingerprint and the marks (再発行 with its count, 取消 VOID); a confirmation's copies
 both carry the statement, the clerk's declaration and the signature.  The copies
-differ in three ways: the customer copy masks the IMEIs (see :func:`mask_imei`), the
+differ in four ways: the customer copy masks the IMEIs (see :func:`mask_imei`), the
 shop copy prints them in full; the shop's licence, address and phone are on the
 customer copy only (the shop copy names the shop); and what is addressed to the
 customer (the reset reminder, the privacy notice, and on a guidance slip the steps,
 hotline and notes) is on the customer copy only: the shop copy of a guidance slip says
-that the customer copy holds them.
+that the customer copy holds them; and the shop copy names the customer (the signer of
+a confirmation).  Both copies of a confirmation say in which language the statement
+was shown and signed.
 
 The PDF is unsigned (``reports.signing`` signs it afterwards with an incremental
 update).  Only the bundled BIZ UDPGothic is used, embedded as a subset; the Keywords
@@ -42,11 +44,11 @@ from typing import Any
 from reportlab.lib.pagesizes import A4 as A4_SIZE  # type: ignore[import-untyped]
 from reportlab.lib.units import mm  # type: ignore[import-untyped]
 from reportlab.pdfgen.canvas import Canvas  # type: ignore[import-untyped]
-from reportlab.platypus import Paragraph, Spacer, Table  # type: ignore[import-untyped]
+from reportlab.platypus import Spacer, Table  # type: ignore[import-untyped]
 
 from reports import layout
 from reports.fonts import BOLD, REGULAR, register_fonts
-from reports.layout import A4, THERMAL, Metrics, Styles, esc
+from reports.layout import A4, THERMAL, Metrics, Paragraph, Styles, esc
 from reports.snapshot import SlipFormat, SlipKind, SlipSnapshot, Text
 
 KEYWORDS_PREFIX = "revoke-desk-slip:v1 "
@@ -62,10 +64,6 @@ THERMAL_MAX_LENGTH = 5000 * mm  # a PDF page may be at most 200 inches long
 A4_SIDE_MARGIN = 12 * mm
 A4_TOP_MARGIN = 7 * mm  # above each copy
 A4_BOTTOM_MARGIN = 4 * mm  # below each copy (above the cut line, or the sheet's edge)
-# Where the cut line falls, as the customer copy's share of the sheet's height.  A
-# guidance slip gives the customer more room: their copy holds the steps and the
-# phone numbers, the shop copy only the record.
-A4_CUSTOMER_SHARE = {SlipKind.CONFIRMATION: 0.58, SlipKind.GUIDANCE: 0.72}
 CUT_LABEL_SIZE = 7
 A4_FIT_ROUNDS = 4  # rounds to find a copy's scale (see fit_a4_copy); two usually settle it
 A4_FIT_TOLERANCE = 0.995
@@ -195,19 +193,49 @@ def fit_a4_copy(s: SlipSnapshot, copy: Copy, avail: float) -> FittedCopy:
     return FittedCopy(column, height, scale, blocks.qr_symbol_size * scale)
 
 
+@dataclass(frozen=True)
+class A4Part:
+    """Where one copy goes on A4: its sheet (0 = the first) and its band on it."""
+
+    copy: Copy
+    sheet: int
+    top: float
+    bottom: float
+
+    @property
+    def avail(self) -> float:
+        """The height a copy may take in its band, margins excluded."""
+        return float(self.top - self.bottom - A4_TOP_MARGIN - A4_BOTTOM_MARGIN)
+
+
+def a4_parts(kind: SlipKind) -> tuple[A4Part, ...]:
+    """Each copy on a sheet of its own, the customer copy first.
+
+    The customer copy holds the signed statement with the notices (a confirmation) or
+    the full steps for the phone with the phone numbers (a guidance slip); the shop
+    copy the record, the statement and the signature.  Shared by a cut line on one
+    sheet, both would be shrunk to about four fifths, too small to read at the counter.
+    """
+    height = A4_SIZE[1]
+    return (A4Part(Copy.CUSTOMER, 0, height, 0.0), A4Part(Copy.SHOP, 1, height, 0.0))
+
+
 def _draw_a4(canvas: Any, s: SlipSnapshot) -> None:
-    """The customer copy above the cut line, the shop copy below; each shrunk to fit."""
-    page_width, page_height = A4_SIZE
-    cut_y = page_height * (1 - A4_CUSTOMER_SHARE[s.kind])
-    for copy, top, bottom in ((Copy.CUSTOMER, page_height, cut_y), (Copy.SHOP, cut_y, 0.0)):
-        if copy is Copy.SHOP:  # drawn in reading order: customer copy, cut line, shop copy
-            layout.draw_cut_line(canvas, 0, cut_y, page_width, CUT_LABEL_SIZE)
-        fitted = fit_a4_copy(s, copy, top - bottom - A4_TOP_MARGIN - A4_BOTTOM_MARGIN)
+    """Each copy in its part of the sheets (see :func:`a4_parts`), shrunk to fit."""
+    page_width = A4_SIZE[0]
+    sheet = 0
+    for part in a4_parts(s.kind):
+        if part.sheet != sheet:
+            canvas.showPage()
+            sheet = part.sheet
+        elif part.bottom > 0:  # two copies on one sheet: the cut line between them
+            layout.draw_cut_line(canvas, 0, part.bottom, page_width, CUT_LABEL_SIZE)
+        fitted = fit_a4_copy(s, part.copy, part.avail)
         canvas.saveState()
         # A shrunk copy stays centred between the side margins.
         canvas.translate(
             A4_SIDE_MARGIN + A4.width * (1 - fitted.scale) / 2,
-            top - A4_TOP_MARGIN - fitted.height * fitted.scale,
+            part.top - A4_TOP_MARGIN - fitted.height * fitted.scale,
         )
         canvas.scale(fitted.scale, fitted.scale)
         fitted.column.drawOn(canvas, 0, 0)
@@ -258,7 +286,7 @@ A4_GAP = 5 * mm
 A4_QR_COLUMN = 40 * mm
 A4_LEFT_BLOCK = A4.width - A4_QR_COLUMN - A4_GAP
 A4_SHOP_COLUMN = 74 * mm
-A4_RECORD_COLUMN = 68 * mm
+A4_RECORD_COLUMN = 80 * mm
 A4_SIGNATURE_COLUMN = 78 * mm
 
 
@@ -274,9 +302,12 @@ def _a4_copy(b: _Blocks) -> Any:
         [A4_SHOP_COLUMN, left - A4_SHOP_COLUMN - gap],
         gap,
     )
+    confirmation = s.kind is SlipKind.CONFIRMATION
+    # A confirmation's outcome and path take the full width beneath (see _Blocks.result).
+    details = b.details(A4_RECORD_COLUMN, result=not confirmation)
     record = layout.columns(
         [
-            [*b.receipt(A4_RECORD_COLUMN), Spacer(0, 1.5 * mm), b.details(A4_RECORD_COLUMN)],
+            [*b.receipt(A4_RECORD_COLUMN), Spacer(0, 1.5 * mm), details],
             b.device(left - A4_RECORD_COLUMN - gap, lead=False),
         ],
         [A4_RECORD_COLUMN, left - A4_RECORD_COLUMN - gap],
@@ -302,6 +333,8 @@ def _a4_copy(b: _Blocks) -> Any:
     else:
         main_w = w - A4_SIGNATURE_COLUMN - gap
         story += [
+            Spacer(0, A4.gap),
+            b.result(w),
             *b.statement(w),
             Spacer(0, A4.gap),
             layout.columns(
@@ -423,26 +456,59 @@ class _Blocks:
             out += [Spacer(0, 1.5 * mm), void]
         return out
 
-    def details(self, width: float) -> Any:
+    LABELS = (
+        ("受付日時", "Date"),
+        ("担当者", "Clerk"),
+        ("取引", "Transaction"),
+        ("結果", "Outcome"),
+        ("失効の方法", "Path"),
+        ("ご案内", "Guidance"),
+        ("署名者", "Signer"),
+        ("お名前", "Name"),
+    )
+
+    def details(self, width: float, *, result: bool = True) -> Any:
+        """Date, clerk, transaction (and, with ``result``, the outcome and the path); on
+        the shop copy the name of the customer who signed or was given the guidance."""
         s, st = self.s, self.st
-        labels = [("受付日時", "Date"), ("担当者", "Clerk"), ("取引", "Transaction")]
-        labels += [("結果", "Outcome"), ("失効の方法", "Path"), ("ご案内", "Guidance")]
-        value_width = width - layout.label_column(st, labels, width)
+        confirmation = s.kind is SlipKind.CONFIRMATION
+        shop = self.copy is Copy.SHOP
+        value_width = width - layout.label_column(st, self.LABELS, width)
         rows: list[tuple[str, str, list[Any]]] = [
             ("受付日時", "Date", [Paragraph(esc(s.issued_at), st.body)]),
             ("担当者", "Clerk", [Paragraph(esc(s.clerk), st.body)]),
             ("取引", "Transaction", st.inline(s.purpose, value_width)),
-            ("結果", "Outcome", st.inline(s.outcome, value_width, bold=True)),
         ]
-        path = [
-            Paragraph(esc(s.path.title.ja), st.body),
-            Paragraph(esc(s.path.title.en), st.body_en),
-        ]
-        if s.kind is SlipKind.CONFIRMATION:
-            rows.append(("失効の方法", "Path", path))
-        elif self.copy is Copy.SHOP:  # the customer copy lists the path's steps instead
-            rows.append(("ご案内", "Guidance", path))
+        if result:
+            rows += self._result_rows(value_width)
+        if not confirmation and shop:  # the customer copy lists the steps instead
+            rows.append(("ご案内", "Guidance", st.text(s.path.heading)))
+        if shop and s.signer:  # who signed (or was given the guidance), for the file
+            label = ("署名者", "Signer") if confirmation else ("お名前", "Name")
+            rows.append((*label, [Paragraph(esc(s.signer), st.body_bold)]))
         return layout.key_values(st, rows, width)
+
+    def _result_rows(self, value_width: float) -> list[tuple[str, str, list[Any]]]:
+        """What happened to the phone (for the purpose), what was confirmed about the
+        certificate, and the path as the customer attested it."""
+        s, st = self.s, self.st
+        outcome = st.inline(s.outcome, value_width, bold=True)
+        if s.revocation_fact is not None:
+            outcome += st.inline(s.revocation_fact, value_width)
+        rows = [("結果", "Outcome", outcome)]
+        if s.kind is SlipKind.CONFIRMATION:
+            path = st.inline(s.path.title, value_width)
+            if s.path_note is not None:
+                path += st.inline(s.path_note, value_width)
+            rows.append(("失効の方法", "Path", path))
+        return rows
+
+    def result(self, width: float) -> Any:
+        """A4's full-width outcome and path of a confirmation, in a box."""
+        inner = width - 2 * layout.BOX_PADDING
+        value_width = inner - layout.label_column(self.st, self.LABELS, inner)
+        table = layout.key_values(self.st, self._result_rows(value_width), inner)
+        return layout.boxed([table], width, line_width=1.2)
 
     def device(self, width: float, *, lead: bool = True) -> list[Any]:
         d, st = self.s.device, self.st
@@ -474,10 +540,17 @@ class _Blocks:
         s, st = self.s, self.st
         # Which text was signed: the catalogue version and the start of its hash.
         version = f"文面 Text {esc(s.statement_version)}　SHA-256 {esc(s.statement_sha256[:16])}…"
+        language = s.statement_language
         content = [
             Paragraph(esc(s.statement.ja), st.statement_ja),
             Spacer(0, 1.2 * mm),
             Paragraph(esc(s.statement.en), st.statement_en),
+            Spacer(0, 1.2 * mm),
+            Paragraph(
+                f"署名時の表示言語: {esc(language.ja)}&nbsp;&nbsp;"
+                + st.en_span(f"Language shown and signed: {language.en}", self.m.small_en),
+                st.small,
+            ),
         ]
         wide = width >= WIDE
         if not wide:
@@ -603,9 +676,11 @@ class _Blocks:
         reason = s.refusal_reason or s.outcome
         size = self.m.body + 1.5
         big = st.body_bold.clone("reason", fontSize=size, leading=size * 1.4)
-        heading_en = st.en_span("We cannot accept the phone today", self.m.body_en)
+        title = s.refusal_heading or s.outcome
         heading = [
-            Paragraph(f"本日はお預かりできません&nbsp;&nbsp;{heading_en}", st.heading),
+            Paragraph(
+                f"{esc(title.ja)}&nbsp;&nbsp;{st.en_span(title.en, self.m.body_en)}", st.heading
+            ),
             Spacer(0, 1.2 * mm),
         ]
         if self.copy is Copy.SHOP:  # the shop knows; the reason is what it records
@@ -617,38 +692,36 @@ class _Blocks:
         )
 
     def steps(self, width: float) -> list[Any]:
-        p, st = self.s.path, self.st
+        """Every section of the guidance: a heading, then its numbered steps."""
+        st = self.st
         number_col = 5 * mm
         wide = width >= WIDE  # the English runs on after the Japanese
-        rows = [
-            [
-                Paragraph(f"{i}.", st.body_bold),
-                [st.run_on(step)]
-                if wide
-                else [Paragraph(esc(step.ja), st.body), Paragraph(esc(step.en), st.body_en)],
+        body: list[Any] = []
+        for n, section in enumerate(self.s.path.sections):
+            rows = [
+                [
+                    Paragraph(f"{i}.", st.body_bold),
+                    [st.run_on(step)] if wide else st.text(step),
+                ]
+                for i, step in enumerate(section.steps, start=1)
             ]
-            for i, step in enumerate(p.steps, start=1)
-        ]
-        table = Table(
-            rows,
-            colWidths=[number_col, width - number_col],
-            style=layout.table_style(("BOTTOMPADDING", (0, 0), (-1, -1), 2.2)),
-        )
-        table.hAlign = "LEFT"
-        return self._section(
-            "ご本人が行う手順",
-            "What the holder needs to do",
-            [
-                Paragraph(
-                    f"該当する方法&nbsp;&nbsp;<b>{esc(p.title.ja)}</b>&nbsp;&nbsp;"
-                    f"{st.en_span(p.title.en, self.m.body_en)}",
-                    st.body,
-                ),
-                Spacer(0, 1.4 * mm),
-                table,
-            ],
-            width,
-        )
+            table = Table(
+                rows,
+                colWidths=[number_col, width - number_col],
+                style=layout.table_style(("BOTTOMPADDING", (0, 0), (-1, -1), 2.2)),
+            )
+            table.hAlign = "LEFT"
+            heading = section.heading
+            title = (
+                [st.run_on(Text(f"■ {heading.ja}", heading.en), st.section_heading)]
+                if wide
+                else [
+                    Paragraph(f"■ {esc(heading.ja)}", st.section_heading),
+                    Paragraph(esc(heading.en), st.body_en),
+                ]
+            )
+            body += [*([Spacer(0, 1.6 * mm)] if n else []), *title, Spacer(0, 1 * mm), table]
+        return self._section("名義人ご本人が行う手順", "What the holder needs to do", body, width)
 
     def hotline(self, width: float) -> Any:
         h, st = self.s.hotline, self.st

@@ -51,12 +51,28 @@ class DeviceLines:
 
 
 @dataclass(frozen=True)
+class StepSection:
+    """One block of a guidance slip's steps: an imperative heading, numbered steps."""
+
+    heading: Text  # e.g. 「マイナポータルアプリで失効する」
+    steps: tuple[Text, ...]
+
+
+@dataclass(frozen=True)
 class PathSteps:
-    """A revocation path from the catalogue: its title and numbered steps."""
+    """The revocation path of the record, and the steps a guidance slip prints.
+
+    ``title`` is the path as the customer attested it (「…で失効した」, on a
+    confirmation); ``heading`` names the guidance (「…で失効する」, on the shop copy of a
+    guidance slip); ``sections`` are the full steps for the customer's phone, e.g. for
+    an Android phone not yet revoked: the app, the forgotten-password fallback and the
+    hotline route.
+    """
 
     id: str
     title: Text
-    steps: tuple[Text, ...]
+    heading: Text
+    sections: tuple[StepSection, ...]
 
 
 @dataclass(frozen=True)
@@ -82,15 +98,23 @@ class SlipSnapshot:
     clerk: str  # code and name, e.g. "C01 佐藤 花子"
     purpose: Text
     device: DeviceLines
-    outcome: Text  # 受付 / accepted, or お断り / refused
+    outcome: Text  # what happened to the phone, for the purpose: 買取いたしました, 本日は…
+    # Accepted only: what was confirmed about the certificate (失効を確認しました, or
+    # that none was on the phone).
+    revocation_fact: Text | None
+    # Refused only: the heading of the reason box, for the purpose (本日は買取できません).
+    refusal_heading: Text | None
     # The customer's statement in the version that was shown and signed: Japanese is
     # authoritative, English beneath; ``statement_version`` and ``statement_sha256``
     # identify the exact text.
     statement: Text
     statement_version: str
     statement_sha256: str
+    statement_language: Text  # the language it was shown and signed in: 日本語 / English
+    signer: str  # the seller's name as recorded (the shop copy names the signer)
     clerk_declaration: Text
     path: PathSteps  # the path taken (confirmation) or to take (guidance)
+    path_note: Text | None  # e.g. who suspended and who revoked, on the hotline path
     refusal_reason: Text | None  # guidance slips only
     guidance_notes: tuple[Text, ...]  # guidance: no proxy allowed, welcome back, …
     hotline: Hotline

@@ -19,6 +19,7 @@ from PySide6.QtGui import (
     QFont,
     QFontDatabase,
     QGuiApplication,
+    QResizeEvent,
     QTextDocumentFragment,
 )
 from PySide6.QtWidgets import (
@@ -35,17 +36,24 @@ from PySide6.QtWidgets import (
 
 from desktop.catalogue import Statement, StatementCatalogue, statement_catalogue
 from desktop.signature import signature_problem
+from desktop.slip_texts import slip_texts
+from desktop.statements import CLERK_STATEMENT_ID, CUSTOMER_STATEMENT_IDS
 from reports.fonts import FONT_DIR
 from ui.signature_pad import SignaturePad, monotonic_ms
 
-CUSTOMER_STATEMENTS = ("customer_revoked", "customer_never_used")
-CLERK_STATEMENT = "clerk_no_assist"
+CUSTOMER_STATEMENTS = CUSTOMER_STATEMENT_IDS
+CLERK_STATEMENT = CLERK_STATEMENT_ID
 LANGUAGES = ("ja", "en")
+DEFAULT_PURPOSE = "purchase"
 
 STATEMENT_POINT_SIZE = 22  # the statement: read at arm's length, often without glasses
+# A long statement (the English one) is set smaller, down to this, rather than cut off.
+STATEMENT_MIN_POINT_SIZE = 14
+PAD_SHARE = 0.3  # the signature pad keeps at least this share of the screen's height
 STATEMENT_LINE_HEIGHT = 140  # per cent: kanji lines need air between them
 TITLE_POINT_SIZE = 22
-CLERK_POINT_SIZE = 15  # the clerk's declaration: smaller, it is not the customer's
+CLERK_POINT_SIZE = 14  # the clerk's declaration: smaller, it is not the customer's
+PRIVACY_POINT_SIZE = 12  # the purpose of use of personal data
 CLERK_LINE_HEIGHT = 130
 BODY_POINT_SIZE = 16
 BUTTON_POINT_SIZE = 17
@@ -58,6 +66,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "instruction": "下の文をお読みください。内容のとおりであれば、枠の中にご署名ください。",
         "customer_heading": "お客様の申告",
         "clerk_heading": "担当者の申告",
+        "privacy_heading": "個人情報の利用目的",
         "placeholder": "ここに、指かペンでご署名ください",
         "undo": "ひと筆もどす",
         "clear": "消して書き直す",
@@ -70,6 +79,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "instruction": "Please read the statement below. If it is true, sign in the box.",
         "customer_heading": "Your statement",
         "clerk_heading": "The clerk's declaration",
+        "privacy_heading": "Use of personal data",
         "placeholder": "Sign here with your finger or a pen",
         "undo": "Undo last stroke",
         "clear": "Clear and sign again",
@@ -88,7 +98,7 @@ QLabel#instruction, QLabel#heading { color: #4f5d70; }
 QFrame#statementBox {
     background: #ffffff; border: 1px solid #d3dbe6; border-radius: 14px;
 }
-QLabel#clerk { color: #4f5d70; }
+QLabel#clerk, QLabel#privacy { color: #4f5d70; }
 QLabel#message { border-radius: 10px; padding: 8px 14px; }
 QLabel#message[tone="hint"] { color: #4f5d70; background: transparent; }
 QLabel#message[tone="problem"] { color: #7a4300; background: #fff3dc; }
@@ -162,6 +172,7 @@ class CustomerScreen(QWidget):
         *,
         statement_id: str = "customer_revoked",
         language: str = "ja",
+        purpose: str = DEFAULT_PURPOSE,
         catalogue: StatementCatalogue | None = None,
         clock: Callable[[], int] = monotonic_ms,
     ) -> None:
@@ -169,6 +180,7 @@ class CustomerScreen(QWidget):
         self._catalogue = catalogue or statement_catalogue()
         self._statement_id = _checked(statement_id, CUSTOMER_STATEMENTS, "statement")
         self._language = _checked(language, LANGUAGES, "language")
+        self._purpose = purpose
         self.setObjectName("customerScreen")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
         self.setStyleSheet(STYLE)
@@ -203,6 +215,10 @@ class CustomerScreen(QWidget):
         """The clerk's declaration line as shown (its heading, then the catalogue text)."""
         return shown_text(self._clerk_label)
 
+    def privacy_notice_shown(self) -> str:
+        """The purpose of use of personal data, shown before the customer signs."""
+        return shown_text(self._privacy_label)
+
     def message(self) -> str:
         """The line beside the confirm button: what is missing, or that it can be pressed."""
         return self._message.text()
@@ -219,11 +235,19 @@ class CustomerScreen(QWidget):
         self._show_texts()
         self._on_pad_changed()
 
-    def reset(self, *, statement_id: str | None = None, language: str = "ja") -> None:
-        """Ready for the next customer: empty pad, the given statement and language."""
+    def reset(
+        self,
+        *,
+        statement_id: str | None = None,
+        language: str = "ja",
+        purpose: str = DEFAULT_PURPOSE,
+    ) -> None:
+        """Ready for the next customer: empty pad, the given statement, language and
+        purpose (which decides the purpose of use of personal data shown)."""
         if statement_id is not None:
             self._statement_id = _checked(statement_id, CUSTOMER_STATEMENTS, "statement")
         self._language = _checked(language, LANGUAGES, "language")
+        self._purpose = purpose
         self._pad.clear()
         self._show_texts()
         self._on_pad_changed()
@@ -247,7 +271,7 @@ class CustomerScreen(QWidget):
         self._language_buttons["ja"].clicked.connect(self._on_japanese_clicked)
         self._language_buttons["en"].clicked.connect(self._on_english_clicked)
 
-        top = QHBoxLayout()
+        top = self._top = QHBoxLayout()
         heading = QVBoxLayout()
         heading.setSpacing(4)
         heading.addWidget(self._title)
@@ -260,9 +284,9 @@ class CustomerScreen(QWidget):
         self._customer_heading = _label("heading", BODY_POINT_SIZE - 2, bold=True)
         self._statement_label = _label("statement", STATEMENT_POINT_SIZE)
         self._statement_label.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
-        box = QFrame()
+        box = self._box = QFrame()
         box.setObjectName("statementBox")
-        box_layout = QVBoxLayout(box)
+        box_layout = self._box_layout = QVBoxLayout(box)
         box_layout.setContentsMargins(28, 16, 28, 20)
         box_layout.setSpacing(6)
         box_layout.addWidget(self._customer_heading)
@@ -271,6 +295,9 @@ class CustomerScreen(QWidget):
         # The clerk's declaration: smaller, under the customer's, its heading run in.
         self._clerk_label = _label("clerk", CLERK_POINT_SIZE)
         self._clerk_label.setContentsMargins(28, 0, 28, 0)
+        # The purpose of use of personal data, before the signature (個人情報保護法 §21).
+        self._privacy_label = _label("privacy", PRIVACY_POINT_SIZE)
+        self._privacy_label.setContentsMargins(28, 0, 28, 0)
 
         self._pad = SignaturePad(clock=clock)
         self._pad.setFont(_font(BODY_POINT_SIZE))
@@ -286,7 +313,7 @@ class CustomerScreen(QWidget):
         pad_buttons.addWidget(self._undo)
         pad_buttons.addWidget(self._clear)
         pad_buttons.addStretch(1)
-        signing = QHBoxLayout()
+        signing = self._signing = QHBoxLayout()
         signing.setSpacing(16)
         signing.addWidget(self._pad, 1)
         signing.addLayout(pad_buttons)
@@ -299,18 +326,19 @@ class CustomerScreen(QWidget):
         self._confirm.setMinimumSize(340, 72)
         self._confirm.setDefault(True)
         self._confirm.clicked.connect(self._on_confirm_clicked)
-        bottom = QHBoxLayout()
+        bottom = self._bottom = QHBoxLayout()
         bottom.setSpacing(16)
         bottom.addWidget(self._cancel)
         bottom.addWidget(self._message, 1)
         bottom.addWidget(self._confirm)
 
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(36, 26, 36, 24)
-        layout.setSpacing(14)
+        layout.setContentsMargins(36, 22, 36, 20)
+        layout.setSpacing(10)
         layout.addLayout(top)
         layout.addWidget(box)
         layout.addWidget(self._clerk_label)
+        layout.addWidget(self._privacy_label)
         layout.addLayout(signing, 1)
         layout.addLayout(bottom)
 
@@ -337,6 +365,12 @@ class CustomerScreen(QWidget):
             f"<b>{heading}</b>&#x2003;{html.escape(clerk.text)}",
             CLERK_LINE_HEIGHT,
         )
+        notice = getattr(slip_texts().privacy_notice(self._purpose), self._language)
+        _set_paragraph(
+            self._privacy_label,
+            f"<b>{html.escape(words['privacy_heading'])}</b>&#x2003;{html.escape(notice)}",
+            CLERK_LINE_HEIGHT,
+        )
         self._pad.set_placeholder(words["placeholder"])
         self._undo.setText(words["undo"])
         self._clear.setText(words["clear"])
@@ -347,6 +381,42 @@ class CustomerScreen(QWidget):
             # Lay out the new words now rather than at the next event loop pass, so a
             # grab() or a test right after a language switch sees the finished screen.
             layout.activate()
+        self._fit_statement()
+
+    def _fit_statement(self) -> None:
+        """Set the statement as large as the screen allows (22 pt down to 14 pt): whole,
+        never cut off, with the signature pad keeping ``PAD_SHARE`` of the height.
+
+        The statement's box is held at exactly the height its text needs at its width
+        (a word-wrapped label would otherwise ask for the height of a narrow column and
+        take the pad's room); the other rows keep their heights whatever the size.
+        """
+        layout = self.layout()
+        if layout is None or self.height() <= 0:
+            return
+        layout.activate()
+        width = self._box.width()
+        margins = layout.contentsMargins()
+        others = margins.top() + margins.bottom() + layout.spacing() * (layout.count() - 1)
+        for i in range(layout.count()):
+            item = layout.itemAt(i)
+            if item is None or item.widget() is self._box or item.layout() is self._signing:
+                continue
+            others += item.geometry().height()
+        room = self.height() - others  # for the box and the pad together
+        needed = 0
+        for size in range(STATEMENT_POINT_SIZE, STATEMENT_MIN_POINT_SIZE - 1, -1):
+            self._statement_label.setFont(_font(size))
+            needed = self._box_layout.totalHeightForWidth(width)
+            if room - needed >= PAD_SHARE * self.height():
+                break
+        # Never more than leaves the pad its minimum: the window must not grow.
+        self._box.setFixedHeight(max(0, min(needed, room - self._pad.minimumHeight())))
+        layout.activate()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_statement()
 
     def _show_message(self, text: str, tone: str) -> None:
         self._message.setText(text)

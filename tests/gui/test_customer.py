@@ -132,6 +132,34 @@ def test_the_never_used_statement_can_be_shown(screen, clock) -> None:
     assert screen.statement_shown() == TEXTS["customer_never_used"].en
 
 
+def test_every_customer_statement_of_the_catalogue_can_be_shown(screen) -> None:
+    for statement_id in ("customer_suspended", "customer_model_changed", "customer_revoked_repair"):
+        screen.set_statement(statement_id)
+        assert screen.statement_shown() == TEXTS[statement_id].ja
+
+
+def test_the_purpose_of_use_is_shown_before_the_customer_signs(screen) -> None:
+    from desktop.slip_texts import slip_texts
+
+    notices = slip_texts()
+    assert notices.privacy_notice("purchase").ja in screen.privacy_notice_shown()
+    assert "個人情報の利用目的" in screen.privacy_notice_shown()
+    screen.reset(statement_id="customer_revoked_repair", purpose="repair")
+    assert notices.privacy_notice("repair").ja in screen.privacy_notice_shown()
+    screen.set_language("en")
+    shown = screen.privacy_notice_shown()
+    assert notices.privacy_notice("repair").en in shown
+    assert shown.startswith("Use of personal data")
+
+
+def test_the_clerk_checkbox_reads_the_clerk_statement() -> None:
+    from ui.intake import texts
+
+    assert texts.CLERK_DID_NOT_ASSIST.ja == TEXTS["clerk_no_assist"].ja
+    assert texts.CLERK_DID_NOT_ASSIST.en == TEXTS["clerk_no_assist"].en
+    assert "失効のための端末操作も行っていません" in texts.CLERK_DID_NOT_ASSIST.ja
+
+
 @pytest.mark.parametrize("statement_id", ["clerk_no_assist", "customer_unknown", ""])
 def test_only_a_customer_statement_can_be_shown(screen, statement_id: str) -> None:
     with pytest.raises(ValueError, match="unknown statement"):

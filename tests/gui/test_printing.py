@@ -175,8 +175,9 @@ def test_each_format_goes_to_its_own_printer(ctx, receipt, settings, tmp_path) -
     assert result.ok, result.line()
     assert (tmp_path / "sheets" / "copy.pdf").is_file()
     assert not (tmp_path / "roll").exists()
-    ((width, height),) = page_sizes((tmp_path / "sheets" / "copy.pdf").read_bytes())
-    assert (round(width), round(height)) == (595, 842)  # A4
+    sizes = page_sizes((tmp_path / "sheets" / "copy.pdf").read_bytes())
+    # Two A4 sheets: the customer copy and the shop copy.
+    assert [(round(width), round(height)) for width, height in sizes] == [(595, 842)] * 2
 
 
 def test_a_printer_that_is_not_there_is_reported_not_raised(slip, settings) -> None:

@@ -272,3 +272,185 @@ def test_a_slip_that_cannot_be_written_is_kept_and_reprintable(
     out = tmp_path / "second-try.pdf"
     assert shop("slip", accepted, "-o", str(out), "--reprint")[0] == EXIT_OK
     assert "再発行" in pdf_text(out)
+
+
+# --- what the slips say, for each purpose, path and phone ---------------------------------
+
+
+def _slip_text(shop, receipt: str, tmp_path: Path, fmt: str = "a4") -> tuple[str, str]:
+    """The squeezed text of the customer copy and the shop copy (A4: one sheet each)."""
+    out = tmp_path / f"{receipt}-{fmt}.pdf"
+    code, _, err = shop("slip", receipt, "-o", str(out), "--format", fmt)
+    assert code == EXIT_OK, err
+    text = pdf_text(out)
+    customer, _, rest = text.partition("\f" if fmt == "a4" else "きりとり線")
+    return squeeze(customer), squeeze(rest)
+
+
+def _iphone(document: dict) -> dict:
+    document["device"].update(os="iphone", maker="Apple", model="iPhone 15")
+    return document
+
+
+@pytest.mark.parametrize(
+    ("purpose", "price", "outcome"),
+    [
+        ("purchase", 12000, "買取いたしました"),
+        ("trade_in", 12000, "下取りとしてお引き取りしました"),
+        ("consignment", 12000, "委託をお受けしました"),
+        ("repair", 0, "修理のためお預かりしました"),
+    ],
+)
+def test_a_confirmation_says_what_happened_to_the_phone(shop, tmp_path, purpose, price, outcome):
+    document = example_document()
+    document.update(purpose=purpose, price_yen=price)
+    receipt = shop.intake(document)
+    customer, shop_copy = _slip_text(shop, receipt, tmp_path)
+    for copy in (customer, shop_copy):
+        assert outcome in copy
+        assert "電子証明書の失効を確認しました" in copy
+        assert "署名時の表示言語:日本語" in copy
+        assert "私名義" in copy  # the statement as signed
+    if purpose != "repair":
+        assert "預か" not in customer + shop_copy
+        assert "本品は私の所有物であり、盗品等ではありません。" in customer
+    assert "失効確認済み" not in customer + shop_copy
+    # The shop copy names the signer.
+    assert squeeze("署名者 Signer 山田 太郎") in shop_copy
+    assert "山田太郎" not in customer
+
+
+def test_an_english_signed_statement_says_so(shop, tmp_path):
+    document = example_document()
+    document["statement"]["language"] = "en"
+    receipt = shop.intake(document)
+    customer, shop_copy = _slip_text(shop, receipt, tmp_path, "thermal")
+    for copy in (customer, shop_copy):
+        assert "署名時の表示言語:英語" in copy
+        assert "Languageshownandsigned:English" in copy
+
+
+def test_never_used_is_not_called_a_revocation(shop, tmp_path):
+    document = example_document()
+    document["revocation"].update(certificate_used="no", path="never_used")
+    receipt = shop.intake(document)
+    customer, shop_copy = _slip_text(shop, receipt, tmp_path)
+    assert "電子証明書が搭載されていないことを確認しました" in customer
+    assert "電子証明書の失効を確認しました" not in customer + shop_copy
+
+
+def test_a_model_change_is_attested(shop, tmp_path):
+    document = example_document()
+    document["revocation"]["path"] = "model_changed"
+    code, out, err = shop("intake", "--json", "-", stdin=json.dumps(document))
+    assert code == EXIT_OK, err
+    assert out.split()[1] == "accepted"
+    customer, _ = _slip_text(shop, out.split()[0], tmp_path)
+    assert "機種変更により失効したことを確認しました" in customer
+    assert squeeze("機種変更で新しい端末に電子証明書を入れた") in customer
+
+
+@pytest.mark.parametrize("fmt", ["thermal", "a4"])
+def test_not_yet_revoked_on_android_prints_the_full_procedure(shop, tmp_path, fmt):
+    document = example_document()
+    document.update(purpose="purchase")
+    document["revocation"]["path"] = "not_done"
+    receipt = shop.intake(document)
+    customer, shop_copy = _slip_text(shop, receipt, tmp_path, fmt)
+    assert "本日は買取できません" in customer
+    assert "買取できませんでした" in shop_copy
+    for words in (
+        "マイページ",  # the app's own steps
+        "「はじめる」",
+        "半角英大文字と数字を含む6〜16文字",
+        "パスワードを忘れた場合",  # the fallback
+        "0120-95-0178",  # and the hotline route
+        "0120-0178-27",
+        "初期化の前に失効してください",
+        "Welookforwardtoseeingyouonceitisdone.",
+    ):
+        assert words in customer, words
+    assert "状況に合った" not in customer
+    assert "預か" not in customer + shop_copy
+    assert "山田太郎" in shop_copy
+
+
+def test_an_iphone_check_first_never_gets_the_android_wording(shop, tmp_path):
+    document = _iphone(example_document())
+    document["revocation"].update(certificate_used="unknown")
+    document["revocation"].pop("path")
+    receipt = shop.intake(document)
+    customer, _ = _slip_text(shop, receipt, tmp_path)
+    assert "Wallet" in customer
+    assert "iPhoneのマイナンバーカード" in customer
+    assert "スマホ用電子証明書" not in customer
+
+
+def test_refused_because_staff_did_it_is_told_how_to_unblock(shop, tmp_path):
+    document = example_document()
+    document["revocation"]["performed_by"] = "staff"
+    receipt = shop.intake(document)
+    customer, _ = _slip_text(shop, receipt, tmp_path)
+    assert "すでに失効している可能性" in customer
+    assert "スマホ用電子証明書の有効性確認" in customer
+    assert "まだ有効であれば" in customer
+
+
+def test_a_record_signed_under_the_first_statements_reprints_with_its_own_text(
+    shop, tmp_path, monkeypatch
+):
+    """An intake committed by the release of 2026.11.1 keeps its words after the update."""
+    from desktop import intake
+    from desktop.catalogue import statement_catalogue, statement_version
+
+    old = statement_version("2026.11.1")
+    monkeypatch.setattr(intake, "statement_catalogue", lambda: old)
+    receipt = shop.intake(example_document())
+    monkeypatch.undo()
+    with sqlite3.connect(shop.db) as conn:
+        (body,) = conn.execute(
+            "SELECT body FROM ledger_entry WHERE kind='intake' AND subject=?", (receipt,)
+        ).fetchone()
+    assert json.loads(body)["statement"]["version"] == "2026.11.1"
+    customer, shop_copy = _slip_text(shop, receipt, tmp_path)
+    for copy in (customer, shop_copy):
+        assert squeeze(old.texts["customer_revoked"].ja) in copy
+        assert squeeze(old.texts["clerk_no_assist"].ja) in copy
+        assert "2026.11.1" in copy
+        assert squeeze(statement_catalogue().texts["customer_revoked"].ja) not in copy
+    assert shop("verify")[0] == EXIT_OK
+
+
+def test_a_signed_statement_that_does_not_match_its_version_is_refused():
+    from desktop.catalogue import statement_version
+    from desktop.errors import UserError
+    from desktop.slips import _signed_statement
+
+    shown = statement_version("2026.11.1").statement("customer_revoked", "en")
+    recorded = {"id": shown.id, "version": shown.version, "language": "en", "sha256": shown.sha256}
+    assert _signed_statement(recorded).en == shown.text
+    for broken in ({"sha256": "0" * 64}, {"version": "1999.1.1"}, {"id": "customer_unknown"}):
+        with pytest.raises(UserError, match="not available"):
+            _signed_statement({**recorded, **broken})
+
+
+def test_the_shop_copy_says_when_the_name_was_erased(shop, accepted):
+    from desktop.app import AppContext
+    from desktop.slips import build_snapshot
+
+    with sqlite3.connect(shop.db) as conn:
+        conn.execute("DELETE FROM person WHERE receipt = ?", (accepted,))
+    ctx = AppContext.open(f"sqlite:///{shop.db}", shop.home / "keys")
+    try:
+        with ctx.reading() as session:
+            snapshot = build_snapshot(
+                session,
+                accepted,
+                catalogue=ctx.catalogue(),
+                printed_at=ctx.clock(),
+                reprint_count=1,
+            )
+    finally:
+        ctx.close()
+    assert snapshot.signer.startswith("（保存期間経過により消去）")
+    assert snapshot.signature == ()

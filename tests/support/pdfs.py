@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import subprocess
+import xml.etree.ElementTree as ET
 from pathlib import Path
+
+XHTML = "{http://www.w3.org/1999/xhtml}"
 
 
 def pdf_text(path: Path) -> str:
@@ -35,3 +38,16 @@ def decode_qr(path: Path, tmp_dir: Path) -> list[str]:
 
 def pdfsig(path: Path) -> str:
     return subprocess.run(["pdfsig", str(path)], capture_output=True, text=True, check=False).stdout
+
+
+def pdf_lines(path: Path) -> list[str]:
+    """Every printed line of text, as poppler finds it in its column (words joined by
+    a space): what a 禁則 check looks at, since a laid-out page runs columns together."""
+    xhtml = subprocess.run(
+        ["pdftotext", "-bbox-layout", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    root = ET.fromstring(xhtml)  # poppler's output for our own PDF
+    return [
+        " ".join(word.text or "" for word in line.iter(f"{XHTML}word"))
+        for line in root.iter(f"{XHTML}line")
+    ]

@@ -1,22 +1,24 @@
 """Sample slip snapshots: what ``desktop`` would build from committed records.
 
-The statement, the paths and the hotline come from the real catalogues in
-``desktop/data`` (read as plain JSON, so the renderer tests need no database); the
-shop, the device and the signature are invented.  Each factory returns a fresh
-:class:`SlipSnapshot`; ``dataclasses.replace`` makes variants.
+The texts come from the real catalogues in ``desktop/data`` through the same
+selections ``desktop.slips.build_snapshot`` makes (``desktop.catalogue``,
+``desktop.slip_texts``, ``desktop.statements``: no database); the shop, the device and
+the signature are invented.  Each factory returns a fresh :class:`SlipSnapshot`;
+``dataclasses.replace`` makes variants, and :func:`confirmation_for` and
+:func:`guidance_for` build one for any path, OS, purpose and reason.
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
-import json
 import math
 from dataclasses import replace
-from functools import cache
-from pathlib import Path
-from typing import Any
 
+from desktop.catalogue import Bilingual, bundled_revocation_catalogue, statement_catalogue
+from desktop.domain import PURPOSE_LABELS, Purpose
+from desktop.slip_texts import slip_texts
+from desktop.statements import CLERK_STATEMENT_ID, statement_id_for
 from reports.snapshot import (
     DeviceLines,
     Hotline,
@@ -24,11 +26,10 @@ from reports.snapshot import (
     ShopLines,
     SlipKind,
     SlipSnapshot,
+    StepSection,
     Stroke,
     Text,
 )
-
-DATA = Path(__file__).resolve().parents[2] / "desktop" / "data"
 
 IMEI = "356938035643809"
 IMEI_2 = "353879234252633"
@@ -38,54 +39,58 @@ ENTRY_SIGNATURE = base64.b64encode(hashlib.sha512(b"sample signature").digest()[
 # The shape desktop.slips encodes: prefix, station, seq, entry hash, entry signature.
 QR_PAYLOAD = f"RD1:S01:42:{ENTRY_HASH}:{ENTRY_SIGNATURE}"
 CERTIFICATE_FINGERPRINT = hashlib.sha256(b"sample station certificate").hexdigest()
+SELLER = "山田 太郎"
+
+CATALOGUE = bundled_revocation_catalogue()
+TEXTS = slip_texts()
+NOT_DONE_REASON = Text(TEXTS.refusal_reasons["not_done"].ja, TEXTS.refusal_reasons["not_done"].en)
 
 
-def _text(node: dict[str, Any]) -> Text:
-    return Text(ja=node["ja"], en=node["en"])
+def _text(node: Bilingual) -> Text:
+    return Text(node.ja, node.en)
 
 
-@cache
-def _catalogue(name: str) -> dict[str, Any]:
-    result: dict[str, Any] = json.loads((DATA / f"{name}.json").read_text(encoding="utf-8"))
-    return result
+GUIDANCE_NOTES = tuple(_text(note) for note in TEXTS.guidance_notes)
+RESET_REMINDER = _text(TEXTS.reset_reminder("android"))
+PRIVACY_NOTICE = _text(TEXTS.privacy_notice("trade_in"))
+MODELS = {
+    "android": ("Google", "Pixel 8"),
+    "iphone": ("Apple", "iPhone 15"),
+    "other": ("Sony", "Xperia 10"),
+}
 
 
-# The slip's fixed texts, exactly as desktop/data/slip_texts.json gives them to real slips.
-_SLIP_TEXTS = _catalogue("slip_texts")
-ACCEPTED = _text(_SLIP_TEXTS["outcome"]["accepted"])
-REFUSED = _text(_SLIP_TEXTS["outcome"]["refused"])
-NOT_DONE_REASON = _text(_SLIP_TEXTS["refusal_reasons"]["not_done"])
-GUIDANCE_NOTES = tuple(_text(note) for note in _SLIP_TEXTS["guidance_notes"])
-RESET_REMINDER = _text(_SLIP_TEXTS["reset_reminder"])
-PRIVACY_NOTICE = _text(_SLIP_TEXTS["privacy_notice"])
+def path(
+    path_id: str, os: str = "android", reason: str | None = None, *, guidance: bool = False
+) -> PathSteps:
+    """A path of the revocation catalogue, with the sections a guidance slip prints."""
+    entry = CATALOGUE.paths[path_id]
+    sections = CATALOGUE.guidance(path_id, os, reason) if guidance else ()
+    heading = entry.heading
+    if guidance and reason in CATALOGUE.refusal_guidance:
+        heading = sections[0].heading
+    return PathSteps(
+        id=path_id,
+        title=_text(entry.title),
+        heading=_text(heading),
+        sections=tuple(
+            StepSection(_text(s.heading), tuple(_text(step) for step in s.steps)) for s in sections
+        ),
+    )
 
 
-def path(path_id: str) -> PathSteps:
-    """A path of the revocation catalogue, with its title and steps."""
-    for node in _catalogue("revocation_paths")["paths"]:
-        if node["id"] == path_id:
-            return PathSteps(
-                id=path_id,
-                title=_text(node["title"]),
-                steps=tuple(_text(step) for step in node["steps"]),
-            )
-    raise KeyError(path_id)
-
-
-def statement(statement_id: str) -> tuple[Text, str, str]:
-    """The statement text, its catalogue version, and a SHA-256 of the text."""
-    catalogue = _catalogue("statements")
-    text = _text(catalogue["statements"][statement_id])
-    digest = hashlib.sha256(f"{text.ja}\n{text.en}".encode()).hexdigest()
-    return text, catalogue["version"], digest
+def statement(statement_id: str, language: str = "ja") -> tuple[Text, str, str]:
+    """The statement text, its catalogue version, and the SHA-256 of the text shown."""
+    catalogue = statement_catalogue()
+    shown = catalogue.statement(statement_id, language)
+    return _text(catalogue.texts[statement_id]), catalogue.version, shown.sha256
 
 
 def hotline() -> Hotline:
-    node = _catalogue("revocation_paths")["hotline"]
     return Hotline(
-        number=node["number"],
-        foreign_language=node["foreign_language"],
-        description=_text(node),
+        number=CATALOGUE.hotline.number,
+        foreign_language=CATALOGUE.hotline.foreign_language,
+        description=_text(CATALOGUE.hotline.description),
     )
 
 
@@ -115,10 +120,20 @@ def signature_strokes() -> tuple[Stroke, ...]:
     return (stroke(first, 0), stroke(second, 1900), stroke(underline, 3400))
 
 
-def confirmation() -> SlipSnapshot:
-    """An ordinary accepted trade-in: one IMEI, revoked in the app, first issue."""
-    text, version, digest = statement("customer_revoked")
-    clerk_text, _, _ = statement("clerk_no_assist")
+def confirmation_for(
+    path_id: str = "app_revoked",
+    os: str = "android",
+    purpose: str = "trade_in",
+    *,
+    language: str = "ja",
+    suspended_by: str = "",
+) -> SlipSnapshot:
+    """An accepted intake on ``path_id`` for ``purpose``, signed in ``language``."""
+    text, version, digest = statement(statement_id_for(path_id, purpose), language)
+    clerk_text, _, _ = statement(CLERK_STATEMENT_ID)
+    maker, model = MODELS[os]
+    ja_purpose, en_purpose = PURPOSE_LABELS[Purpose(purpose)]
+    note = TEXTS.suspended_by(suspended_by) if path_id == "hotline_suspended" else None
     return SlipSnapshot(
         kind=SlipKind.CONFIRMATION,
         shop=ShopLines(
@@ -132,30 +147,66 @@ def confirmation() -> SlipSnapshot:
         issued_at="2026-11-27 10:00",
         printed_at="2026-11-27 10:01",
         clerk="C01 佐藤 花子",
-        purpose=Text("下取り", "Trade-in"),
+        purpose=Text(ja_purpose, en_purpose),
         device=DeviceLines(
-            maker="Google",
-            model="Pixel 8",
+            maker=maker,
+            model=model,
             color="黒",
             storage="128 GB",
             imeis=(IMEI,),
-            os_label=Text("Android", "Android"),
+            os_label=_text(TEXTS.os_label(os)),
         ),
-        outcome=ACCEPTED,
+        outcome=_text(TEXTS.outcome("accepted", purpose)),
+        revocation_fact=_text(TEXTS.revocation_fact(path_id)),
+        refusal_heading=None,
         statement=text,
         statement_version=version,
         statement_sha256=digest,
+        statement_language=_text(TEXTS.statement_language(language)),
+        signer=SELLER,
         clerk_declaration=clerk_text,
-        path=path("app_revoked"),
+        path=path(path_id, os),
+        path_note=_text(note) if note else None,
         refusal_reason=None,
         guidance_notes=(),
         hotline=hotline(),
-        reset_reminder=RESET_REMINDER,
-        privacy_notice=PRIVACY_NOTICE,
+        reset_reminder=_text(TEXTS.reset_reminder(os)),
+        privacy_notice=_text(TEXTS.privacy_notice(purpose)),
         signature=signature_strokes(),
         qr_payload=QR_PAYLOAD,
         certificate_fingerprint=CERTIFICATE_FINGERPRINT,
     )
+
+
+def guidance_for(
+    path_id: str = "not_done",
+    os: str = "android",
+    reason: str = "not_done",
+    purpose: str = "trade_in",
+) -> SlipSnapshot:
+    """A refused intake: ``reason`` on ``path_id``, with the guidance for ``os``."""
+    base = confirmation_for("app_revoked" if os != "iphone" else "iphone_removed", os, purpose)
+    return replace(
+        base,
+        kind=SlipKind.GUIDANCE,
+        receipt="S01-20261127-0002",
+        issued_at="2026-11-27 10:20",
+        printed_at="2026-11-27 10:21",
+        outcome=_text(TEXTS.outcome("refused", purpose)),
+        revocation_fact=None,
+        refusal_heading=_text(TEXTS.refusal_heading(purpose)),
+        refusal_reason=_text(TEXTS.refusal_reasons[reason]),
+        path=path(path_id, os, reason, guidance=True),
+        path_note=None,
+        guidance_notes=GUIDANCE_NOTES,
+        privacy_notice=_text(TEXTS.privacy_notice(purpose, refused=True)),
+        signature=(),
+    )
+
+
+def confirmation() -> SlipSnapshot:
+    """An ordinary accepted trade-in: one IMEI, revoked in the app, first issue."""
+    return confirmation_for()
 
 
 LONGEST_SHOP_NAME = ("リボーク質店 " + "神田駅前スマートフォン買取センター" * 6)[:100]
@@ -173,9 +224,10 @@ def worst_case() -> SlipSnapshot:
     """Everything at its longest: shop name 100, address 200 and model 100 characters,
     two IMEIs, the statement shown in English (the Text carries both languages anyway),
     and both marks (a voided receipt's 12th reprint)."""
-    base = confirmation()
+    base = confirmation_for("app_revoked", "android", "purchase", language="en")
     return replace(
         base,
+        signer="長谷川 由紀子 アレクサンドラ・マリア・フォン・ヴィッテルスバッハ",
         shop=replace(
             base.shop,
             name=LONGEST_SHOP_NAME,
@@ -215,20 +267,8 @@ def unsigned() -> SlipSnapshot:
 
 
 def guidance() -> SlipSnapshot:
-    """A refused intake (nothing done yet): the app steps, the hotline, come back later."""
-    base = confirmation()
-    return replace(
-        base,
-        kind=SlipKind.GUIDANCE,
-        receipt="S01-20261127-0002",
-        issued_at="2026-11-27 10:20",
-        printed_at="2026-11-27 10:21",
-        outcome=REFUSED,
-        refusal_reason=NOT_DONE_REASON,
-        path=path("app_revoked"),
-        guidance_notes=GUIDANCE_NOTES,
-        signature=(),
-    )
+    """A refused intake (nothing done yet, Android): the full steps, the hotline."""
+    return guidance_for()
 
 
 def worst_case_guidance() -> SlipSnapshot:

@@ -912,9 +912,10 @@ class RevocationPage(IntakePage):
             return
         title = texts.core(entry.title.ja, entry.title.en)
         when = texts.core(entry.when.ja, entry.when.en)
+        os = self.flow.section("device").get("os") if self.flow else None
+        steps = entry.steps_for(os) if isinstance(os, str) else entry.steps
         items = "".join(
-            f"<li style='margin-bottom:6px;'>{texts.core(s.ja, s.en).html()}</li>"
-            for s in entry.steps
+            f"<li style='margin-bottom:6px;'>{texts.core(s.ja, s.en).html()}</li>" for s in steps
         )
         self.steps.setText(
             f"<p style='font-size:110%;'><b>{title.html()}</b></p>"
@@ -954,6 +955,7 @@ class CustomerPage(IntakePage):
         self.customer_screen.reset(
             statement_id=decision.statement_id if decision else None,
             language=str(flow.section("statement").get("language") or "ja"),
+            purpose=str(flow.document.get("purpose") or "purchase"),
         )
         self._place_screen()
         waiting = texts.CUSTOMER_ELSEWHERE if self._separate else texts.CUSTOMER_WAITING

@@ -17,6 +17,7 @@ from typing import cast
 from PySide6.QtCore import QT_TRANSLATE_NOOP as _QT_TRANSLATE_NOOP
 from PySide6.QtCore import QCoreApplication
 
+from desktop.catalogue import statement_catalogue
 from desktop.domain import (
     ID_DOCUMENT_LABELS,
     NETWORK_RESTRICTION_LABELS,
@@ -32,6 +33,7 @@ from desktop.domain import (
 from desktop.domain import NETWORK_MARKS as DOMAIN_NETWORK_MARKS
 from desktop.domain import OS_LABELS as DOMAIN_OS_LABELS
 from desktop.intake_flow import STEP_TITLES, Step
+from desktop.statements import CLERK_STATEMENT_ID
 from ui import i18n
 from ui.intake.widgets import Option, bilingual, pair_html
 
@@ -314,12 +316,10 @@ HOLDER = T(
     ),
     "Is the person at the counter the certificate holder?",
 )
-CLERK_DID_NOT_ASSIST = T(
-    QT_TRANSLATE_NOOP(
-        "IntakeTexts", "私（担当者）は失効の手続きを代わりに行っておらず、手伝ってもいません"
-    ),
-    "I (the clerk) did not carry out or help with the procedure",
-)
+# The clerk's checkbox is the clerk's statement itself, word for word as the customer
+# screen and the slip print it (desktop/data/statements/<version>.json).
+_CLERK_STATEMENT = statement_catalogue().texts[CLERK_STATEMENT_ID]
+CLERK_DID_NOT_ASSIST = T(_CLERK_STATEMENT.ja, _CLERK_STATEMENT.en)
 CLERK_CHECK = T(QT_TRANSLATE_NOOP("IntakeTexts", "担当者の確認"), "The clerk's own statement")
 STEPS_OF_PATH = T(QT_TRANSLATE_NOOP("IntakeTexts", "選んだ方法の手順"), "Steps of the chosen way")
 STEPS_NONE = T(

@@ -22,11 +22,9 @@ from reportlab.pdfgen.pathobject import PDFPathObject
 
 from reports.layout import BOX_PADDING, Signature
 from reports.slip import (
-    A4_BOTTOM_MARGIN,
-    A4_CUSTOMER_SHARE,
-    A4_TOP_MARGIN,
     THERMAL_PAGE_WIDTH,
     Copy,
+    a4_parts,
     fit_a4_copy,
     group_fingerprint,
     mask_imei,
@@ -34,6 +32,7 @@ from reports.slip import (
 )
 from reports.snapshot import SlipFormat, SlipSnapshot
 from tests.support import snapshots
+from tests.support.pdfs import pdf_lines
 
 FORMATS = list(SlipFormat)
 CUT = "きりとり線"
@@ -81,10 +80,17 @@ class Rendered:
         """The page in drawing order: each paragraph whole, whatever stands beside it."""
         return self._pdftotext(layout=False)
 
-    def copies(self) -> tuple[str, str]:
-        """The squeezed text of the customer copy (above the cut) and the shop copy."""
-        customer, cut, shop = self.text.partition(CUT)
-        assert cut, "no cut line in the text"
+    def copies(self, *, flow: bool = False) -> tuple[str, str]:
+        """The squeezed text of the customer copy and the shop copy: above and below the
+        roll's cut line, or the first and the second A4 sheet.  ``flow``: in drawing
+        order (paragraphs whole, whatever stands beside them)."""
+        text = self.text_flow if flow else self.text
+        if self.fmt is SlipFormat.A4:
+            customer, feed, shop = text.partition("\f")
+            assert feed and CUT not in text, "A4: one sheet per copy, no cut line"
+        else:
+            customer, cut, shop = text.partition(CUT)
+            assert cut, "no cut line in the text"
         return squeeze(customer), squeeze(shop)
 
     def fonts(self) -> list[list[str]]:
@@ -97,17 +103,17 @@ class Rendered:
         """Every QR code zbar finds on the page rendered at 300 dpi."""
         image = self.path.with_suffix("")
         # A grey-scale PGM reads the same as a PNG and skips the PNG compression.
-        subprocess.run(
-            ["pdftoppm", "-r", "300", "-gray", "-singlefile", str(self.path), str(image)],
-            check=True,
-        )
-        result = subprocess.run(
-            ["zbarimg", "--raw", "-q", "-Sdisable", "-Sqrcode.enable", f"{image}.pgm"],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        return [line for line in result.stdout.splitlines() if line]
+        subprocess.run(["pdftoppm", "-r", "300", "-gray", str(self.path), str(image)], check=True)
+        found: list[str] = []
+        for page in sorted(self.path.parent.glob(f"{image.name}-*.pgm")):
+            result = subprocess.run(
+                ["zbarimg", "--raw", "-q", "-Sdisable", "-Sqrcode.enable", str(page)],
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            found += [line for line in result.stdout.splitlines() if line]
+        return found
 
     def reader(self) -> PdfFileReader:
         return PdfFileReader(io.BytesIO(self.pdf), strict=True)
@@ -235,11 +241,15 @@ def test_guidance_slip_gives_the_reason_the_steps_and_the_hotlines(rendered, fmt
         assert squeeze(s.refusal_reason.ja) in copy
     assert "0120-95-0178" in customer
     assert "0120-0178-27" in customer
-    for i, step in enumerate(s.path.steps, start=1):
-        assert f"{i}.{squeeze(step.ja)}" in customer
-        assert squeeze(step.en) in customer
+    assert len(s.path.sections) == 3  # Android: the app, the fallback, the hotline
+    for section in s.path.sections:
+        assert squeeze(f"■ {section.heading.ja}") in customer
+        for i, step in enumerate(section.steps, start=1):
+            assert f"{i}.{squeeze(step.ja)}" in customer
+            assert squeeze(step.en) in customer
+    assert squeeze(s.path.heading.ja) in shop  # the shop copy names the guidance given
     # On A4 the notes stand beside the hotline box: read them in drawing order.
-    flow = squeeze(slip.text_flow.partition(CUT)[0])
+    flow = slip.copies(flow=True)[0]
     for note in s.guidance_notes:
         assert squeeze(note.ja) in flow
         assert squeeze(note.en) in flow
@@ -308,12 +318,13 @@ def test_thermal_roll_is_80mm_wide_and_as_long_as_its_content(rendered):
 
 @pytest.mark.parametrize("fmt", FORMATS)
 @pytest.mark.parametrize("name", ["worst", "worst_guidance"])
-def test_worst_case_fits_one_page_with_nothing_clipped(rendered, name, fmt):
+def test_worst_case_fits_with_nothing_clipped(rendered, name, fmt):
+    """The roll is one page; A4 one sheet per copy, never more."""
     slip = rendered(name, fmt)
     s = slip.snapshot
-    assert _pages(slip) == 1
+    assert _pages(slip) == (1 if fmt is SlipFormat.THERMAL else 2)
     # Long fields wrap beside their labels and other columns: read them in drawing order.
-    customer, _, shop = (squeeze(part) for part in slip.text_flow.partition(CUT))
+    customer, shop = slip.copies(flow=True)
     assert squeeze(s.shop.name) in customer
     assert squeeze(s.shop.address) in customer
     assert squeeze(s.device.model) in customer
@@ -330,25 +341,30 @@ def test_worst_case_qr_codes_still_read(rendered, fmt):
     assert rendered("worst", fmt).qr_codes() == [snapshots.QR_PAYLOAD] * 2
 
 
+def _part(snapshot: SlipSnapshot, copy: Copy) -> float:
+    return next(part.avail for part in a4_parts(snapshot.kind) if part.copy is copy)
+
+
 @pytest.mark.parametrize("name", ["worst", "worst_guidance"])
 @pytest.mark.parametrize("copy", list(Copy))
 def test_a_shrunk_a4_copy_keeps_its_qr_code_at_least_25mm(name, copy):
     snapshot = SAMPLES[name]()
-    page = 297 * mm
-    share = A4_CUSTOMER_SHARE[snapshot.kind]
-    part = page * (share if copy is Copy.CUSTOMER else 1 - share)
-    fitted = fit_a4_copy(snapshot, copy, part - A4_TOP_MARGIN - A4_BOTTOM_MARGIN)
-    assert fitted.scale < 0.9  # the worst case does need shrinking
-    assert fitted.height * fitted.scale <= part - A4_TOP_MARGIN - A4_BOTTOM_MARGIN + 0.01
+    avail = _part(snapshot, copy)
+    fitted = fit_a4_copy(snapshot, copy, avail)
+    if name == "worst_guidance" and copy is Copy.CUSTOMER:
+        assert fitted.scale < 0.9  # the longest guidance does need shrinking
+    assert fitted.height * fitted.scale <= avail + 0.01
     assert fitted.qr_size >= 25 * mm
 
 
-def test_an_ordinary_a4_confirmation_is_barely_shrunk():
-    snapshot = snapshots.confirmation()
-    page = 297 * mm
-    share = A4_CUSTOMER_SHARE[snapshot.kind]
-    fitted = fit_a4_copy(snapshot, Copy.CUSTOMER, page * share - A4_TOP_MARGIN - A4_BOTTOM_MARGIN)
-    assert fitted.scale >= 0.95
+@pytest.mark.parametrize("name", ["confirmation", "guidance"])
+@pytest.mark.parametrize("copy", list(Copy))
+def test_an_ordinary_a4_copy_is_barely_shrunk(name, copy):
+    """A4 gives each copy a sheet: an ordinary confirmation and an Android guidance
+    (three sections of steps) print at (nearly) full size."""
+    snapshot = SAMPLES[name]()
+    fitted = fit_a4_copy(snapshot, copy, _part(snapshot, copy))
+    assert fitted.scale >= 0.9
 
 
 class _RecordingPath(PDFPathObject):  # type: ignore[misc]
@@ -383,3 +399,160 @@ def test_signature_strokes_are_scaled_into_the_box_keeping_their_shape():
         assert BOX_PADDING - 0.01 <= y <= 100 - BOX_PADDING + 0.01
     # The height limits the scale here: the drawing fills the box's inner height.
     assert y0 - y1 == pytest.approx(100 - 2 * BOX_PADDING)
+
+
+# --- every path × OS × outcome, read back ------------------------------------------
+
+# Accepted: every attestable path on each phone it applies to, the purposes in turn.
+CONFIRMATIONS = [
+    ("never_used", "android", "purchase"),
+    ("never_used", "iphone", "repair"),
+    ("app_revoked", "android", "purchase"),
+    ("app_uninstalled", "android", "consignment"),
+    ("reinstalled_after_reset", "android", "trade_in"),
+    ("hotline_suspended", "android", "purchase"),
+    ("hotline_suspended", "iphone", "trade_in"),
+    ("iphone_removed", "iphone", "purchase"),
+    ("model_changed", "android", "trade_in"),
+    ("model_changed", "iphone", "repair"),
+]
+# Refused: the path named and the reason, on each phone.
+GUIDANCE = [
+    (path, os, reason, purpose)
+    for os in ("android", "iphone")
+    for path, reason, purpose in (
+        ("not_done", "not_done", "purchase"),
+        ("check_first", "certificate_unknown", "trade_in"),
+        ("app_revoked" if os == "android" else "iphone_removed", "performed_by_other", "purchase"),
+        ("not_done", "holder_not_present", "consignment"),
+        ("hotline_suspended", "clerk_assisted", "repair"),
+    )
+]
+KINSOKU_NO_START = ("）", "。", "、")
+KINSOKU_NO_END = ("（",)
+
+
+def _render(snapshot: SlipSnapshot, fmt: SlipFormat, tmp_path: Path) -> Rendered:
+    return Rendered(snapshot, fmt, tmp_path)
+
+
+def _common(slip: Rendered, purpose: str) -> None:
+    s = slip.snapshot
+    text = squeeze(slip.text)
+    customer, shop = slip.copies(flow=True)
+    for copy in (customer, shop):
+        assert squeeze(s.outcome.ja) in copy
+    # お預かり (custody) is only right for a repair.
+    assert ("預か" in text) == (purpose == "repair"), purpose
+    assert "持ち主" not in text
+    for line in pdf_lines(slip.path):
+        assert not line.startswith(KINSOKU_NO_START), line
+        assert not line.endswith(KINSOKU_NO_END), line
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize(("path_id", "os", "purpose"), CONFIRMATIONS)
+def test_every_confirmation_reads_back(tmp_path, fmt, path_id, os, purpose):
+    language = "en" if path_id == "app_uninstalled" else "ja"
+    suspended_by = "other" if path_id == "hotline_suspended" else ""
+    s = snapshots.confirmation_for(
+        path_id, os, purpose, language=language, suspended_by=suspended_by
+    )
+    slip = _render(s, fmt, tmp_path)
+    _common(slip, purpose)
+    customer, shop = slip.copies(flow=True)
+    expected = {
+        "purchase": "買取いたしました",
+        "trade_in": "下取りとしてお引き取りしました",
+        "consignment": "委託をお受けしました",
+        "repair": "修理のためお預かりしました",
+    }[purpose]
+    fact = {
+        "never_used": "電子証明書が搭載されていないことを確認しました",
+        "model_changed": "機種変更により失効したことを確認しました",
+    }.get(path_id, "電子証明書の失効を確認しました")
+    shown = "英語" if language == "en" else "日本語"
+    for copy in (customer, shop):
+        assert expected in copy
+        assert fact in copy
+        assert squeeze(s.path.title.ja) in copy
+        assert squeeze(s.statement.ja) in copy
+        assert f"署名時の表示言語:{shown}" in copy
+        assert squeeze(f"Language shown and signed: {s.statement_language.en}") in copy
+    assert "失効確認済み" not in squeeze(slip.text)
+    # The shop copy names the signer; the customer copy does not need to.
+    assert squeeze(snapshots.SELLER) in shop
+    assert squeeze(snapshots.SELLER) not in customer
+    if path_id == "hotline_suspended":
+        for copy in (customer, shop):
+            assert "一時停止:ご家族など" in copy
+            assert "失効:名義人ご本人" in copy
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("case", GUIDANCE, ids="-".join)
+def test_every_guidance_slip_reads_back(tmp_path, fmt, case):
+    path_id, os, reason, purpose = case
+    s = snapshots.guidance_for(path_id, os, reason, purpose)
+    slip = _render(s, fmt, tmp_path)
+    _common(slip, purpose)
+    customer, shop = slip.copies(flow=True)
+    text = squeeze(slip.text)
+    assert s.refusal_heading is not None
+    assert squeeze(s.refusal_heading.ja) in customer
+    for section in s.path.sections:
+        assert squeeze(section.heading.ja) in customer
+        for step in section.steps:
+            assert squeeze(step.ja) in customer
+    assert "0120-95-0178" in customer
+    assert "0120-0178-27" in customer
+    assert "状況に合った" not in text  # the steps themselves, never "the ones that fit"
+    assert squeeze(snapshots.SELLER) in shop  # to whom the guidance was given
+    if os == "android":
+        assert "初期化の前に失効してください" in customer  # revoke before you reset
+        assert "インターネットにつながっている必要" in customer
+        if reason in ("not_done", "holder_not_present"):
+            for words in ("マイページ", "はじめる", "半角英大文字と数字を含む6〜16文字"):
+                assert words in customer
+            assert "パスワードを忘れた場合" in customer
+    else:
+        assert "スマホ用電子証明書" not in text  # never the Android wording on an iPhone
+        assert "Wallet" in customer
+        assert "iPhoneのマイナンバーカード" in customer
+    if reason in ("performed_by_other", "clerk_assisted"):
+        assert "すでに失効している可能性" in customer
+        assert "まだ有効であれば" in customer or "まだ残っていれば" in customer
+    if reason == "holder_not_present":
+        assert "名義人様へ" in customer
+    if reason == "certificate_unknown" and os == "android":
+        assert "スマホ用電子証明書の有効性確認" in customer
+
+
+def test_kinsoku_keeps_brackets_and_stops_off_the_line_edges():
+    """Laid out across many widths, no Japanese line starts with 」）。、 or ends with （."""
+    from reports.fonts import register_fonts
+    from reports.layout import THERMAL, Paragraph, Styles
+
+    register_fonts()
+    style = Styles(THERMAL).body
+    texts = [
+        step.ja
+        for section in snapshots.guidance_for(
+            "check_first", "android", "certificate_unknown"
+        ).path.sections
+        for step in section.steps
+    ]
+    texts.append("下取りとしてお引き取りできませんでした")
+    for width in range(18, 75, 3):
+        for text in texts:
+            paragraph = Paragraph(text, style)
+            paragraph.wrap(width * mm, 10_000)
+            lines = ["".join(w.text for w in line.words) for line in paragraph.blPara.lines]
+            assert "".join(lines) == text  # nothing lost or doubled
+            for line in lines:
+                assert not line.startswith((*KINSOKU_NO_START, "」")), (width, line)
+                assert not line.endswith(KINSOKU_NO_END), (width, line)
+            if width >= 30:  # wide enough for the number: it never breaks inside
+                assert "0120-95-0178" not in text or any("0120-95-0178" in ln for ln in lines)
+            # No widow: a last line of a single character.
+            assert len(lines) == 1 or len(lines[-1].rstrip("。）」")) > 1, (width, lines)
