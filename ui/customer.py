@@ -1,7 +1,9 @@
 """The customer-facing screen: the statement in large type, and the signature box.
 
 The customer reads the statement (Japanese, or English at a tap), sees what the
-clerk declares, signs with a finger, a stylus or the mouse, and confirms.  The
+clerk declares and what their personal data is used for (利用目的, 個人情報保護法
+第21条: shown before they sign, not only printed afterwards), signs with a finger, a
+stylus or the mouse, and confirms.  The
 statement is the customer's own declaration that they revoked the certificate
 themselves and nobody did it for them (DOMAIN.md §1–2), so it is shown exactly as the
 statement catalogue words it, and the language it was read in is recorded.
@@ -34,6 +36,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.catalogue import Statement, StatementCatalogue, statement_catalogue
+from desktop.domain import Purpose
+from desktop.privacy import privacy_notice
 from desktop.signature import signature_problem
 from reports.fonts import FONT_DIR
 from ui.signature_pad import SignaturePad, monotonic_ms
@@ -47,6 +51,8 @@ STATEMENT_LINE_HEIGHT = 140  # per cent: kanji lines need air between them
 TITLE_POINT_SIZE = 22
 CLERK_POINT_SIZE = 15  # the clerk's declaration: smaller, it is not the customer's
 CLERK_LINE_HEIGHT = 130
+PRIVACY_POINT_SIZE = 12  # the purpose of use: to read, but not what is being signed
+PRIVACY_LINE_HEIGHT = 125
 BODY_POINT_SIZE = 16
 BUTTON_POINT_SIZE = 17
 CONFIRM_POINT_SIZE = 20
@@ -58,6 +64,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "instruction": "下の文をお読みください。内容のとおりであれば、枠の中にご署名ください。",
         "customer_heading": "お客様の申告",
         "clerk_heading": "担当者の申告",
+        "privacy_heading": "個人情報の利用目的",
         "placeholder": "ここに、指かペンでご署名ください",
         "undo": "ひと筆もどす",
         "clear": "消して書き直す",
@@ -70,6 +77,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "instruction": "Please read the statement below. If it is true, sign in the box.",
         "customer_heading": "Your statement",
         "clerk_heading": "The clerk's declaration",
+        "privacy_heading": "How we use your personal data",
         "placeholder": "Sign here with your finger or a pen",
         "undo": "Undo last stroke",
         "clear": "Clear and sign again",
@@ -88,7 +96,7 @@ QLabel#instruction, QLabel#heading { color: #4f5d70; }
 QFrame#statementBox {
     background: #ffffff; border: 1px solid #d3dbe6; border-radius: 14px;
 }
-QLabel#clerk { color: #4f5d70; }
+QLabel#clerk, QLabel#privacy { color: #4f5d70; }
 QLabel#message { border-radius: 10px; padding: 8px 14px; }
 QLabel#message[tone="hint"] { color: #4f5d70; background: transparent; }
 QLabel#message[tone="problem"] { color: #7a4300; background: #fff3dc; }
@@ -162,6 +170,7 @@ class CustomerScreen(QWidget):
         *,
         statement_id: str = "customer_revoked",
         language: str = "ja",
+        purpose: Purpose | str | None = None,
         catalogue: StatementCatalogue | None = None,
         clock: Callable[[], int] = monotonic_ms,
     ) -> None:
@@ -169,6 +178,7 @@ class CustomerScreen(QWidget):
         self._catalogue = catalogue or statement_catalogue()
         self._statement_id = _checked(statement_id, CUSTOMER_STATEMENTS, "statement")
         self._language = _checked(language, LANGUAGES, "language")
+        self._purpose = purpose
         self.setObjectName("customerScreen")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
         self.setStyleSheet(STYLE)
@@ -203,6 +213,10 @@ class CustomerScreen(QWidget):
         """The clerk's declaration line as shown (its heading, then the catalogue text)."""
         return shown_text(self._clerk_label)
 
+    def privacy_shown(self) -> str:
+        """The purpose of use of personal data as shown (its heading, then the text)."""
+        return shown_text(self._privacy_label)
+
     def message(self) -> str:
         """The line beside the confirm button: what is missing, or that it can be pressed."""
         return self._message.text()
@@ -219,11 +233,22 @@ class CustomerScreen(QWidget):
         self._show_texts()
         self._on_pad_changed()
 
-    def reset(self, *, statement_id: str | None = None, language: str = "ja") -> None:
-        """Ready for the next customer: empty pad, the given statement and language."""
+    def reset(
+        self,
+        *,
+        statement_id: str | None = None,
+        language: str = "ja",
+        purpose: Purpose | str | None = None,
+    ) -> None:
+        """Ready for the next customer: empty pad, the given statement, language and purpose.
+
+        The purpose picks the privacy notice (a repair keeps data for other ends
+        than a purchase).
+        """
         if statement_id is not None:
             self._statement_id = _checked(statement_id, CUSTOMER_STATEMENTS, "statement")
         self._language = _checked(language, LANGUAGES, "language")
+        self._purpose = purpose
         self._pad.clear()
         self._show_texts()
         self._on_pad_changed()
@@ -263,7 +288,7 @@ class CustomerScreen(QWidget):
         box = QFrame()
         box.setObjectName("statementBox")
         box_layout = QVBoxLayout(box)
-        box_layout.setContentsMargins(28, 16, 28, 20)
+        box_layout.setContentsMargins(28, 12, 28, 16)
         box_layout.setSpacing(6)
         box_layout.addWidget(self._customer_heading)
         box_layout.addWidget(self._statement_label)
@@ -271,6 +296,9 @@ class CustomerScreen(QWidget):
         # The clerk's declaration: smaller, under the customer's, its heading run in.
         self._clerk_label = _label("clerk", CLERK_POINT_SIZE)
         self._clerk_label.setContentsMargins(28, 0, 28, 0)
+        # What the data is for, before the signature box: the customer signs knowing it.
+        self._privacy_label = _label("privacy", PRIVACY_POINT_SIZE)
+        self._privacy_label.setContentsMargins(28, 0, 28, 0)
 
         self._pad = SignaturePad(clock=clock)
         self._pad.setFont(_font(BODY_POINT_SIZE))
@@ -306,11 +334,16 @@ class CustomerScreen(QWidget):
         bottom.addWidget(self._confirm)
 
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(36, 26, 36, 24)
-        layout.setSpacing(14)
+        # The two smaller texts under the statement belong together: less air between them.
+        notes = QVBoxLayout()
+        notes.setSpacing(6)
+        notes.addWidget(self._clerk_label)
+        notes.addWidget(self._privacy_label)
+        layout.setContentsMargins(36, 22, 36, 20)
+        layout.setSpacing(12)
         layout.addLayout(top)
         layout.addWidget(box)
-        layout.addWidget(self._clerk_label)
+        layout.addLayout(notes)
         layout.addLayout(signing, 1)
         layout.addLayout(bottom)
 
@@ -336,6 +369,13 @@ class CustomerScreen(QWidget):
             self._clerk_label,
             f"<b>{heading}</b>&#x2003;{html.escape(clerk.text)}",
             CLERK_LINE_HEIGHT,
+        )
+        notice = privacy_notice(self._purpose)
+        _set_paragraph(
+            self._privacy_label,
+            f"<b>{html.escape(words['privacy_heading'])}</b>&#x2003;"
+            + html.escape(notice.ja if self._language == "ja" else notice.en),
+            PRIVACY_LINE_HEIGHT,
         )
         self._pad.set_placeholder(words["placeholder"])
         self._undo.setText(words["undo"])

@@ -12,9 +12,10 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from desktop.catalogue import bundled_revocation_catalogue, statement_catalogue
+from desktop.privacy import privacy_notice
 from desktop.rules import validate_intake
 from desktop.signature import signature_problem
 from tests.conftest import example_document
@@ -156,6 +157,27 @@ def test_the_statement_is_large_and_the_clerks_declaration_smaller(screen) -> No
 
 
 # --- the signature and the confirm button -------------------------------------------------
+
+
+def test_the_purpose_of_use_is_shown_above_the_signature_box_in_their_language(
+    qtbot, screen
+) -> None:
+    """個人情報保護法 §21: the customer knows what their data is for before they sign."""
+    screen.reset(purpose="purchase")
+    notice = privacy_notice("purchase")
+    assert screen.privacy_shown().startswith("個人情報の利用目的")
+    assert notice.ja in screen.privacy_shown()
+    privacy = screen.findChild(QLabel, "privacy")
+    assert privacy is not None and privacy.isVisible()
+    assert privacy.geometry().bottom() < screen.pad.geometry().top()  # above the signature
+    assert screen.pad.is_empty()
+
+    screen.set_language("en")
+
+    assert screen.privacy_shown().startswith("How we use your personal data")
+    assert notice.en in screen.privacy_shown()
+    screen.reset(purpose="repair", language="en")
+    assert privacy_notice("repair").en in screen.privacy_shown()
 
 
 def test_confirm_waits_for_a_real_signature(qtbot, screen, clock) -> None:
