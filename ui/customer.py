@@ -51,6 +51,7 @@ STATEMENT_LINE_HEIGHT = 140  # per cent: kanji lines need air between them
 TITLE_POINT_SIZE = 22
 CLERK_POINT_SIZE = 15  # the clerk's declaration: smaller, it is not the customer's
 CLERK_LINE_HEIGHT = 130
+PAD_MIN_HEIGHT = 164  # still room for a name written with a finger
 PRIVACY_POINT_SIZE = 12  # the purpose of use: to read, but not what is being signed
 PRIVACY_LINE_HEIGHT = 125
 BODY_POINT_SIZE = 16
@@ -288,7 +289,7 @@ class CustomerScreen(QWidget):
         box = QFrame()
         box.setObjectName("statementBox")
         box_layout = QVBoxLayout(box)
-        box_layout.setContentsMargins(28, 12, 28, 16)
+        box_layout.setContentsMargins(28, 10, 28, 12)
         box_layout.setSpacing(6)
         box_layout.addWidget(self._customer_heading)
         box_layout.addWidget(self._statement_label)
@@ -302,8 +303,11 @@ class CustomerScreen(QWidget):
 
         self._pad = SignaturePad(clock=clock)
         self._pad.setFont(_font(BODY_POINT_SIZE))
-        self._pad.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self._pad.setMinimumHeight(200)
+        # The pad takes whatever height the texts leave (Ignored: its own preferred
+        # height does not count), so inside the main window on a 1366×768 counter
+        # screen the confirm button stays in view without scrolling.
+        self._pad.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
+        self._pad.setMinimumHeight(PAD_MIN_HEIGHT)
         self._pad.changed.connect(self._on_pad_changed)
         self._undo = self._button(BUTTON_POINT_SIZE)
         self._undo.clicked.connect(self._on_undo_clicked)
@@ -324,7 +328,7 @@ class CustomerScreen(QWidget):
         self._cancel.clicked.connect(self._on_cancel_clicked)
         self._confirm = self._button(CONFIRM_POINT_SIZE, bold=True)
         self._confirm.setObjectName("confirm")
-        self._confirm.setMinimumSize(340, 72)
+        self._confirm.setMinimumSize(340, 64)
         self._confirm.setDefault(True)
         self._confirm.clicked.connect(self._on_confirm_clicked)
         bottom = QHBoxLayout()
@@ -339,8 +343,8 @@ class CustomerScreen(QWidget):
         notes.setSpacing(6)
         notes.addWidget(self._clerk_label)
         notes.addWidget(self._privacy_label)
-        layout.setContentsMargins(36, 22, 36, 20)
-        layout.setSpacing(12)
+        layout.setContentsMargins(36, 18, 36, 16)
+        layout.setSpacing(10)
         layout.addLayout(top)
         layout.addWidget(box)
         layout.addLayout(notes)

@@ -448,13 +448,15 @@ class MinorsPanel(QWidget):
         self.age_spin.setSuffix(" " + self.tr("歳未満"))
         self.form.add_row("age_limit", self.tr("保護者の同意が必要な年齢"), self.age_spin)
         self.consent_combo = QComboBox()
-        self.consent_combo.addItem(
-            both(self, self.tr("保護者の同意を記録すれば受け付ける")), "accept"
-        )
-        self.consent_combo.addItem(both(self, self.tr("受け付けない（お断りする）")), "refuse")
-        self.form.add_row(
-            "consent", self.tr("年齢未満の方の買取・下取り・委託"), self.consent_combo
-        )
+        self.consent_combo.addItem(both(self, self.tr("同意があれば受け付ける")), "accept")
+        self.consent_combo.addItem(both(self, self.tr("受け付けない")), "refuse")
+        for combo in (self.prefecture_combo, self.consent_combo):
+            # As wide as the form gives, not as its longest item: the screen must fit 1366 px.
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            combo.setMinimumContentsLength(16)
+        self.form.add_row("consent", self.tr("未成年の方からの買取など"), self.consent_combo)
         self.save_button = QPushButton(both(self, self.tr("未成年の方のルールを保存")))
         self.save_button.setObjectName("save_minors")
         self.save_button.clicked.connect(self._on_save_clicked)

@@ -302,7 +302,7 @@ def test_suspension_by_family_on_the_hotline_path_is_accepted(qtbot, wizard, pri
     assert "数字キー 1〜3" in page.suspended_section.problem.text()
 
     choose(qtbot, page.suspended_by, "other")  # family in Japan phoned for the holder abroad
-    assert "お預かりできます" in page.outcome.text()
+    assert "受け付けられます" in page.outcome.text()
     next_page(qtbot, wizard, Step.CUSTOMER)
     sign(qtbot, wizard)
     assert "一時停止した人" in wizard.review_page.summary.toPlainText()

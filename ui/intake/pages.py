@@ -934,11 +934,11 @@ class RevocationPage(IntakePage):
         self.path = ChoiceField()
         self.path.setObjectName("path")
         self.suspended_by = ChoiceField(
-            [texts.PERFORMED_BY_LABELS[p].option(p.value) for p in PerformedBy], columns=3
+            [texts.PERFORMED_BY_LABELS[p].option(p.value) for p in PerformedBy]
         )
         self.suspended_by.setObjectName("suspended_by")
         self.performed_by = ChoiceField(
-            [texts.PERFORMED_BY_LABELS[p].option(p.value) for p in PerformedBy], columns=3
+            [texts.PERFORMED_BY_LABELS[p].option(p.value) for p in PerformedBy]
         )
         self.performed_by.setObjectName("performed_by")
         self.holder = ChoiceField([texts.YES.option("yes"), texts.NO.option("no")], columns=2)

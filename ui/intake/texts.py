@@ -287,8 +287,7 @@ GUARDIAN = T(QT_TRANSLATE_NOOP("IntakeTexts", "保護者の同意"), "Guardian's
 GUARDIAN_NAME = T(QT_TRANSLATE_NOOP("IntakeTexts", "保護者の氏名"), "Guardian's name")
 GUARDIAN_RELATION = T(QT_TRANSLATE_NOOP("IntakeTexts", "続柄"), "Relation")
 GUARDIAN_CONTACT = T(
-    QT_TRANSLATE_NOOP("IntakeTexts", "保護者の連絡先（電話番号など）"),
-    "Guardian's contact (telephone …)",
+    QT_TRANSLATE_NOOP("IntakeTexts", "連絡先（電話番号など）"), "Contact (telephone …)"
 )
 GUARDIAN_METHOD = T(
     QT_TRANSLATE_NOOP("IntakeTexts", "同意を確かめた方法"), "How the consent was confirmed"
@@ -417,16 +416,14 @@ SUSPENDED_BY = T(
 SUSPENDED_BY_NOTE = T(
     QT_TRANSLATE_NOOP(
         "IntakeTexts",
-        "一時停止は家族など名義人以外でもできます。お預かりできるかどうかは、失効の手続きを"
+        "一時停止は家族など名義人以外でもできます。受け付けられるかどうかは、失効の手続きを"
         "した人で決まります",
     ),
     "Anyone may suspend it (family, for instance): only who revoked it decides whether "
-    "the phone can be taken in.",
+    "the intake can be accepted.",
 )
 HOLDER = T(
-    QT_TRANSLATE_NOOP(
-        "IntakeTexts", "来店された方は、電子証明書の名義人（カードの持ち主）ご本人ですか？"
-    ),
+    QT_TRANSLATE_NOOP("IntakeTexts", "来店された方は、電子証明書の名義人ご本人ですか？"),
     "Is the person at the counter the certificate holder?",
 )
 CLERK_DID_NOT_ASSIST = T(
@@ -442,12 +439,12 @@ STEPS_NONE = T(
     "Choose a way and its steps appear here",
 )
 WILL_ACCEPT = T(
-    QT_TRANSLATE_NOOP("IntakeTexts", "この回答ならお預かりできます"),
-    "With these answers the phone can be taken in",
+    QT_TRANSLATE_NOOP("IntakeTexts", "この回答なら受け付けられます"),
+    "With these answers the intake can be accepted",
 )
 WILL_REFUSE = T(
-    QT_TRANSLATE_NOOP("IntakeTexts", "この回答ではお預かりできません"),
-    "With these answers the phone cannot be taken in",
+    QT_TRANSLATE_NOOP("IntakeTexts", "この回答では受け付けられません"),
+    "With these answers the intake cannot be accepted",
 )
 
 # The answers are the record's own labels (desktop.domain), declared once.
@@ -466,10 +463,10 @@ REFUSAL_REASONS: dict[RefusalReason, T] = {
         QT_TRANSLATE_NOOP(
             "IntakeTexts",
             "失効の手続きを名義人以外（店舗のスタッフ・家族など）が行いました。"
-            "法律上、手続きはご本人しかできないため、お預かりできません",
+            "法律上、手続きは名義人ご本人しかできないため、受け付けられません",
         ),
         "Someone other than the holder (shop staff, family …) carried out the "
-        "revocation. The law lets only the holder do it, so the phone cannot be taken in.",
+        "revocation. The law lets only the holder do it, so the intake cannot be accepted.",
     ),
     RefusalReason.HOLDER_NOT_PRESENT: T(
         QT_TRANSLATE_NOOP(
@@ -497,7 +494,7 @@ REFUSAL_REASONS: dict[RefusalReason, T] = {
     RefusalReason.NOT_DONE: T(
         QT_TRANSLATE_NOOP(
             "IntakeTexts",
-            "電子証明書がまだ失効されていません。ご本人に手順をご案内します",
+            "電子証明書がまだ失効されていません。名義人ご本人に手順をご案内します",
         ),
         "The certificate has not been revoked yet: the holder is given the steps.",
     ),
@@ -588,7 +585,7 @@ DONE_TICK = T(QT_TRANSLATE_NOOP("IntakeTexts", "済"), "done")
 NOT_DONE_TICK = T(QT_TRANSLATE_NOOP("IntakeTexts", "未"), "not done")
 
 DONE_ACCEPTED = T(
-    QT_TRANSLATE_NOOP("IntakeTexts", "受付：お客様ご本人による失効の確認を記録しました"),
+    QT_TRANSLATE_NOOP("IntakeTexts", "受付：名義人ご本人による失効の確認を記録しました"),
     "Accepted: the holder's own revocation is on record",
 )
 DONE_REFUSED = T(
