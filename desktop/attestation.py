@@ -32,12 +32,6 @@ class Decision:
             return self.outcome.value
         return f"{self.outcome.value}:{self.reason.value}"
 
-    @property
-    def statement_id(self) -> str:
-        return (
-            "customer_never_used" if self.guidance_path == NEVER_USED_PATH else "customer_revoked"
-        )
-
 
 def decide(
     revocation: Revocation, *, clerk_did_not_assist: bool, catalogue: RevocationCatalogue

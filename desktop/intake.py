@@ -25,6 +25,7 @@ from desktop.clerks import is_active_clerk
 from desktop.domain import IntakeDraft, Outcome, age_on, ledger_required
 from desktop.errors import Problem, ValidationFailed
 from desktop.keys import StationSigner
+from desktop.statements import statement_id_for
 from desktop.transactions import check_same_purpose, transaction_so_far
 
 PERSON_DIGEST_DOMAIN = b"revoke-desk/person/v1\x00"
@@ -172,7 +173,7 @@ def commit_intake(
     person = personal_data(draft, business_day, decision.outcome)
     salt = os.urandom(SALT_BYTES)
     statement = statement_catalogue().statement(
-        decision.statement_id, draft.statement_language.value
+        statement_id_for(decision.guidance_path, draft.purpose), draft.statement_language.value
     )
     clerk_statement = statement_catalogue().statement("clerk_no_assist", "ja")
     device = draft.device

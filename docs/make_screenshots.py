@@ -67,6 +67,10 @@ class QuietDialogs(DialogService):
         self.messages.append(text)
         return False
 
+    def confirm_unlikely(self, parent: QWidget | None, title: str, text: str) -> bool:
+        self.messages.append(text)
+        return False
+
 
 class Scene:
     """A sample shop in a temporary folder; ``ctx`` is set up lazily for shots that need it."""

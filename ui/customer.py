@@ -1,7 +1,9 @@
 """The customer-facing screen: the statement in large type, and the signature box.
 
 The customer reads the statement (Japanese, or English at a tap), sees what the
-clerk declares, signs with a finger, a stylus or the mouse, and confirms.  The
+clerk declares and what their personal data is used for (利用目的, 個人情報保護法
+第21条: shown before they sign, not only printed afterwards), signs with a finger, a
+stylus or the mouse, and confirms.  The
 statement is the customer's own declaration that they revoked the certificate
 themselves and nobody did it for them (DOMAIN.md §1–2), so it is shown exactly as the
 statement catalogue words it, and the language it was read in is recorded.
@@ -35,6 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.catalogue import Statement, StatementCatalogue, statement_catalogue
+from desktop.domain import Purpose
 from desktop.signature import signature_problem
 from desktop.slip_texts import slip_texts
 from desktop.statements import CLERK_STATEMENT_ID, CUSTOMER_STATEMENT_IDS
@@ -53,8 +56,10 @@ PAD_SHARE = 0.3  # the signature pad keeps at least this share of the screen's h
 STATEMENT_LINE_HEIGHT = 140  # per cent: kanji lines need air between them
 TITLE_POINT_SIZE = 22
 CLERK_POINT_SIZE = 14  # the clerk's declaration: smaller, it is not the customer's
-PRIVACY_POINT_SIZE = 12  # the purpose of use of personal data
 CLERK_LINE_HEIGHT = 130
+PAD_MIN_HEIGHT = 164  # still room for a name written with a finger
+PRIVACY_POINT_SIZE = 12  # the purpose of use: to read, but not what is being signed
+PRIVACY_LINE_HEIGHT = 125
 BODY_POINT_SIZE = 16
 BUTTON_POINT_SIZE = 17
 CONFIRM_POINT_SIZE = 20
@@ -79,7 +84,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "instruction": "Please read the statement below. If it is true, sign in the box.",
         "customer_heading": "Your statement",
         "clerk_heading": "The clerk's declaration",
-        "privacy_heading": "Use of personal data",
+        "privacy_heading": "How we use your personal data",
         "placeholder": "Sign here with your finger or a pen",
         "undo": "Undo last stroke",
         "clear": "Clear and sign again",
@@ -172,7 +177,7 @@ class CustomerScreen(QWidget):
         *,
         statement_id: str = "customer_revoked",
         language: str = "ja",
-        purpose: str = DEFAULT_PURPOSE,
+        purpose: Purpose | str | None = None,
         catalogue: StatementCatalogue | None = None,
         clock: Callable[[], int] = monotonic_ms,
     ) -> None:
@@ -216,7 +221,10 @@ class CustomerScreen(QWidget):
         return shown_text(self._clerk_label)
 
     def privacy_notice_shown(self) -> str:
-        """The purpose of use of personal data, shown before the customer signs."""
+        """The purpose of use of personal data as shown (its heading, then the text).
+
+        It is shown before the customer signs (個人情報保護法 §21).
+        """
         return shown_text(self._privacy_label)
 
     def message(self) -> str:
@@ -240,10 +248,13 @@ class CustomerScreen(QWidget):
         *,
         statement_id: str | None = None,
         language: str = "ja",
-        purpose: str = DEFAULT_PURPOSE,
+        purpose: Purpose | str | None = None,
     ) -> None:
-        """Ready for the next customer: empty pad, the given statement, language and
-        purpose (which decides the purpose of use of personal data shown)."""
+        """Ready for the next customer: empty pad, the given statement, language and purpose.
+
+        The purpose picks the privacy notice (a repair keeps data for other ends
+        than a purchase).
+        """
         if statement_id is not None:
             self._statement_id = _checked(statement_id, CUSTOMER_STATEMENTS, "statement")
         self._language = _checked(language, LANGUAGES, "language")
@@ -287,7 +298,7 @@ class CustomerScreen(QWidget):
         box = self._box = QFrame()
         box.setObjectName("statementBox")
         box_layout = self._box_layout = QVBoxLayout(box)
-        box_layout.setContentsMargins(28, 16, 28, 20)
+        box_layout.setContentsMargins(28, 10, 28, 12)
         box_layout.setSpacing(6)
         box_layout.addWidget(self._customer_heading)
         box_layout.addWidget(self._statement_label)
@@ -301,8 +312,11 @@ class CustomerScreen(QWidget):
 
         self._pad = SignaturePad(clock=clock)
         self._pad.setFont(_font(BODY_POINT_SIZE))
-        self._pad.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self._pad.setMinimumHeight(200)
+        # The pad takes whatever height the texts leave (Ignored: its own preferred
+        # height does not count), so inside the main window on a 1366×768 counter
+        # screen the confirm button stays in view without scrolling.
+        self._pad.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
+        self._pad.setMinimumHeight(PAD_MIN_HEIGHT)
         self._pad.changed.connect(self._on_pad_changed)
         self._undo = self._button(BUTTON_POINT_SIZE)
         self._undo.clicked.connect(self._on_undo_clicked)
@@ -323,7 +337,7 @@ class CustomerScreen(QWidget):
         self._cancel.clicked.connect(self._on_cancel_clicked)
         self._confirm = self._button(CONFIRM_POINT_SIZE, bold=True)
         self._confirm.setObjectName("confirm")
-        self._confirm.setMinimumSize(340, 72)
+        self._confirm.setMinimumSize(340, 64)
         self._confirm.setDefault(True)
         self._confirm.clicked.connect(self._on_confirm_clicked)
         bottom = self._bottom = QHBoxLayout()
@@ -333,12 +347,16 @@ class CustomerScreen(QWidget):
         bottom.addWidget(self._confirm)
 
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(36, 22, 36, 20)
+        # The two smaller texts under the statement belong together: less air between them.
+        notes = QVBoxLayout()
+        notes.setSpacing(6)
+        notes.addWidget(self._clerk_label)
+        notes.addWidget(self._privacy_label)
+        layout.setContentsMargins(36, 18, 36, 16)
         layout.setSpacing(10)
         layout.addLayout(top)
         layout.addWidget(box)
-        layout.addWidget(self._clerk_label)
-        layout.addWidget(self._privacy_label)
+        layout.addLayout(notes)
         layout.addLayout(signing, 1)
         layout.addLayout(bottom)
 
@@ -365,11 +383,12 @@ class CustomerScreen(QWidget):
             f"<b>{heading}</b>&#x2003;{html.escape(clerk.text)}",
             CLERK_LINE_HEIGHT,
         )
-        notice = getattr(slip_texts().privacy_notice(self._purpose), self._language)
+        notice = slip_texts().privacy_notice(str(self._purpose or DEFAULT_PURPOSE))
         _set_paragraph(
             self._privacy_label,
-            f"<b>{html.escape(words['privacy_heading'])}</b>&#x2003;{html.escape(notice)}",
-            CLERK_LINE_HEIGHT,
+            f"<b>{html.escape(words['privacy_heading'])}</b>&#x2003;"
+            + html.escape(notice.ja if self._language == "ja" else notice.en),
+            PRIVACY_LINE_HEIGHT,
         )
         self._pad.set_placeholder(words["placeholder"])
         self._undo.setText(words["undo"])

@@ -56,6 +56,17 @@ class DialogService:
         answer = QMessageBox.question(parent, title, text)
         return answer == QMessageBox.StandardButton.Yes
 
+    def confirm_unlikely(self, parent: QWidget | None, title: str, text: str) -> bool:
+        """A question whose usual answer is No (a ¥0 purchase, a licence number that
+        reads as a My Number): いいえ is the default button, so a hurried Enter keeps
+        the clerk where they were.  ``QMessageBox.question`` would default to Yes.
+        """
+        buttons = QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No
+        box = QMessageBox(QMessageBox.Icon.Question, title, text, buttons, parent)
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+        box.setEscapeButton(QMessageBox.StandardButton.No)
+        return box.exec() == QMessageBox.StandardButton.Yes
+
     def save_file(
         self, parent: QWidget | None, title: str, suggested: Path, filter_: str
     ) -> Path | None:

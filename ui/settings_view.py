@@ -1,4 +1,5 @@
-"""Settings and staff: the shop's details, this counter's printers and idle lock, the clerks.
+"""Settings and staff: the shop's details, this counter's printers and idle lock, the clerks,
+and the shop's rule for sellers under the age limit.
 
 Manager only.  A manager signed in uses it directly; anyone else sees a gate that
 asks for a manager's code and PIN (``ctx.authenticate(require=Role.MANAGER)``), and
@@ -46,6 +47,15 @@ from desktop.clerks import (
     reset_pin,
 )
 from desktop.errors import Problem, UserError, ValidationFailed
+from desktop.minors import (
+    DEFAULT_AGE_LIMIT,
+    MAX_AGE_LIMIT,
+    MIN_AGE_LIMIT,
+    PREFECTURES,
+    MinorsPolicy,
+    current_policy,
+    set_policy,
+)
 from desktop.rules import MAX_NAME
 from desktop.settings import (
     BACKUP_DIR,
@@ -415,6 +425,128 @@ class StationPanel(QWidget):
         self._view.services.events.settings_changed.emit()
 
 
+class MinorsPanel(QWidget):
+    """The shop's rule for sellers under the age limit (青少年保護育成条例).
+
+    Saved as a signed ledger entry in the approving manager's name
+    (``desktop.minors.set_policy``), so every intake is judged under a rule the chain
+    shows.  Emits ``events.settings_changed`` after a save; no signals of its own.
+    """
+
+    def __init__(self, view: SettingsView) -> None:
+        super().__init__(view)
+        self._view = view
+        self.form = FormGrid(self)
+        self.prefecture_combo = QComboBox()
+        self.prefecture_combo.addItem(both(self, self.tr("選ばない")), "")
+        for prefecture in PREFECTURES:
+            self.prefecture_combo.addItem(prefecture, prefecture)
+        self.prefecture_combo.activated.connect(self._on_prefecture_combo_activated)
+        self.form.add_row("prefecture", self.tr("都道府県（条例）"), self.prefecture_combo)
+        self.age_spin = QSpinBox()
+        self.age_spin.setRange(MIN_AGE_LIMIT, MAX_AGE_LIMIT)
+        self.age_spin.setSuffix(" " + self.tr("歳未満"))
+        self.form.add_row("age_limit", self.tr("保護者の同意が必要な年齢"), self.age_spin)
+        self.consent_combo = QComboBox()
+        self.consent_combo.addItem(both(self, self.tr("同意があれば受け付ける")), "accept")
+        self.consent_combo.addItem(both(self, self.tr("受け付けない")), "refuse")
+        for combo in (self.prefecture_combo, self.consent_combo):
+            # As wide as the form gives, not as its longest item: the screen must fit 1366 px.
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            combo.setMinimumContentsLength(16)
+        self.form.add_row("consent", self.tr("未成年の方からの買取など"), self.consent_combo)
+        self.save_button = QPushButton(both(self, self.tr("未成年の方のルールを保存")))
+        self.save_button.setObjectName("save_minors")
+        self.save_button.clicked.connect(self._on_save_clicked)
+        self.current = QLabel()
+        self.current.setObjectName("minors_current")
+        self.current.setTextFormat(Qt.TextFormat.RichText)
+        self.current.setWordWrap(True)
+        self.message = error_label()
+        self.message.setObjectName("minors_message")
+        self.note = note_label()
+        self.note.setObjectName("minors_note")
+        hint = QLabel(
+            stacked(
+                self,
+                self.tr(
+                    "都道府県の青少年保護育成条例は、18歳未満の方から保護者の同意なく古物を買い受けることを"
+                    "禁じています（例 福岡県 第30条）。都道府県を選ぶと年齢が入ります。修理受付には"
+                    "かかりません。変更は店長の名前で記録に残ります。"
+                ),
+            )
+        )
+        hint.setWordWrap(True)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.message, 1)
+        buttons.addWidget(self.note, 1)
+        buttons.addWidget(self.save_button, 0, Qt.AlignmentFlag.AlignTop)
+        self.form.setMaximumWidth(FORM_WIDTH)
+        layout = QVBoxLayout(self)
+        layout.addWidget(hint)
+        layout.addWidget(self.current)
+        layout.addWidget(self.form)
+        layout.addLayout(buttons)
+        layout.addStretch(1)
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Show the rule in force (its latest signed entry, or the safe default)."""
+        with self._view.services.ctx.reading() as session:
+            policy = current_policy(session)
+        self.prefecture_combo.setCurrentIndex(
+            max(0, self.prefecture_combo.findData(policy.prefecture))
+        )
+        self.age_spin.setValue(policy.age_limit)
+        self.consent_combo.setCurrentIndex(0 if policy.consent_accepted else 1)
+        self._show_current(policy)
+
+    def policy(self) -> MinorsPolicy:
+        """The rule as the form holds it now."""
+        return MinorsPolicy(
+            age_limit=self.age_spin.value(),
+            consent_accepted=self.consent_combo.currentData() == "accept",
+            prefecture=str(self.prefecture_combo.currentData() or ""),
+        )
+
+    def _show_current(self, policy: MinorsPolicy) -> None:
+        text = (
+            self.tr("現在のルール: {age}歳未満は保護者の同意を記録して受付")
+            if policy.consent_accepted
+            else self.tr("現在のルール: {age}歳未満からは買取・下取り・委託をしない")
+        )
+        where = f"（{policy.prefecture}）" if policy.prefecture else ""
+        self.current.setText(f"<b>{stacked(self, text, age=policy.age_limit)}</b>{where}")
+
+    def _on_prefecture_combo_activated(self, _index: int) -> None:
+        # A preset fills in the age: every ordinance of 2026 sets 18.  Whether consent is
+        # accepted at all stays the shop's own choice.
+        if self.prefecture_combo.currentData():
+            self.age_spin.setValue(DEFAULT_AGE_LIMIT)
+
+    def _on_save_clicked(self) -> None:
+        manager = self._view.manager
+        if manager is None:
+            return
+        show_message(self.message, "", "")
+        self.note.clear()
+        ctx = self._view.services.ctx
+        try:
+            with ctx.transaction() as session:
+                policy = set_policy(
+                    session, ctx.signer(), self.policy(), manager=manager.code, now=ctx.clock()
+                )
+        except UserError as exc:
+            show_message(self.message, exc.ja, exc.en)
+            return
+        log.info("minors policy changed by %s", manager.code)
+        self._show_current(policy)
+        self.note.setText(stacked(self, self.tr("保存しました")))
+        self._view.services.events.settings_changed.emit()
+
+
 class StaffPanel(QWidget):
     """The clerks: list, add, deactivate, reset a PIN.
 
@@ -689,9 +821,11 @@ class SettingsView(QWidget):
         self.shop_panel = ShopPanel(self)
         self.station_panel = StationPanel(self)
         self.staff_panel = StaffPanel(self)
+        self.minors_panel = MinorsPanel(self)
         self.tabs.addTab(self.shop_panel, both(self, self.tr("店舗")))
         self.tabs.addTab(self.station_panel, both(self, self.tr("このレジ")))
         self.tabs.addTab(self.staff_panel, both(self, self.tr("スタッフ")))
+        self.tabs.addTab(self.minors_panel, both(self, self.tr("未成年の方")))
         self.approval = QLabel()
         self.approval.setObjectName("approval")
         self.approval.setTextFormat(Qt.TextFormat.RichText)
@@ -733,6 +867,7 @@ class SettingsView(QWidget):
             stacked(self, self.tr("承認: {code} {name}"), code=manager.code, name=manager.name)
         )
         self.staff_panel.refresh()
+        self.minors_panel.refresh()
         self.shop_panel.form.set_details(self.services.ctx.shop_profile())
         self.pages.setCurrentWidget(self._content)
 

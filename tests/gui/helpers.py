@@ -21,7 +21,7 @@ from ui.services import DialogService
 class Message:
     """One message box a screen asked for."""
 
-    kind: str  # info | error | confirm
+    kind: str  # info | error | confirm | confirm_unlikely
     title: str
     text: str
 
@@ -42,6 +42,11 @@ class RecordingDialogs(DialogService):
 
     def confirm(self, parent: QWidget | None, title: str, text: str) -> bool:
         self.messages.append(Message("confirm", title, text))
+        return self.answers.pop(0) if self.answers else True
+
+    def confirm_unlikely(self, parent: QWidget | None, title: str, text: str) -> bool:
+        """The same queue of answers; a real box would default to No, the queue to True."""
+        self.messages.append(Message("confirm_unlikely", title, text))
         return self.answers.pop(0) if self.answers else True
 
     def save_file(

@@ -12,7 +12,7 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from desktop.catalogue import bundled_revocation_catalogue, statement_catalogue
 from desktop.rules import validate_intake
@@ -149,7 +149,7 @@ def test_the_purpose_of_use_is_shown_before_the_customer_signs(screen) -> None:
     screen.set_language("en")
     shown = screen.privacy_notice_shown()
     assert notices.privacy_notice("repair").en in shown
-    assert shown.startswith("Use of personal data")
+    assert shown.startswith("How we use your personal data")
 
 
 def test_the_clerk_checkbox_reads_the_clerk_statement() -> None:
@@ -184,6 +184,15 @@ def test_the_statement_is_large_and_the_clerks_declaration_smaller(screen) -> No
 
 
 # --- the signature and the confirm button -------------------------------------------------
+
+
+def test_the_purpose_of_use_is_shown_above_the_signature_box(qtbot, screen) -> None:
+    """個人情報保護法 §21: the customer knows what their data is for before they sign."""
+    screen.reset(purpose="purchase")
+    privacy = screen.findChild(QLabel, "privacy")
+    assert privacy is not None and privacy.isVisible()
+    assert privacy.geometry().bottom() < screen.pad.geometry().top()  # above the signature
+    assert screen.pad.is_empty()
 
 
 def test_confirm_waits_for_a_real_signature(qtbot, screen, clock) -> None:

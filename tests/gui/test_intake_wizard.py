@@ -395,7 +395,7 @@ def test_an_accepted_intake_is_committed_signed_and_printed(qtbot, wizard, print
     revocation = wizard.pages[Step.REVOCATION]
     assert isinstance(revocation, RevocationPage)
     assert "マイナポータルアプリを開き" in revocation.steps.text()  # the chosen path's steps
-    assert "お預かりできます" in revocation.outcome.text()
+    assert "受け付けられます" in revocation.outcome.text()
     next_page(qtbot, wizard, Step.CUSTOMER)
 
     sign(qtbot, wizard)
@@ -441,7 +441,7 @@ def test_a_refused_intake_skips_the_customer_and_prints_the_guidance_slip(
     answer_revocation(qtbot, wizard, performed_by="staff")
     revocation = wizard.pages[Step.REVOCATION]
     assert isinstance(revocation, RevocationPage)
-    assert "お預かりできません" in revocation.outcome.text()
+    assert "受け付けられません" in revocation.outcome.text()
 
     next_page(qtbot, wizard, Step.REVIEW)  # the customer's page is skipped
 

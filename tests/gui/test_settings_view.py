@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from PySide6.QtCore import Qt
 from sqlalchemy import select
 
 from db.models import Clerk, LedgerEntry
 from desktop.clerks import list_clerks
+from desktop.minors import current_policy
 from desktop.settings import (
     IDLE_LOCK_MINUTES,
     LANGUAGE,
@@ -336,3 +339,32 @@ def test_the_clerk_table_model_behaves(qtmodeltester, ctx):
     qtmodeltester.check(model)
     assert model.rowCount() == 2
     assert model.data(model.index(1, 2)) == "店長 / Manager"
+
+
+# -- the shop's rule for minors ------------------------------------------------------------
+
+
+def test_a_manager_sets_the_minors_rule_and_it_is_signed(qtbot, main_window, services, ctx):
+    view = as_manager(qtbot, main_window)
+    panel = view.minors_panel
+    view.tabs.setCurrentWidget(panel)
+    assert "18歳未満は保護者の同意を記録して受付" in panel.current.text()  # the safe default
+    assert panel.age_spin.value() == 18
+
+    panel.age_spin.setValue(20)
+    panel.prefecture_combo.setCurrentIndex(panel.prefecture_combo.findData("福岡県"))
+    panel.prefecture_combo.activated.emit(panel.prefecture_combo.currentIndex())
+    assert panel.age_spin.value() == 18  # the preset fills in the ordinance's age
+    panel.consent_combo.setCurrentIndex(panel.consent_combo.findData("refuse"))
+    with qtbot.waitSignal(services.events.settings_changed):
+        panel.save_button.click()
+
+    with ctx.reading() as session:
+        policy = current_policy(session)
+        entry = session.scalars(
+            select(LedgerEntry).where(LedgerEntry.subject == "minors_policy")
+        ).one()
+    assert (policy.age_limit, policy.consent_accepted, policy.prefecture) == (18, False, "福岡県")
+    assert json.loads(entry.body)["by"] == "M01"
+    assert "保存しました" in panel.note.text()
+    assert "18歳未満からは買取・下取り・委託をしない" in panel.current.text()

@@ -13,7 +13,6 @@ import html
 import logging
 import re
 from collections.abc import Sequence
-from datetime import date
 from typing import Any, ClassVar
 
 from PySide6.QtCore import Qt, Signal
@@ -34,25 +33,30 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.attestation import CHECK_FIRST_PATH, NEVER_USED_PATH
 from desktop.domain import (
     PURPOSE_LABELS,
     RESET_CHECK_KEYS,
     CertificateUsed,
+    ConsentMethod,
     DeviceOs,
     IdDocumentType,
     NetworkRestriction,
     Outcome,
     PerformedBy,
-    Purpose,
     RefusalReason,
     age_on,
-    ledger_required,
 )
 from desktop.errors import Problem, UserError, ValidationFailed
 from desktop.history import HistoryRow, receipts_for_imei
 from desktop.identifiers import FULL_WIDTH_DIGITS
-from desktop.intake_flow import IntakeFlow, Step
+from desktop.intake_flow import (
+    GuardianRule,
+    IntakeFlow,
+    LedgerRule,
+    Step,
+    document_name_needed,
+    number_allowed,
+)
 from desktop.settings import CUSTOMER_SCREEN
 from ui.customer import CustomerScreen, show_on_customer_screen
 from ui.intake import texts
@@ -251,6 +255,16 @@ class IntakePage(QWidget):
                 best = (len(name), widget, label)
         return None if best is None else (best[1], best[2])
 
+    def focus_field(self, field: str) -> None:
+        """Put the focus on the widget of ``field`` (the clerk answered No to a question)."""
+        target = self._target_for(field)
+        if target is None:
+            return
+        widget = target[0]
+        widget.setFocus(Qt.FocusReason.OtherFocusReason)
+        if isinstance(widget, QLineEdit):
+            widget.selectAll()
+
     def _message(self, widget: QWidget, problem: Problem) -> tuple[str, str]:
         # The validator lists the allowed values of an unanswered question (it also
         # speaks to the command line); at the counter, say which keys answer it.
@@ -325,24 +339,40 @@ def _page_layout(page: IntakePage) -> QVBoxLayout:
 
 
 class PurposePage(IntakePage):
-    """取引の種類と金額: the purpose (買取・下取り・委託・修理受付) and the price in yen."""
+    """取引の種類と金額: the purpose (買取・下取り・委託・修理受付) and the price in yen.
+
+    For the second and later phone of one visit it also shows the transaction the
+    phone joins and its running total: the ¥10,000 exemption is judged on the total.
+    """
 
     step = Step.PURPOSE
 
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
         super().__init__(services, parent)
+        self.transaction_note = Banner()
+        self.transaction_note.setObjectName("transaction_note")
+        self.transaction_problem = ProblemLabel()
         self.purpose = ChoiceField(texts.purpose_options(), columns=4)
         self.purpose.setObjectName("purpose")
         self.price = _line_edit("12000", object_name="price")
         self.price.setMaximumWidth(320)
         self.price_reads = QLabel()
         self.price_reads.setObjectName("price_reads")
+        self.transaction_total = rich_label("")
+        self.transaction_total.setObjectName("transaction_total")
+        self.transaction_total.hide()
         layout = _page_layout(self)
+        layout.addWidget(self.transaction_note)
+        layout.addWidget(self.transaction_problem)
         layout.addWidget(self._section(texts.PURPOSE, self.purpose, "purpose"))
         price = self._section(texts.PRICE, self.price, "price_yen", note=texts.PRICE_NOTE)
+        price.add_beside(self.transaction_total)
         price.add_beside(self.price_reads)
         layout.addWidget(price)
         layout.addStretch(1)
+        # A problem with the transaction (another customer's receipt …) shows at the top;
+        # the focus goes to the price, the field of this page the clerk can act on.
+        self._targets.append(("transaction_with", self.price, self.transaction_problem))
         self._finish_chain()
 
     def _fill(self, flow: IntakeFlow) -> None:
@@ -359,13 +389,58 @@ class PurposePage(IntakePage):
             self.price_reads.setText(texts.PRICE_READS.line(amount=f"{price:,}"))
         else:
             self.price_reads.clear()
+        flow = self.flow
+        joined = flow is not None and bool(flow.transaction_with())
+        self.transaction_note.setVisible(joined)
+        self.transaction_total.setVisible(joined)
+        if flow is None or not joined:
+            return
+        so_far = flow.transaction
+        phones = len(so_far.receipts)
+        self.transaction_note.show_text(
+            texts.TRANSACTION_JOINED.html(
+                count=phones + 1,
+                first=so_far.first_receipt or flow.transaction_with(),
+                phones=phones,
+                before=f"{flow.context.transaction_before_yen:,}",
+            ),
+            INFO_BACKGROUND,
+            FOCUS_BORDER,
+        )
+        total = flow.transaction_total()
+        if total is None:
+            self.transaction_total.clear()
+        else:
+            self.transaction_total.setText(
+                f"<b>{texts.TRANSACTION_TOTAL.inline(total=f'{total:,}')}</b>"
+            )
 
 
 # -- 2. seller and identity check --------------------------------------------------------
 
+# Which rule of IntakeFlow.seller_rules() marks each section of the seller page.
+_SELLER_SECTION_FIELDS = {
+    "name": "seller.name",
+    "kana": "seller.kana",
+    "address": "seller.address",
+    "occupation": "seller.occupation",
+    "birth_date": "seller.birth_date",
+    "id_type": "seller.id_document",
+    "id_number": "seller.id_document.number",
+    "id_name": "seller.id_document.name",
+    "guardian_name": "guardian_consent",
+    "guardian_relation": "guardian_consent",
+    "guardian_contact": "guardian_consent",
+    "guardian_method": "guardian_consent",
+}
+
 
 class SellerPage(IntakePage):
-    """売主と本人確認: who sells, and which document proved it (never a My Number)."""
+    """売主と本人確認: who sells, and which document proved it (never a My Number).
+
+    What is required, and whether the guardian's consent is asked for, is the
+    flow's to say (:meth:`IntakeFlow.seller_rules`); this page marks and shows it.
+    """
 
     step = Step.SELLER
 
@@ -373,17 +448,28 @@ class SellerPage(IntakePage):
         super().__init__(services, parent)
         self.ledger_note = Banner()
         self.ledger_note.setObjectName("ledger_note")
+        self.minors_note = Banner()
+        self.minors_note.setObjectName("minors_note")
         self.name = _line_edit("山田 太郎", object_name="name")
         self.kana = _line_edit("ヤマダ タロウ", object_name="kana")
         self.address = _line_edit("東京都千代田区千代田1-1", object_name="address")
         self.occupation = _line_edit("会社員", object_name="occupation")
         self.birth_date = _line_edit("1985-04-01", object_name="birth_date")
         self.age = QLabel()
+        self.age.setObjectName("age")
         self.id_type = ChoiceField(
             [texts.ID_TYPE_LABELS[kind].option(kind.value) for kind in IdDocumentType], columns=3
         )
         self.id_type.setObjectName("id_type")
         self.id_number = _line_edit(object_name="id_number")
+        self.id_name = _line_edit("学生証", object_name="id_name")
+        self.guardian_name = _line_edit("山田 花子", object_name="guardian_name")
+        self.guardian_relation = _line_edit("母", object_name="guardian_relation")
+        self.guardian_contact = _line_edit("090-1234-5678", object_name="guardian_contact")
+        self.guardian_method = ChoiceField(
+            [texts.CONSENT_METHOD_LABELS[m].option(m.value) for m in ConsentMethod], columns=3
+        )
+        self.guardian_method.setObjectName("guardian_method")
 
         self.sections = {
             "name": self._section(texts.NAME, self.name, "seller.name"),
@@ -397,6 +483,21 @@ class SellerPage(IntakePage):
             "id_number": self._section(
                 texts.ID_NUMBER, self.id_number, "seller.id_document.number"
             ),
+            "id_name": self._section(
+                texts.ID_NAME, self.id_name, "seller.id_document.name", note=texts.ID_NAME_NOTE
+            ),
+            "guardian_name": self._section(
+                texts.GUARDIAN_NAME, self.guardian_name, "guardian_consent.name", "guardian_consent"
+            ),
+            "guardian_relation": self._section(
+                texts.GUARDIAN_RELATION, self.guardian_relation, "guardian_consent.relation"
+            ),
+            "guardian_contact": self._section(
+                texts.GUARDIAN_CONTACT, self.guardian_contact, "guardian_consent.contact"
+            ),
+            "guardian_method": self._section(
+                texts.GUARDIAN_METHOD, self.guardian_method, "guardian_consent.method"
+            ),
         }
         self.sections["birth_date"].add_beside(self.age)
         self._labels = {
@@ -407,18 +508,41 @@ class SellerPage(IntakePage):
             "birth_date": texts.BIRTH_DATE,
             "id_type": texts.ID_TYPE,
             "id_number": texts.ID_NUMBER,
+            "id_name": texts.ID_NAME,
+            "guardian_name": texts.GUARDIAN_NAME,
+            "guardian_relation": texts.GUARDIAN_RELATION,
+            "guardian_contact": texts.GUARDIAN_CONTACT,
+            "guardian_method": texts.GUARDIAN_METHOD,
         }
         grid = QGridLayout()
         grid.setHorizontalSpacing(24)
-        grid.addWidget(self.sections["name"], 0, 0, Qt.AlignmentFlag.AlignTop)
-        grid.addWidget(self.sections["kana"], 0, 1, Qt.AlignmentFlag.AlignTop)
+        top = Qt.AlignmentFlag.AlignTop
+        grid.addWidget(self.sections["name"], 0, 0, top)
+        grid.addWidget(self.sections["kana"], 0, 1, top)
         grid.addWidget(self.sections["address"], 1, 0, 1, 2)
-        grid.addWidget(self.sections["occupation"], 2, 0, Qt.AlignmentFlag.AlignTop)
-        grid.addWidget(self.sections["birth_date"], 2, 1, Qt.AlignmentFlag.AlignTop)
+        grid.addWidget(self.sections["occupation"], 2, 0, top)
+        grid.addWidget(self.sections["birth_date"], 2, 1, top)
         grid.addWidget(self.sections["id_type"], 3, 0, 1, 2)
-        grid.addWidget(self.sections["id_number"], 4, 0)
+        grid.addWidget(self.sections["id_number"], 4, 0, top)
+        grid.addWidget(self.sections["id_name"], 4, 1, top)
+        # The guardian's consent: its own section of the record (青少年保護育成条例).
+        self.guardian_box = QFrame()
+        self.guardian_box.setObjectName("guardianBox")
+        self.guardian_box.setStyleSheet(
+            f"QFrame#guardianBox {{ border: 2px solid {WARNING_BORDER}; border-radius: 4px; }}"
+        )
+        guardian = QGridLayout(self.guardian_box)
+        guardian.setHorizontalSpacing(24)
+        guardian.addWidget(rich_label(f"<b>{texts.GUARDIAN.html()}</b>"), 0, 0, 1, 2)
+        guardian.addWidget(self.sections["guardian_name"], 1, 0, top)
+        guardian.addWidget(self.sections["guardian_relation"], 1, 1, top)
+        guardian.addWidget(self.sections["guardian_contact"], 2, 0, top)
+        guardian.addWidget(self.sections["guardian_method"], 3, 0, 1, 2)
+        self.guardian_box.hide()
+        grid.addWidget(self.guardian_box, 5, 0, 1, 2)
         layout = _page_layout(self)
         layout.addWidget(self.ledger_note)
+        layout.addWidget(self.minors_note)
         layout.addLayout(grid)
         layout.addStretch(1)
         self.id_type.changed.connect(self._on_id_type_changed)
@@ -431,9 +555,15 @@ class SellerPage(IntakePage):
             getattr(self, key).setText(value if isinstance(value, str) else "")
         document = seller.get("id_document")
         document = document if isinstance(document, dict) else {}
-        number = document.get("number")
-        self.id_number.setText(number if isinstance(number, str) else "")
+        for key, edit in (("number", self.id_number), ("name", self.id_name)):
+            value = document.get(key)
+            edit.setText(value if isinstance(value, str) else "")
         self.id_type.set_value(document.get("type"))
+        guardian = flow.section("guardian_consent")
+        for key in ("name", "relation", "contact"):
+            value = guardian.get(key)
+            getattr(self, f"guardian_{key}").setText(value if isinstance(value, str) else "")
+        self.guardian_method.set_value(guardian.get("method"))
 
     def collect(self) -> dict[str, Any]:
         seller: dict[str, Any] = {
@@ -444,66 +574,91 @@ class SellerPage(IntakePage):
             "birth_date": normalise_birth_date(self.birth_date.text()),
         }
         kind = self.id_type.value()
-        number = "" if kind == IdDocumentType.MY_NUMBER_CARD else self.id_number.text()
+        number, name = self.id_number.text(), self.id_name.text()
         if kind or number.strip():
-            seller["id_document"] = {"type": kind, "number": number} if number else {"type": kind}
-        return {"seller": seller}
+            document: dict[str, Any] = {"type": kind}
+            if number:
+                document["number"] = number
+            if name:
+                document["name"] = name  # the flow keeps it for 「その他」 only
+            seller["id_document"] = document
+        guardian = {
+            "name": self.guardian_name.text(),
+            "relation": self.guardian_relation.text(),
+            "contact": self.guardian_contact.text(),
+            "method": self.guardian_method.value(),
+        }
+        # The flow records the consent only for a minor the shop may buy from.
+        return {"seller": seller, "guardian_consent": guardian if any(guardian.values()) else None}
 
     def _refresh(self) -> None:
-        needed = self._ledger_required()
-        for key, label in self._labels.items():
-            required: bool | None
-            if key == "name":
-                required = True
-            elif key in ("address", "occupation", "birth_date", "id_type"):
-                required = needed
-            else:
-                required = None if needed is None else False
-            self.sections[key].label.setText(label.inline() + _required_mark(required))
-        purpose = self.flow.document.get("purpose") if self.flow else None
-        if needed is None:
-            note = texts.LEDGER_UNKNOWN
-        elif needed:
-            note = texts.LEDGER_REQUIRED
-        elif purpose == Purpose.REPAIR:
-            note = texts.LEDGER_REPAIR
-        else:
-            note = texts.LEDGER_EXEMPT
-        self.ledger_note.show_text(note.html(), INFO_BACKGROUND, FOCUS_BORDER)
-        self._show_age()
-
-    def _ledger_required(self) -> bool | None:
-        """Whether the law requires the ledger fields, or None before purpose and price."""
         if self.flow is None:
-            return None
-        try:
-            purpose = Purpose(str(self.flow.document.get("purpose")))
-        except ValueError:
-            return None
-        price = self.flow.document.get("price_yen")
-        if not isinstance(price, int) or isinstance(price, bool):
-            return None
-        return ledger_required(purpose, price)
-
-    def _show_age(self) -> None:
-        text = normalise_birth_date(self.birth_date.text())
-        try:
-            born = date.fromisoformat(text) if len(text) == 10 else None
-        except ValueError:
-            born = None
-        today = self.flow.today if self.flow else None
-        if born is None or today is None or born > today:
-            self.age.clear()
             return
-        self.age.setText(texts.AGE.line(age=age_on(born, today)))
+        rules = self.flow.seller_rules()
+        for key, label in self._labels.items():
+            required = rules.required[_SELLER_SECTION_FIELDS[key]]
+            self.sections[key].label.setText(label.inline() + _required_mark(required))
+        note = {
+            LedgerRule.UNKNOWN: texts.LEDGER_UNKNOWN,
+            LedgerRule.REQUIRED: texts.LEDGER_REQUIRED,
+            LedgerRule.EXEMPT: texts.LEDGER_EXEMPT,
+            LedgerRule.NOT_LEDGER: texts.LEDGER_REPAIR,
+        }[rules.ledger]
+        self.ledger_note.show_text(note.html(), INFO_BACKGROUND, FOCUS_BORDER)
+        self._show_minors(rules.guardian, rules.age)
+        self.age.setText("" if rules.age is None else texts.AGE.line(age=rules.age))
+        kind = self.id_type.value()
+        self.sections["id_name"].setVisible(document_name_needed(kind))
+        allowed = number_allowed(kind)
+        # A number typed before the type was known stays editable until it is deleted.
+        self.id_number.setEnabled(allowed or bool(self.id_number.text()))
+        forbidden_note = texts.NUMBER_FORBIDDEN_NOTES.get(IdDocumentType(kind)) if kind else None
+        self.sections["id_number"].set_note(
+            forbidden_note.html() if forbidden_note and not allowed else ""
+        )
+
+    def _show_minors(self, rule: GuardianRule, age: int | None) -> None:
+        assert self.flow is not None
+        self.guardian_box.setVisible(rule is GuardianRule.CONSENT)
+        if rule is GuardianRule.NONE:
+            self.minors_note.hide()
+            return
+        policy = self.flow.minors
+        ordinance = (
+            texts.ORDINANCE_OF.pair(prefecture=policy.prefecture)
+            if policy.prefecture
+            else texts.ORDINANCE.pair()
+        )
+        text = texts.MINOR_NEEDS_CONSENT if rule is GuardianRule.CONSENT else texts.MINOR_REFUSED
+        values = {"age": age, "limit": policy.age_limit}
+        main = text.pair(**values, ordinance=ordinance[0])[0]
+        english = text.pair(**values, ordinance=ordinance[1] or ordinance[0])[1]
+        if rule is GuardianRule.CONSENT:
+            self.minors_note.show_text(
+                f"<b>{pair_html(main, english)}</b>", WARNING_BACKGROUND, WARNING_BORDER
+            )
+        else:
+            self.minors_note.show_text(
+                f"<b>✕ {pair_html(main, english)}</b>", REFUSAL_BACKGROUND, PROBLEM_COLOUR
+            )
 
     def _on_id_type_changed(self, kind: str) -> None:
-        my_number = kind == IdDocumentType.MY_NUMBER_CARD
-        # 番号法: the shop may not collect the Individual Number, so there is nowhere to type it.
-        if my_number:
+        if self._loading or self.flow is None:
+            return
+        if number_allowed(kind):
+            self.sections["id_number"].problem.clear_problem()
+            return
+        # 番号法 (My Number) and 健康保険法 告知要求制限: a number typed before the type was
+        # chosen is not kept; the clerk is told why it went, in the core's words.
+        if self.id_number.text().strip():
+            problem = next(
+                (p for p in self.flow.problems() if p.field == "seller.id_document.number"),
+                None,
+            )
             self.id_number.clear()
-        self.id_number.setEnabled(not my_number)
-        self.sections["id_number"].set_note(texts.MY_NUMBER_NOTE.html() if my_number else "")
+            if problem is not None:
+                self.sections["id_number"].problem.show_problem(problem.ja, problem.en)
+        self._refresh()
 
 
 # -- 3. device ------------------------------------------------------------------------------
@@ -761,7 +916,12 @@ class ResetPage(IntakePage):
 
 
 class RevocationPage(IntakePage):
-    """電子証明書の失効: the questions of DOMAIN.md §2, with the chosen path's steps beside."""
+    """電子証明書の失効: the questions of DOMAIN.md §2, with the chosen path's steps beside.
+
+    The ways offered, how an answer settles the path and whether "who suspended"
+    is asked come from the flow (and so from the catalogue): a path the catalogue
+    adds appears here by itself.
+    """
 
     step = Step.REVOCATION
 
@@ -773,6 +933,10 @@ class RevocationPage(IntakePage):
         self.used.setObjectName("certificate_used")
         self.path = ChoiceField()
         self.path.setObjectName("path")
+        self.suspended_by = ChoiceField(
+            [texts.PERFORMED_BY_LABELS[p].option(p.value) for p in PerformedBy]
+        )
+        self.suspended_by.setObjectName("suspended_by")
         self.performed_by = ChoiceField(
             [texts.PERFORMED_BY_LABELS[p].option(p.value) for p in PerformedBy]
         )
@@ -790,9 +954,18 @@ class RevocationPage(IntakePage):
         )
         self.path_section = self._section(texts.PATH, self.path, "revocation.path")
         questions.addWidget(self.path_section)
-        questions.addWidget(
-            self._section(texts.PERFORMED_BY, self.performed_by, "revocation.performed_by")
+        self.suspended_section = self._section(
+            texts.SUSPENDED_BY,
+            self.suspended_by,
+            "revocation.suspended_by",
+            note=texts.SUSPENDED_BY_NOTE,
         )
+        self.suspended_section.hide()
+        questions.addWidget(self.suspended_section)
+        self.performed_section = self._section(
+            texts.PERFORMED_BY, self.performed_by, "revocation.performed_by"
+        )
+        questions.addWidget(self.performed_section)
         questions.addWidget(
             self._section(texts.HOLDER, self.holder, "revocation.holder_is_seller", "revocation")
         )
@@ -811,6 +984,7 @@ class RevocationPage(IntakePage):
             sub = QLabel(english)
             sub.setStyleSheet("color:#505050; font-size:80%;")
             sub.setContentsMargins(28, 0, 0, 0)
+            sub.setWordWrap(True)
             clerk_layout.addWidget(sub)
         clerk_layout.addWidget(clerk_problem)
         questions.addWidget(clerk_box)
@@ -836,59 +1010,56 @@ class RevocationPage(IntakePage):
         columns.addLayout(side, 2)
         layout = _page_layout(self)
         layout.addLayout(columns, 1)
-        self.used.changed.connect(self._on_used_changed)
         self._finish_chain()
 
     def _fill(self, flow: IntakeFlow) -> None:
-        os = flow.section("device").get("os")
         self.path.set_options(
             [
                 texts.core(path.title.ja, path.title.en).option(path.id)
-                for path in flow.catalogue.paths.values()
-                if path.id not in (NEVER_USED_PATH, CHECK_FIRST_PATH)
-                and (not isinstance(os, str) or os in path.os)
+                for path in flow.path_choices()
             ]
         )
         revocation = flow.section("revocation")
         self.used.set_value(revocation.get("certificate_used"))
         self.path.set_value(revocation.get("path"))
+        self.suspended_by.set_value(revocation.get("suspended_by"))
         self.performed_by.set_value(revocation.get("performed_by"))
         holder = revocation.get("holder_is_seller")
         self.holder.set_value(None if not isinstance(holder, bool) else ("yes" if holder else "no"))
         self.clerk_check.setChecked(flow.document.get("clerk_did_not_assist") is True)
 
     def collect(self) -> dict[str, Any]:
-        used = self.used.value()
         holder = self.holder.value()
+        # Every answer as given: the flow settles the path for "never" and "don't know",
+        # and keeps who suspended only on the hotline path.
         revocation: dict[str, Any] = {
-            "certificate_used": used,
+            "certificate_used": self.used.value(),
+            "path": self.path.value(),
+            "suspended_by": self.suspended_by.value(),
             "performed_by": self.performed_by.value(),
             "holder_is_seller": None if holder is None else holder == "yes",
         }
-        # "No" and "don't know" settle the path (never_used, check_first) in the validator.
-        if used == CertificateUsed.YES:
-            revocation["path"] = self.path.value()
         return {
             "revocation": revocation,
             "clerk_did_not_assist": self.clerk_check.isChecked(),
         }
 
-    def _on_used_changed(self, used: str) -> None:
-        settled = used in (CertificateUsed.NO, CertificateUsed.UNKNOWN)
-        self.path.setEnabled(not settled)
-        self.path_section.set_note(texts.PATH_SETTLED.html() if settled else "")
-
     def shown_path(self) -> str | None:
-        used = self.used.value()
-        if used == CertificateUsed.NO:
-            return NEVER_USED_PATH
-        if used == CertificateUsed.UNKNOWN:
-            return CHECK_FIRST_PATH
-        return self.path.value()
+        return self.flow.shown_path() if self.flow else None
 
     def _refresh(self) -> None:
+        flow = self.flow
+        if flow is None:
+            return
+        settled = flow.settled_path() is not None
+        self.path.setEnabled(not settled)
+        self.path_section.set_note(texts.PATH_SETTLED.html() if settled else "")
+        hotline = flow.asks_suspended_by()
+        self.suspended_section.setVisible(hotline)
+        question = texts.PERFORMED_BY_HOTLINE if hotline else texts.PERFORMED_BY
+        self.performed_section.label.setText(question.inline())
         self._show_steps()
-        decision = self.flow.decision() if self.flow else None
+        decision = flow.decision()
         if decision is None:
             self.outcome.hide()
         elif decision.outcome is Outcome.ACCEPTED:
@@ -951,15 +1122,20 @@ class CustomerPage(IntakePage):
         self._separate = False  # on a second screen, facing the customer
 
     def _fill(self, flow: IntakeFlow) -> None:
-        decision = flow.decision()
+        # The purpose of use of their data is on the screen before they sign (個人情報保護法 §21).
         self.customer_screen.reset(
-            statement_id=decision.statement_id if decision else None,
+            statement_id=flow.statement_id(),
             language=str(flow.section("statement").get("language") or "ja"),
-            purpose=str(flow.document.get("purpose") or "purchase"),
+            purpose=flow.purpose(),
         )
         self._place_screen()
         waiting = texts.CUSTOMER_ELSEWHERE if self._separate else texts.CUSTOMER_WAITING
-        self.status.setText(f"<b>{waiting.inline()}</b>　{texts.CUSTOMER_KEYS.inline()}")
+        status = f"<b>{waiting.inline()}</b>　{texts.CUSTOMER_KEYS.inline()}"
+        if flow.signature_dropped():
+            status += (
+                f"<br><span style='color:{PROBLEM_COLOUR};'>{texts.SIGN_AGAIN.inline()}</span>"
+            )
+        self.status.setText(status)
 
     def _place_screen(self) -> None:
         """On the customer's own screen if the counter has one (and the setting allows it)."""
@@ -1072,10 +1248,11 @@ def summary_html(flow: IntakeFlow) -> str:
     if document is None:
         id_type, id_number = _value(""), _value("")
     else:
-        id_type = html.escape(texts.ID_TYPE_LABELS[document.type].line())
+        kind = texts.ID_TYPE_LABELS[document.type].line()
+        id_type = html.escape(f"{kind}（{document.name}）" if document.name else kind)
         id_number = (
             html.escape(texts.NOT_RECORDED.line())
-            if document.type is IdDocumentType.MY_NUMBER_CARD
+            if not number_allowed(document.type)
             else _value(document.number)
         )
     birth = _value("")
@@ -1084,13 +1261,21 @@ def summary_html(flow: IntakeFlow) -> str:
         birth = html.escape(f"{seller.birth_date.isoformat()}（{age}）")
     decision = flow.decision()
     path = flow.path_steps(revocation.path)
-    transaction = (
-        texts.SECTION_TRANSACTION,
-        [
-            (texts.PURPOSE, html.escape(texts.core(*PURPOSE_LABELS[draft.purpose]).line())),
-            (texts.PRICE, html.escape(f"¥{draft.price_yen:,}")),
-        ],
-    )
+    transaction_items = [
+        (texts.PURPOSE, html.escape(texts.core(*PURPOSE_LABELS[draft.purpose]).line())),
+        (texts.PRICE, html.escape(f"¥{draft.price_yen:,}")),
+    ]
+    if draft.transaction_with:
+        total = flow.transaction_total()
+        transaction_items += [
+            (
+                texts.SAME_TRANSACTION,
+                _value(flow.transaction.first_receipt or draft.transaction_with),
+            ),
+            (texts.TRANSACTION_TOTAL_SHORT, _value(None if total is None else f"¥{total:,}")),
+        ]
+    transaction = (texts.SECTION_TRANSACTION, transaction_items)
+    guardian = draft.guardian_consent
     seller_rows = (
         texts.SECTION_SELLER,
         [
@@ -1101,7 +1286,20 @@ def summary_html(flow: IntakeFlow) -> str:
             (texts.BIRTH_DATE_SHORT, birth),
             (texts.ID_TYPE, id_type),
             (texts.ID_NUMBER, id_number),
-        ],
+        ]
+        + (
+            [
+                (
+                    texts.GUARDIAN,
+                    html.escape(
+                        f"{guardian.name}（{guardian.relation}）{guardian.contact}　"
+                        + texts.CONSENT_METHOD_LABELS[guardian.method].line()
+                    ),
+                )
+            ]
+            if guardian is not None
+            else []
+        ),
     )
     reset_rows = (
         texts.SECTION_RESET,
@@ -1144,6 +1342,16 @@ def summary_html(flow: IntakeFlow) -> str:
                 html.escape(texts.core(path.title.ja, path.title.en).line())
                 if path
                 else _value(revocation.path),
+            ),
+            *(
+                [
+                    (
+                        texts.SUSPENDED_BY_SHORT,
+                        html.escape(texts.PERFORMED_BY_LABELS[revocation.suspended_by].line()),
+                    )
+                ]
+                if revocation.suspended_by is not None
+                else []
             ),
             (
                 texts.PERFORMED_BY_SHORT,

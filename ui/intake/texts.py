@@ -18,20 +18,27 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP as _QT_TRANSLATE_NOOP
 from PySide6.QtCore import QCoreApplication
 
 from desktop.catalogue import statement_catalogue
+from desktop.domain import CERTIFICATE_USED_LABELS as DOMAIN_CERTIFICATE_USED_LABELS
+from desktop.domain import CONSENT_METHOD_LABELS as DOMAIN_CONSENT_METHOD_LABELS
 from desktop.domain import (
     ID_DOCUMENT_LABELS,
     NETWORK_RESTRICTION_LABELS,
+    OUTCOME_LABELS,
     PURPOSE_LABELS,
+    REFUSAL_REASON_LABELS,
     CertificateUsed,
+    ConsentMethod,
     DeviceOs,
     IdDocumentType,
     NetworkRestriction,
+    Outcome,
     PerformedBy,
     Purpose,
     RefusalReason,
 )
 from desktop.domain import NETWORK_MARKS as DOMAIN_NETWORK_MARKS
 from desktop.domain import OS_LABELS as DOMAIN_OS_LABELS
+from desktop.domain import PERFORMED_BY_LABELS as DOMAIN_PERFORMED_BY_LABELS
 from desktop.intake_flow import STEP_TITLES, Step
 from desktop.statements import CLERK_STATEMENT_ID
 from ui import i18n
@@ -150,6 +157,30 @@ def purpose_options() -> list[Option]:
     return [core(*PURPOSE_LABELS[purpose]).option(purpose.value) for purpose in Purpose]
 
 
+ZERO_PRICE_TITLE = T(QT_TRANSLATE_NOOP("IntakeTexts", "金額が0円です"), "The price is ¥0")
+ZERO_PRICE_QUESTION = T(
+    QT_TRANSLATE_NOOP(
+        "IntakeTexts",
+        "{purpose}の金額が0円になっています。0円で記録しますか？\n「いいえ」で金額の入力に戻ります",
+    ),
+    "{purpose} for ¥0: record it like this?\n'No' goes back to the price.",
+)
+TRANSACTION_JOINED = T(
+    QT_TRANSLATE_NOOP(
+        "IntakeTexts",
+        "同じお客様の{count}台目の端末です（取引 {first}）。これまでの{phones}台で ¥{before}",
+    ),
+    "Phone no. {count} of the same customer (transaction {first}); the {phones} before it "
+    "come to ¥{before}",
+)
+TRANSACTION_TOTAL = T(
+    QT_TRANSLATE_NOOP(
+        "IntakeTexts", "取引の合計 ¥{total}（1万円未満の免除はこの合計で判断します）"
+    ),
+    "Transaction total ¥{total} (the exemption under ¥10,000 is judged on it)",
+)
+
+
 # -- seller ----------------------------------------------------------------------
 
 NAME = T(QT_TRANSLATE_NOOP("IntakeTexts", "氏名"), "Name")
@@ -168,6 +199,32 @@ MY_NUMBER_NOTE = T(
     QT_TRANSLATE_NOOP("IntakeTexts", "マイナンバーカードの番号は記録しません"),
     "The card's number is never recorded",
 )
+# 健康保険法 告知要求制限: the insurance documents' numbers may not be asked for or kept.
+HEALTH_INSURANCE_NOTE = T(
+    QT_TRANSLATE_NOOP(
+        "IntakeTexts", "健康保険の書類の番号は法律で記録できません。書類の種類だけを記録します"
+    ),
+    "A health-insurance document's number may not be recorded by law: only its type is kept",
+)
+NUMBER_FORBIDDEN_NOTES: dict[IdDocumentType, T] = {
+    IdDocumentType.MY_NUMBER_CARD: MY_NUMBER_NOTE,
+    IdDocumentType.HEALTH_INSURANCE: HEALTH_INSURANCE_NOTE,
+    IdDocumentType.QUALIFICATION_CERTIFICATE: HEALTH_INSURANCE_NOTE,
+}
+LICENCE_MY_NUMBER_TITLE = T(
+    QT_TRANSLATE_NOOP("IntakeTexts", "マイナンバーではありませんか？"), "Is this a My Number?"
+)
+LICENCE_MY_NUMBER_QUESTION = T(
+    QT_TRANSLATE_NOOP(
+        "IntakeTexts",
+        "マイナンバーではありませんか？\n"
+        "{number} はマイナンバー（個人番号）の形にも当てはまります。店舗は個人番号を記録できません。\n"
+        "運転免許証に書かれた免許証番号と同じなら「はい」、違えば「いいえ」で入力に戻ります",
+    ),
+    "Is this a My Number?\n{number} also has the form of a My Number (Individual Number), "
+    "which shops may not record.\n'Yes' if it is the number printed on the licence; "
+    "'No' goes back to the field.",
+)
 REQUIRED = T(QT_TRANSLATE_NOOP("IntakeTexts", "必須"), "required")
 OPTIONAL = T(QT_TRANSLATE_NOOP("IntakeTexts", "任意"), "optional")
 LEDGER_REQUIRED = T(
@@ -181,10 +238,11 @@ LEDGER_REQUIRED = T(
 LEDGER_EXEMPT = T(
     QT_TRANSLATE_NOOP(
         "IntakeTexts",
-        "1万円未満の買取・下取りのため、本人確認と台帳の記録は免除されます（記録してもかまいません）",
+        "取引の合計が1万円未満の買取・下取りのため、本人確認と台帳の記録は免除されます"
+        "（記録してもかまいません）",
     ),
-    "A purchase or trade-in under ¥10,000 is exempt from the identity check and the "
-    "ledger (you may still record them).",
+    "A purchase or trade-in totalling under ¥10,000 is exempt from the identity check and "
+    "the ledger (you may still record them).",
 )
 LEDGER_REPAIR = T(
     QT_TRANSLATE_NOOP("IntakeTexts", "修理受付は古物台帳の対象外です。住所などは任意です"),
@@ -200,6 +258,45 @@ ID_TYPE_LABELS: dict[IdDocumentType, T] = {
     kind: core(*ID_DOCUMENT_LABELS[kind]) for kind in IdDocumentType
 }
 ID_NAME = T(QT_TRANSLATE_NOOP("IntakeTexts", "書類の名称"), "Name of the document")
+ID_NAME_NOTE = T(QT_TRANSLATE_NOOP("IntakeTexts", "例 学生証"), "e.g. student card")
+
+# -- minors (青少年保護育成条例) ------------------------------------------------------------
+
+ORDINANCE = T(QT_TRANSLATE_NOOP("IntakeTexts", "青少年保護育成条例"), "youth protection ordinance")
+ORDINANCE_OF = T(
+    QT_TRANSLATE_NOOP("IntakeTexts", "{prefecture}の青少年保護育成条例"),
+    "youth protection ordinance of {prefecture}",
+)
+MINOR_NEEDS_CONSENT = T(
+    QT_TRANSLATE_NOOP(
+        "IntakeTexts",
+        "{age}歳の方です。{limit}歳未満の方からの買取・下取り・委託には、{ordinance}により"
+        "保護者の同意が必要です。下の欄に保護者の同意を記録してください",
+    ),
+    "The seller is {age}. Under {limit}, a purchase, trade-in or consignment needs a "
+    "guardian's consent ({ordinance}): record it below.",
+)
+MINOR_REFUSED = T(
+    QT_TRANSLATE_NOOP(
+        "IntakeTexts",
+        "{age}歳の方です。当店は{limit}歳未満の方から買取・下取り・委託をお受けしていません"
+        "（{ordinance}・当店の方針）。この受付は続けられません（修理受付はできます）",
+    ),
+    "The seller is {age}. This shop does not buy from anyone under {limit} ({ordinance}, "
+    "shop policy): this intake cannot go on (a repair can).",
+)
+GUARDIAN = T(QT_TRANSLATE_NOOP("IntakeTexts", "保護者の同意"), "Guardian's consent")
+GUARDIAN_NAME = T(QT_TRANSLATE_NOOP("IntakeTexts", "保護者の氏名"), "Guardian's name")
+GUARDIAN_RELATION = T(QT_TRANSLATE_NOOP("IntakeTexts", "続柄"), "Relation")
+GUARDIAN_CONTACT = T(
+    QT_TRANSLATE_NOOP("IntakeTexts", "連絡先（電話番号など）"), "Contact (telephone …)"
+)
+GUARDIAN_METHOD = T(
+    QT_TRANSLATE_NOOP("IntakeTexts", "同意を確かめた方法"), "How the consent was confirmed"
+)
+CONSENT_METHOD_LABELS: dict[ConsentMethod, T] = {
+    method: core(*DOMAIN_CONSENT_METHOD_LABELS[method]) for method in ConsentMethod
+}
 
 # -- device ------------------------------------------------------------------------
 
@@ -310,10 +407,25 @@ PERFORMED_BY = T(
     QT_TRANSLATE_NOOP("IntakeTexts", "その手続きをしたのはどなたですか？"),
     "Who carried out the procedure?",
 )
-HOLDER = T(
+PERFORMED_BY_HOTLINE = T(
+    QT_TRANSLATE_NOOP("IntakeTexts", "一時停止のあと、失効の手続きをしたのはどなたですか？"),
+    "Who revoked the certificate after it was suspended?",
+)
+SUSPENDED_BY = T(
+    QT_TRANSLATE_NOOP("IntakeTexts", "電話（0120-95-0178）で一時停止したのはどなたですか？"),
+    "Who phoned the hotline to suspend the certificate?",
+)
+SUSPENDED_BY_NOTE = T(
     QT_TRANSLATE_NOOP(
-        "IntakeTexts", "来店された方は、電子証明書の名義人（カードの持ち主）ご本人ですか？"
+        "IntakeTexts",
+        "一時停止は家族など名義人以外でもできます。受け付けられるかどうかは、失効の手続きを"
+        "した人で決まります",
     ),
+    "Anyone may suspend it (family, for instance): only who revoked it decides whether "
+    "the intake can be accepted.",
+)
+HOLDER = T(
+    QT_TRANSLATE_NOOP("IntakeTexts", "来店された方は、電子証明書の名義人ご本人ですか？"),
     "Is the person at the counter the certificate holder?",
 )
 # The clerk's checkbox is the clerk's statement itself, word for word as the customer
@@ -327,33 +439,20 @@ STEPS_NONE = T(
     "Choose a way and its steps appear here",
 )
 WILL_ACCEPT = T(
-    QT_TRANSLATE_NOOP("IntakeTexts", "この回答ならお預かりできます"),
-    "With these answers the phone can be taken in",
+    QT_TRANSLATE_NOOP("IntakeTexts", "この回答なら受け付けられます"),
+    "With these answers the intake can be accepted",
 )
 WILL_REFUSE = T(
-    QT_TRANSLATE_NOOP("IntakeTexts", "この回答ではお預かりできません"),
-    "With these answers the phone cannot be taken in",
+    QT_TRANSLATE_NOOP("IntakeTexts", "この回答では受け付けられません"),
+    "With these answers the intake cannot be accepted",
 )
 
+# The answers are the record's own labels (desktop.domain), declared once.
 CERTIFICATE_USED_LABELS: dict[CertificateUsed, T] = {
-    CertificateUsed.YES: T(QT_TRANSLATE_NOOP("IntakeTexts", "はい、入れていた"), "Yes, it did"),
-    CertificateUsed.NO: T(
-        QT_TRANSLATE_NOOP("IntakeTexts", "いいえ、一度も入れていない"), "No, never"
-    ),
-    CertificateUsed.UNKNOWN: T(QT_TRANSLATE_NOOP("IntakeTexts", "わからない"), "I don't know"),
+    used: core(*DOMAIN_CERTIFICATE_USED_LABELS[used]) for used in CertificateUsed
 }
 PERFORMED_BY_LABELS: dict[PerformedBy, T] = {
-    PerformedBy.SELF: T(
-        QT_TRANSLATE_NOOP("IntakeTexts", "名義人ご本人が自分で行った"),
-        "The holder did it themself",
-    ),
-    PerformedBy.STAFF: T(
-        QT_TRANSLATE_NOOP("IntakeTexts", "店舗のスタッフが行った"), "Shop staff did it"
-    ),
-    PerformedBy.OTHER: T(
-        QT_TRANSLATE_NOOP("IntakeTexts", "家族など、ほかの人が行った"),
-        "Someone else (family or anyone) did it",
-    ),
+    who: core(*DOMAIN_PERFORMED_BY_LABELS[who]) for who in PerformedBy
 }
 YES = T(QT_TRANSLATE_NOOP("IntakeTexts", "はい"), "Yes")
 NO = T(QT_TRANSLATE_NOOP("IntakeTexts", "いいえ"), "No")
@@ -364,10 +463,10 @@ REFUSAL_REASONS: dict[RefusalReason, T] = {
         QT_TRANSLATE_NOOP(
             "IntakeTexts",
             "失効の手続きを名義人以外（店舗のスタッフ・家族など）が行いました。"
-            "法律上、手続きはご本人しかできないため、お預かりできません",
+            "法律上、手続きは名義人ご本人しかできないため、受け付けられません",
         ),
         "Someone other than the holder (shop staff, family …) carried out the "
-        "revocation. The law lets only the holder do it, so the phone cannot be taken in.",
+        "revocation. The law lets only the holder do it, so the intake cannot be accepted.",
     ),
     RefusalReason.HOLDER_NOT_PRESENT: T(
         QT_TRANSLATE_NOOP(
@@ -395,7 +494,7 @@ REFUSAL_REASONS: dict[RefusalReason, T] = {
     RefusalReason.NOT_DONE: T(
         QT_TRANSLATE_NOOP(
             "IntakeTexts",
-            "電子証明書がまだ失効されていません。ご本人に手順をご案内します",
+            "電子証明書がまだ失効されていません。名義人ご本人に手順をご案内します",
         ),
         "The certificate has not been revoked yet: the holder is given the steps.",
     ),
@@ -420,6 +519,12 @@ CUSTOMER_CANCELLED = T(
 CUSTOMER_ELSEWHERE = T(
     QT_TRANSLATE_NOOP("IntakeTexts", "お客様用の画面に表示しています"),
     "Shown on the customer's screen",
+)
+SIGN_AGAIN = T(
+    QT_TRANSLATE_NOOP(
+        "IntakeTexts", "署名のあとで内容が変わったため、もう一度署名していただきます"
+    ),
+    "The answers changed after signing: the customer signs again",
 )
 SIGNED = T(QT_TRANSLATE_NOOP("IntakeTexts", "署名済み（{count}画）"), "signed ({count} strokes)")
 NOT_SIGNED = T(QT_TRANSLATE_NOOP("IntakeTexts", "署名なし"), "not signed")
@@ -466,6 +571,9 @@ RESET_SHORT: dict[str, T] = {
     "felica_cleared": T(QT_TRANSLATE_NOOP("IntakeTexts", "おサイフケータイ消去"), "FeliCa cleared"),
 }
 SECTION_TRANSACTION = T(QT_TRANSLATE_NOOP("IntakeTexts", "取引"), "Transaction")
+SAME_TRANSACTION = T(QT_TRANSLATE_NOOP("IntakeTexts", "同じ取引"), "Same transaction as")
+TRANSACTION_TOTAL_SHORT = T(QT_TRANSLATE_NOOP("IntakeTexts", "取引の合計"), "Transaction total")
+SUSPENDED_BY_SHORT = T(QT_TRANSLATE_NOOP("IntakeTexts", "一時停止した人"), "Who suspended")
 SECTION_SELLER = T(QT_TRANSLATE_NOOP("IntakeTexts", "売主"), "Seller")
 SECTION_DEVICE = T(QT_TRANSLATE_NOOP("IntakeTexts", "端末"), "Device")
 SECTION_RESET = T(QT_TRANSLATE_NOOP("IntakeTexts", "初期化など"), "Reset checks")
@@ -477,7 +585,7 @@ DONE_TICK = T(QT_TRANSLATE_NOOP("IntakeTexts", "済"), "done")
 NOT_DONE_TICK = T(QT_TRANSLATE_NOOP("IntakeTexts", "未"), "not done")
 
 DONE_ACCEPTED = T(
-    QT_TRANSLATE_NOOP("IntakeTexts", "受付：お客様ご本人による失効の確認を記録しました"),
+    QT_TRANSLATE_NOOP("IntakeTexts", "受付：名義人ご本人による失効の確認を記録しました"),
     "Accepted: the holder's own revocation is on record",
 )
 DONE_REFUSED = T(
@@ -519,6 +627,9 @@ SLIP_KINDS = {
 }
 REPRINT = T(QT_TRANSLATE_NOOP("IntakeTexts", "再印刷"), "Reprint")
 NEW_INTAKE = T(QT_TRANSLATE_NOOP("IntakeTexts", "次の受付"), "Next intake")
+ANOTHER_DEVICE = T(
+    QT_TRANSLATE_NOOP("IntakeTexts", "同じお客様の別の端末"), "Another phone, same customer"
+)
 STOLEN_REMINDER = T(
     QT_TRANSLATE_NOOP(
         "IntakeTexts", "不正品の疑いとして記録しました。警察への届出を忘れずに行ってください"
@@ -528,22 +639,7 @@ STOLEN_REMINDER = T(
 
 # -- earlier receipts of the same IMEI ---------------------------------------------------------
 
-OUTCOME_WORDS = {
-    "accepted": T(QT_TRANSLATE_NOOP("IntakeTexts", "受付"), "accepted"),
-    "refused": T(QT_TRANSLATE_NOOP("IntakeTexts", "お断り"), "refused"),
-}
+OUTCOME_WORDS: dict[str, T] = {outcome.value: core(*OUTCOME_LABELS[outcome]) for outcome in Outcome}
 REFUSAL_SHORT: dict[str, T] = {
-    RefusalReason.PERFORMED_BY_OTHER.value: T(
-        QT_TRANSLATE_NOOP("IntakeTexts", "本人以外が手続き"), "done by someone else"
-    ),
-    RefusalReason.HOLDER_NOT_PRESENT.value: T(
-        QT_TRANSLATE_NOOP("IntakeTexts", "名義人が来店していない"), "holder not present"
-    ),
-    RefusalReason.CLERK_ASSISTED.value: T(
-        QT_TRANSLATE_NOOP("IntakeTexts", "担当者が関与"), "clerk assisted"
-    ),
-    RefusalReason.CERTIFICATE_UNKNOWN.value: T(
-        QT_TRANSLATE_NOOP("IntakeTexts", "利用の有無が不明"), "not known if it was used"
-    ),
-    RefusalReason.NOT_DONE.value: T(QT_TRANSLATE_NOOP("IntakeTexts", "未失効"), "not revoked"),
+    reason.value: core(*REFUSAL_REASON_LABELS[reason]) for reason in RefusalReason
 }

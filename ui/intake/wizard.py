@@ -30,12 +30,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.domain import Outcome
+from desktop.domain import PURPOSE_LABELS, Outcome, label
 from desktop.errors import Problem, UserError, ValidationFailed
 from desktop.intake import Receipt, commit_intake
-from desktop.intake_flow import STEP_FIELDS, STEP_ORDER, IntakeFlow, Step
+from desktop.intake_flow import (
+    STEP_FIELDS,
+    STEP_ORDER,
+    Confirm,
+    Confirmation,
+    IntakeFlow,
+    Step,
+    licence_digits,
+)
 from desktop.settings import DEFAULT_SLIP_FORMAT
 from desktop.slips import IssuedSlip, issue_slip
+from desktop.transactions import intake_context
 from reports.snapshot import SlipFormat
 from ui.intake import texts
 from ui.intake.pages import PAGE_CLASSES, CommittedPage, IntakePage, ReviewPage
@@ -65,8 +74,12 @@ class IntakeWizard(QWidget):
 
     Keys: Enter moves from field to field and, on a page's last field, to the next
     page; Alt+← goes back, Alt+→ forward, Esc cancels (after asking); on the review
-    Ctrl+Enter commits; after the commit Ctrl+P reprints and Enter starts the next
-    intake.
+    Ctrl+Enter commits; after the commit Ctrl+P reprints, Enter starts the next
+    intake, and after an accepted one Ctrl+D takes another phone of the same customer
+    (the same transaction).
+
+    What the records say (the shop's minors rule, the transaction so far) is read
+    into the flow at the start and at every step, in a reading session of its own.
 
     Signals:
         committed(str): the receipt number, emitted once the commit has returned.
@@ -127,6 +140,7 @@ class IntakeWizard(QWidget):
         self.next_button = self._button("next_button", texts.NEXT, "Enter")
         self.reprint_button = self._button("reprint_button", texts.REPRINT, "Ctrl+P")
         self.new_button = self._button("new_button", texts.NEW_INTAKE, "Enter")
+        self.another_button = self._button("another_button", texts.ANOTHER_DEVICE, "Ctrl+D")
         self.hint = rich_label("")
         self.hint.setObjectName("keys_hint")
         self.cancel_button.clicked.connect(self._on_cancel_button_clicked)
@@ -134,11 +148,13 @@ class IntakeWizard(QWidget):
         self.next_button.clicked.connect(self._on_next_button_clicked)
         self.reprint_button.clicked.connect(self._on_reprint_button_clicked)
         self.new_button.clicked.connect(self._on_new_button_clicked)
+        self.another_button.clicked.connect(self._on_another_button_clicked)
         footer = QHBoxLayout()
         footer.addWidget(self.cancel_button)
         footer.addStretch(1)
         footer.addWidget(self.back_button)
         footer.addWidget(self.reprint_button)
+        footer.addWidget(self.another_button)
         footer.addWidget(self.next_button)
         footer.addWidget(self.new_button)
 
@@ -155,6 +171,7 @@ class IntakeWizard(QWidget):
         self._shortcut(("Escape",), self._on_cancel_shortcut_activated)
         self._shortcut(("Ctrl+Return", "Ctrl+Enter"), self._on_commit_shortcut_activated)
         self._shortcut(("Ctrl+P",), self._on_reprint_shortcut_activated)
+        self._shortcut(("Ctrl+D",), self._on_another_shortcut_activated)
         app = QApplication.instance()
         assert isinstance(app, QApplication), "create the QApplication first"
         app.focusChanged.connect(self._on_app_focus_changed)
@@ -210,7 +227,10 @@ class IntakeWizard(QWidget):
             self.flow = flow
             state.draft = flow
             state.draft_owner = clerk.code
+        problems = self._refresh_context()
         self._show_step()
+        if problems:
+            self._page_problems(problems)
 
     def _new_flow(self, clerk: str) -> IntakeFlow:
         ctx = self.services.ctx
@@ -218,6 +238,32 @@ class IntakeWizard(QWidget):
         # The shop's own calendar day: a birth date "in the future" is judged by it.
         today = ctx.clock().astimezone(timezone).date()
         return IntakeFlow(clerk=clerk, catalogue=ctx.catalogue(), today=today)
+
+    def _refresh_context(self) -> tuple[Problem, ...]:
+        """Read what the records say into the flow (one reading session).
+
+        The shop's minors rule may have changed since the intake began, and the
+        transaction's total counts only the phones that still stand.  Returns the
+        problems of the transaction this intake names (another customer's receipt …).
+        """
+        flow = self.flow
+        if flow is None:
+            return ()
+        try:
+            with self.services.ctx.reading() as session:
+                context, so_far = intake_context(session, flow.effective(), business_day=flow.today)
+        except ValidationFailed as failed:
+            return tuple(failed.problems)
+        except UserError as error:
+            self.services.dialogs.user_error(self, error)
+            return ()
+        flow.set_context(context, so_far)
+        return ()
+
+    def _page_problems(self, problems: Sequence[Problem]) -> None:
+        page = self.current_page()
+        if page is not None:
+            page.show_problems(problems)
 
     def current_page(self) -> IntakePage | None:
         scroll = self.stack.currentWidget()
@@ -250,6 +296,7 @@ class IntakeWizard(QWidget):
         self.back_button.setEnabled(n > 1)
         self.reprint_button.hide()
         self.new_button.hide()
+        self.another_button.hide()
         self.hint.setText(keys_html(REVIEW_KEYS if on_review else PAGE_KEYS))
         # The customer's page is the customer's: their screen gets the room, and only
         # their signature moves it on (the clerk keeps Alt+← and Esc).
@@ -297,16 +344,41 @@ class IntakeWizard(QWidget):
         if flow.step is Step.REVIEW:
             self.commit()
             return
-        leaving = flow.step
+        problems = self._refresh_context()
+        if problems:
+            page.show_problems(problems)
+            return
         result = flow.next()
+        # A question the flow wants answered first (a ¥0 purchase, a licence number that
+        # reads as a My Number): No keeps the clerk on the field, Yes moves on.
+        while result.confirm is not None:
+            if not self._confirmed(result.confirm):
+                page.clear_problems()
+                page.focus_field(result.confirm.field)
+                return
+            flow.confirm(result.confirm)
+            result = flow.next()
         if not result.moved:
             page.show_problems(result.problems)
             return
-        if leaving is Step.REVOCATION:
-            # The answers decide the statement; a signature given under earlier answers
-            # (before the clerk went back) must not pass for one under these.
-            flow.update({"signature": None})
         self._show_step()
+
+    def _confirmed(self, confirmation: Confirmation) -> bool:
+        """Ask the clerk (いいえ is the default button)."""
+        flow = self.flow
+        assert flow is not None
+        if confirmation.kind is Confirm.ZERO_PRICE:
+            purpose = label(PURPOSE_LABELS, str(flow.document.get("purpose")))
+            title = texts.ZERO_PRICE_TITLE
+            main = texts.ZERO_PRICE_QUESTION.pair(purpose=purpose[0])[0]
+            english = texts.ZERO_PRICE_QUESTION.pair(purpose=purpose[1])[1]
+        else:
+            title = texts.LICENCE_MY_NUMBER_TITLE
+            number = licence_digits(confirmation.value)
+            main, english = texts.LICENCE_MY_NUMBER_QUESTION.pair(number=number)
+        return self.services.dialogs.confirm_unlikely(
+            self, title.line(), "\n\n".join(filter(None, (main, english)))
+        )
 
     def _go_back(self) -> None:
         flow, page = self.flow, self.current_page()
@@ -334,6 +406,31 @@ class IntakeWizard(QWidget):
         state.draft_owner = ""
         self.start()
 
+    def another_device(self) -> None:
+        """Another phone of the customer just served: one visit, one transaction.
+
+        The new intake names the transaction's first receipt and starts with the
+        same purpose and seller; the purpose page shows the running total, and the
+        ¥10,000 exemption is judged on it.
+        """
+        flow, receipt, clerk = self.flow, self.receipt, self.services.state.clerk
+        if flow is None or receipt is None or clerk is None:
+            return
+        if receipt.decision.outcome is not Outcome.ACCEPTED:
+            return
+        following = flow.another_device(receipt.number)
+        self.receipt = None
+        self.slip = None
+        self.flow = following
+        state = self.services.state
+        state.draft = following
+        state.draft_owner = clerk.code
+        self._owner = clerk.code
+        problems = self._refresh_context()
+        self._show_step()
+        if problems:
+            self._page_problems(problems)
+
     # -- commit, slip, print ---------------------------------------------------------------
 
     def commit(self) -> None:
@@ -342,6 +439,10 @@ class IntakeWizard(QWidget):
         if flow is None or self.receipt is not None:
             return
         ctx = self.services.ctx
+        problems = self._refresh_context()
+        if problems:
+            self._return_to_problem(problems)
+            return
         try:
             draft = flow.draft()
             signer = ctx.signer()
@@ -399,7 +500,9 @@ class IntakeWizard(QWidget):
         self.cancel_button.hide()
         self.reprint_button.show()
         self.new_button.show()
-        self.hint.setText(keys_html(COMMITTED_KEYS))
+        # Only an accepted phone starts a transaction another phone can join.
+        self.another_button.setVisible(not refused)
+        self.hint.setText(keys_html(COMMITTED_REFUSED_KEYS if refused else COMMITTED_KEYS))
         self.new_button.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def issue_and_print(self, *, reprint: bool) -> None:
@@ -506,6 +609,13 @@ class IntakeWizard(QWidget):
     def _on_new_button_clicked(self) -> None:
         self.start_new()
 
+    def _on_another_button_clicked(self) -> None:
+        self.another_device()
+
+    def _on_another_shortcut_activated(self) -> None:
+        if self.another_button.isVisible():
+            self.another_device()
+
     def _on_back_shortcut_activated(self) -> None:
         if self.receipt is None and self.back_button.isEnabled():
             self._go_back()
@@ -578,10 +688,11 @@ REVIEW_KEYS = (
     ("Alt+←", texts.BACK),
     ("Esc", texts.CANCEL),
 )
-COMMITTED_KEYS = (
+COMMITTED_REFUSED_KEYS = (
     ("Enter", texts.NEW_INTAKE),
     ("Ctrl+P", texts.REPRINT),
 )
+COMMITTED_KEYS = (*COMMITTED_REFUSED_KEYS, ("Ctrl+D", texts.ANOTHER_DEVICE))
 
 
 def keys_html(keys: Sequence[tuple[str, texts.T]]) -> str:

@@ -4,42 +4,42 @@
 <context>
     <name>ClerkTableModel</name>
     <message>
-        <location filename="../settings_view.py" line="99"/>
+        <location filename="../settings_view.py" line="109"/>
         <source>コード</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="100"/>
+        <location filename="../settings_view.py" line="110"/>
         <source>氏名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="101"/>
+        <location filename="../settings_view.py" line="111"/>
         <source>役割</source>
         <translation>Role</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="102"/>
+        <location filename="../settings_view.py" line="112"/>
         <source>状態</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="105"/>
+        <location filename="../settings_view.py" line="115"/>
         <source>担当者</source>
         <translation>Clerk</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="106"/>
+        <location filename="../settings_view.py" line="116"/>
         <source>店長</source>
         <translation>Manager</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="108"/>
+        <location filename="../settings_view.py" line="118"/>
         <source>有効</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="108"/>
+        <location filename="../settings_view.py" line="118"/>
         <source>無効</source>
         <translation>Inactive</translation>
     </message>
@@ -47,49 +47,49 @@
 <context>
     <name>DayCloseView</name>
     <message>
-        <location filename="../dayclose_view.py" line="78"/>
+        <location filename="../dayclose_view.py" line="77"/>
         <source>日次締め</source>
         <translation>Day close</translation>
     </message>
     <message>
-        <location filename="../dayclose_view.py" line="90"/>
+        <location filename="../dayclose_view.py" line="89"/>
         <source>選択…</source>
         <translation>Choose…</translation>
     </message>
     <message>
-        <location filename="../dayclose_view.py" line="97"/>
+        <location filename="../dayclose_view.py" line="96"/>
         <source>締める日</source>
         <translation>Day to close</translation>
     </message>
     <message>
-        <location filename="../dayclose_view.py" line="98"/>
-        <location filename="../dayclose_view.py" line="183"/>
+        <location filename="../dayclose_view.py" line="97"/>
+        <location filename="../dayclose_view.py" line="182"/>
         <source>出力先フォルダ</source>
         <translation>Export folder</translation>
     </message>
     <message>
-        <location filename="../dayclose_view.py" line="100"/>
+        <location filename="../dayclose_view.py" line="99"/>
         <source>締める</source>
         <translation>Close the day</translation>
     </message>
     <message>
-        <location filename="../dayclose_view.py" line="124"/>
+        <location filename="../dayclose_view.py" line="123"/>
         <source>フォルダを開く</source>
         <translation>Open the folder</translation>
     </message>
     <message>
-        <location filename="../dayclose_view.py" line="129"/>
+        <location filename="../dayclose_view.py" line="128"/>
         <source>古物台帳を今すぐ印刷…</source>
         <translation>Print the ledger book now…</translation>
     </message>
     <message>
-        <location filename="../dayclose_view.py" line="166"/>
+        <location filename="../dayclose_view.py" line="165"/>
         <source>日次締めは店長のみが行えます。</source>
         <translation>Only a manager can close the day.</translation>
     </message>
     <message>
-        <location filename="../dayclose_view.py" line="249"/>
-        <location filename="../dayclose_view.py" line="281"/>
+        <location filename="../dayclose_view.py" line="231"/>
+        <location filename="../dayclose_view.py" line="263"/>
         <source>完了</source>
         <translation>Done</translation>
     </message>
@@ -449,761 +449,772 @@
 <context>
     <name>IntakeTexts</name>
     <message>
-        <location filename="../intake/texts.py" line="84"/>
+        <location filename="../intake/texts.py" line="95"/>
         <source>次へ</source>
         <translation>Next</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="85"/>
+        <location filename="../intake/texts.py" line="96"/>
         <source>戻る</source>
         <translation>Back</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="86"/>
+        <location filename="../intake/texts.py" line="97"/>
         <source>中止</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="87"/>
+        <location filename="../intake/texts.py" line="98"/>
         <source>確定</source>
         <translation>Commit</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="88"/>
+        <location filename="../intake/texts.py" line="99"/>
         <source>受付の中止</source>
         <translation>Cancel the intake</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="90"/>
+        <location filename="../intake/texts.py" line="101"/>
         <source>この受付を中止して、入力した内容を破棄しますか？（元に戻せません）</source>
         <translation>Cancel this intake and discard what was entered? (This cannot be undone.)</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="104"/>
+        <location filename="../intake/texts.py" line="115"/>
         <source>{count}件の項目を直してください（赤字の説明を参照）</source>
         <translation>{count} field(s) need correcting (see the red notes)</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="108"/>
+        <location filename="../intake/texts.py" line="119"/>
         <source>まだ選ばれていません。数字キー 1〜{last} で選んでください</source>
         <translation>Not answered yet: press a number key 1–{last} to choose</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="113"/>
+        <location filename="../intake/texts.py" line="124"/>
         <source>登録できませんでした</source>
         <translation>Could not commit</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="116"/>
+        <location filename="../intake/texts.py" line="127"/>
         <source>予期しないエラーが起きました。記録の状態は履歴で確かめてください。詳しくはログにあります</source>
         <translation>Something unexpected went wrong. Check the record in History; the log has the details.</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="130"/>
+        <location filename="../intake/texts.py" line="141"/>
         <source>取引の種類</source>
         <translation>Purpose</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="131"/>
+        <location filename="../intake/texts.py" line="142"/>
         <source>金額（円）</source>
         <translation>Price (yen)</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="133"/>
+        <location filename="../intake/texts.py" line="144"/>
         <source>数字だけで入力します（全角・カンマも可）。修理受付で代金がなければ 0</source>
         <translation>Digits only (full-width digits and commas are fine). 0 for a repair with no price.</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="139"/>
+        <location filename="../intake/texts.py" line="150"/>
         <source>{amount}円として記録します</source>
         <translation>recorded as ¥{amount}</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="149"/>
+        <location filename="../intake/texts.py" line="158"/>
+        <source>金額が0円です</source>
+        <translation>The price is ¥0</translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="160"/>
+        <source>{purpose}の金額が0円になっています。0円で記録しますか？
+「いいえ」で金額の入力に戻ります</source>
+        <translation>{purpose} for ¥0: record it like this?
+&apos;No&apos; goes back to the price.</translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="167"/>
+        <source>同じお客様の{count}台目の端末です（取引 {first}）。これまでの{phones}台で ¥{before}</source>
+        <translation>Phone no. {count} of the same customer (transaction {first}); the {phones} before it come to ¥{before}</translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="175"/>
+        <source>取引の合計 ¥{total}（1万円未満の免除はこの合計で判断します）</source>
+        <translation>Transaction total ¥{total} (the exemption under ¥10,000 is judged on it)</translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="184"/>
         <source>氏名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="150"/>
+        <location filename="../intake/texts.py" line="185"/>
         <source>フリガナ</source>
         <translation>Name in katakana</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="151"/>
+        <location filename="../intake/texts.py" line="186"/>
         <source>住所</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="152"/>
+        <location filename="../intake/texts.py" line="187"/>
         <source>職業</source>
         <translation>Occupation</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="158"/>
+        <location filename="../intake/texts.py" line="193"/>
         <source>{age}歳</source>
         <translation>age {age}</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="159"/>
+        <location filename="../intake/texts.py" line="194"/>
         <source>本人確認書類</source>
         <translation>Identity document</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="160"/>
+        <location filename="../intake/texts.py" line="195"/>
         <source>書類の番号</source>
         <translation>Document number</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="162"/>
+        <location filename="../intake/texts.py" line="197"/>
         <source>マイナンバーカードの番号は記録しません</source>
         <translation>The card&apos;s number is never recorded</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="165"/>
+        <location filename="../intake/texts.py" line="202"/>
+        <source>健康保険の書類の番号は法律で記録できません。書類の種類だけを記録します</source>
+        <translation>A health-insurance document&apos;s number may not be recorded by law: only its type is kept</translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="213"/>
+        <source>マイナンバーではありませんか？</source>
+        <translation>Is this a My Number?</translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="216"/>
+        <source>マイナンバーではありませんか？
+{number} はマイナンバー（個人番号）の形にも当てはまります。店舗は個人番号を記録できません。
+運転免許証に書かれた免許証番号と同じなら「はい」、違えば「いいえ」で入力に戻ります</source>
+        <translation>Is this a My Number?
+{number} also has the form of a My Number (Individual Number), which shops may not record.
+&apos;Yes&apos; if it is the number printed on the licence; &apos;No&apos; goes back to the field.</translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="226"/>
         <source>必須</source>
         <translation>required</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="166"/>
+        <location filename="../intake/texts.py" line="227"/>
         <source>任意</source>
         <translation>optional</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="168"/>
+        <location filename="../intake/texts.py" line="229"/>
         <source>古物台帳に記録する取引です。住所・職業・生年月日・本人確認書類は法律で必須です</source>
         <translation>This transaction goes into the dealer&apos;s ledger: address, occupation, date of birth and the identity document are required by law.</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="176"/>
-        <source>1万円未満の買取・下取りのため、本人確認と台帳の記録は免除されます（記録してもかまいません）</source>
-        <translation>A purchase or trade-in under ¥10,000 is exempt from the identity check and the ledger (you may still record them).</translation>
-    </message>
-    <message>
-        <location filename="../intake/texts.py" line="184"/>
+        <location filename="../intake/texts.py" line="246"/>
         <source>修理受付は古物台帳の対象外です。住所などは任意です</source>
         <translation>A repair is not a dealer&apos;s-ledger transaction: address and the rest are optional.</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="188"/>
+        <location filename="../intake/texts.py" line="250"/>
         <source>取引の種類と金額を決めると、必須の項目が分かります</source>
         <translation>Which fields are required follows from the purpose and the price.</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="194"/>
-        <source>運転免許証</source>
-        <translation>Driver&apos;s licence</translation>
-    </message>
-    <message>
-        <location filename="../intake/texts.py" line="197"/>
-        <source>マイナンバーカード</source>
-        <translation>My Number Card</translation>
-    </message>
-    <message>
-        <location filename="../intake/texts.py" line="199"/>
-        <source>パスポート</source>
-        <translation>Passport</translation>
-    </message>
-    <message>
-        <location filename="../intake/texts.py" line="201"/>
-        <source>在留カード</source>
-        <translation>Residence card</translation>
-    </message>
-    <message>
-        <location filename="../intake/texts.py" line="204"/>
-        <source>健康保険証</source>
-        <translation>Health insurance card</translation>
-    </message>
-    <message>
-        <location filename="../intake/texts.py" line="206"/>
-        <location filename="../intake/texts.py" line="257"/>
-        <source>その他</source>
-        <translation>Other</translation>
-    </message>
-    <message>
-        <location filename="../intake/texts.py" line="211"/>
+        <location filename="../intake/texts.py" line="301"/>
         <source>OS</source>
         <translation>Operating system</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="212"/>
+        <location filename="../intake/texts.py" line="302"/>
         <source>メーカー</source>
         <translation>Maker</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="213"/>
+        <location filename="../intake/texts.py" line="303"/>
         <source>機種名</source>
         <translation>Model</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="214"/>
+        <location filename="../intake/texts.py" line="304"/>
         <source>色</source>
         <translation>Colour</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="215"/>
+        <location filename="../intake/texts.py" line="305"/>
         <source>容量（GB）</source>
         <translation>Storage (GB)</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="217"/>
+        <location filename="../intake/texts.py" line="307"/>
         <source>IMEI（スキャンして Enter）</source>
         <translation>IMEI (scan, then Enter)</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="224"/>
+        <location filename="../intake/texts.py" line="314"/>
         <source>なければ空のまま Enter</source>
         <translation>If there is none, press Enter</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="226"/>
+        <location filename="../intake/texts.py" line="316"/>
         <source>製造番号（シリアル）</source>
         <translation>Serial number</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="228"/>
+        <location filename="../intake/texts.py" line="318"/>
         <source>ネットワーク利用制限</source>
         <translation>Network restriction (carrier check)</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="231"/>
+        <location filename="../intake/texts.py" line="321"/>
         <source>不正品の疑い（警察へ届出）</source>
         <translation>Suspected stolen: report to the police</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="242"/>
+        <location filename="../intake/texts.py" line="332"/>
         <source>不正品の疑い</source>
         <translation>Suspected stolen</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="244"/>
+        <location filename="../intake/texts.py" line="334"/>
         <source>このIMEIは以前にも受付があります。前回の記録を確かめてください</source>
         <translation>This IMEI has been taken in before: check the earlier records</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="252"/>
+        <location filename="../intake/texts.py" line="342"/>
         <source>取消済み</source>
         <translation>voided</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="255"/>
-        <source>Android</source>
-        <translation>Android</translation>
-    </message>
-    <message>
-        <location filename="../intake/texts.py" line="256"/>
-        <source>iPhone</source>
-        <translation>iPhone</translation>
-    </message>
-    <message>
-        <location filename="../intake/texts.py" line="95"/>
+        <location filename="../intake/texts.py" line="106"/>
         <source>次の項目</source>
         <translation>next field</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="97"/>
+        <location filename="../intake/texts.py" line="108"/>
         <source>次の項目・最後の項目なら次の画面</source>
         <translation>next field, or the next page from the last one</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="100"/>
+        <location filename="../intake/texts.py" line="111"/>
         <source>選択肢を選ぶ</source>
         <translation>pick an answer</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="101"/>
+        <location filename="../intake/texts.py" line="112"/>
         <source>チェック</source>
         <translation>tick</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="102"/>
+        <location filename="../intake/texts.py" line="113"/>
         <source>確定して登録</source>
         <translation>commit</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="111"/>
+        <location filename="../intake/texts.py" line="122"/>
         <source>控えの発行</source>
         <translation>Slips issued</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="153"/>
+        <location filename="../intake/texts.py" line="188"/>
         <source>生年月日（西暦）</source>
         <translation>Date of birth</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="155"/>
+        <location filename="../intake/texts.py" line="190"/>
         <source>例 1985-04-01（19850401 や 1985/4/1 でも可）</source>
         <translation>e.g. 1985-04-01 (19850401 or 1985/4/1 also work)</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="220"/>
+        <location filename="../intake/texts.py" line="237"/>
+        <source>取引の合計が1万円未満の買取・下取りのため、本人確認と台帳の記録は免除されます（記録してもかまいません）</source>
+        <translation>A purchase or trade-in totalling under ¥10,000 is exempt from the identity check and the ledger (you may still record them).</translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="258"/>
+        <source>書類の名称</source>
+        <translation>Name of the document</translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="259"/>
+        <source>例 学生証</source>
+        <translation>e.g. student card</translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="263"/>
+        <source>青少年保護育成条例</source>
+        <translation>youth protection ordinance</translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="265"/>
+        <source>{prefecture}の青少年保護育成条例</source>
+        <translation>youth protection ordinance of {prefecture}</translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="269"/>
+        <source>{age}歳の方です。{limit}歳未満の方からの買取・下取り・委託には、{ordinance}により保護者の同意が必要です。下の欄に保護者の同意を記録してください</source>
+        <translation>The seller is {age}. Under {limit}, a purchase, trade-in or consignment needs a guardian&apos;s consent ({ordinance}): record it below.</translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="278"/>
+        <source>{age}歳の方です。当店は{limit}歳未満の方から買取・下取り・委託をお受けしていません（{ordinance}・当店の方針）。この受付は続けられません（修理受付はできます）</source>
+        <translation>The seller is {age}. This shop does not buy from anyone under {limit} ({ordinance}, shop policy): this intake cannot go on (a repair can).</translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="286"/>
+        <source>保護者の同意</source>
+        <translation>Guardian&apos;s consent</translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="287"/>
+        <source>保護者の氏名</source>
+        <translation>Guardian&apos;s name</translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="288"/>
+        <source>続柄</source>
+        <translation>Relation</translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="290"/>
+        <source>連絡先（電話番号など）</source>
+        <translation>Contact (telephone …)</translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="293"/>
+        <source>同意を確かめた方法</source>
+        <translation>How the consent was confirmed</translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="310"/>
         <source>IMEI 2（デュアルSIM）</source>
         <translation>Second IMEI (dual SIM)</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="235"/>
+        <location filename="../intake/texts.py" line="325"/>
         <source>盗品などの疑いがあるときにチェックします。記録に残り、警察へ届け出る対象になります（Space）</source>
         <translation>Tick when the phone may be stolen or otherwise unlawful: the record keeps the flag for a police report (Space).</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="250"/>
+        <location filename="../intake/texts.py" line="340"/>
         <source>{receipt}&#x3000;{when}
 {outcome}</source>
-        <translation type="unfinished"></translation>
+        <translation>{receipt}  {when}
+{outcome}</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="267"/>
-        <source>制限なし</source>
-        <translation>not restricted</translation>
-    </message>
-    <message>
-        <location filename="../intake/texts.py" line="269"/>
-        <source>支払い中</source>
-        <translation>still being paid for</translation>
-    </message>
-    <message>
-        <location filename="../intake/texts.py" line="271"/>
-        <source>制限あり</source>
-        <translation>restricted</translation>
-    </message>
-    <message>
-        <location filename="../intake/texts.py" line="273"/>
-        <source>未確認・対象外</source>
-        <translation>not checked, or not applicable</translation>
-    </message>
-    <message>
-        <location filename="../intake/texts.py" line="280"/>
+        <location filename="../intake/texts.py" line="356"/>
         <source>Space でチェックを入れ、Enter で次の項目へ。初期化しても電子証明書は消えません（次の画面で確認します）</source>
         <translation>Space ticks a box, Enter goes to the next. A reset does not remove the certificate (the next page asks about it).</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="289"/>
+        <location filename="../intake/texts.py" line="365"/>
         <source>端末を初期化した（工場出荷時の状態に戻した）</source>
         <translation>The phone was reset to factory settings</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="293"/>
+        <location filename="../intake/texts.py" line="369"/>
         <source>Googleアカウントを削除した（FRP解除）／iPhoneはアクティベーションロックをオフにした</source>
         <translation>Google account removed (FRP off), or Activation Lock turned off on an iPhone</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="300"/>
+        <location filename="../intake/texts.py" line="376"/>
         <source>SIMカードを取り出した</source>
         <translation>SIM card taken out</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="303"/>
+        <location filename="../intake/texts.py" line="379"/>
         <source>SDカードを取り出した（入っていない場合も含む）</source>
         <translation>SD card taken out (or none was fitted)</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="307"/>
+        <location filename="../intake/texts.py" line="383"/>
         <source>おサイフケータイ（FeliCa）のデータを消去した</source>
         <translation>Osaifu-Keitai (FeliCa) data cleared</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="315"/>
+        <location filename="../intake/texts.py" line="391"/>
         <source>この端末に、マイナンバーカードの電子証明書を入れたことがありますか？</source>
         <translation>Did this phone ever hold the My Number Card certificate?</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="321"/>
+        <location filename="../intake/texts.py" line="397"/>
         <source>次のうち、どれを行いましたか？</source>
         <translation>Which of these did you do?</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="325"/>
+        <location filename="../intake/texts.py" line="401"/>
         <source>上の答えで決まります（選ぶ必要はありません）</source>
         <translation>Settled by the answer above (nothing to choose)</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="329"/>
+        <location filename="../intake/texts.py" line="405"/>
         <source>その手続きをしたのはどなたですか？</source>
         <translation>Who carried out the procedure?</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="333"/>
-        <source>来店された方は、電子証明書の名義人（カードの持ち主）ご本人ですか？</source>
-        <translation>Is the person at the counter the certificate holder?</translation>
-    </message>
-    <message>
-        <location filename="../intake/texts.py" line="339"/>
+        <location filename="../intake/texts.py" line="430"/>
         <source>私（担当者）は失効の手続きを代わりに行っておらず、手伝ってもいません</source>
         <translation>I (the clerk) did not carry out or help with the procedure</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="344"/>
+        <location filename="../intake/texts.py" line="435"/>
         <source>担当者の確認</source>
         <translation>The clerk&apos;s own statement</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="345"/>
+        <location filename="../intake/texts.py" line="436"/>
         <source>選んだ方法の手順</source>
         <translation>Steps of the chosen way</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="347"/>
+        <location filename="../intake/texts.py" line="438"/>
         <source>方法を選ぶと、ここに手順が出ます</source>
         <translation>Choose a way and its steps appear here</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="351"/>
-        <source>この回答ならお預かりできます</source>
-        <translation>With these answers the phone can be taken in</translation>
-    </message>
-    <message>
-        <location filename="../intake/texts.py" line="355"/>
-        <source>この回答ではお預かりできません</source>
-        <translation>With these answers the phone cannot be taken in</translation>
-    </message>
-    <message>
-        <location filename="../intake/texts.py" line="360"/>
-        <source>はい、入れていた</source>
-        <translation>Yes, it did</translation>
-    </message>
-    <message>
-        <location filename="../intake/texts.py" line="362"/>
-        <source>いいえ、一度も入れていない</source>
-        <translation>No, never</translation>
-    </message>
-    <message>
-        <location filename="../intake/texts.py" line="364"/>
-        <source>わからない</source>
-        <translation>I don&apos;t know</translation>
-    </message>
-    <message>
-        <location filename="../intake/texts.py" line="368"/>
-        <source>名義人ご本人が自分で行った</source>
-        <translation>The holder did it themself</translation>
-    </message>
-    <message>
-        <location filename="../intake/texts.py" line="372"/>
-        <source>店舗のスタッフが行った</source>
-        <translation>Shop staff did it</translation>
-    </message>
-    <message>
-        <location filename="../intake/texts.py" line="375"/>
-        <source>家族など、ほかの人が行った</source>
-        <translation>Someone else (family or anyone) did it</translation>
-    </message>
-    <message>
-        <location filename="../intake/texts.py" line="379"/>
+        <location filename="../intake/texts.py" line="457"/>
         <source>はい</source>
         <translation>Yes</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="380"/>
+        <location filename="../intake/texts.py" line="458"/>
         <source>いいえ</source>
         <translation>No</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="385"/>
-        <source>失効の手続きを名義人以外（店舗のスタッフ・家族など）が行いました。法律上、手続きはご本人しかできないため、お預かりできません</source>
-        <translation>Someone other than the holder (shop staff, family …) carried out the revocation. The law lets only the holder do it, so the phone cannot be taken in.</translation>
-    </message>
-    <message>
-        <location filename="../intake/texts.py" line="394"/>
+        <location filename="../intake/texts.py" line="472"/>
         <source>来店された方が電子証明書の名義人ではありません。名義人ご本人あての案内をお渡しします</source>
         <translation>The person at the counter is not the certificate holder. A guidance slip addressed to the holder is printed.</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="402"/>
+        <location filename="../intake/texts.py" line="480"/>
         <source>担当者が手続きを行った、または手伝いました（担当者の確認にチェックがありません）</source>
         <translation>The clerk carried out or helped with the procedure (the clerk&apos;s statement is not ticked).</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="409"/>
+        <location filename="../intake/texts.py" line="487"/>
         <source>電子証明書を入れたかどうか分かりません。まずマイナポータルアプリで有効性を確認していただきます</source>
         <translation>It is not known whether the phone held the certificate: the holder first checks its validity in the Mynaportal app.</translation>
     </message>
     <message>
+        <location filename="../intake/texts.py" line="409"/>
+        <source>一時停止のあと、失効の手続きをしたのはどなたですか？</source>
+        <translation>Who revoked the certificate after it was suspended?</translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="413"/>
+        <source>電話（0120-95-0178）で一時停止したのはどなたですか？</source>
+        <translation>Who phoned the hotline to suspend the certificate?</translation>
+    </message>
+    <message>
         <location filename="../intake/texts.py" line="417"/>
-        <source>電子証明書がまだ失効されていません。ご本人に手順をご案内します</source>
+        <source>一時停止は家族など名義人以外でもできます。受け付けられるかどうかは、失効の手続きをした人で決まります</source>
+        <translation>Anyone may suspend it (family, for instance): only who revoked it decides whether the intake can be accepted.</translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="426"/>
+        <source>来店された方は、電子証明書の名義人ご本人ですか？</source>
+        <translation>Is the person at the counter the certificate holder?</translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="442"/>
+        <source>この回答なら受け付けられます</source>
+        <translation>With these answers the intake can be accepted</translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="446"/>
+        <source>この回答では受け付けられません</source>
+        <translation>With these answers the intake cannot be accepted</translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="463"/>
+        <source>失効の手続きを名義人以外（店舗のスタッフ・家族など）が行いました。法律上、手続きは名義人ご本人しかできないため、受け付けられません</source>
+        <translation>Someone other than the holder (shop staff, family …) carried out the revocation. The law lets only the holder do it, so the intake cannot be accepted.</translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="495"/>
+        <source>電子証明書がまだ失効されていません。名義人ご本人に手順をご案内します</source>
         <translation>The certificate has not been revoked yet: the holder is given the steps.</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="428"/>
+        <location filename="../intake/texts.py" line="506"/>
         <source>画面をお客様に向けてください</source>
         <translation>Please turn the screen to the customer</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="432"/>
+        <location filename="../intake/texts.py" line="510"/>
         <source>Alt+← 戻る&#x3000;Esc 中止</source>
         <translation>Alt+← back   Esc cancel</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="435"/>
+        <location filename="../intake/texts.py" line="513"/>
         <source>お客様が署名を取りやめました。内容を説明し直すか、Alt+← で前に戻ってください</source>
         <translation>The customer did not sign. Explain again, or go back with Alt+←.</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="442"/>
+        <location filename="../intake/texts.py" line="520"/>
         <source>お客様用の画面に表示しています</source>
         <translation>Shown on the customer&apos;s screen</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="445"/>
+        <location filename="../intake/texts.py" line="524"/>
+        <source>署名のあとで内容が変わったため、もう一度署名していただきます</source>
+        <translation>The answers changed after signing: the customer signs again</translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="529"/>
         <source>署名済み（{count}画）</source>
         <translation>signed ({count} strokes)</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="446"/>
+        <location filename="../intake/texts.py" line="530"/>
         <source>署名なし</source>
         <translation>not signed</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="447"/>
+        <location filename="../intake/texts.py" line="531"/>
         <source>確認文の言語</source>
         <translation>Statement language</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="449"/>
+        <location filename="../intake/texts.py" line="533"/>
         <source>日本語</source>
         <translation>Japanese</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="450"/>
+        <location filename="../intake/texts.py" line="534"/>
         <source>英語</source>
         <translation>English</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="456"/>
+        <location filename="../intake/texts.py" line="540"/>
         <source>受付：確認控えを印刷します</source>
         <translation>Accepted: the confirmation slip will be printed</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="460"/>
+        <location filename="../intake/texts.py" line="544"/>
         <source>お断り：記録を残し、手続きのご案内（0120-95-0178 など）を印刷します</source>
         <translation>Refused: the refusal is recorded and a guidance slip (with 0120-95-0178 …) is printed</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="466"/>
+        <location filename="../intake/texts.py" line="550"/>
         <source>印刷の前にプレビューを表示する</source>
         <translation>Preview before printing</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="468"/>
+        <location filename="../intake/texts.py" line="552"/>
         <source>署名</source>
         <translation>Signature</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="470"/>
+        <location filename="../intake/texts.py" line="554"/>
         <source>生年月日</source>
         <translation>Date of birth</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="471"/>
+        <location filename="../intake/texts.py" line="555"/>
         <source>IMEI</source>
         <translation>IMEI</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="472"/>
+        <location filename="../intake/texts.py" line="556"/>
         <source>利用制限</source>
         <translation>Network restriction</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="474"/>
+        <location filename="../intake/texts.py" line="558"/>
         <source>電子証明書の利用</source>
         <translation>Certificate on the phone</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="476"/>
+        <location filename="../intake/texts.py" line="560"/>
         <source>対応の方法</source>
         <translation>How it was dealt with</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="477"/>
+        <location filename="../intake/texts.py" line="561"/>
         <source>手続きをした人</source>
         <translation>Who did it</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="478"/>
+        <location filename="../intake/texts.py" line="562"/>
         <source>名義人ご本人の来店</source>
         <translation>Holder at the counter</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="479"/>
+        <location filename="../intake/texts.py" line="563"/>
         <source>担当者は関与していない</source>
         <translation>Clerk did not assist</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="481"/>
+        <location filename="../intake/texts.py" line="565"/>
         <source>初期化</source>
         <translation>Factory reset</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="483"/>
+        <location filename="../intake/texts.py" line="567"/>
         <source>アカウント・ロック解除</source>
         <translation>Account / lock removed</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="485"/>
+        <location filename="../intake/texts.py" line="569"/>
         <source>SIM取り出し</source>
         <translation>SIM taken out</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="486"/>
+        <location filename="../intake/texts.py" line="570"/>
         <source>SD取り出し</source>
         <translation>SD card taken out</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="487"/>
+        <location filename="../intake/texts.py" line="571"/>
         <source>おサイフケータイ消去</source>
         <translation>FeliCa cleared</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="489"/>
+        <location filename="../intake/texts.py" line="573"/>
         <source>取引</source>
         <translation>Transaction</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="490"/>
+        <location filename="../intake/texts.py" line="574"/>
+        <source>同じ取引</source>
+        <translation>Same transaction as</translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="575"/>
+        <source>取引の合計</source>
+        <translation>Transaction total</translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="576"/>
+        <source>一時停止した人</source>
+        <translation>Who suspended</translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="577"/>
         <source>売主</source>
         <translation>Seller</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="491"/>
+        <location filename="../intake/texts.py" line="578"/>
         <source>端末</source>
         <translation>Device</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="492"/>
+        <location filename="../intake/texts.py" line="579"/>
         <source>初期化など</source>
         <translation>Reset checks</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="493"/>
+        <location filename="../intake/texts.py" line="580"/>
         <source>電子証明書の失効</source>
         <translation>Revocation</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="494"/>
+        <location filename="../intake/texts.py" line="581"/>
         <source>お客様の確認</source>
         <translation>Customer</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="495"/>
+        <location filename="../intake/texts.py" line="582"/>
         <source>（記録しません）</source>
         <translation>(not recorded)</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="496"/>
+        <location filename="../intake/texts.py" line="583"/>
         <source>（なし）</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="497"/>
+        <location filename="../intake/texts.py" line="584"/>
         <source>済</source>
         <translation>done</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="498"/>
+        <location filename="../intake/texts.py" line="585"/>
         <source>未</source>
         <translation>not done</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="501"/>
-        <source>受付：お客様ご本人による失効の確認を記録しました</source>
-        <translation>Accepted: the holder&apos;s own revocation is recorded</translation>
+        <location filename="../intake/texts.py" line="588"/>
+        <source>受付：名義人ご本人による失効の確認を記録しました</source>
+        <translation>Accepted: the holder&apos;s own revocation is on record</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="505"/>
+        <location filename="../intake/texts.py" line="592"/>
         <source>お断り：理由とお渡しした案内を記録しました</source>
         <translation>Refused: the reason and the guidance given are recorded</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="508"/>
+        <location filename="../intake/texts.py" line="595"/>
         <source>受付番号</source>
         <translation>Receipt number</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="510"/>
+        <location filename="../intake/texts.py" line="597"/>
         <source>受付を登録しました</source>
         <translation>The intake is committed</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="513"/>
+        <location filename="../intake/texts.py" line="600"/>
         <source>お断りを記録しました</source>
         <translation>The refusal is recorded</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="516"/>
+        <location filename="../intake/texts.py" line="603"/>
         <source>控えを印刷しました（{kind}）</source>
         <translation>The slip was printed ({kind})</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="520"/>
+        <location filename="../intake/texts.py" line="607"/>
         <source>プレビューを表示しています。Enter で印刷します</source>
         <translation>The preview is open: Enter prints</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="524"/>
+        <location filename="../intake/texts.py" line="611"/>
         <source>プレビューを閉じたので、控えは印刷されていません。記録は登録済みです。Ctrl+P で印刷してください</source>
         <translation>The preview was closed without printing. The record is committed: press Ctrl+P to print.</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="531"/>
+        <location filename="../intake/texts.py" line="618"/>
         <source>記録は登録済みです。プリンターを確かめて Ctrl+P で再印刷してください</source>
         <translation>The record is committed: check the printer and press Ctrl+P to reprint.</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="538"/>
+        <location filename="../intake/texts.py" line="625"/>
         <source>失効確認の控え</source>
         <translation>confirmation slip</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="539"/>
+        <location filename="../intake/texts.py" line="626"/>
         <source>手続きのご案内</source>
         <translation>guidance slip</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="541"/>
+        <location filename="../intake/texts.py" line="628"/>
         <source>再印刷</source>
         <translation>Reprint</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="542"/>
+        <location filename="../intake/texts.py" line="629"/>
         <source>次の受付</source>
         <translation>Next intake</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="544"/>
+        <location filename="../intake/texts.py" line="631"/>
+        <source>同じお客様の別の端末</source>
+        <translation>Another phone, same customer</translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="634"/>
         <source>不正品の疑いとして記録しました。警察への届出を忘れずに行ってください</source>
         <translation>Recorded as suspected stolen: remember to report it to the police.</translation>
-    </message>
-    <message>
-        <location filename="../intake/texts.py" line="553"/>
-        <source>受付</source>
-        <translation>accepted</translation>
-    </message>
-    <message>
-        <location filename="../intake/texts.py" line="554"/>
-        <source>お断り</source>
-        <translation>refused</translation>
-    </message>
-    <message>
-        <location filename="../intake/texts.py" line="558"/>
-        <source>本人以外が手続き</source>
-        <translation>done by someone else</translation>
-    </message>
-    <message>
-        <location filename="../intake/texts.py" line="561"/>
-        <source>名義人が来店していない</source>
-        <translation>holder not present</translation>
-    </message>
-    <message>
-        <location filename="../intake/texts.py" line="564"/>
-        <source>担当者が関与</source>
-        <translation>clerk assisted</translation>
-    </message>
-    <message>
-        <location filename="../intake/texts.py" line="567"/>
-        <source>利用の有無が不明</source>
-        <translation>not known if it was used</translation>
-    </message>
-    <message>
-        <location filename="../intake/texts.py" line="569"/>
-        <source>未失効</source>
-        <translation>not revoked</translation>
     </message>
 </context>
 <context>
@@ -1380,55 +1391,123 @@
 <context>
     <name>ManagerGate</name>
     <message>
-        <location filename="../settings_view.py" line="167"/>
+        <location filename="../settings_view.py" line="177"/>
         <source>承認</source>
         <translation>Approve</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="178"/>
+        <location filename="../settings_view.py" line="188"/>
         <source>店長の担当者コード</source>
         <translation>Manager&apos;s code</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="178"/>
+        <location filename="../settings_view.py" line="188"/>
         <source>店長のPIN</source>
         <translation>Manager&apos;s PIN</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="190"/>
+        <location filename="../settings_view.py" line="200"/>
         <source>設定とスタッフの管理は店長だけが行えます。店長の担当者コードとPINを入力してください。</source>
         <translation>Only a manager may change settings and staff. Enter a manager&apos;s code and PIN.</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="197"/>
+        <location filename="../settings_view.py" line="207"/>
         <source>店長の承認が必要です</source>
         <translation>A manager&apos;s approval is needed</translation>
     </message>
 </context>
 <context>
+    <name>MinorsPanel</name>
+    <message>
+        <location filename="../settings_view.py" line="441"/>
+        <source>選ばない</source>
+        <translation>Not chosen</translation>
+    </message>
+    <message>
+        <location filename="../settings_view.py" line="445"/>
+        <source>都道府県（条例）</source>
+        <translation>Prefecture (its ordinance)</translation>
+    </message>
+    <message>
+        <location filename="../settings_view.py" line="448"/>
+        <source>歳未満</source>
+        <translation>and under</translation>
+    </message>
+    <message>
+        <location filename="../settings_view.py" line="449"/>
+        <source>保護者の同意が必要な年齢</source>
+        <translation>Guardian&apos;s consent needed</translation>
+    </message>
+    <message>
+        <location filename="../settings_view.py" line="452"/>
+        <source>同意があれば受け付ける</source>
+        <translation>Accept with the guardian&apos;s consent</translation>
+    </message>
+    <message>
+        <location filename="../settings_view.py" line="454"/>
+        <source>受け付けない</source>
+        <translation>Refuse</translation>
+    </message>
+    <message>
+        <location filename="../settings_view.py" line="456"/>
+        <source>未成年の方からの買取など</source>
+        <translation>Buying from a minor</translation>
+    </message>
+    <message>
+        <location filename="../settings_view.py" line="458"/>
+        <source>未成年の方のルールを保存</source>
+        <translation>Save the rule for minors</translation>
+    </message>
+    <message>
+        <location filename="../settings_view.py" line="473"/>
+        <source>都道府県の青少年保護育成条例は、18歳未満の方から保護者の同意なく古物を買い受けることを禁じています（例 福岡県 第30条）。都道府県を選ぶと年齢が入ります。修理受付にはかかりません。変更は店長の名前で記録に残ります。</source>
+        <translation>The prefectures&apos; youth protection ordinances forbid buying second-hand goods from anyone under 18 without a guardian&apos;s consent (e.g. Fukuoka, article 30). Choosing the prefecture fills in the age. Repairs are not covered. A change is recorded in the manager&apos;s name.</translation>
+    </message>
+    <message>
+        <location filename="../settings_view.py" line="514"/>
+        <source>現在のルール: {age}歳未満は保護者の同意を記録して受付</source>
+        <translation>Rule in force: under {age}, accepted with a guardian&apos;s recorded consent</translation>
+    </message>
+    <message>
+        <location filename="../settings_view.py" line="516"/>
+        <source>現在のルール: {age}歳未満からは買取・下取り・委託をしない</source>
+        <translation>Rule in force: no purchase, trade-in or consignment from anyone under {age}</translation>
+    </message>
+    <message>
+        <location filename="../settings_view.py" line="544"/>
+        <source>保存しました</source>
+        <translation>Saved</translation>
+    </message>
+</context>
+<context>
     <name>SettingsView</name>
     <message>
-        <location filename="../settings_view.py" line="692"/>
+        <location filename="../settings_view.py" line="823"/>
         <source>店舗</source>
         <translation>Shop</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="693"/>
+        <location filename="../settings_view.py" line="824"/>
         <source>このレジ</source>
         <translation>This counter</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="694"/>
+        <location filename="../settings_view.py" line="825"/>
         <source>スタッフ</source>
         <translation>Staff</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="702"/>
+        <location filename="../settings_view.py" line="826"/>
+        <source>未成年の方</source>
+        <translation>Minors</translation>
+    </message>
+    <message>
+        <location filename="../settings_view.py" line="834"/>
         <source>設定・スタッフ</source>
         <translation>Settings and staff</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="733"/>
+        <location filename="../settings_view.py" line="865"/>
         <source>承認: {code} {name}</source>
         <translation>Approved by {code} {name}</translation>
     </message>
@@ -1479,17 +1558,17 @@
 <context>
     <name>ShopPanel</name>
     <message>
-        <location filename="../settings_view.py" line="240"/>
+        <location filename="../settings_view.py" line="250"/>
         <source>店舗情報を保存</source>
         <translation>Save shop details</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="250"/>
+        <location filename="../settings_view.py" line="260"/>
         <source>ここで変えた内容は、これから印刷する控えに載ります。</source>
         <translation>Changes here appear on the slips printed from now on.</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="291"/>
+        <location filename="../settings_view.py" line="301"/>
         <source>保存しました</source>
         <translation>Saved</translation>
     </message>
@@ -1497,114 +1576,114 @@
 <context>
     <name>StaffPanel</name>
     <message>
-        <location filename="../settings_view.py" line="438"/>
+        <location filename="../settings_view.py" line="568"/>
         <source>選択した担当者を無効にする</source>
         <translation>Deactivate the selected clerk</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="442"/>
+        <location filename="../settings_view.py" line="572"/>
         <source>新しいPIN</source>
         <translation>New PIN</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="443"/>
+        <location filename="../settings_view.py" line="573"/>
         <source>新しいPIN（もう一度）</source>
         <translation>New PIN again</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="444"/>
+        <location filename="../settings_view.py" line="574"/>
         <source>選択した担当者のPINを再設定</source>
         <translation>Reset the selected clerk&apos;s PIN</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="448"/>
+        <location filename="../settings_view.py" line="578"/>
         <source>選択した担当者</source>
         <translation>Selected clerk</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="459"/>
+        <location filename="../settings_view.py" line="589"/>
         <source>担当者コード</source>
         <translation>Clerk code</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="460"/>
+        <location filename="../settings_view.py" line="590"/>
         <source>例: C02</source>
         <translation>e.g. C02</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="462"/>
+        <location filename="../settings_view.py" line="592"/>
         <source>氏名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="464"/>
+        <location filename="../settings_view.py" line="594"/>
         <source>担当者</source>
         <translation>Clerk</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="465"/>
+        <location filename="../settings_view.py" line="595"/>
         <source>店長</source>
         <translation>Manager</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="466"/>
+        <location filename="../settings_view.py" line="596"/>
         <source>役割</source>
         <translation>Role</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="467"/>
+        <location filename="../settings_view.py" line="597"/>
         <source>PIN（4〜12桁の数字）</source>
         <translation>PIN (4–12 digits)</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="468"/>
+        <location filename="../settings_view.py" line="598"/>
         <source>PIN（もう一度）</source>
         <translation>PIN again</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="469"/>
-        <location filename="../settings_view.py" line="473"/>
+        <location filename="../settings_view.py" line="599"/>
+        <location filename="../settings_view.py" line="603"/>
         <source>スタッフを追加</source>
         <translation>Add staff</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="518"/>
+        <location filename="../settings_view.py" line="648"/>
         <source>表で担当者を選んでください</source>
         <translation>Select a clerk in the table</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="543"/>
+        <location filename="../settings_view.py" line="673"/>
         <source>先に表から担当者を選んでください</source>
         <translation>Select a clerk in the table first</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="567"/>
-        <location filename="../settings_view.py" line="648"/>
+        <location filename="../settings_view.py" line="697"/>
+        <location filename="../settings_view.py" line="778"/>
         <source>PINが一致しません。同じPINを2回入力してください</source>
         <translation>The PINs do not match: type the same PIN twice</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="593"/>
+        <location filename="../settings_view.py" line="723"/>
         <source>{code} {name} を追加しました</source>
         <translation>Added {code} {name}</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="607"/>
+        <location filename="../settings_view.py" line="737"/>
         <source>{code} {name} を無効にしますか？無効にした担当者はロック解除できなくなります（記録は残ります）。</source>
         <translation>Deactivate {code} {name}? They will no longer be able to unlock the counter (their records stay).</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="613"/>
+        <location filename="../settings_view.py" line="743"/>
         <source>担当者を無効にする</source>
         <translation>Deactivate clerk</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="626"/>
+        <location filename="../settings_view.py" line="756"/>
         <source>{code} を無効にしました</source>
         <translation>{code} deactivated</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="670"/>
+        <location filename="../settings_view.py" line="800"/>
         <source>{code} のPINを再設定しました</source>
         <translation>New PIN set for {code}</translation>
     </message>
@@ -1612,67 +1691,67 @@
 <context>
     <name>StationPanel</name>
     <message>
-        <location filename="../settings_view.py" line="309"/>
+        <location filename="../settings_view.py" line="319"/>
         <source>レシート（80mm）のプリンター</source>
         <translation>Receipt printer (80 mm)</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="311"/>
+        <location filename="../settings_view.py" line="321"/>
         <source>A4のプリンター</source>
         <translation>A4 printer</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="316"/>
+        <location filename="../settings_view.py" line="326"/>
         <source>分</source>
         <translation>min</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="321"/>
+        <location filename="../settings_view.py" line="331"/>
         <source>操作がないときに自動でロックするまで</source>
         <translation>Lock automatically after this long idle</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="331"/>
+        <location filename="../settings_view.py" line="341"/>
         <source>表示言語（再起動後に反映されます）</source>
         <translation>Language (applies after a restart)</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="337"/>
+        <location filename="../settings_view.py" line="347"/>
         <source>選ぶ</source>
         <translation>Choose</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="345"/>
+        <location filename="../settings_view.py" line="355"/>
         <source>締めのたびにバックアップを保存するフォルダ</source>
         <translation>Folder for the backup made at every day close</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="353"/>
+        <location filename="../settings_view.py" line="363"/>
         <source>残すバックアップの数</source>
         <translation>Backups kept</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="358"/>
+        <location filename="../settings_view.py" line="368"/>
         <source>このパソコン（レジ）だけの設定です。変更はすぐに保存されます。</source>
         <translation>Settings of this PC (counter) only. Changes are saved at once.</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="386"/>
+        <location filename="../settings_view.py" line="396"/>
         <source>未設定（印刷のたびに選ぶ）</source>
         <translation>Not set (choose at each print)</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="392"/>
+        <location filename="../settings_view.py" line="402"/>
         <source>{name}（見つかりません）</source>
         <translation>{name} (not found)</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="399"/>
+        <location filename="../settings_view.py" line="409"/>
         <source>保存しました</source>
         <translation>Saved</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="413"/>
+        <location filename="../settings_view.py" line="423"/>
         <source>保存しました。表示言語はアプリを再起動すると切り替わります。</source>
         <translation>Saved. The language changes when the app is restarted.</translation>
     </message>

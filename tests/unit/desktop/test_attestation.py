@@ -19,6 +19,7 @@ from desktop.domain import (
 )
 from desktop.errors import Problem, ValidationFailed
 from desktop.rules import validate_intake
+from desktop.statements import statement_id_for
 from tests.conftest import example_document
 
 TODAY = date(2026, 11, 27)
@@ -179,7 +180,7 @@ def test_no_certificate_means_never_used_and_is_accepted(path: str | None) -> No
     decision = decide(draft.revocation, clerk_did_not_assist=True, catalogue=CATALOGUE)
     assert decision.label == "accepted"
     assert decision.guidance_path == NEVER_USED_PATH
-    assert decision.statement_id == "customer_never_used"
+    assert statement_id_for(decision.guidance_path, draft.purpose) == "customer_never_used"
 
 
 def test_yes_without_a_path_asks_for_one() -> None:
@@ -309,7 +310,9 @@ def test_decision_label(decision: Decision, label: str) -> None:
     assert decision.label == label
 
 
-def test_statement_id_follows_the_path() -> None:
-    assert Decision(Outcome.ACCEPTED, None, NEVER_USED_PATH).statement_id == "customer_never_used"
-    for path in set(CATALOGUE.paths) - {NEVER_USED_PATH}:
-        assert Decision(Outcome.ACCEPTED, None, path).statement_id == "customer_revoked"
+def test_statement_id_follows_the_path_and_the_purpose() -> None:
+    assert statement_id_for(NEVER_USED_PATH, "purchase") == "customer_never_used"
+    assert statement_id_for("model_changed", "trade_in") == "customer_model_changed"
+    assert statement_id_for("hotline_suspended", "purchase") == "customer_suspended"
+    assert statement_id_for("app_uninstalled", "purchase") == "customer_revoked_online"
+    assert statement_id_for("app_revoked", "repair") == "customer_revoked_repair"
