@@ -429,6 +429,12 @@ class IntakeFlow:
         path = self.section("revocation").get("path")
         return path if isinstance(path, str) and path else None
 
+    def suggests_stolen_flag(self) -> bool:
+        """The hotline path is for a phone lost, stolen or out of the holder's hands: one that
+        is now at the counter deserves the 不正品 question (古物営業法 §15③), unless it is
+        already flagged."""
+        return self.asks_suspended_by() and not self.document.get("suspected_stolen")
+
     def asks_suspended_by(self) -> bool:
         """On the hotline path: who phoned to suspend (一時停止) is asked, apart from who revoked.
 

@@ -52,9 +52,11 @@ from desktop.domain import DeviceOs
 from desktop.errors import UserError
 from desktop.history import HistoryQuery, HistoryRow, ReceiptDetail, receipt_detail
 from desktop.settings import DEFAULT_SLIP_FORMAT
+from desktop.slip_texts import slip_texts
 from desktop.slips import IssuedSlip, issue_slip
 from desktop.voiding import MAX_REASON, void_intake
 from reports.snapshot import SlipFormat
+from ui import i18n
 from ui.first_run import heading, pin_edit
 from ui.history_model import (
     REFUSED_COLOUR,
@@ -92,7 +94,7 @@ COLUMN_SAMPLES = {
     Column.TIME: ("2026-11-27 10:00", "2026-11-27 10:00"),
     Column.RECEIPT: ("S01-20261127-0001", "S01-20261127-0001"),
     Column.VOID: ("取消: 二重登録", "Void: twice"),
-    Column.OUTCOME: ("お断り（本人以外）", "Refused (absent)"),
+    Column.OUTCOME: ("お断り（名義人以外が失効）", "Refused (not known whether used)"),
     Column.PURPOSE: ("修理受付", "Purchase"),
     Column.IMEI: ("356938035643809", "356938035643809"),
     Column.NAME: ("山田 太郎太", "山田 太郎太"),
@@ -381,7 +383,14 @@ class DetailPanel(QFrame):
             self.void_banner.setText(message_html(ja, en))
         self.void_banner.setVisible(row.voided)
         self.void_button.setEnabled(not row.voided)
-        outcome = main_text(self, self.tr("受付（失効確認済み）"), "Accepted (revocation attested)")
+        # What was confirmed follows the path: a revocation, or that none was ever there.
+        fact = slip_texts().revocation_fact(row.revocation_path)
+        outcome = main_text(
+            self,
+            self.tr("受付 — {fact}"),
+            "Accepted — {fact}",
+            fact=fact.en if i18n.in_english() else fact.ja,
+        )
         colour = ""
         if row.outcome == "refused":
             outcome = main_text(

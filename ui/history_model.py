@@ -23,7 +23,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from desktop.app import AppContext
-from desktop.domain import PURPOSE_LABELS, Outcome, Purpose, RefusalReason
+from desktop.domain import PURPOSE_LABELS, REFUSAL_REASON_LABELS, Outcome, Purpose, RefusalReason
 from desktop.errors import UserError
 from desktop.history import HistoryQuery, HistoryRow, page_key, search
 from ui import i18n
@@ -38,13 +38,6 @@ ROW_ROLE = Qt.ItemDataRole.UserRole + 1  # the HistoryRow of a row
 
 # Short forms of the refusal reasons for one table cell (the slip prints the full
 # sentence from desktop/data/slip_texts.json).
-REFUSAL_SHORT: dict[RefusalReason, tuple[str, str]] = {
-    RefusalReason.PERFORMED_BY_OTHER: ("本人以外", "not the holder"),
-    RefusalReason.HOLDER_NOT_PRESENT: ("本人不在", "holder absent"),
-    RefusalReason.CLERK_ASSISTED: ("店員関与", "staff assisted"),
-    RefusalReason.CERTIFICATE_UNKNOWN: ("証明書不明", "cert. unknown"),
-    RefusalReason.NOT_DONE: ("未失効", "not revoked"),
-}
 
 
 def _has_japanese(text: str) -> bool:
@@ -111,7 +104,7 @@ def purpose_label(purpose: str) -> str:
 
 def refusal_label(reason: str) -> str:
     try:
-        return label(REFUSAL_SHORT[RefusalReason(reason)])
+        return label(REFUSAL_REASON_LABELS[RefusalReason(reason)])
     except ValueError:
         return reason
 

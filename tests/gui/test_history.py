@@ -190,7 +190,7 @@ def test_cells_show_local_time_outcome_with_reason_purpose_and_device(ctx):
     model = HistoryModel(ctx, timezone="Asia/Tokyo", query=HistoryQuery())
     texts = [model.data(model.index(0, column)) for column in Column]
     assert texts[Column.TIME] == "2026-11-27 10:00"
-    assert texts[Column.OUTCOME] == "お断り（本人以外）"
+    assert texts[Column.OUTCOME] == "お断り（名義人以外が失効）"
     assert texts[Column.PURPOSE] == "下取り"
     assert texts[Column.DEVICE] == "Google Pixel 8"
     assert texts[Column.IMEI] == "356938035643809"

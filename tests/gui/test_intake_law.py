@@ -294,6 +294,8 @@ def test_suspension_by_family_on_the_hotline_path_is_accepted(qtbot, wizard, pri
     choose(qtbot, page.path, "hotline_suspended")
     assert page.suspended_section.isVisibleTo(page)
     assert "一時停止のあと、失効の手続きをしたのは" in page.performed_section.label.text()
+    # A phone suspended after loss or theft is at the counter: the 不正品 question is put.
+    assert "不正品の疑い" in page.suspended_section.note.text()
     choose(qtbot, page.performed_by, "self")
     choose(qtbot, page.holder, "yes")
     page.clerk_check.setFocus()

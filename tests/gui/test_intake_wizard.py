@@ -450,7 +450,7 @@ def test_a_refused_intake_skips_the_customer_and_prints_the_guidance_slip(
     assert wizard.position.text() == "6 / 6"
     outcome = wizard.review_page.outcome.text()
     assert "お断り" in outcome
-    assert "名義人以外（店舗のスタッフ・家族など）が行いました" in outcome
+    assert "名義人ご本人以外（店舗の従業員・ご家族など）が行いました" in outcome
     assert "署名" not in wizard.review_page.summary.toPlainText()
 
     receipt = commit(qtbot, wizard)

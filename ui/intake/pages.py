@@ -1056,6 +1056,8 @@ class RevocationPage(IntakePage):
         self.path_section.set_note(texts.PATH_SETTLED.html() if settled else "")
         hotline = flow.asks_suspended_by()
         self.suspended_section.setVisible(hotline)
+        hint = f"<br><b>{texts.STOLEN_HINT.html()}</b>" if flow.suggests_stolen_flag() else ""
+        self.suspended_section.set_note(texts.SUSPENDED_BY_NOTE.html() + hint)
         question = texts.PERFORMED_BY_HOTLINE if hotline else texts.PERFORMED_BY
         self.performed_section.label.setText(question.inline())
         self._show_steps()

@@ -40,6 +40,7 @@ from desktop.domain import NETWORK_MARKS as DOMAIN_NETWORK_MARKS
 from desktop.domain import OS_LABELS as DOMAIN_OS_LABELS
 from desktop.domain import PERFORMED_BY_LABELS as DOMAIN_PERFORMED_BY_LABELS
 from desktop.intake_flow import STEP_TITLES, Step
+from desktop.slip_texts import slip_texts
 from desktop.statements import CLERK_STATEMENT_ID
 from ui import i18n
 from ui.intake.widgets import Option, bilingual, pair_html
@@ -411,6 +412,15 @@ PERFORMED_BY_HOTLINE = T(
     QT_TRANSLATE_NOOP("IntakeTexts", "一時停止のあと、失効の手続きをしたのはどなたですか？"),
     "Who revoked the certificate after it was suspended?",
 )
+STOLEN_HINT = T(
+    QT_TRANSLATE_NOOP(
+        "IntakeTexts",
+        "紛失・盗難で一時停止した端末が持ち込まれた場合は、端末の画面（Alt+←）で"
+        "「不正品の疑い」にチェックを入れるか検討し、疑いがあれば直ちに警察に申告してください",
+    ),
+    "A phone suspended after loss or theft is now at the counter: consider ticking "
+    "'suspected stolen' on the device page (Alt+←) and, if in doubt, report it to the police.",
+)
 SUSPENDED_BY = T(
     QT_TRANSLATE_NOOP("IntakeTexts", "電話（0120-95-0178）で一時停止したのはどなたですか？"),
     "Who phoned the hotline to suspend the certificate?",
@@ -457,47 +467,13 @@ PERFORMED_BY_LABELS: dict[PerformedBy, T] = {
 YES = T(QT_TRANSLATE_NOOP("IntakeTexts", "はい"), "Yes")
 NO = T(QT_TRANSLATE_NOOP("IntakeTexts", "いいえ"), "No")
 
-# Why a refusal happened, in words a customer and a clerk both follow.
+# Why a refusal happened: the very words of the guidance slip (desktop/data/slip_texts.json),
+# so the clerk explains what the customer takes home.
 REFUSAL_REASONS: dict[RefusalReason, T] = {
-    RefusalReason.PERFORMED_BY_OTHER: T(
-        QT_TRANSLATE_NOOP(
-            "IntakeTexts",
-            "失効の手続きを名義人以外（店舗のスタッフ・家族など）が行いました。"
-            "法律上、手続きは名義人ご本人しかできないため、受け付けられません",
-        ),
-        "Someone other than the holder (shop staff, family …) carried out the "
-        "revocation. The law lets only the holder do it, so the intake cannot be accepted.",
-    ),
-    RefusalReason.HOLDER_NOT_PRESENT: T(
-        QT_TRANSLATE_NOOP(
-            "IntakeTexts",
-            "来店された方が電子証明書の名義人ではありません。名義人ご本人あての案内をお渡しします",
-        ),
-        "The person at the counter is not the certificate holder. A guidance slip "
-        "addressed to the holder is printed.",
-    ),
-    RefusalReason.CLERK_ASSISTED: T(
-        QT_TRANSLATE_NOOP(
-            "IntakeTexts",
-            "担当者が手続きを行った、または手伝いました（担当者の確認にチェックがありません）",
-        ),
-        "The clerk carried out or helped with the procedure (the clerk's statement is not ticked).",
-    ),
-    RefusalReason.CERTIFICATE_UNKNOWN: T(
-        QT_TRANSLATE_NOOP(
-            "IntakeTexts",
-            "電子証明書を入れたかどうか分かりません。まずマイナポータルアプリで有効性を確認していただきます",
-        ),
-        "It is not known whether the phone held the certificate: the holder first "
-        "checks its validity in the Mynaportal app.",
-    ),
-    RefusalReason.NOT_DONE: T(
-        QT_TRANSLATE_NOOP(
-            "IntakeTexts",
-            "電子証明書がまだ失効されていません。名義人ご本人に手順をご案内します",
-        ),
-        "The certificate has not been revoked yet: the holder is given the steps.",
-    ),
+    reason: core(
+        slip_texts().refusal_reasons[reason.value].ja, slip_texts().refusal_reasons[reason.value].en
+    )
+    for reason in RefusalReason
 }
 
 # -- customer -------------------------------------------------------------------------------

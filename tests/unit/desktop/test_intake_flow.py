@@ -426,3 +426,12 @@ def test_settled_path_reads_the_answer():
     assert settled_path("no") == "never_used"
     assert settled_path("unknown") == "check_first"
     assert settled_path("yes") is None and settled_path(None) is None
+
+
+def test_a_suspended_phone_at_the_counter_prompts_the_stolen_question():
+    """Lost or stolen, then suspended: the clerk is asked to consider the 不正品 flag."""
+    flow = _hotline(suspended_by="self")
+    assert flow.suggests_stolen_flag()
+    flow.update({"suspected_stolen": True})
+    assert not flow.suggests_stolen_flag()  # already flagged: nothing more to ask
+    assert not _at(Step.REVOCATION, example_document()).suggests_stolen_flag()
