@@ -80,6 +80,21 @@ class PinRefused(UserError):
         self.attempts_left = attempts_left
         self.locked_until = locked_until
 
+    def attempts_text(self) -> tuple[str, str] | None:
+        """What the lock screen shows beside the message: the attempts left (ja, en)."""
+        if self.attempts_left is None:
+            return None
+        if self.attempts_left == 0:
+            return (
+                "残り0回: ロックが解けるまでPINは確認されません",
+                "0 attempts left: no PIN is checked until the lockout ends",
+            )
+        plural = "s" if self.attempts_left > 1 else ""
+        return (
+            f"残り{self.attempts_left}回",
+            f"{self.attempts_left} attempt{plural} left before a lockout",
+        )
+
 
 def _view(clerk: Clerk) -> ClerkView:
     return ClerkView(clerk.code, clerk.name, Role(clerk.role), clerk.active)
