@@ -108,7 +108,7 @@ def set_up_shop(ctx: AppContext) -> None:
             station=STATION,
             manager_code="M01",
             manager_name="店長 一郎",
-            manager_pin="1234",
+            manager_pin="246813",
             now=ctx.clock(),
         )
         add_clerk(
@@ -119,6 +119,7 @@ def set_up_shop(ctx: AppContext) -> None:
             role=Role.CLERK,
             pin="5678",
             now=ctx.clock(),
+            added_by="M01",
         )
 
 

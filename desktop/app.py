@@ -224,16 +224,33 @@ class AppContext:
             )
         return present[0]
 
-    def authenticate(self, code: str, pin: str, *, require: Role | None = None) -> ClerkView:
-        """Check a PIN in its own transaction, so a failed attempt is counted even though it raises."""
+    def authenticate(
+        self, code: str, pin: str, *, require: Role | None = None, station: str | None = None
+    ) -> ClerkView:
+        """Check a PIN in its own transaction, so a failed attempt is counted even though it raises.
+
+        A refused attempt is also a signed ``pin_failed`` entry of this station (of
+        ``station`` when named), committed with the count.  Where no station key is at
+        hand (a counter being set up) it is only counted and logged.
+        """
+        signer = self._signer_for_failures(station)
         failure: UserError | None = None
         with self.transaction() as session:
             try:
-                return authenticate(session, code, pin, now=self.clock(), require=require)
+                return authenticate(
+                    session, code, pin, now=self.clock(), require=require, signer=signer
+                )
             except UserError as exc:
-                failure = exc  # leave the block normally: the failure count is committed
+                failure = exc  # leave the block normally: the failure and its entry are committed
         assert failure is not None
         raise failure
+
+    def _signer_for_failures(self, station: str | None) -> StationSigner | None:
+        try:
+            return self.signer(station)
+        except UserError as exc:
+            log.info("refused PINs are not recorded in the ledger here: %s", exc.en)
+            return None
 
 
 @contextmanager

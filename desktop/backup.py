@@ -310,11 +310,12 @@ def restore_database(
     authorise: Callable[[AppContext], None] | None = None,
     now: Callable[[], datetime] = utc_now,
     accept_loss: bool = False,
-    manager: str = "",
+    manager: str,
 ) -> RestoreResult:
     """Replace the database with the backup ``source``, once it has passed every check.
 
-    ``authorise`` (the manager's approval) runs on the checked copy when there is no
+    ``manager`` is the approving manager (``verify`` checks they were one);
+    ``authorise`` (the check of their PIN) runs on the checked copy when there is no
     current database to approve against.  An AppContext passed in has its connections
     closed; it reconnects to the restored file on its next use.
 

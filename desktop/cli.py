@@ -19,9 +19,17 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.engine import make_url
 
+from db.models import Clerk
 from desktop import config, strict_json
 from desktop.app import AppContext
-from desktop.clerks import Role, add_clerk, list_clerks
+from desktop.clerks import (
+    Role,
+    add_clerk,
+    change_role,
+    deactivate_clerk,
+    list_clerks,
+    reset_pin,
+)
 from desktop.errors import UserError, ValidationFailed
 from desktop.files import is_stdout, writable_target, write_atomically
 from desktop.intake import commit_intake
@@ -120,16 +128,48 @@ def build_parser() -> argparse.ArgumentParser:
     intake.add_argument("--station", help=f"station code (env {config.STATION.env})")
     intake.set_defaults(handler=cmd_intake)
 
-    clerk = sub.add_parser("clerk", help="staff: add, list")
+    clerk = sub.add_parser(
+        "clerk", help="staff: add, list, role, reset-pin, deactivate (a manager approves)"
+    )
     clerk_sub = clerk.add_subparsers(dest="clerk_command", metavar="ACTION", required=True)
-    clerk_add = clerk_sub.add_parser("add", parents=[common], help="add a clerk (PIN on stdin)")
+    clerk_add = clerk_sub.add_parser(
+        "add",
+        parents=[common],
+        help="add a clerk (stdin: the approving manager's PIN, then the new clerk's PIN)",
+    )
     clerk_add.add_argument("code")
     clerk_add.add_argument("--name", required=True)
     clerk_add.add_argument("--role", choices=[r.value for r in Role], default=Role.CLERK.value)
-    clerk_add.add_argument("--station", help=f"station code (env {config.STATION.env})")
+    _manager_options(clerk_add)
     clerk_add.set_defaults(handler=cmd_clerk_add)
     clerk_list = clerk_sub.add_parser("list", parents=[common], help="list clerks")
     clerk_list.set_defaults(handler=cmd_clerk_list)
+    clerk_role = clerk_sub.add_parser(
+        "role",
+        parents=[common],
+        help="change a clerk's role (stdin: the manager's PIN; for a new manager, then "
+        "their new PIN of 6+ digits)",
+    )
+    clerk_role.add_argument("code")
+    clerk_role.add_argument("--role", choices=[r.value for r in Role], required=True)
+    _manager_options(clerk_role)
+    clerk_role.set_defaults(handler=cmd_clerk_role)
+    clerk_reset = clerk_sub.add_parser(
+        "reset-pin",
+        parents=[common],
+        help="give a clerk a new PIN and lift a lockout (stdin: the manager's PIN, then the new PIN)",
+    )
+    clerk_reset.add_argument("code")
+    _manager_options(clerk_reset)
+    clerk_reset.set_defaults(handler=cmd_clerk_reset_pin)
+    clerk_deactivate = clerk_sub.add_parser(
+        "deactivate",
+        parents=[common],
+        help="stop a clerk from unlocking the counter (stdin: the manager's PIN)",
+    )
+    clerk_deactivate.add_argument("code")
+    _manager_options(clerk_deactivate)
+    clerk_deactivate.set_defaults(handler=cmd_clerk_deactivate)
 
     void = sub.add_parser("void", parents=[common], help="void a receipt (manager's PIN on stdin)")
     void.add_argument("receipt")
@@ -206,6 +246,13 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _manager_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--manager", required=True, help="the approving manager's code (their PIN comes first)"
+    )
+    parser.add_argument("--station", help=f"station code (env {config.STATION.env})")
+
+
 def _open(args: argparse.Namespace, *, create: bool = False) -> AppContext:
     db_url = config.resolve_db_url(args.db)
     return AppContext.open(db_url, config.resolve_keys_dir(args.keys, db_url), create=create)
@@ -215,6 +262,13 @@ def cmd_init(args: argparse.Namespace, console: Console) -> int:
     pin = console.pin(f"{args.manager} のPIN / PIN for {args.manager}: ", confirm=True)
     ctx = _open(args, create=True)
     try:
+        with ctx.reading() as session:
+            joining = session.get(Clerk, args.manager) is not None
+        if joining:
+            # A further counter of a shared database: its manager's PIN is checked in a
+            # transaction of its own first, so a wrong one is counted (the set-up below
+            # rolls back when it fails).
+            ctx.authenticate(args.manager, pin, require=Role.MANAGER)
         shop = ShopDetails(
             name=args.shop_name,
             license_no=args.license_no,
@@ -298,11 +352,26 @@ def _local_date(now: datetime, timezone: str) -> date:
     return now.astimezone(ZoneInfo(timezone)).date()
 
 
+def _approving_manager(args: argparse.Namespace, console: Console) -> str:
+    """The PIN of the manager who approves a staff change: always the first line on stdin."""
+    return console.pin(
+        f"承認する店長 {args.manager} のPIN / PIN of approving manager {args.manager}: "
+    )
+
+
+def _new_pin(console: Console, code: str) -> str:
+    return console.pin(f"{code} の新しいPIN / new PIN for {code}: ", confirm=True)
+
+
 def cmd_clerk_add(args: argparse.Namespace, console: Console) -> int:
-    pin = console.pin(f"{args.code} のPIN / PIN for {args.code}: ", confirm=True)
+    manager_pin = _approving_manager(args, console)
+    pin = _new_pin(console, args.code)
     ctx = _open(args)
     try:
         signer = ctx.signer(args.station)
+        manager = ctx.authenticate(
+            args.manager, manager_pin, require=Role.MANAGER, station=args.station
+        )
         with ctx.transaction() as session:
             clerk = add_clerk(
                 session,
@@ -312,10 +381,77 @@ def cmd_clerk_add(args: argparse.Namespace, console: Console) -> int:
                 role=Role(args.role),
                 pin=pin,
                 now=ctx.clock(),
-                added_by="cli",
+                added_by=manager.code,
             )
-        log.info("clerk %s added as %s", clerk.code, clerk.role)
+        log.info("clerk %s added as %s by %s", clerk.code, clerk.role, manager.code)
         console.write(f"{clerk.code} {clerk.role.value} added\n")
+    finally:
+        ctx.close()
+    return EXIT_OK
+
+
+def cmd_clerk_role(args: argparse.Namespace, console: Console) -> int:
+    manager_pin = _approving_manager(args, console)
+    role = Role(args.role)
+    # A new manager needs a PIN of 6+ digits: the clerk's may be shorter.
+    pin = _new_pin(console, args.code) if role is Role.MANAGER else None
+    ctx = _open(args)
+    try:
+        signer = ctx.signer(args.station)
+        manager = ctx.authenticate(
+            args.manager, manager_pin, require=Role.MANAGER, station=args.station
+        )
+        with ctx.transaction() as session:
+            clerk = change_role(
+                session,
+                signer,
+                code=args.code,
+                role=role,
+                by=manager.code,
+                now=ctx.clock(),
+                pin=pin,
+            )
+        log.info("clerk %s made %s by %s", clerk.code, clerk.role, manager.code)
+        console.write(f"{clerk.code} {clerk.role.value}\n")
+    finally:
+        ctx.close()
+    return EXIT_OK
+
+
+def cmd_clerk_reset_pin(args: argparse.Namespace, console: Console) -> int:
+    manager_pin = _approving_manager(args, console)
+    pin = _new_pin(console, args.code)
+    ctx = _open(args)
+    try:
+        signer = ctx.signer(args.station)
+        manager = ctx.authenticate(
+            args.manager, manager_pin, require=Role.MANAGER, station=args.station
+        )
+        with ctx.transaction() as session:
+            clerk = reset_pin(
+                session, signer, code=args.code, pin=pin, by=manager.code, now=ctx.clock()
+            )
+        log.info("PIN of clerk %s reset by %s", clerk.code, manager.code)
+        console.write(f"{clerk.code} PIN reset\n")
+    finally:
+        ctx.close()
+    return EXIT_OK
+
+
+def cmd_clerk_deactivate(args: argparse.Namespace, console: Console) -> int:
+    manager_pin = _approving_manager(args, console)
+    ctx = _open(args)
+    try:
+        signer = ctx.signer(args.station)
+        manager = ctx.authenticate(
+            args.manager, manager_pin, require=Role.MANAGER, station=args.station
+        )
+        with ctx.transaction() as session:
+            clerk = deactivate_clerk(
+                session, signer, code=args.code, by=manager.code, now=ctx.clock()
+            )
+        log.info("clerk %s deactivated by %s", clerk.code, manager.code)
+        console.write(f"{clerk.code} deactivated\n")
     finally:
         ctx.close()
     return EXIT_OK
@@ -339,7 +475,7 @@ def cmd_void(args: argparse.Namespace, console: Console) -> int:
     ctx = _open(args)
     try:
         signer = ctx.signer(args.station)
-        manager = ctx.authenticate(args.manager, pin, require=Role.MANAGER)
+        manager = ctx.authenticate(args.manager, pin, require=Role.MANAGER, station=args.station)
         with ctx.transaction() as session:
             void_intake(
                 session,
@@ -379,7 +515,7 @@ def cmd_minors_policy(args: argparse.Namespace, console: Console) -> int:
             )
         pin = console.pin(f"{args.manager} のPIN / PIN for {args.manager}: ")
         signer = ctx.signer(args.station)
-        manager = ctx.authenticate(args.manager, pin, require=Role.MANAGER)
+        manager = ctx.authenticate(args.manager, pin, require=Role.MANAGER, station=args.station)
         wanted = MinorsPolicy(
             age_limit=current.age_limit if args.age_limit is None else args.age_limit,
             consent_accepted=(

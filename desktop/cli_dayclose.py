@@ -83,7 +83,7 @@ def cmd_close_day(args: argparse.Namespace, console: Console) -> int:
     ctx = _open(args)
     try:
         signer = ctx.signer(args.station)
-        manager = ctx.authenticate(args.manager, pin, require=Role.MANAGER)
+        manager = ctx.authenticate(args.manager, pin, require=Role.MANAGER, station=args.station)
         summary = close_and_export(
             ctx,
             signer,

@@ -47,6 +47,7 @@ class EntryKind:
     RETENTION_PURGE = "retention_purge"
     EXPORT = "export"
     RESTORE = "restore"  # a backup put back; names any entries it rolled back
+    PIN_FAILED = "pin_failed"  # a refused unlock: who, why, any lockout; never the PIN
 
 
 # Keys of ``Session.info`` where appends leave what the committer must witness.
@@ -278,6 +279,15 @@ def _walk(
         head = ChainHead(station.code, entry.seq, entry.entry_hash)
         count += 1
     return StationReport(station.code, count, head, None)
+
+
+def entry_problem(entry: LedgerEntry, certificate: x509.Certificate) -> str | None:
+    """What is wrong with one entry on its own (hash, signature, columns), or None.
+
+    Its link to the previous entry is taken as stated: :func:`verify_station` walks
+    the links.
+    """
+    return _check_entry(entry, entry.prev_hash, certificate)
 
 
 def _check_entry(entry: LedgerEntry, prev_hash: str, certificate: x509.Certificate) -> str | None:

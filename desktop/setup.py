@@ -100,13 +100,21 @@ def initialise(
     """
     check_station_code(station)
     check_code(manager_code)
-    check_pin_format(manager_pin)
+    new_manager = session.get(Clerk, manager_code) is None
+    if new_manager:
+        check_pin_format(manager_pin, Role.MANAGER)  # a new manager's PIN: 6+ digits
     details = validate_shop(shop)
     if session.get(Station, station) is not None:
         raise UserError(
             f"ステーション {station} は設定済みです", f"station {station} is already set up"
         )
     existing_shop = session.scalars(select(Shop)).first()
+    if existing_shop is not None and new_manager:
+        raise UserError(
+            f"この店舗は設定済みです。既存の店長の担当者コードとPINを入力してください（{manager_code} は登録されていません）",
+            f"the shop is set up already: give an existing manager's code and PIN "
+            f"({manager_code} is not one)",
+        )
     if existing_shop is None:
         session.add(
             Shop(
@@ -142,7 +150,10 @@ def initialise(
         now=now,
         subject=station,
     )
-    if session.get(Clerk, manager_code) is None:
+    if new_manager:
+        # Only the shop's first manager: on a shared database that has one already,
+        # add_clerk refuses "init" as the approver (a second counter joins with an
+        # existing manager's code and PIN).
         add_clerk(
             session,
             signer,
@@ -154,6 +165,8 @@ def initialise(
             added_by="init",
         )
     else:
+        # The caller has counted a wrong PIN already (AppContext.authenticate commits
+        # it): this transaction rolls back when the PIN is wrong.
         authenticate(session, manager_code, manager_pin, now=now, require=Role.MANAGER)
     return signer
 

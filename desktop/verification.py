@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import LedgerEntry, Person, Slip, Station
-from desktop import ledger
+from desktop import clerk_ledger, ledger
 from desktop.intake import check_intake_entry, find_unchained_intakes
 from desktop.keys import StationKeyFiles
 from desktop.retention import check_purge_entry, purged_receipts
@@ -72,12 +72,16 @@ class VerifyReport:
     # then notes that fail nothing (no witness on this PC, a witness behind).
     trust_findings: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+    # The clerk table and every manager's approval against the replayed chain
+    # (desktop.clerk_ledger).
+    clerk_findings: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
         return (
             not self.unchained_intakes
             and not self.trust_findings
+            and not self.clerk_findings
             and all(s.finding is None for s in self.stations)
         )
 
@@ -97,6 +101,7 @@ class VerifyReport:
             f"{receipt}: intake row has no ledger entry" for receipt in self.unchained_intakes
         )
         out.extend(f"NG {finding}" for finding in self.trust_findings)
+        out.extend(f"NG {finding}" for finding in self.clerk_findings)
         out.extend(f"note: {note}" for note in self.notes)
         return out
 
@@ -133,7 +138,14 @@ def verify_all(
         if problem:
             findings.append(problem)
     findings.extend(_cross_witness_problems(session, heads))
-    return VerifyReport(reports, find_unchained_intakes(session), tuple(findings), tuple(notes))
+    clerks = clerk_ledger.audit(session)
+    return VerifyReport(
+        reports,
+        find_unchained_intakes(session),
+        tuple(findings),
+        (*notes, *clerks.notes),
+        tuple(clerks.findings),
+    )
 
 
 def _entry_hash(session: Session, station: str, seq: int) -> str | None:

@@ -41,6 +41,7 @@ OUT = ROOT / "docs" / "images"
 # A common counter PC screen, less the task bar: the size the screens are designed for.
 WINDOW_SIZE = (1280, 800)
 STATION = "S01"
+MANAGER_PIN = "246813"  # a manager's PIN has at least 6 digits
 SAMPLE_SHOP = ShopDetails(
     name="リボーク質店 千代田店",
     license_no="第301020001234号",
@@ -106,7 +107,7 @@ class Scene:
                     station=STATION,
                     manager_code="M01",
                     manager_name="店長 一郎",
-                    manager_pin="1234",
+                    manager_pin=MANAGER_PIN,
                     now=NOW,
                 )
                 for code, name, role in (
@@ -114,7 +115,16 @@ class Scene:
                     ("C02", "鈴木 次郎", Role.CLERK),
                     ("M02", "田中 美咲", Role.MANAGER),
                 ):
-                    add_clerk(session, signer, code=code, name=name, role=role, pin="5678", now=NOW)
+                    add_clerk(
+                        session,
+                        signer,
+                        code=code,
+                        name=name,
+                        role=role,
+                        pin=MANAGER_PIN if role is Role.MANAGER else "5678",
+                        now=NOW,
+                        added_by="M01",
+                    )
             self._ctx = ctx
             self._closers.append(ctx)
         return self._ctx
@@ -154,8 +164,8 @@ def first_run(scene: Scene) -> QWidget:
     form.shop_form.set_details(SAMPLE_SHOP)
     form.counter_form.fields["manager_code"].setText("M01")
     form.counter_form.fields["manager_name"].setText("店長 一郎")
-    form.counter_form.fields["pin"].setText("1234")
-    form.counter_form.fields["pin_again"].setText("1243")
+    form.counter_form.fields["pin"].setText(MANAGER_PIN)
+    form.counter_form.fields["pin_again"].setText("246831")
     form.resize(*WINDOW_SIZE)
     form.submit_button.click()  # shows the mismatch beneath "PIN again", in both languages
     return form
@@ -173,7 +183,7 @@ def lock(scene: Scene) -> QWidget:
 def _settings(scene: Scene) -> MainWindow:
     window = scene.main_window()
     window.lock_screen.code_edit.setText("M01")
-    window.lock_screen.pin_edit.setText("1234")
+    window.lock_screen.pin_edit.setText(MANAGER_PIN)
     window.lock_screen.unlock_button.click()
     window.show_screen(SETTINGS)
     return window
@@ -398,7 +408,7 @@ def dayclose(scene: Scene) -> QWidget:
     _commit_history_samples(scene.ctx)
     window = scene.main_window()
     window.lock_screen.code_edit.setText("M01")
-    window.lock_screen.pin_edit.setText("1234")
+    window.lock_screen.pin_edit.setText(MANAGER_PIN)
     window.lock_screen.unlock_button.click()
     view = window.show_screen("dayclose")
     assert isinstance(view, DayCloseView)

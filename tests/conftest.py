@@ -20,7 +20,7 @@ from desktop.clerks import Role, add_clerk
 from desktop.setup import ShopDetails, initialise
 
 DATA = Path(__file__).parent / "data"
-MANAGER_PIN = "1234"
+MANAGER_PIN = "246813"  # a manager's PIN has at least 6 digits
 CLERK_PIN = "5678"
 # 2026-11-27 10:00 in Tokyo.
 START = datetime(2026, 11, 27, 1, 0, tzinfo=UTC)
@@ -92,6 +92,7 @@ def set_up_shop(ctx: AppContext, station: str = "S01") -> None:
             role=Role.CLERK,
             pin=CLERK_PIN,
             now=ctx.clock(),
+            added_by="M01",
         )
 
 
@@ -102,7 +103,7 @@ def db_url(tmp_path: Path) -> str:
 
 @pytest.fixture
 def ctx(db_url: str, tmp_path: Path, clock: Clock) -> Iterator[AppContext]:
-    """An initialised shop: station S01, manager M01 (PIN 1234), clerk C01 (PIN 5678)."""
+    """An initialised shop: station S01, manager M01 (PIN 246813), clerk C01 (PIN 5678)."""
     context = AppContext.open(db_url, tmp_path / "keys", create=True, clock=clock)
     set_up_shop(context)
     yield context

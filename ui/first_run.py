@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.app import AppContext
-from desktop.clerks import check_code, check_pin_format
+from desktop.clerks import Role, check_code, check_pin_format
 from desktop.errors import Problem, UserError, ValidationFailed
 from desktop.rules import MAX_NAME
 from desktop.setup import ShopDetails, check_station_code, initialise, validate_shop
@@ -236,7 +236,7 @@ class FirstRunView(QWidget):
         self.counter_form.add_field("manager_code", self.tr("店長の担当者コード"))
         self.counter_form.fields["manager_code"].setPlaceholderText(self.tr("例: M01"))
         self.counter_form.add_field("manager_name", self.tr("店長の氏名"))
-        self.counter_form.add_field("pin", self.tr("店長のPIN（4〜12桁の数字）"), pin_edit())
+        self.counter_form.add_field("pin", self.tr("店長のPIN（6〜12桁の数字）"), pin_edit())
         self.counter_form.add_field("pin_again", self.tr("PIN（確認のためもう一度）"), pin_edit())
 
         self.submit_button = QPushButton(both(self, self.tr("設定して始める")))
@@ -326,10 +326,13 @@ class FirstRunView(QWidget):
         except ValidationFailed as exc:
             problems.extend(exc.problems)
         fields = self.counter_form.fields
+        # A new manager's PIN has 6+ digits; joining, an existing manager's PIN is only
+        # checked, whatever its length.
+        role = Role.CLERK if self._joining else Role.MANAGER
         for key, check, value in (
             ("station", check_station_code, self._station()),
             ("manager_code", check_code, self._manager_code()),
-            ("pin", check_pin_format, fields["pin"].text()),
+            ("pin", lambda pin: check_pin_format(pin, role), fields["pin"].text()),
         ):
             try:
                 check(value)
@@ -369,6 +372,12 @@ class FirstRunView(QWidget):
             return
         fields = self.counter_form.fields
         try:
+            if self._joining:
+                # The manager's PIN in a transaction of its own first, so that a wrong
+                # one is counted (the set-up rolls back as a whole when it fails).
+                self._ctx.authenticate(
+                    self._manager_code(), fields["pin"].text(), require=Role.MANAGER
+                )
             with self._ctx.transaction() as session:
                 signer = initialise(
                     session,

@@ -1,7 +1,8 @@
 """The lock screen (clerk code + PIN) and the idle timer that brings it back.
 
-Failed PINs are counted, logged and locked out by the core (``AppContext.authenticate``);
-this screen only shows what the core says.
+Failed PINs are counted, logged, recorded in the ledger and locked out by the core
+(``AppContext.authenticate``); this screen only shows what the core says, and the
+attempts left before a lockout.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.clerks import ClerkView
+from desktop.clerks import ClerkView, PinRefused
 from desktop.errors import UserError
 from desktop.rules import CLERK_CODE
 from ui.first_run import error_label, heading, pin_edit, show_message
@@ -112,6 +113,9 @@ class LockScreen(QWidget):
         self.unlock_button.setObjectName("unlock")
         self.message = error_label()
         self.message.setObjectName("message")
+        # The attempts left before a lockout, as the core counts them.
+        self.attempts = error_label()
+        self.attempts.setObjectName("attempts_left")
         self.draft_note = QLabel()
         self.draft_note.setObjectName("draft_note")
         self.draft_note.setTextFormat(Qt.TextFormat.RichText)
@@ -148,8 +152,9 @@ class LockScreen(QWidget):
             grid.addWidget(caption, row, 0)
             grid.addWidget(edit, row, 1)
         grid.addWidget(self.message, 4, 0, 1, 2)
-        grid.addWidget(self.unlock_button, 5, 1, Qt.AlignmentFlag.AlignRight)
-        grid.addWidget(self.draft_note, 6, 0, 1, 2)
+        grid.addWidget(self.attempts, 5, 0, 1, 2)
+        grid.addWidget(self.unlock_button, 6, 1, Qt.AlignmentFlag.AlignRight)
+        grid.addWidget(self.draft_note, 7, 0, 1, 2)
 
         self.shop_name = QLabel(profile.name)
         self.shop_name.setObjectName("shopName")
@@ -180,6 +185,7 @@ class LockScreen(QWidget):
         """
         self.pin_edit.clear()
         show_message(self.message, "", "")
+        show_message(self.attempts, "", "")
         self.code_edit.setText(last_clerk)
         self.code_edit.selectAll()
         self.code_edit.setFocus()
@@ -231,6 +237,8 @@ class LockScreen(QWidget):
             clerk = self._services.ctx.authenticate(code, pin)
         except UserError as exc:
             show_message(self.message, exc.ja, exc.en)
+            attempts = exc.attempts_text() if isinstance(exc, PinRefused) else None
+            show_message(self.attempts, *(attempts or ("", "")))
             self.pin_edit.clear()
             self.pin_edit.setFocus()
             return
@@ -239,5 +247,6 @@ class LockScreen(QWidget):
     def _unlock(self, clerk: ClerkView) -> None:
         self.pin_edit.clear()
         show_message(self.message, "", "")
+        show_message(self.attempts, "", "")
         self._services.state.clerk = clerk
         self._services.events.unlocked.emit(clerk)

@@ -144,7 +144,7 @@ def test_every_bad_field_gets_its_own_message_in_both_languages(qtbot, startup, 
     assert "required" in form.shop_form.problem_text("shop_name")
     assert "S01" in form.counter_form.problem_text("station")
     assert "C01" in form.counter_form.problem_text("manager_code")
-    assert "4 to 12 digits" in form.counter_form.problem_text("pin")
+    assert "PIN must be 6 to 12 digits" in form.counter_form.problem_text("pin")
     assert "一致しません" in form.counter_form.problem_text("pin_again")
     assert "do not match" in form.counter_form.problem_text("pin_again")
     assert form.counter_form.problem_text("manager_name") == ""
@@ -196,5 +196,40 @@ def test_a_second_counter_joins_an_existing_shop(qtbot, ctx, tmp_path, dialogs):
         qtbot.addWidget(starter.window)
         assert count(second, Shop) == 1
         assert count(second, Station) == 2
+    finally:
+        second.close()
+
+
+def test_the_first_manager_needs_six_digits(qtbot, startup, blank_ctx):
+    form = form_of(startup)
+    answers = dict(ANSWERS)
+    answers["pin"] = answers["pin_again"] = "1234"
+    fill_by_keyboard(qtbot, list(answers.items()))
+    assert "店長のPINは6〜12桁" in form.counter_form.problem_text("pin")
+    assert count(blank_ctx, Shop) == 0
+
+
+def test_a_wrong_manager_pin_when_joining_is_counted(qtbot, ctx, tmp_path, dialogs):
+    second = AppContext.open(ctx.db_url, tmp_path / "second-keys", create=True, clock=ctx.clock)
+    try:
+        form = Startup(second, dialogs).start()
+        assert isinstance(form, FirstRunView)
+        qtbot.addWidget(form)
+        show(qtbot, form)
+        fill_by_keyboard(
+            qtbot,
+            [
+                ("station", "S02"),
+                ("manager_code", "M01"),
+                ("manager_name", None),
+                ("pin", "1357"),
+                ("pin_again", "1357"),
+            ],
+        )
+        assert "wrong clerk code or PIN" in form.message.text()
+        with second.reading() as session:
+            manager = session.get(Clerk, "M01")
+            assert manager is not None and manager.failed_attempts == 1
+        assert count(second, Station) == 1
     finally:
         second.close()

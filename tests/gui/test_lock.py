@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 
 import pytest
@@ -9,7 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel, QVBoxLayout, QWidget
 from sqlalchemy import select
 
-from db.models import Clerk
+from db.models import Clerk, LedgerEntry
 from desktop.clerks import MAX_FAILED_ATTEMPTS, Role
 from desktop.settings import IDLE_LOCK_MINUTES
 from tests.conftest import CLERK_PIN, MANAGER_PIN
@@ -117,6 +118,30 @@ def test_five_wrong_pins_lock_the_clerk_out_even_with_the_right_pin(
     assert services.state.clerk is None
     assert "ロック中です" in window.lock_screen.message.text()
     assert "try again in about" in window.lock_screen.message.text()
+    assert "0 attempts left" in window.lock_screen.attempts.text()
+    # The attempt during the lockout is logged too (never the PIN).
+    assert any("locked until" in r.message for r in caplog.records)
+    assert not any(CLERK_PIN in r.getMessage() for r in caplog.records)
+
+
+def test_the_lock_screen_shows_the_attempts_left(qtbot, window, services, ctx):
+    attempts = window.lock_screen.attempts
+    assert not attempts.isVisibleTo(window)
+    for left in range(MAX_FAILED_ATTEMPTS - 1, 0, -1):
+        unlock(qtbot, window, "C01", "0000")
+        assert f"残り{left}回" in attempts.text()
+        assert f"{left} attempt" in attempts.text()
+        assert attempts.isVisibleTo(window)
+    unlock(qtbot, window, "C01", CLERK_PIN)
+    assert services.state.clerk is not None
+    with ctx.reading() as session:
+        reasons = [
+            json.loads(body)["reason"]
+            for body in session.scalars(
+                select(LedgerEntry.body).where(LedgerEntry.kind == "pin_failed")
+            )
+        ]
+    assert reasons == ["wrong_pin"] * (MAX_FAILED_ATTEMPTS - 1)
 
 
 def test_the_lockout_ends_after_five_minutes(qtbot, window, services, clock):

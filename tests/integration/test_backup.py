@@ -79,7 +79,7 @@ def test_backup_while_another_process_commits_verifies_and_restores(ctx, tmp_pat
     # The last backup holds everything reported before it began, and its chain verifies.
     last = backups[-1].path
     fresh = tmp_path / "elsewhere" / "shop.sqlite3"
-    restored = restore_database(f"sqlite:///{fresh}", last, ctx.keys_dir)
+    restored = restore_database(f"sqlite:///{fresh}", last, ctx.keys_dir, manager="M01")
     assert restored.previous is None
     stored = _receipts(f"sqlite:///{fresh}", ctx.keys_dir)
     assert set(committed[:-1]) <= stored
@@ -95,7 +95,7 @@ def test_restore_replaces_the_current_database_and_keeps_it(ctx, tmp_path):
     # The backup lacks the later intake: without the manager's second confirmation the
     # restore is refused, naming what would be lost, and changes nothing.
     with pytest.raises(UserError, match="1 ledger entries would be lost"):
-        restore_database(ctx, backup, ctx.keys_dir)
+        restore_database(ctx, backup, ctx.keys_dir, manager="M01")
     assert later in _receipts(ctx.db_url, ctx.keys_dir)
 
     result = restore_database(ctx, backup, ctx.keys_dir, accept_loss=True, manager="M01")
@@ -124,7 +124,7 @@ def test_restore_replaces_the_current_database_and_keeps_it(ctx, tmp_path):
 def test_restore_of_a_backup_as_new_as_the_database_loses_nothing(ctx, tmp_path):
     commit_document(ctx, example_document())
     backup = backup_database(ctx, tmp_path / "b.sqlite3").path
-    result = restore_database(ctx, backup, ctx.keys_dir)
+    result = restore_database(ctx, backup, ctx.keys_dir, manager="M01")
     assert result.lost_entries == 0
 
 
@@ -156,7 +156,7 @@ def test_restore_refuses_a_corrupted_file(ctx, tmp_path):
     before = _snapshot(ctx)
 
     with pytest.raises(UserError, match="cannot be restored") as refused:
-        restore_database(ctx, backup, ctx.keys_dir)
+        restore_database(ctx, backup, ctx.keys_dir, manager="M01")
     assert "the current database was not changed" in refused.value.en
     assert _snapshot(ctx) == before
 
@@ -174,7 +174,7 @@ def test_restore_refuses_a_tampered_chain(ctx, tmp_path):
     before = _snapshot(ctx)
 
     with pytest.raises(UserError, match="fails verify"):
-        restore_database(ctx, backup, ctx.keys_dir)
+        restore_database(ctx, backup, ctx.keys_dir, manager="M01")
     assert _snapshot(ctx) == before
 
 
@@ -183,7 +183,7 @@ def test_restore_refuses_a_file_that_is_not_ours(ctx, tmp_path):
     with sqlite3.connect(other) as raw:
         raw.execute("CREATE TABLE t (x)")
     with pytest.raises(UserError, match="not a Revoke Desk database"):
-        restore_database(ctx, other, ctx.keys_dir)
+        restore_database(ctx, other, ctx.keys_dir, manager="M01")
 
 
 def test_backup_refuses_postgresql(ctx, tmp_path):
@@ -235,7 +235,8 @@ def test_backup_and_restore_commands(ctx, tmp_path):
         _cli(ctx, *restore, stdin=MANAGER_PIN + "\n")
     code, out = _cli(ctx, *restore, "--accept-loss", stdin=MANAGER_PIN + "\n")
     assert code == 0 and "restored" in out and "before-restore-" in out
-    assert "1 ledger entries rolled back" in out
+    # The intake after the backup, and the refused PIN above (a pin_failed entry).
+    assert "2 ledger entries rolled back" in out
     assert _receipts(ctx.db_url, ctx.keys_dir) == {kept}
 
 
@@ -248,7 +249,7 @@ def test_restore_refuses_while_another_process_has_the_database_open(ctx, tmp_pa
             session.execute(text("SELECT 1 FROM intake")).all()
         before = sorted(p.name for p in tmp_path.iterdir())
         with pytest.raises(UserError, match="another window or process"):
-            restore_database(ctx, backup, ctx.keys_dir)
+            restore_database(ctx, backup, ctx.keys_dir, manager="M01")
         assert sorted(p.name for p in tmp_path.iterdir()) == before
     finally:
         other.close()

@@ -19,7 +19,7 @@ from db.engine import make_engine
 from desktop.app import AppContext
 from desktop.cli import EXIT_OK, EXIT_USAGE, run
 from desktop.errors import UserError
-from tests.conftest import DATA, example_document
+from tests.conftest import DATA, MANAGER_PIN, example_document
 
 EXAMPLE = DATA / "intake_example.json"
 
@@ -100,10 +100,21 @@ def _set_up(cli: Cli) -> Cli:
         "第301020001234号",
         "--commission",
         "東京都公安委員会",
-        stdin="1234\n",
+        stdin=f"{MANAGER_PIN}\n",
     )
     assert result.returncode == 0, result.stderr
-    result = cli("clerk", "add", "C01", "--name", "佐藤 花子", "--role", "clerk", stdin="5678\n")
+    result = cli(
+        "clerk",
+        "add",
+        "C01",
+        "--name",
+        "佐藤 花子",
+        "--role",
+        "clerk",
+        "--manager",
+        "M01",
+        stdin=f"{MANAGER_PIN}\n5678\n",
+    )
     assert result.returncode == 0, result.stderr
     return cli
 
@@ -122,7 +133,7 @@ def test_init_creates_database_and_owner_only_key(real_cli):
         "S01",
         "--manager",
         "M01",
-        stdin="1234\n",
+        stdin=f"{MANAGER_PIN}\n",
     )
     assert result.returncode == 0, result.stderr
     assert "station S01" in result.stdout
@@ -132,7 +143,9 @@ def test_init_creates_database_and_owner_only_key(real_cli):
     assert b"PRIVATE KEY" in key.read_bytes()
     # The private key is nowhere in the database.
     assert b"PRIVATE KEY" not in cli.db.read_bytes()
-    again = cli("init", "--shop-name", "x", "--station", "S01", "--manager", "M01", stdin="1234\n")
+    again = cli(
+        "init", "--shop-name", "x", "--station", "S01", "--manager", "M01", stdin=f"{MANAGER_PIN}\n"
+    )
     assert again.returncode == EXIT_USAGE
     assert "already set up" in again.stderr
 
@@ -192,9 +205,13 @@ def test_void_needs_the_managers_pin(shop):
     by_clerk = shop("void", receipt, "--reason", "入力誤り", "--manager", "C01", stdin="5678\n")
     assert by_clerk.returncode == EXIT_USAGE
     assert "manager" in by_clerk.stderr
-    done = shop("void", receipt, "--reason", "入力誤り", "--manager", "M01", stdin="1234\n")
+    done = shop(
+        "void", receipt, "--reason", "入力誤り", "--manager", "M01", stdin=f"{MANAGER_PIN}\n"
+    )
     assert (done.returncode, done.stdout) == (0, f"{receipt} void\n")
-    twice = shop("void", receipt, "--reason", "入力誤り", "--manager", "M01", stdin="1234\n")
+    twice = shop(
+        "void", receipt, "--reason", "入力誤り", "--manager", "M01", stdin=f"{MANAGER_PIN}\n"
+    )
     assert twice.returncode == EXIT_USAGE
     assert "already void" in twice.stderr
     assert shop("verify").returncode == 0

@@ -24,7 +24,7 @@ from desktop.ledger_book import (
 from desktop.voiding import void_intake
 from reports.csv_safe import original_cell
 from reports.signing import check_signed_pdf
-from tests.conftest import example_document
+from tests.conftest import MANAGER_PIN, example_document
 from tests.support.cli_shop import CliShop
 from tests.support.intakes import commit_document
 from tests.support.pdfs import pdf_text, squeeze
@@ -163,7 +163,7 @@ def test_a_correction_links_the_voided_row_and_its_replacement(ctx, period, run_
         "M01",
         "--replaced-by",
         again,
-        stdin="1234\n",
+        stdin=f"{MANAGER_PIN}\n",
     )
     assert code == 0, err
     day = date(2026, 11, 27)
@@ -192,7 +192,7 @@ def test_a_correction_must_name_a_standing_intake(ctx, period, run_cli):
         "M01",
         "--replaced-by",
         "S01-20261127-0999",
-        stdin="1234\n",
+        stdin=f"{MANAGER_PIN}\n",
     )
     assert code == 2
     assert "no receipt S01-20261127-0999" in err
@@ -481,7 +481,13 @@ def test_two_phones_of_one_visit_are_one_transaction_not_exempt(law_shop, tmp_pa
 def test_a_voided_phone_leaves_the_transaction_and_its_total(law_shop, tmp_path):
     shop, receipts = law_shop
     code, _, err = shop(
-        "void", receipts["second"], "--reason", "二重登録", "--manager", "M01", stdin="1234\n"
+        "void",
+        receipts["second"],
+        "--reason",
+        "二重登録",
+        "--manager",
+        "M01",
+        stdin=f"{MANAGER_PIN}\n",
     )
     assert code == EXIT_OK, err
     by_receipt = {row["受付番号 / Receipt"]: row for row in _csv_rows(shop, tmp_path)}

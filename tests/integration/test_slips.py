@@ -40,7 +40,17 @@ class Shop:
             == EXIT_OK
         )
         assert (
-            self("clerk", "add", "C01", "--name", "佐藤 花子", stdin=f"{CLERK_PIN}\n")[0] == EXIT_OK
+            self(
+                "clerk",
+                "add",
+                "C01",
+                "--name",
+                "佐藤 花子",
+                "--manager",
+                "M01",
+                stdin=f"{MANAGER_PIN}\n{CLERK_PIN}\n",
+            )[0]
+            == EXIT_OK
         )
 
     def __call__(self, *args: str, stdin: str = "") -> tuple[int, str, str]:

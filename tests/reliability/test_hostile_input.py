@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from desktop.cli import EXIT_OK, EXIT_USAGE
-from tests.conftest import example_document
+from tests.conftest import MANAGER_PIN, example_document
 from tests.support.cli_shop import CliShop
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -187,8 +187,10 @@ def test_every_file_with_personal_data_is_private(tmp_path: Path) -> None:
         )
         assert done.returncode == EXIT_OK, done.stderr
 
-    cli("init", "--shop-name", "T", "--station", "S01", "--manager", "M01", stdin="1234\n")
-    cli("clerk", "add", "C01", "--name", "佐藤", stdin="5678\n")
+    cli(
+        "init", "--shop-name", "T", "--station", "S01", "--manager", "M01", stdin=f"{MANAGER_PIN}\n"
+    )
+    cli("clerk", "add", "C01", "--name", "佐藤", "--manager", "M01", stdin=f"{MANAGER_PIN}\n5678\n")
     cli("intake", "--json", "-", stdin=json.dumps(example_document()))
     cli("backup", "--out", str(tmp_path / "copy.sqlite3"))
     paths = [

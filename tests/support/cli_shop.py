@@ -41,7 +41,16 @@ class CliShop:
             stdin=f"{MANAGER_PIN}\n",
         )
         assert code == EXIT_OK, err
-        code, _, err = self("clerk", "add", "C01", "--name", "佐藤 花子", stdin=f"{CLERK_PIN}\n")
+        code, _, err = self(
+            "clerk",
+            "add",
+            "C01",
+            "--name",
+            "佐藤 花子",
+            "--manager",
+            "M01",
+            stdin=f"{MANAGER_PIN}\n{CLERK_PIN}\n",
+        )
         assert code == EXIT_OK, err
 
     def __call__(self, *args: str, stdin: str = "") -> tuple[int, str, str]:

@@ -236,8 +236,8 @@
     </message>
     <message>
         <location filename="../first_run.py" line="239"/>
-        <source>店長のPIN（4〜12桁の数字）</source>
-        <translation>Manager&apos;s PIN (4–12 digits)</translation>
+        <source>店長のPIN（6〜12桁の数字）</source>
+        <translation>Manager&apos;s PIN (6–12 digits)</translation>
     </message>
     <message>
         <location filename="../first_run.py" line="240"/>
