@@ -229,8 +229,8 @@ class AppContext:
         """The passphrase that opened a station's key in this context (after :meth:`signer`)."""
         return self._passphrases.get(station)
 
-    def replace_signer(self, signer: StationSigner, passphrase: str | None) -> None:
-        """After a key rotation: the new key signs from now on in this context."""
+    def adopt_signer(self, signer: StationSigner, passphrase: str | None) -> None:
+        """A signer this context did not load (a new key at set-up, or after a rotation)."""
         self._signers[signer.station] = signer
         self._passphrases[signer.station] = passphrase
 

@@ -103,7 +103,7 @@ def rotate_station_key(
             staged.certificate.unlink(missing_ok=True)
             raise
         retired = _swap(files, now)
-    ctx.replace_signer(new, passphrase)
+    ctx.adopt_signer(new, passphrase)
     pinned = ctx.trust.stations().get(code)
     log.info(
         "key of station %s rotated by %s: %s → %s (entry #%d)",
