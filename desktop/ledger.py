@@ -312,21 +312,24 @@ def verify_station(
             empty,
             Finding(station.code, 0, "the station certificate differs from the key folder's"),
         )
-    rotations = session.execute(
+    first_rotation = session.execute(
         select(LedgerEntry.seq, LedgerEntry.body)
         .where(LedgerEntry.station == station.code, LedgerEntry.kind == EntryKind.KEY_ROTATED)
         .order_by(LedgerEntry.seq)
         .limit(1)
     ).first()
     first = certificate
-    if rotations is not None:
+    if first_rotation is not None:
         try:
-            first = load_certificate(str(json.loads(rotations.body)["previous_certificate_pem"]))
+            body = json.loads(first_rotation.body)
+            first = load_certificate(str(body["previous_certificate_pem"]))
         except (ValueError, KeyError, TypeError):
-            message = "key_rotated: the previous certificate it names cannot be read"
-            return StationReport(
-                station.code, 0, empty, Finding(station.code, rotations.seq, message)
+            finding = Finding(
+                station.code,
+                first_rotation.seq,
+                "key_rotated: the previous certificate it names cannot be read",
             )
+            return StationReport(station.code, 0, empty, finding)
     stmt = (
         select(LedgerEntry)
         .where(LedgerEntry.station == station.code)
