@@ -19,6 +19,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+# The benches' shops have encrypted station keys like any shop's (desktop.keys); set
+# here, at import, so every bench and the startup bench's child processes have it.
+BENCH_KEY_PASSPHRASE = "bench-station-passphrase"
+os.environ.setdefault("REVOKE_DESK_KEY_PASSPHRASE", BENCH_KEY_PASSPHRASE)
+
 # A step does its own untimed preparation and returns the nanoseconds
 # (time.perf_counter_ns) of the part being measured.
 Step = Callable[[], int]

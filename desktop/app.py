@@ -33,7 +33,8 @@ from desktop.catalogue import RevocationCatalogue, revocation_catalogue
 from desktop.clerks import ClerkView, Role, authenticate
 from desktop.errors import UserError
 from desktop.files import make_database_private, private_folder
-from desktop.keys import StationSigner, load_station_signer, stations_with_keys
+from desktop.key_access import PassphrasePrompt, terminal_prompt, unlock_station
+from desktop.keys import StationSigner, stations_with_keys
 from desktop.setup import ShopDetails
 from desktop.trust import TrustStore, WitnessedHead
 
@@ -52,9 +53,15 @@ class AppContext:
     keys_dir: Path
     engine: Engine
     clock: Callable[[], datetime] = utc_now
+    # Who is asked for the station key's passphrase when neither the environment nor
+    # the OS key store has it: getpass on a terminal; the GUI puts its dialog here.
+    passphrase_prompt: PassphrasePrompt | None = terminal_prompt
     _sessions: sessionmaker[Session] = field(init=False)
     _readers: sessionmaker[Session] = field(init=False)
     _signers: dict[str, StationSigner] = field(init=False, default_factory=dict)
+    # The passphrase that opened each station's key (None: a legacy clear key), kept in
+    # memory so that a key rotation encrypts the new key with the same one.
+    _passphrases: dict[str, str | None] = field(init=False, default_factory=dict)
     _shop_profile: ShopDetails | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
@@ -190,12 +197,13 @@ class AppContext:
         """A station's signing identity: the named one, else this counter's own.
 
         This counter is the station named by REVOKE_DESK_STATION, or the only key in
-        the key folder.  The key must match the certificate the database holds.
+        the key folder.  The key is unlocked once per context (desktop.key_access) and
+        must match the certificate the database holds; a key rotation that stopped
+        between its commit and its file renames is finished first.
         """
-        code = station or self._default_station()
+        code = self.station_code(station)
         if code in self._signers:
             return self._signers[code]
-        signer = load_station_signer(self.keys_dir, code)
         with self.reading() as session:
             registered = session.get(Station, code)
             if registered is None:
@@ -203,13 +211,32 @@ class AppContext:
                     f"ステーション {code} はこのデータベースに登録されていません",
                     f"station {code} is not registered in this database",
                 )
-            if registered.fingerprint != signer.fingerprint:
-                raise UserError(
-                    f"ステーション {code} の鍵がデータベースの証明書と一致しません",
-                    f"the key of station {code} does not match its certificate in the database",
-                )
-        self._signers[code] = signer
-        return signer
+            fingerprint = registered.fingerprint
+        from desktop.rotation import finish_pending_rotation  # noqa: PLC0415 - rarely needed
+
+        finish_pending_rotation(self.keys_dir, code, fingerprint)
+        unlocked = unlock_station(self.keys_dir, code, prompt=self.passphrase_prompt)
+        if unlocked.signer.fingerprint != fingerprint:
+            raise UserError(
+                f"ステーション {code} の鍵がデータベースの証明書と一致しません",
+                f"the key of station {code} does not match its certificate in the database",
+            )
+        self._signers[code] = unlocked.signer
+        self._passphrases[code] = unlocked.passphrase
+        return unlocked.signer
+
+    def key_passphrase(self, station: str) -> str | None:
+        """The passphrase that opened a station's key in this context (after :meth:`signer`)."""
+        return self._passphrases.get(station)
+
+    def adopt_signer(self, signer: StationSigner, passphrase: str | None) -> None:
+        """A signer this context did not load (a new key at set-up, or after a rotation)."""
+        self._signers[signer.station] = signer
+        self._passphrases[signer.station] = passphrase
+
+    def station_code(self, station: str | None = None) -> str:
+        """``station``, else this counter's own (see :meth:`signer`), without unlocking a key."""
+        return station or self._default_station()
 
     def _default_station(self) -> str:
         from_env = os.environ.get(config.STATION.env)

@@ -12,7 +12,7 @@ import getpass
 import logging
 import sys
 from collections.abc import Callable, Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, BinaryIO, TextIO
 from zoneinfo import ZoneInfo
@@ -33,12 +33,14 @@ from desktop.clerks import (
 from desktop.errors import UserError, ValidationFailed
 from desktop.files import is_stdout, writable_target, write_atomically
 from desktop.intake import commit_intake
+from desktop.key_access import new_passphrase, pkcs12_password
+from desktop.keys import PASSPHRASE_ENV, import_pkcs12
 from desktop.logs import setup_logging
 from desktop.minors import MinorsPolicy
 from desktop.minors import current_policy as current_minors_policy
 from desktop.minors import set_policy as set_minors_policy
 from desktop.rules import validate_intake
-from desktop.setup import ShopDetails, initialise
+from desktop.setup import ImportedIdentity, ShopDetails, initialise
 from desktop.transactions import intake_context
 from desktop.trust import Checkpoint
 from desktop.verification import verify_all
@@ -117,6 +119,12 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument("--address", default="")
     init.add_argument("--phone", default="")
     init.add_argument("--timezone", default="Asia/Tokyo")
+    init.add_argument(
+        "--pkcs12",
+        metavar="FILE",
+        help="the shop's own identity (ECDSA P-256 key and certificate) instead of a new "
+        "self-signed one; its password from REVOKE_DESK_PKCS12_PASSPHRASE or typed",
+    )
     init.set_defaults(handler=cmd_init)
 
     intake = sub.add_parser(
@@ -237,12 +245,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     # Commands kept in their own modules; each adds its sub-parsers (handlers import lazily).
     from desktop.cli_dayclose import add_parsers as add_dayclose_parsers  # noqa: PLC0415
+    from desktop.cli_keys import add_parsers as add_key_parsers  # noqa: PLC0415
     from desktop.cli_ledger import add_parsers as add_ledger_parsers  # noqa: PLC0415
     from desktop.cli_maintenance import add_parsers as add_maintenance_parsers  # noqa: PLC0415
 
     add_dayclose_parsers(sub, common)
     add_ledger_parsers(sub, common)
     add_maintenance_parsers(sub, common)
+    add_key_parsers(sub, common)
     return parser
 
 
@@ -258,8 +268,24 @@ def _open(args: argparse.Namespace, *, create: bool = False) -> AppContext:
     return AppContext.open(db_url, config.resolve_keys_dir(args.keys, db_url), create=create)
 
 
+def _imported_identity(path: str) -> ImportedIdentity:
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise UserError(
+            f"PKCS#12 ファイル {path} を読み込めません: {exc.strerror}",
+            f"cannot read the PKCS#12 file {path}: {exc.strerror}",
+        ) from exc
+    key, certificate = import_pkcs12(data, pkcs12_password(), now=datetime.now(UTC))
+    return ImportedIdentity(key, certificate)
+
+
 def cmd_init(args: argparse.Namespace, console: Console) -> int:
     pin = console.pin(f"{args.manager} のPIN / PIN for {args.manager}: ", confirm=True)
+    identity = _imported_identity(args.pkcs12) if args.pkcs12 else None
+    # The key is encrypted at rest from the start (desktop.keys): the passphrase is
+    # asked for before anything is made, so a missing one leaves nothing behind.
+    passphrase = new_passphrase("station key")
     ctx = _open(args, create=True)
     try:
         with ctx.reading() as session:
@@ -287,6 +313,8 @@ def cmd_init(args: argparse.Namespace, console: Console) -> int:
                 manager_name=args.manager_name,
                 manager_pin=pin,
                 now=ctx.clock(),
+                key_passphrase=passphrase,
+                identity=identity,
             )
         log.info("station %s set up", signer.station)
         console.write(
@@ -295,7 +323,8 @@ def cmd_init(args: argparse.Namespace, console: Console) -> int:
             f"この指紋を紙に控えて保管してください（verify --fingerprint で照合します）/ "
             "write this fingerprint down and keep it: verify --fingerprint checks against it\n"
             f"database: {make_url(ctx.db_url).render_as_string(hide_password=True)}\n"
-            f"keys: {ctx.keys_dir}\n"
+            f"keys: {ctx.keys_dir} (encrypted: unlock with {PASSPHRASE_ENV}, "
+            "`revoke-desk key remember` or a prompt)\n"
         )
     finally:
         ctx.close()

@@ -61,6 +61,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import Shop, Station
+from desktop import ledger
 from desktop.app import AppContext
 from desktop.dayclose import (
     COUNTS_VERSION,
@@ -596,15 +597,23 @@ def _against_ledger(
     registered = session.get(Station, station)
     if registered is None:
         return [f"station {station}: not in this database"]
-    if registered.fingerprint != certificate_fingerprint(certificate):
-        problems.append(
-            f"{CERT_FILE}: differs from station {station}'s certificate in the database"
-        )
     try:
         the_day = date.fromisoformat(day)
     except ValueError:
         return [*problems, f"{MANIFEST}: day {day!r} is not a date"]
     close = find_close(session, station, the_day)
+    # The certificate in force at the close: after a key rotation, older exports carry
+    # the old one (desktop.ledger.certificate_history).
+    try:
+        history = ledger.certificate_history(session, registered)
+        epoch = ledger.certificate_at(history, close.seq) if close else history[-1]
+        in_force = epoch.fingerprint
+    except (ValueError, KeyError, TypeError):
+        in_force = registered.fingerprint
+    if in_force != certificate_fingerprint(certificate):
+        problems.append(
+            f"{CERT_FILE}: differs from station {station}'s certificate in the database"
+        )
     if close is None:
         return [*problems, f"ledger: no day close of {station} {day}"]
     body = json.loads(close.body)

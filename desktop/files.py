@@ -14,9 +14,11 @@ into a "success" that destroyed the device node.  ``-`` means standard output.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
@@ -111,3 +113,21 @@ def write_atomically(path: Path, data: bytes, *, stdout: BinaryIO | None = None)
     except OSError:
         temporary.unlink(missing_ok=True)
         raise
+
+
+@contextlib.contextmanager
+def exclusive_lock(path: Path) -> Iterator[None]:
+    """Two processes on one PC (two windows, a script) take turns on ``path`` (a lock file)."""
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, PRIVATE_FILE)
+    try:
+        try:
+            import fcntl  # noqa: PLC0415 - POSIX only
+
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        except ImportError:  # Windows: msvcrt locks a byte range instead
+            import msvcrt  # noqa: PLC0415
+
+            msvcrt.locking(fd, msvcrt.LK_LOCK, 1)  # type: ignore[attr-defined]
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock

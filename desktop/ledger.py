@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -25,7 +25,12 @@ from sqlalchemy.orm import Session, aliased
 
 from db.models import LedgerEntry, Station
 from desktop.errors import UserError
-from desktop.keys import StationSigner, load_certificate, signature_is_valid
+from desktop.keys import (
+    StationSigner,
+    certificate_fingerprint,
+    load_certificate,
+    signature_is_valid,
+)
 
 HASH_DOMAIN = b"revoke-desk/ledger/v1\x00"
 GENESIS_PREV_HASH = "0" * 64
@@ -48,10 +53,14 @@ class EntryKind:
     EXPORT = "export"
     RESTORE = "restore"  # a backup put back; names any entries it rolled back
     PIN_FAILED = "pin_failed"  # a refused unlock: who, why, any lockout; never the PIN
+    KEY_ROTATED = "key_rotated"  # signed by the old key; names the new certificate
 
 
 # Keys of ``Session.info`` where appends leave what the committer must witness.
 APPENDED_HEADS = "revoke_desk_appended_heads"
+# Station → certificate fingerprint to pin in this PC's trust folder once the
+# transaction has committed: the first certificate (station_created) and each new one
+# a key rotation names (key_rotated).
 CREATED_STATIONS = "revoke_desk_created_stations"
 
 
@@ -90,6 +99,7 @@ _OTHER_HEADS = select(LedgerEntry.station, LedgerEntry.seq, LedgerEntry.entry_ha
     == select(func.max(_OTHER.seq)).where(_OTHER.station == LedgerEntry.station).scalar_subquery(),
 )
 _LOCK_STATION = select(Station.code).where(Station.code == bindparam("station")).with_for_update()
+_STATION_FINGERPRINT = select(Station.fingerprint).where(Station.code == bindparam("station"))
 _INSERT_ENTRY = insert(LedgerEntry)
 
 
@@ -145,9 +155,20 @@ def append_locked(
     subject: str = "",
 ) -> ChainHead:
     """:func:`append` for a caller that already took :func:`lock_station` in this transaction."""
+    connection = session.connection()
+    registered = connection.execute(
+        _STATION_FINGERPRINT, {"station": signer.station}
+    ).scalar_one_or_none()
+    if registered is not None and registered != signer.fingerprint:
+        # A key rotated by another program (a script, another window) while this one
+        # held the old key: the retired key must never sign again.
+        raise UserError(
+            f"ステーション {signer.station} の署名鍵は更新されています。アプリを再起動してください",
+            f"the signing key of station {signer.station} has been rotated since this program "
+            "loaded it: restart it to use the new key",
+        )
     head = chain_head(session, signer.station)
     seq = head.seq + 1
-    connection = session.connection()
     # On a database that several counters share, each entry also carries the other
     # stations' latest heads: cutting one station's tail is then caught by the others
     # (desktop.verification).  A lone station has none, and its bodies stay as they were.
@@ -189,6 +210,10 @@ def append_locked(
     session.info.setdefault(APPENDED_HEADS, {})[signer.station] = (seq, entry_hash, signature)
     if kind == EntryKind.STATION_CREATED:
         session.info.setdefault(CREATED_STATIONS, {})[signer.station] = signer.fingerprint
+    elif kind == EntryKind.KEY_ROTATED:
+        session.info.setdefault(CREATED_STATIONS, {})[signer.station] = str(
+            fields["certificate_sha256"]
+        )
     return ChainHead(signer.station, seq, entry_hash)
 
 
@@ -219,6 +244,50 @@ class StationReport:
     entries: int
     head: ChainHead
     finding: Finding | None
+    # The fingerprints of the certificates the chain was signed with, oldest first
+    # (one, or one more per key rotation), as far as the walk got.
+    certificates: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CertificateEpoch:
+    """One certificate of a station and the first entry it signs (the ones after, up to the next)."""
+
+    from_seq: int
+    certificate: x509.Certificate
+    fingerprint: str
+
+
+def _rotations(session: Session, code: str) -> list[tuple[int, dict[str, Any]]]:
+    rows = session.execute(
+        select(LedgerEntry.seq, LedgerEntry.body)
+        .where(LedgerEntry.station == code, LedgerEntry.kind == EntryKind.KEY_ROTATED)
+        .order_by(LedgerEntry.seq)
+    )
+    return [(seq, json.loads(body)) for seq, body in rows]
+
+
+def certificate_history(session: Session, station: Station) -> list[CertificateEpoch]:
+    """Every certificate the station has signed with, oldest first, as its rotations name them.
+
+    Read, not checked: :func:`verify_station` checks each as it walks the chain.  Raises
+    ValueError (or KeyError) for a ``key_rotated`` body whose certificates cannot be read.
+    """
+    rotations = _rotations(session, station.code)
+    if not rotations:
+        first = load_certificate(station.certificate_pem)
+    else:
+        first = load_certificate(str(rotations[0][1]["previous_certificate_pem"]))
+    epochs = [CertificateEpoch(1, first, certificate_fingerprint(first))]
+    for seq, body in rotations:
+        certificate = load_certificate(str(body["certificate_pem"]))
+        epochs.append(CertificateEpoch(seq + 1, certificate, certificate_fingerprint(certificate)))
+    return epochs
+
+
+def certificate_at(history: Sequence[CertificateEpoch], seq: int) -> CertificateEpoch:
+    """The certificate that signed entry ``seq`` (a rotation entry is signed by the old one)."""
+    return [epoch for epoch in history if epoch.from_seq <= seq][-1]
 
 
 def verify_station(
@@ -228,15 +297,40 @@ def verify_station(
     entry_checks: Mapping[str, EntryCheck],
     trusted_certificate: x509.Certificate | None = None,
 ) -> StationReport:
-    """Walk one chain from its first entry; stop at the first bad one."""
+    """Walk one chain from its first entry; stop at the first bad one.
+
+    The walk starts with the station's first certificate — the row's, or, once the key
+    has been rotated, the one the first ``key_rotated`` entry names as the previous —
+    and moves to the next certificate after each ``key_rotated`` entry.  The row must
+    hold the last one.
+    """
     certificate = load_certificate(station.certificate_pem)
+    empty = ChainHead(station.code, 0, GENESIS_PREV_HASH)
     if trusted_certificate is not None and trusted_certificate != certificate:
         return StationReport(
             station.code,
             0,
-            ChainHead(station.code, 0, GENESIS_PREV_HASH),
+            empty,
             Finding(station.code, 0, "the station certificate differs from the key folder's"),
         )
+    first_rotation = session.execute(
+        select(LedgerEntry.seq, LedgerEntry.body)
+        .where(LedgerEntry.station == station.code, LedgerEntry.kind == EntryKind.KEY_ROTATED)
+        .order_by(LedgerEntry.seq)
+        .limit(1)
+    ).first()
+    first = certificate
+    if first_rotation is not None:
+        try:
+            body = json.loads(first_rotation.body)
+            first = load_certificate(str(body["previous_certificate_pem"]))
+        except (ValueError, KeyError, TypeError):
+            finding = Finding(
+                station.code,
+                first_rotation.seq,
+                "key_rotated: the previous certificate it names cannot be read",
+            )
+            return StationReport(station.code, 0, empty, finding)
     stmt = (
         select(LedgerEntry)
         .where(LedgerEntry.station == station.code)
@@ -245,7 +339,7 @@ def verify_station(
     )
     # The `with` closes the (server-side, on PostgreSQL) cursor when the walk stops early.
     with session.scalars(stmt) as entries:
-        return _walk(session, station, entries, certificate, entry_checks)
+        return _walk(session, station, entries, first, entry_checks)
 
 
 def _walk(
@@ -257,9 +351,12 @@ def _walk(
 ) -> StationReport:
     count = 0
     head = ChainHead(station.code, 0, GENESIS_PREV_HASH)
+    fingerprints = [certificate_fingerprint(certificate)]
 
     def report(seq: int, message: str) -> StationReport:
-        return StationReport(station.code, count, head, Finding(station.code, seq, message))
+        return StationReport(
+            station.code, count, head, Finding(station.code, seq, message), tuple(fingerprints)
+        )
 
     for entry in entries:
         expected = head.seq + 1
@@ -272,13 +369,62 @@ def _walk(
         problem = _check_entry(entry, head.entry_hash, certificate)
         if problem is None:
             body = json.loads(entry.body)
+            if entry.kind == EntryKind.STATION_CREATED:
+                problem = _check_created(body, fingerprints[-1])
+            elif entry.kind == EntryKind.KEY_ROTATED:
+                rotated = _rotated_to(body, certificate)
+                if isinstance(rotated, str):
+                    problem = rotated
+                else:
+                    certificate = rotated
+                    fingerprints.append(certificate_fingerprint(certificate))
             check = entry_checks.get(entry.kind)
-            problem = check(session, entry, body) if check else None
+            if problem is None and check is not None:
+                problem = check(session, entry, body)
         if problem is not None:
             return report(entry.seq, problem)
         head = ChainHead(station.code, entry.seq, entry.entry_hash)
         count += 1
-    return StationReport(station.code, count, head, None)
+    if (
+        fingerprints[-1] != station.fingerprint
+        or certificate_fingerprint(load_certificate(station.certificate_pem)) != station.fingerprint
+    ):
+        return report(
+            head.seq,
+            "the station certificate is not the one the chain was last signed with "
+            f"({fingerprints[-1][:16]}…): it was replaced outside a key rotation",
+        )
+    return StationReport(station.code, count, head, None, tuple(fingerprints))
+
+
+def _check_created(body: dict[str, Any], fingerprint: str) -> str | None:
+    named = body.get("certificate_sha256")
+    if named is not None and named != fingerprint:
+        return (
+            f"station_created names certificate {str(named)[:16]}…, but the chain was signed "
+            f"with {fingerprint[:16]}…"
+        )
+    return None
+
+
+def _rotated_to(body: dict[str, Any], current: x509.Certificate) -> x509.Certificate | str:
+    """The new certificate a ``key_rotated`` body names, or what is wrong with it."""
+    current_fp = certificate_fingerprint(current)
+    try:
+        previous = load_certificate(str(body["previous_certificate_pem"]))
+        new = load_certificate(str(body["certificate_pem"]))
+    except (KeyError, ValueError, TypeError):
+        return "key_rotated: its certificates cannot be read"
+    if (
+        certificate_fingerprint(previous) != current_fp
+        or body.get("previous_certificate_sha256") != current_fp
+    ):
+        return "key_rotated: the previous certificate it names is not the one that signed it"
+    if body.get("certificate_sha256") != certificate_fingerprint(new):
+        return "key_rotated: certificate_sha256 does not match the new certificate"
+    if certificate_fingerprint(new) == current_fp:
+        return "key_rotated: the new certificate is the old one"
+    return new
 
 
 def entry_problem(entry: LedgerEntry, certificate: x509.Certificate) -> str | None:

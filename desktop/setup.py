@@ -7,6 +7,8 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from cryptography import x509
+from cryptography.hazmat.primitives.asymmetric import ec
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -19,10 +21,20 @@ from desktop.keys import (
     StationSigner,
     create_station_identity,
     load_station_signer,
+    passphrase_from_environment,
+    write_station_identity,
 )
 from desktop.text import clean_text
 
 STATION_CODE_LEN = 8
+
+
+@dataclass(frozen=True)
+class ImportedIdentity:
+    """A shop's own key and certificate (``init --pkcs12``; desktop.keys.import_pkcs12)."""
+
+    key: ec.EllipticCurvePrivateKey
+    certificate: x509.Certificate
 
 
 @dataclass(frozen=True)
@@ -92,12 +104,19 @@ def initialise(
     manager_name: str,
     manager_pin: str,
     now: datetime,
+    key_passphrase: str | None = None,
+    identity: ImportedIdentity | None = None,
 ) -> StationSigner:
     """Create the shop (first time), this station with its key, and the first manager.
 
     On a shared (PostgreSQL) database a second counter runs the same set-up: the
     shop is kept as it is and the manager must already exist and give their PIN.
+
+    The station key is written encrypted with ``key_passphrase`` (default:
+    REVOKE_DESK_KEY_PASSPHRASE); ``identity`` is a shop's own key and certificate
+    instead of a new self-signed pair.
     """
+    passphrase = key_passphrase if key_passphrase is not None else passphrase_from_environment()
     check_station_code(station)
     check_code(manager_code)
     new_manager = session.get(Clerk, manager_code) is None
@@ -130,9 +149,20 @@ def initialise(
         )
     # A key left by a set-up whose database commit failed is taken up again.
     if StationKeyFiles.in_dir(keys_dir, station).key.exists():
-        signer = load_station_signer(keys_dir, station)
+        signer = load_station_signer(keys_dir, station, passphrase)
+        if identity is not None and signer.certificate != identity.certificate:
+            raise UserError(
+                f"ステーション {station} の鍵は既にあります（{keys_dir}）",
+                f"station {station} already has another key in {keys_dir}",
+            )
+    elif identity is not None:
+        signer = write_station_identity(
+            keys_dir, station, identity.key, identity.certificate, passphrase=passphrase
+        )
     else:
-        signer = create_station_identity(keys_dir, station, details.name, now)
+        signer = create_station_identity(
+            keys_dir, station, details.name, now, passphrase=passphrase
+        )
     session.add(
         Station(
             code=station,

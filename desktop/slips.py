@@ -28,7 +28,7 @@ from desktop import ledger
 from desktop.catalogue import Bilingual, RevocationCatalogue, StepSection, statement_version
 from desktop.domain import PURPOSE_LABELS, Purpose
 from desktop.errors import UserError
-from desktop.keys import StationSigner, load_certificate, signature_is_valid
+from desktop.keys import StationSigner, signature_is_valid
 from desktop.slip_texts import slip_texts
 from desktop.statements import CLERK_STATEMENT_ID
 from desktop.voiding import is_voided
@@ -330,6 +330,26 @@ class SlipVerdict:
     receipt: str = ""
 
 
+def _fingerprints(session: Session, station: Station) -> set[str]:
+    """Every certificate the station has signed with (one more per key rotation)."""
+    try:
+        return {epoch.fingerprint for epoch in ledger.certificate_history(session, station)}
+    except (ValueError, KeyError, TypeError):
+        return {station.fingerprint}
+
+
+def _issuing_fingerprint(session: Session, issue: dict[str, Any]) -> str:
+    """The certificate in force where and when a copy was issued (its own ledger entry)."""
+    issuer = session.get(Station, issue["station"])
+    if issuer is None:
+        return ""
+    try:
+        history = ledger.certificate_history(session, issuer)
+    except (ValueError, KeyError, TypeError):
+        return ""
+    return ledger.certificate_at(history, int(issue["seq"])).fingerprint
+
+
 def verify_slip(session: Session, pdf: bytes) -> SlipVerdict:
     """Is this PDF a slip this shop issued, unchanged, for a record that still stands?"""
     check = check_signed_pdf(pdf)
@@ -345,8 +365,6 @@ def verify_slip(session: Session, pdf: bytes) -> SlipVerdict:
         return SlipVerdict(
             False, f"station {payload.station} is not in this database (another shop's slip?)"
         )
-    if check.signer_fingerprint != station.fingerprint:
-        return SlipVerdict(False, f"the PDF was not signed by station {payload.station}'s key")
     entry = session.execute(
         select(LedgerEntry).where(
             LedgerEntry.station == payload.station, LedgerEntry.seq == payload.seq
@@ -358,15 +376,28 @@ def verify_slip(session: Session, pdf: bytes) -> SlipVerdict:
         or entry.entry_hash != payload.entry_hash
         or entry.signature != payload.signature
     ):
+        if check.signer_fingerprint not in _fingerprints(session, station):
+            return SlipVerdict(False, f"the PDF was not signed by station {payload.station}'s key")
         return SlipVerdict(False, "the QR payload does not match the ledger")
-    certificate = load_certificate(station.certificate_pem)
+    # After a key rotation the station has several certificates: the intake entry is
+    # signed by the one in force at its seq, the PDF by the one in force when this
+    # copy was issued (a reprint after a rotation carries the new key).
+    try:
+        history = ledger.certificate_history(session, station)
+    except (ValueError, KeyError, TypeError):
+        return SlipVerdict(False, f"station {payload.station}'s key rotations cannot be read")
+    certificate = ledger.certificate_at(history, entry.seq).certificate
     if not signature_is_valid(certificate, bytes.fromhex(entry.entry_hash), entry.signature):
         return SlipVerdict(False, "the ledger entry's signature does not verify")
     receipt = entry.subject
     digest = hashlib.sha256(pdf).hexdigest()
     issue = next((i for i in _issues(session, receipt) if i["pdf_sha256"] == digest), None)
     if issue is None:
+        if check.signer_fingerprint not in {epoch.fingerprint for epoch in history}:
+            return SlipVerdict(False, f"the PDF was not signed by station {payload.station}'s key")
         return SlipVerdict(False, f"this file is not one the shop issued for {receipt}", receipt)
+    if check.signer_fingerprint != _issuing_fingerprint(session, issue):
+        return SlipVerdict(False, f"the PDF was not signed by station {payload.station}'s key")
     if is_voided(session, receipt):
         return SlipVerdict(False, f"receipt {receipt} has been voided", receipt)
     copy = "first issue" if issue["issue_no"] == 1 else f"reprint #{issue['issue_no'] - 1}"

@@ -26,7 +26,6 @@ import contextlib
 import hashlib
 import json
 import logging
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -36,7 +35,7 @@ from typing import Any
 from sqlalchemy.engine import make_url
 
 from desktop.errors import UserError
-from desktop.files import private_folder, write_atomically
+from desktop.files import exclusive_lock, private_folder, write_atomically
 
 log = logging.getLogger(__name__)
 
@@ -138,30 +137,12 @@ class TrustStore:
     @contextlib.contextmanager
     def _updating(self) -> Iterator[dict[str, Any]]:
         private_folder(self.folder, ours=True)
-        with _locked(self.folder / ".lock"):
+        with exclusive_lock(self.folder / ".lock"):
             data = self._read() or {"database": self.identity, "stations": {}}
             data["version"] = STORE_VERSION
             yield data
             text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True)
             write_atomically(self.path, text.encode("utf-8"))
-
-
-@contextlib.contextmanager
-def _locked(path: Path) -> Iterator[None]:
-    """Two processes on one PC (two windows, a script) must not lose each other's update."""
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-    try:
-        try:
-            import fcntl  # noqa: PLC0415 - POSIX only
-
-            fcntl.flock(fd, fcntl.LOCK_EX)
-        except ImportError:  # Windows: msvcrt locks a byte range instead
-            import msvcrt  # noqa: PLC0415
-
-            msvcrt.locking(fd, msvcrt.LK_LOCK, 1)  # type: ignore[attr-defined]
-        yield
-    finally:
-        os.close(fd)  # closing releases the lock
 
 
 def matches(full: str, typed: str) -> bool:

@@ -15,8 +15,9 @@ from sqlalchemy.orm import Session
 
 from db.models import LedgerEntry, Person, Slip, Station
 from desktop import clerk_ledger, ledger
+from desktop.errors import UserError
 from desktop.intake import check_intake_entry, find_unchained_intakes
-from desktop.keys import StationKeyFiles
+from desktop.keys import KeyState, StationKeyFiles, station_key_state, stations_with_keys
 from desktop.retention import check_purge_entry, purged_receipts
 from desktop.trust import Checkpoint, TrustStore, matches
 from desktop.voiding import check_void_entry
@@ -130,8 +131,11 @@ def verify_all(
             )
         )
     heads = {report.station: report.head for report in reports}
+    walked = {r.station: r.certificates for r in reports if r.finding is None}
     by_code = {station.code: station for station in stations}
-    findings, notes = _against_trust(session, trust, by_code, heads) if trust else ([], [])
+    findings, notes = _against_trust(session, trust, by_code, heads, walked) if trust else ([], [])
+    if keys_dir is not None:
+        notes.extend(_legacy_key_notes(keys_dir, by_code))
     _against_fingerprints(by_code, fingerprints, findings)
     for checkpoint in checkpoints:
         problem = _against_checkpoint(session, checkpoint, heads)
@@ -168,8 +172,14 @@ def _against_trust(
     trust: TrustStore,
     stations: dict[str, Station],
     heads: dict[str, ledger.ChainHead],
+    walked: dict[str, tuple[str, ...]],
 ) -> tuple[list[str], list[str]]:
-    """The pins and the witness of this PC: ``(findings, notes)``."""
+    """The pins and the witness of this PC: ``(findings, notes)``.
+
+    Every certificate pinned for a station must be one its chain was signed with, and
+    the station's certificate now must be pinned: a chain rewritten from the start with
+    a retired key lacks the rotation this PC pinned.
+    """
     if not trust.exists():
         return [], [
             "this PC holds no pin or witness for this database: check the fingerprint and "
@@ -188,6 +198,13 @@ def _against_trust(
                 f"{code}: the station certificate ({station.fingerprint[:16]}…) is not the one "
                 f"pinned on this PC ({pinned.fingerprints[-1][:16]}…): the key was replaced"
             )
+        used = walked.get(code)
+        for fingerprint in pinned.fingerprints:
+            if used is not None and fingerprint not in used:
+                findings.append(
+                    f"{code}: the certificate {fingerprint[:16]}… pinned on this PC (a key "
+                    "rotation) never signed the chain: the chain was rewritten"
+                )
         witnessed = pinned.head
         if witnessed is None:
             continue
@@ -283,6 +300,24 @@ def _cross_witness_problems(session: Session, heads: dict[str, ledger.ChainHead]
         elif _entry_hash(session, code, seq) != entry_hash:
             problems.append(f"{code}: entry #{seq} differs from the one station {by} saw")
     return problems
+
+
+def _legacy_key_notes(keys_dir: Path, stations: dict[str, Station]) -> list[str]:
+    """A key folder's clear (unencrypted) keys: they work, but anyone at the PC can sign."""
+    notes = []
+    for code in stations_with_keys(keys_dir):
+        if code not in stations:
+            continue
+        try:
+            state = station_key_state(keys_dir, code)
+        except UserError:
+            continue  # a damaged key is not verify's to report: signing says so
+        if state is KeyState.CLEAR:
+            notes.append(
+                f"{code}: the station key in {keys_dir} is not encrypted (a legacy key "
+                "file): run `revoke-desk key protect`"
+            )
+    return notes
 
 
 def _certificate_in(keys_dir: Path, station: str) -> x509.Certificate | None:

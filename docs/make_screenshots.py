@@ -21,6 +21,8 @@ from pathlib import Path
 from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# The sample shops' station keys are encrypted at rest like any shop's (desktop.keys).
+os.environ.setdefault("REVOKE_DESK_KEY_PASSPHRASE", "sample-shop-passphrase")
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
@@ -160,12 +162,20 @@ def screenshot(filename: str) -> Callable[[Shot], Shot]:
 
 @screenshot("first-run.png")
 def first_run(scene: Scene) -> QWidget:
-    form = FirstRunView(scene.blank_context(), scene.dialogs)
+    # As a shop sees it: no passphrase in the environment, so the form asks for one.
+    saved = os.environ.pop("REVOKE_DESK_KEY_PASSPHRASE", None)
+    try:
+        form = FirstRunView(scene.blank_context(), scene.dialogs)
+    finally:
+        if saved is not None:
+            os.environ["REVOKE_DESK_KEY_PASSPHRASE"] = saved
     form.shop_form.set_details(SAMPLE_SHOP)
     form.counter_form.fields["manager_code"].setText("M01")
     form.counter_form.fields["manager_name"].setText("店長 一郎")
     form.counter_form.fields["pin"].setText(MANAGER_PIN)
     form.counter_form.fields["pin_again"].setText("246831")
+    form.counter_form.fields["key_passphrase"].setText("店の合言葉 2026")
+    form.counter_form.fields["key_passphrase_again"].setText("店の合言葉 2026")
     form.resize(*WINDOW_SIZE)
     form.submit_button.click()  # shows the mismatch beneath "PIN again", in both languages
     return form

@@ -20,6 +20,12 @@ from desktop.clerks import Role, add_clerk
 from desktop.setup import ShopDetails, initialise
 
 DATA = Path(__file__).parent / "data"
+# The station keys are encrypted at rest (desktop.keys): every test's shop uses this.
+KEY_PASSPHRASE = "test-station-passphrase"
+# scrypt at 2^10 instead of 2^17 for the keys the tests make: hundreds of set-ups and
+# unlocks would otherwise cost 0.4 s each.  The real cost is tested on its own
+# (tests/reliability/test_station_key.py), and keys made by a child process use it.
+TEST_SCRYPT_LOG2_N = 10
 MANAGER_PIN = "246813"  # a manager's PIN has at least 6 digits
 CLERK_PIN = "5678"
 # 2026-11-27 10:00 in Tokyo.
@@ -57,12 +63,22 @@ def clock() -> Clock:
 
 @pytest.fixture(autouse=True)
 def _isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Never touch the real user's data or log folder."""
+    """Never touch the real user's data, log folder or OS key store."""
     monkeypatch.setenv("REVOKE_DESK_LOG_DIR", str(tmp_path / "log"))
+    # Set in os.environ, so child processes (subprocess tests, benches) inherit it.
+    monkeypatch.setenv("REVOKE_DESK_KEY_PASSPHRASE", KEY_PASSPHRASE)
+    # keyring's back-end that keeps nothing: a developer's real key store stays untouched.
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+    monkeypatch.setattr("desktop.keys.SCRYPT_LOG2_N", TEST_SCRYPT_LOG2_N)
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
     monkeypatch.setenv("REVOKE_DESK_TRUST_DIR", str(tmp_path / "trust"))
-    for var in ("REVOKE_DESK_DB", "REVOKE_DESK_KEYS", "REVOKE_DESK_STATION"):
+    for var in (
+        "REVOKE_DESK_DB",
+        "REVOKE_DESK_KEYS",
+        "REVOKE_DESK_STATION",
+        "REVOKE_DESK_PKCS12_PASSPHRASE",
+    ):
         monkeypatch.delenv(var, raising=False)
 
 

@@ -22,10 +22,12 @@ from PySide6.QtWidgets import QApplication, QWidget
 from desktop import config
 from desktop.app import AppContext
 from desktop.errors import UserError
+from desktop.key_access import PassphrasePrompt
 from desktop.keys import stations_with_keys
 from desktop.logs import setup_logging
 from desktop.settings import LANGUAGE, StationSettings
 from ui.i18n import install_language, message
+from ui.key_unlock import ask_passphrase
 from ui.services import AppEvents, CounterState, DialogService, Services
 
 log = logging.getLogger(__name__)
@@ -116,9 +118,13 @@ class Startup(QObject):
         dialogs: DialogService | None = None,
         *,
         idle_timer: QTimer | None = None,
+        ask_key_passphrase: PassphrasePrompt = ask_passphrase,
     ) -> None:
         super().__init__()
         self.ctx = ctx
+        # The station key's passphrase, when neither the environment nor the OS key
+        # store has it: a manager types it once, when the counter first needs the key.
+        ctx.passphrase_prompt = ask_key_passphrase
         self.dialogs = dialogs if dialogs is not None else DialogService()
         self.events = AppEvents()
         self._idle_timer = idle_timer

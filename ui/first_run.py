@@ -15,6 +15,7 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import (
+    QCheckBox,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -27,6 +28,8 @@ from PySide6.QtWidgets import (
 from desktop.app import AppContext
 from desktop.clerks import Role, check_code, check_pin_format
 from desktop.errors import Problem, UserError, ValidationFailed
+from desktop.key_access import key_store_account, os_key_store
+from desktop.keys import MIN_PASSPHRASE_LEN, check_new_passphrase, passphrase_from_environment
 from desktop.rules import MAX_NAME
 from desktop.setup import ShopDetails, check_station_code, initialise, validate_shop
 from desktop.text import clean_text
@@ -81,6 +84,16 @@ def show_message(label: QLabel, ja: str, en: str) -> None:
     label.setVisible(bool(ja))
 
 
+def passphrase_edit() -> QLineEdit:
+    """A passphrase field: masked, any characters, no predictive text."""
+    edit = QLineEdit()
+    edit.setEchoMode(QLineEdit.EchoMode.Password)
+    edit.setInputMethodHints(
+        Qt.InputMethodHint.ImhSensitiveData | Qt.InputMethodHint.ImhNoPredictiveText
+    )
+    return edit
+
+
 def pin_edit() -> QLineEdit:
     """A PIN field: masked, digits only, no predictive text on a touch keyboard."""
     edit = QLineEdit()
@@ -114,18 +127,28 @@ class FormGrid(QWidget):
         self._errors: dict[str, QLabel] = {}
         self.fields: dict[str, QLineEdit] = {}
 
-    def add_field(self, key: str, label: str, edit: QLineEdit | None = None) -> QLineEdit:
+    def add_field(
+        self, key: str, label: str, edit: QLineEdit | None = None, *, english: str | None = None
+    ) -> QLineEdit:
         edit = edit if edit is not None else QLineEdit()
         edit.setMinimumWidth(260)
-        self.add_row(key, label, edit)
+        self.add_row(key, label, edit, english=english)
         self.fields[key] = edit
         return edit
 
-    def add_row(self, key: str, label: str, widget: QWidget) -> None:
-        """Any input widget (a combo box, a spin box) with its label and problem text."""
+    def add_row(self, key: str, label: str, widget: QWidget, *, english: str | None = None) -> None:
+        """Any input widget (a combo box, a spin box) with its label and problem text.
+
+        ``english`` gives the label's English directly, for a label the translation
+        catalogue does not hold.
+        """
         widget.setObjectName(key)
         row = self._grid.rowCount()
-        caption = QLabel(stacked(self._context_name(), label))
+        caption = QLabel(
+            message_html(label, english)
+            if english is not None
+            else stacked(self._context_name(), label)
+        )
         caption.setTextFormat(Qt.TextFormat.RichText)
         caption.setBuddy(widget)
         self._grid.addWidget(caption, row, 0, Qt.AlignmentFlag.AlignTop)
@@ -238,6 +261,28 @@ class FirstRunView(QWidget):
         self.counter_form.add_field("manager_name", self.tr("店長の氏名"))
         self.counter_form.add_field("pin", self.tr("店長のPIN（6〜12桁の数字）"), pin_edit())
         self.counter_form.add_field("pin_again", self.tr("PIN（確認のためもう一度）"), pin_edit())
+        # The station key is encrypted at rest (desktop.keys); its passphrase is typed
+        # here unless the environment gives it (REVOKE_DESK_KEY_PASSPHRASE).
+        self._asks_passphrase = passphrase_from_environment() is None
+        self._key_store = os_key_store() if self._asks_passphrase else None
+        self.remember_key = QCheckBox(
+            "パスフレーズをこのパソコンの鍵ストアに保存する / keep the passphrase in this PC's key store"
+        )
+        self.remember_key.setObjectName("remember_key")
+        if self._asks_passphrase:
+            self.counter_form.add_field(
+                "key_passphrase",
+                f"署名鍵のパスフレーズ（{MIN_PASSPHRASE_LEN}文字以上）",
+                passphrase_edit(),
+                english=f"Station key passphrase ({MIN_PASSPHRASE_LEN}+ characters)",
+            )
+            self.counter_form.add_field(
+                "key_passphrase_again",
+                "パスフレーズ（確認のためもう一度）",
+                passphrase_edit(),
+                english="Passphrase again, to confirm",
+            )
+        self.remember_key.setVisible(self._key_store is not None)
 
         self.submit_button = QPushButton(both(self, self.tr("設定して始める")))
         self.submit_button.setObjectName("submit")
@@ -266,6 +311,7 @@ class FirstRunView(QWidget):
         right = QVBoxLayout()
         right.addWidget(section(stacked(self, self.tr("このレジと店長"))))
         right.addWidget(self.counter_form)
+        right.addWidget(self.remember_key)
         right.addStretch(1)
         columns.addLayout(left, 1)
         columns.addLayout(right, 1)
@@ -346,7 +392,25 @@ class FirstRunView(QWidget):
         if fields["pin_again"].text() != fields["pin"].text():
             ja, en = pair(self, self.tr("PINが一致しません。同じPINを2回入力してください"))
             problems.append(Problem("pin_again", ja, en))
+        if self._asks_passphrase:
+            try:
+                check_new_passphrase(fields["key_passphrase"].text())
+            except UserError as exc:
+                problems.append(Problem("key_passphrase", exc.ja, exc.en))
+            if fields["key_passphrase_again"].text() != fields["key_passphrase"].text():
+                problems.append(
+                    Problem(
+                        "key_passphrase_again",
+                        "パスフレーズが一致しません。同じものを2回入力してください",
+                        "the passphrases do not match: type the same one twice",
+                    )
+                )
         return problems
+
+    def _key_passphrase(self) -> str | None:
+        if not self._asks_passphrase:
+            return None  # initialise takes REVOKE_DESK_KEY_PASSPHRASE
+        return self.counter_form.fields["key_passphrase"].text()
 
     def _station(self) -> str:
         return self.counter_form.fields["station"].text().strip().upper()
@@ -388,6 +452,7 @@ class FirstRunView(QWidget):
                     manager_name=fields["manager_name"].text(),
                     manager_pin=fields["pin"].text(),
                     now=self._ctx.clock(),
+                    key_passphrase=self._key_passphrase(),
                 )
         except ValidationFailed as exc:
             self._show_problems(exc.problems)
@@ -398,6 +463,17 @@ class FirstRunView(QWidget):
             show_message(self.message, exc.ja, exc.en)
             return
         log.info("first run: station %s set up", signer.station)
-        for key in ("pin", "pin_again"):
-            fields[key].clear()
+        passphrase = self._key_passphrase() or passphrase_from_environment()
+        # The key was just made with this passphrase: no second ask when the counter opens.
+        self._ctx.adopt_signer(signer, passphrase)
+        if self._key_store is not None and passphrase and self.remember_key.isChecked():
+            try:
+                self._key_store.set(
+                    key_store_account(self._ctx.keys_dir, signer.station), passphrase
+                )
+            except UserError as exc:
+                self._dialogs.user_error(self, exc)
+        for key in ("pin", "pin_again", "key_passphrase", "key_passphrase_again"):
+            if key in fields:
+                fields[key].clear()
         self.completed.emit(signer.station)

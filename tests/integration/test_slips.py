@@ -414,9 +414,9 @@ def test_a_record_signed_under_the_first_statements_reprints_with_its_own_text(
     from desktop.catalogue import statement_catalogue, statement_version
 
     old = statement_version("2026.11.1")
-    monkeypatch.setattr(intake, "statement_catalogue", lambda: old)
-    receipt = shop.intake(example_document())
-    monkeypatch.undo()
+    with monkeypatch.context() as patched:  # only this patch: the isolation fixture's stay
+        patched.setattr(intake, "statement_catalogue", lambda: old)
+        receipt = shop.intake(example_document())
     with sqlite3.connect(shop.db) as conn:
         (body,) = conn.execute(
             "SELECT body FROM ledger_entry WHERE kind='intake' AND subject=?", (receipt,)

@@ -138,6 +138,8 @@ def resign_with_new_key(
         prev = GENESIS_PREV_HASH
         for entry_id, raw in rows:
             body = json.loads(raw)
+            if body.get("kind") == "station_created":
+                body["certificate_sha256"] = signer.fingerprint  # the forger's own
             if price_of and body.get("receipt") == price_of and body.get("kind") == "intake":
                 body["price_yen"] = price
                 conn.execute(

@@ -23,6 +23,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from desktop.keys import StationSigner, certificate_fingerprint, create_station_identity
 from reports.signing import SignedPdfCheck, check_signed_pdf, sign_pdf
+from tests.conftest import KEY_PASSPHRASE
 
 FONT_FILE = Path(__file__).resolve().parents[3] / "reports" / "fonts" / "BIZUDPGothic-Regular.ttf"
 FONT_NAME = "TestSigningBIZUDPGothic"
@@ -38,13 +39,17 @@ NOT_ENTIRE = "the signature does not cover the entire file"
 @pytest.fixture(scope="module")
 def station(tmp_path_factory: pytest.TempPathFactory) -> StationSigner:
     keys_dir = tmp_path_factory.mktemp("keys")
-    return create_station_identity(keys_dir, "S01", "テスト携帯店", dt.datetime.now(dt.UTC))
+    return create_station_identity(
+        keys_dir, "S01", "テスト携帯店", dt.datetime.now(dt.UTC), passphrase=KEY_PASSPHRASE
+    )
 
 
 @pytest.fixture(scope="module")
 def other_station(tmp_path_factory: pytest.TempPathFactory) -> StationSigner:
     keys_dir = tmp_path_factory.mktemp("other-keys")
-    return create_station_identity(keys_dir, "S02", "別の店", dt.datetime.now(dt.UTC))
+    return create_station_identity(
+        keys_dir, "S02", "別の店", dt.datetime.now(dt.UTC), passphrase=KEY_PASSPHRASE
+    )
 
 
 @pytest.fixture(scope="module")
