@@ -23,7 +23,7 @@ import shutil
 import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -36,6 +36,10 @@ from desktop.keys import stations_with_keys
 log = logging.getLogger(__name__)
 
 BACKUP_NAME = re.compile(r"^revoke-desk-\d{8}-\d{6}\.sqlite3$")
+# The copies a restore keeps of the database it replaced hold every customer's data:
+# only the newest few are kept, and the retention purge removes any holding records
+# past their retention period (see purge_restore_copies).
+BEFORE_RESTORE_KEEP = 3
 _TIMEOUT_S = 10.0
 
 
@@ -512,4 +516,44 @@ def _set_aside_current(target: Path, now: datetime) -> Path | None:
     previous = target.with_name(f"{target.name}.before-restore-{now:%Y%m%d-%H%M%S}")
     shutil.copy2(target, previous)
     _fsync_file(previous)
+    for old in restore_copies(target)[:-BEFORE_RESTORE_KEEP]:
+        old.unlink()
+        log.info("old before-restore copy removed: %s", old)
     return previous
+
+
+def restore_copies(target: Path) -> list[Path]:
+    """The before-restore copies of ``target``, oldest first (by the time in their names)."""
+    name = re.compile(re.escape(f"{target.name}.before-restore-") + r"\d{8}-\d{6}")
+    return sorted(p for p in target.parent.iterdir() if p.is_file() and name.fullmatch(p.name))
+
+
+def purge_restore_copies(db_url: str, cutoff: date) -> tuple[Path, ...]:
+    """Delete before-restore copies that still hold personal data recorded before ``cutoff``.
+
+    The retention purge erases such data in the live database; a copy kept beside it
+    must not outlive that.  A copy whose personal data is all newer is kept.
+    """
+    target = config.sqlite_file(db_url)
+    if target is None:
+        return ()
+    removed = []
+    for copy in restore_copies(target):
+        try:
+            # immutable: a closed copy, read without leaving -wal or -shm files beside it
+            connection = sqlite3.connect(f"file:{copy}?mode=ro&immutable=1", uri=True)
+            try:
+                (oldest,) = connection.execute(
+                    "SELECT min(i.business_day) FROM intake AS i JOIN person AS p "
+                    "ON p.receipt = i.receipt"
+                ).fetchone()
+            finally:
+                connection.close()
+        except sqlite3.Error:
+            oldest = ""  # not readable as ours: it cannot be checked, so it goes
+        if oldest is None or str(oldest) >= cutoff.isoformat():
+            continue
+        copy.unlink()
+        removed.append(copy)
+        log.info("before-restore copy past retention removed: %s", copy)
+    return tuple(removed)

@@ -16,7 +16,7 @@ from typing import Any
 from desktop import cli, config
 from desktop.app import AppContext
 from desktop.audit import command_line_user
-from desktop.backup import backup_database, restore_database
+from desktop.backup import backup_database, purge_restore_copies, restore_database
 from desktop.clerks import Role
 from desktop.retention import purge_expired
 
@@ -110,9 +110,15 @@ def cmd_purge_expired(args: argparse.Namespace, console: cli.Console) -> int:
             result = purge_expired(session, signer, now=ctx.clock())
     finally:
         ctx.close()
+    copies = purge_restore_copies(ctx.db_url, result.cutoff)
     log.info("retention purge: %d receipts before %s", result.count, result.cutoff)
     console.write(
         f"{result.count} 件の個人情報を消去しました / purged {result.count} receipts "
         f"recorded before {result.cutoff}\n"
     )
+    if copies:
+        console.write(
+            f"復元前のコピー {len(copies)} 件を削除しました / removed {len(copies)} "
+            "before-restore copies holding data past retention\n"
+        )
     return cli.EXIT_OK

@@ -9,6 +9,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -17,9 +18,12 @@ from sqlalchemy import select, text
 from db.models import Intake, LedgerEntry
 from desktop.app import AppContext
 from desktop.backup import (
+    BEFORE_RESTORE_KEEP,
     backup_database,
     backup_to_folder,
     integrity_problem,
+    purge_restore_copies,
+    restore_copies,
     restore_database,
     rotate_backups,
 )
@@ -253,3 +257,24 @@ def test_restore_refuses_while_another_process_has_the_database_open(ctx, tmp_pa
         assert sorted(p.name for p in tmp_path.iterdir()) == before
     finally:
         other.close()
+
+
+def test_only_a_few_before_restore_copies_are_kept(ctx, tmp_path):
+    commit_document(ctx, example_document())
+    backup = backup_database(ctx, tmp_path / "b.sqlite3").path
+    for _ in range(BEFORE_RESTORE_KEEP + 2):
+        ctx.clock.advance(seconds=2)  # each copy is named by its time
+        restore_database(ctx, backup, ctx.keys_dir, manager="M01", now=ctx.clock, accept_loss=True)
+    current = Path(ctx.engine.url.database)
+    assert len(restore_copies(current)) == BEFORE_RESTORE_KEEP
+
+
+def test_the_retention_purge_removes_copies_holding_expired_data(ctx, tmp_path):
+    commit_document(ctx, example_document())  # recorded 2026-11-27
+    backup = backup_database(ctx, tmp_path / "b.sqlite3").path
+    restore_database(ctx, backup, ctx.keys_dir, manager="M01")
+    current = Path(ctx.engine.url.database)
+    (copy,) = restore_copies(current)
+    assert purge_restore_copies(ctx.db_url, date(2026, 11, 27)) == ()  # nothing older yet
+    assert purge_restore_copies(ctx.db_url, date(2029, 11, 28)) == (copy,)
+    assert not copy.exists()
