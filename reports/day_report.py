@@ -516,6 +516,12 @@ def render_day_report(snapshot: DayReportSnapshot) -> bytes:
         out.y -= HEAD_LINE
         out._draw(MARGIN + 6 * mm, out.y, group(half), BOLD, HEAD_SIZE)
     out.text(f"この締め記録 / this close: 台帳 / ledger entry #{snapshot.close_seq}")
+    # The head as `verify --checkpoint` takes it, to be typed back from this paper.
+    out.text(
+        "照合用チェックポイント / checkpoint for verify --checkpoint: "
+        f"{snapshot.station}:{snapshot.head_seq}:{snapshot.head_hash[:16]}",
+        font=BOLD,
+    )
     out.text("証明書フィンガープリント / station certificate SHA-256:")
     for half in (snapshot.fingerprint[:32], snapshot.fingerprint[32:]):
         out.text(group(half), size=BODY_SIZE + 2, x=MARGIN + 6 * mm)

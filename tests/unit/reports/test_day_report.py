@@ -80,6 +80,8 @@ def test_the_report_prints_counts_chain_head_and_exceptions(written):
     assert "#42" in flat and HEAD in flat and FINGERPRINT in flat
     assert "S01-20261127-0002" in flat
     assert group(HEAD[:32]) in text  # grouped by eight for copying by hand
+    # The checkpoint as `verify --checkpoint` takes it (issue 10).
+    assert f"S01:42:{HEAD[:16]}" in flat
 
 
 def test_only_the_bundled_font_is_embedded(written):
