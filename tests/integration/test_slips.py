@@ -288,12 +288,12 @@ def test_a_slip_that_cannot_be_written_is_kept_and_reprintable(
 
 
 def _slip_text(shop, receipt: str, tmp_path: Path, fmt: str = "a4") -> tuple[str, str]:
-    """The squeezed text of the customer copy and the shop copy (A4: one sheet each)."""
+    """The squeezed text of the customer copy and the shop copy (one page each)."""
     out = tmp_path / f"{receipt}-{fmt}.pdf"
     code, _, err = shop("slip", receipt, "-o", str(out), "--format", fmt)
     assert code == EXIT_OK, err
     text = pdf_text(out)
-    customer, _, rest = text.partition("\f" if fmt == "a4" else "きりとり線")
+    customer, _, rest = text.partition("\f")
     return squeeze(customer), squeeze(rest)
 
 
