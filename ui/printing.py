@@ -79,7 +79,6 @@ PRINTER_SETTINGS: dict[SlipFormat, Setting[str]] = {
 # its preferred size, shrunk to the screen's free area less the window's frame.
 PREVIEW_SIZES = {SlipFormat.THERMAL: QSize(560, 820), SlipFormat.A4: QSize(760, 900)}
 PREVIEW_FRAME = QSize(16, 48)  # a title bar and borders, which the free area must hold too
-PREVIEW_MIN = QSize(420, 360)
 
 PrinterChooser = Callable[[QPrinter, QWidget | None], bool]
 # Ledgers the copy once it is in the customer's hands; raises UserError if it cannot.
@@ -641,7 +640,7 @@ class PrintPreviewDialog(QDialog):
     saved = Signal(object)
 
     PRINT_TEXT = "印刷 / Print"
-    SAVE_TEXT = "PDFで保存（USBメモリ） / Save PDF…"
+    SAVE_TEXT = "USBメモリに保存 / Save to USB…"
     CLOSE_TEXT = "閉じる / Close"
 
     def __init__(
@@ -708,7 +707,6 @@ class PrintPreviewDialog(QDialog):
         layout.addWidget(self._view, 1)
         layout.addWidget(self._status)
         layout.addLayout(buttons)
-        self.setMinimumSize(PREVIEW_MIN)
         self.resize(preview_size(fmt, self._available_geometry(parent)))
 
     def _available_geometry(self, parent: QWidget | None) -> QRect:
