@@ -6,6 +6,11 @@ for the first copy, ``reprint`` for every later one, so a reprint is visible and
 counted.  ``verify_slip`` proves that a presented PDF is one this shop issued and
 that its record still stands.
 
+Two steps, for a counter that must not count a copy nobody got: :func:`prepare_slip`
+renders and signs (and writes nothing), :func:`record_slip` stores and ledgers that
+very PDF.  The GUI records a reprint only once it was printed or saved for the
+customer; :func:`issue_slip` does both at once (the first copy, the command line).
+
 The QR payload (also in the PDF's Keywords) is ``RD1:STATION:SEQ:ENTRY_HASH:SIGNATURE``:
 the intake's ledger entry, whose signature anyone with the station certificate can
 check offline.
@@ -108,9 +113,41 @@ def issue_slip(
     The first copy is issued without ``reprint``; every later copy must say
     ``reprint`` and is marked 再発行 with its count, so no copy passes for another.
     """
+    slip = prepare_slip(
+        session,
+        signer,
+        receipt=receipt,
+        fmt=fmt,
+        reprint=reprint,
+        catalogue=catalogue,
+        now=now,
+    )
+    return record_slip(session, signer, slip, now=now)
+
+
+def _issued_before(session: Session, receipt: str, fmt: SlipFormat) -> int:
     # Each format has its own original: the thermal roll for the customer and an A4
     # sheet for the file are both first issues; any further copy is a reprint.
-    issued_before = sum(1 for issue in _issues(session, receipt) if issue["format"] == fmt.value)
+    return sum(1 for issue in _issues(session, receipt) if issue["format"] == fmt.value)
+
+
+def prepare_slip(
+    session: Session,
+    signer: StationSigner,
+    *,
+    receipt: str,
+    fmt: SlipFormat,
+    reprint: bool,
+    catalogue: RevocationCatalogue,
+    now: datetime,
+) -> IssuedSlip:
+    """Render and sign the next copy of a receipt's slip, writing nothing.
+
+    The copy is numbered as the next one (再発行 with its count for a reprint); it
+    counts, and verifies with ``verify-slip``, only once :func:`record_slip` has
+    stored it.  Refuses as :func:`issue_slip` does.
+    """
+    issued_before = _issued_before(session, receipt, fmt)
     if reprint and issued_before == 0:
         raise UserError(
             f"{receipt} の控え（{fmt.value}）はまだ発行されていません。再発行指定なしで発行してください",
@@ -133,34 +170,57 @@ def issue_slip(
         location=snapshot.shop.name,
     )
     digest = hashlib.sha256(pdf).hexdigest()
-    kind = ledger.EntryKind.REPRINT if issue_no > 1 else ledger.EntryKind.SLIP_ISSUED
+    return IssuedSlip(receipt, issue_no, fmt, snapshot.kind, pdf, digest)
+
+
+def record_slip(
+    session: Session, signer: StationSigner, slip: IssuedSlip, *, now: datetime
+) -> IssuedSlip:
+    """Store ``slip`` (from :func:`prepare_slip`) and ledger it (caller's transaction).
+
+    Recording the same PDF again does nothing, so a copy printed and then saved for
+    the customer counts once.  A copy whose number another copy took in the meantime
+    (a second window, another station) is refused: its paper would claim a count the
+    ledger gives to a different file.
+    """
+    issues = [i for i in _issues(session, slip.receipt) if i["format"] == slip.format.value]
+    if any(issue["pdf_sha256"] == slip.sha256 for issue in issues):
+        return slip
+    if len(issues) != slip.issue_no - 1:
+        raise UserError(
+            f"{slip.receipt} の控え（{slip.format.value}）は同時に別の {len(issues)}枚目が"
+            "記録されたため、この控えは記録されていません。もう一度印刷してください",
+            f"another copy of the {slip.format.value} slip of {slip.receipt} was recorded "
+            f"meanwhile (now {len(issues)}), so this copy is not recorded: print it again",
+        )
+    kind = ledger.EntryKind.REPRINT if slip.issue_no > 1 else ledger.EntryKind.SLIP_ISSUED
     ledger.append(
         session,
         signer,
         kind,
         {
-            "receipt": receipt,
-            "issue_no": issue_no,
-            "format": fmt.value,
-            "slip_kind": snapshot.kind.value,
-            "pdf_sha256": digest,
-            "pdf_bytes": len(pdf),
+            "receipt": slip.receipt,
+            "issue_no": slip.issue_no,
+            "format": slip.format.value,
+            "slip_kind": slip.kind.value,
+            "pdf_sha256": slip.sha256,
+            "pdf_bytes": len(slip.pdf),
         },
         now=now,
-        subject=receipt,
+        subject=slip.receipt,
     )
     session.add(
         Slip(
-            receipt=receipt,
-            issue_no=issue_no,
-            format=fmt.value,
-            sha256=digest,
-            pdf=pdf,
+            receipt=slip.receipt,
+            issue_no=slip.issue_no,
+            format=slip.format.value,
+            sha256=slip.sha256,
+            pdf=slip.pdf,
             created_at=now,
         )
     )
     session.flush()
-    return IssuedSlip(receipt, issue_no, fmt, snapshot.kind, pdf, digest)
+    return slip
 
 
 def _issues(session: Session, receipt: str) -> list[dict[str, Any]]:

@@ -2,8 +2,8 @@
 
 Writes into ``docs/images/``:
 
-* ``slip-thermal.png`` / ``slip-a4.png``: a confirmation slip (the 80 mm roll, its whole
-  length; and the two A4 sheets, customer copy and shop copy, side by side);
+* ``slip-thermal.png`` / ``slip-a4.png``: a confirmation slip (the 80 mm roll's two
+  pages, and the two A4 sheets: customer copy and shop copy side by side);
 * ``guidance-thermal.png`` / ``guidance-a4.png``: the guidance slip of a refused intake
   (an Android phone not yet revoked: the app, the forgotten-password fallback and the
   hotline route).

@@ -9,8 +9,10 @@ Two kinds, chosen by ``snapshot.kind``:
 
 Two formats, chosen by ``fmt``:
 
-* ``SlipFormat.THERMAL``: an 80 mm roll, 4 mm margins, whose length follows the
-  content.  It prints the customer copy, then a dashed cut line, then the shop copy.
+* ``SlipFormat.THERMAL``: an 80 mm roll, 4 mm margins.  Two pages in one job, the
+  customer copy, then the shop copy, each as long as its content: a roll printer's
+  auto-cutter cuts at the end of each page, so the copies come out separate (a
+  printer without a cutter feeds to its tear bar there).
 * ``SlipFormat.A4``: two sheets, the customer copy on the first and the shop copy on
   the second (see :func:`a4_parts`).  A copy that would overflow its sheet is shrunk
   as a whole, never spilled onto another page, and its QR code is enlarged beforehand
@@ -57,7 +59,6 @@ CREATOR = "Revoke Desk"
 # The 80 mm roll.
 THERMAL_PAGE_WIDTH = 80 * mm
 THERMAL_MARGIN = 4 * mm
-THERMAL_CUT_HEIGHT = 12 * mm  # the gap around the cut line between the two copies
 THERMAL_MAX_LENGTH = 5000 * mm  # a PDF page may be at most 200 inches long
 
 # The A4 sheet.
@@ -135,30 +136,30 @@ def render_slip(snapshot: SlipSnapshot, fmt: SlipFormat) -> bytes:
         _draw_thermal(canvas, snapshot)
     else:
         _draw_a4(canvas, snapshot)
-    canvas.showPage()
+        canvas.showPage()
     canvas.save()
     return out.getvalue()
 
 
 # --- page assembly -----------------------------------------------------------------
 
+THERMAL_COPIES = (Copy.CUSTOMER, Copy.SHOP)  # one page each, in this order
+
 
 def _draw_thermal(canvas: Any, s: SlipSnapshot) -> None:
-    """Stack both copies on one page whose height is measured from the content."""
+    """Each copy on a page of its own, as long as the copy's content."""
     width = THERMAL.width
-    story = [
-        *_thermal_copy(s, Copy.CUSTOMER),
-        layout.CutLine(width, THERMAL_CUT_HEIGHT, CUT_LABEL_SIZE),
-        *_thermal_copy(s, Copy.SHOP),
-    ]
-    sizes = [flowable.wrapOn(canvas, width, THERMAL_MAX_LENGTH) for flowable in story]
-    page_height = sum(h for _, h in sizes) + 2 * THERMAL_MARGIN
-    canvas.setPageSize((THERMAL_PAGE_WIDTH, page_height))
-    y = page_height - THERMAL_MARGIN
-    for flowable, (w, h) in zip(story, sizes, strict=True):
-        y -= h
-        centred = getattr(flowable, "hAlign", "LEFT") == "CENTER"
-        flowable.drawOn(canvas, THERMAL_MARGIN + ((width - w) / 2 if centred else 0), y)
+    for copy in THERMAL_COPIES:
+        story = _thermal_copy(s, copy)
+        sizes = [flowable.wrapOn(canvas, width, THERMAL_MAX_LENGTH) for flowable in story]
+        page_height = sum(h for _, h in sizes) + 2 * THERMAL_MARGIN
+        canvas.setPageSize((THERMAL_PAGE_WIDTH, page_height))
+        y = page_height - THERMAL_MARGIN
+        for flowable, (w, h) in zip(story, sizes, strict=True):
+            y -= h
+            centred = getattr(flowable, "hAlign", "LEFT") == "CENTER"
+            flowable.drawOn(canvas, THERMAL_MARGIN + ((width - w) / 2 if centred else 0), y)
+        canvas.showPage()
 
 
 @dataclass(frozen=True)

@@ -53,7 +53,7 @@ from desktop.errors import UserError
 from desktop.history import HistoryQuery, HistoryRow, ReceiptDetail, receipt_detail
 from desktop.settings import DEFAULT_SLIP_FORMAT
 from desktop.slip_texts import slip_texts
-from desktop.slips import IssuedSlip, issue_slip
+from desktop.slips import IssuedSlip, prepare_slip, record_slip
 from desktop.voiding import MAX_REASON, void_intake
 from reports.snapshot import SlipFormat
 from ui import i18n
@@ -736,10 +736,11 @@ class HistoryView(QWidget):
     # --- actions ------------------------------------------------------------------
 
     def reprint_selected(self) -> IssuedSlip | None:
-        """Issue a copy of the selected receipt's slip (marked 再発行) and print it.
+        """Print a copy of the selected receipt's slip (marked 再発行); count it once printed.
 
-        The copy is recorded first, in its own transaction; a printer that fails
-        afterwards leaves the record and says so, and the clerk can try again.
+        The copy is rendered and signed first; only once the printer took it is it
+        stored and ledgered (its own transaction), so a cancelled print dialog or a
+        failed printer counts nothing, and the clerk can try again.
         """
         row = self.selected_row()
         if row is None:
@@ -749,12 +750,12 @@ class HistoryView(QWidget):
         try:
             signer = ctx.signer()
             catalogue = ctx.catalogue()
-            with ctx.transaction() as session:
+            with ctx.reading() as session:
                 detail = receipt_detail(session, row.receipt)
                 # Each format has its own first copy (desktop.slips): only a format
                 # already printed for this receipt can be re-printed.
                 issued = detail is not None and detail.copies(fmt.value) > 0
-                slip = issue_slip(
+                slip = prepare_slip(
                     session,
                     signer,
                     receipt=row.receipt,
@@ -767,7 +768,6 @@ class HistoryView(QWidget):
             self.services.dialogs.user_error(self, error)
             return None
         self.last_slip = slip
-        self.services.events.intakes_changed.emit()
         # PrintService never raises: a failure comes back as a result to show.
         result = self.print_service().print_pdf(
             slip.pdf,
@@ -776,6 +776,20 @@ class HistoryView(QWidget):
             job_name=f"{slip.receipt}-{slip.format.value}-{slip.issue_no}",
         )
         if result.ok:
+            try:
+                with ctx.transaction() as session:
+                    record_slip(session, signer, slip, now=ctx.clock())
+            except UserError as error:
+                ja, en = bilingual(
+                    self,
+                    self.tr("{receipt} の{count}枚目は印刷されましたが、記録できませんでした。"),
+                    "Copy {count} of {receipt} was printed but could not be recorded.",
+                    receipt=row.receipt,
+                    count=slip.issue_no,
+                )
+                self.panel.show_status(f"{ja}\n{error.ja}", f"{en} {error.en}", failed=True)
+                return slip
+            self.services.events.intakes_changed.emit()
             ja, en = bilingual(
                 self,
                 self.tr("{receipt} の控えを印刷しました（{count}枚目）"),
@@ -787,8 +801,10 @@ class HistoryView(QWidget):
         else:
             ja, en = bilingual(
                 self,
-                self.tr("{receipt} の{count}枚目は記録されましたが、印刷されていません。"),
-                "Copy {count} of {receipt} is recorded but was not printed.",
+                self.tr(
+                    "{receipt} の{count}枚目は印刷されていません。この控えは記録していません。"
+                ),
+                "Copy {count} of {receipt} was not printed; this copy is not recorded.",
                 receipt=row.receipt,
                 count=slip.issue_no,
             )

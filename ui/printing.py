@@ -1,20 +1,31 @@
 """Printing the signed slip PDF exactly as it was issued, and its print preview.
 
-The slip is rendered, signed and ledgered before it is printed (desktop.slips); what
-reaches the printer is that very PDF, page by page, rasterised by QtPdf at the
-printer's resolution.  Printing never raises into the caller: it returns a
-:class:`PrintResult`, and on failure the caller keeps the committed record and offers
-a reprint (ARCHITECTURE.md, "The flow of one intake", step 4).
+The slip is rendered and signed before it is printed (desktop.slips).  A PDF file —
+a ``pdf:`` printer, or "print to file" chosen in the print dialog — gets the signed
+bytes themselves, so the file verifies with ``verify-slip`` and poppler's ``pdfsig``
+(QtPdf re-rendering it would make a new, unsigned document with the whole font in
+it).  A real printer gets that PDF page by page, rasterised by QtPdf at the
+printer's resolution: paper carries no signature, its QR code points at the record.
+The customer can also take the signed file itself: :meth:`PrintService.save_pdf`,
+the preview's "save to a folder" button (a USB stick).
+
+A copy is counted when it reaches the customer: the callers pass ``record`` (which
+ledgers the copy, desktop.slips.record_slip) and it is called once the slip was
+printed or saved, never for a cancelled print.  Printing never raises into the
+caller: it returns a :class:`PrintResult`, and on failure the caller keeps the
+committed record and offers a reprint (ARCHITECTURE.md, "The flow of one intake",
+step 4).
 
 Which printer: the station settings name one per slip format (PRINTER_THERMAL for the
 80 mm roll, PRINTER_A4 for sheets).  An empty name asks with the print dialog; a name
-of the form ``pdf:<folder>`` (or ``pdf:<file>.pdf``) writes a PDF file instead, for a
-shop without a roll printer and for the tests.
+of the form ``pdf:<folder>`` (or ``pdf:<file>.pdf``) writes the PDF file instead, for
+a shop without a roll printer and for the tests.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -27,12 +38,12 @@ from PySide6.QtCore import (
     QIODevice,
     QMarginsF,
     QObject,
+    QRect,
     QRectF,
     QSize,
-    Qt,
     Signal,
 )
-from PySide6.QtGui import QColor, QFont, QImage, QPageLayout, QPageSize, QPainter
+from PySide6.QtGui import QColor, QGuiApplication, QImage, QPageLayout, QPageSize, QPainter
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrinterInfo
@@ -45,9 +56,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.errors import UserError
+from desktop.files import write_atomically
 from desktop.settings import PRINTER_A4, PRINTER_THERMAL, Setting, StationSettings
+from desktop.slips import IssuedSlip, record_slip
 from reports.snapshot import SlipFormat
-from ui.services import Services
+from ui.services import DialogService, Services
 
 log = logging.getLogger(__name__)
 
@@ -61,14 +75,23 @@ PRINTER_SETTINGS: dict[SlipFormat, Setting[str]] = {
     SlipFormat.A4: PRINTER_A4,
 }
 
+# The print preview on the counter's screen (1366×768 less a taskbar is 1366×728):
+# its preferred size, shrunk to the screen's free area less the window's frame.
+PREVIEW_SIZES = {SlipFormat.THERMAL: QSize(560, 820), SlipFormat.A4: QSize(760, 900)}
+PREVIEW_FRAME = QSize(16, 48)  # a title bar and borders, which the free area must hold too
+
 PrinterChooser = Callable[[QPrinter, QWidget | None], bool]
+# Ledgers the copy once it is in the customer's hands; raises UserError if it cannot.
+Recorder = Callable[[], None]
 
 
 class PrintStatus(StrEnum):
     PRINTED = "printed"
+    SAVED = "saved"
     CANCELLED = "cancelled"
     PRINTER_NOT_FOUND = "printer_not_found"
     FAILED = "failed"
+    NOT_RECORDED = "not_recorded"
 
 
 @dataclass(frozen=True)
@@ -83,7 +106,8 @@ class PrintResult:
 
     @property
     def ok(self) -> bool:
-        return self.status is PrintStatus.PRINTED
+        """The slip was printed (or, by :meth:`PrintService.save_pdf`, saved) and recorded."""
+        return self.status in (PrintStatus.PRINTED, PrintStatus.SAVED)
 
     def __bool__(self) -> bool:
         """True only if the slip was printed, so ``if service.print_pdf(...):`` reads right."""
@@ -104,6 +128,28 @@ def printed(printer: str, pages: int) -> PrintResult:
         f"Printed {pages} page(s) on {printer}.",
         printer,
         pages,
+    )
+
+
+def saved(path: Path, pages: int) -> PrintResult:
+    return PrintResult(
+        PrintStatus.SAVED,
+        f"署名付きの控え（PDF）を {path} に保存しました。",
+        f"Saved the signed slip (PDF) as {path}.",
+        str(path),
+        pages,
+    )
+
+
+def not_recorded(done: PrintResult, error: UserError) -> PrintResult:
+    """Printed or saved, but the ledger refused the copy: it is not counted, and a
+    saved file (removed again) would not verify."""
+    return PrintResult(
+        PrintStatus.NOT_RECORDED,
+        f"{done.ja}ただし、この控えは記録できませんでした（{error.ja}）。",
+        f"{done.en} But this copy could not be recorded ({error.en}).",
+        done.printer,
+        done.pages,
     )
 
 
@@ -170,9 +216,11 @@ class PrintService:
     Built with the screen's :class:`~ui.services.Services` (or just the station
     settings) and the widget its dialogs belong to.  ``chooser`` is asked when the
     station names no printer for a format (the print dialog by default; tests pass
-    their own); ``available_printers`` lists the printers the system knows.  Every
-    method that prints returns a :class:`PrintResult` (true only if printed) and
-    never raises.
+    their own); ``available_printers`` lists the printers the system knows; the
+    folder for a saved copy is asked through the screen's
+    :class:`~ui.services.DialogService` (``dialogs``, or the one in ``Services``).
+    Every method that prints returns a :class:`PrintResult` (true only if printed or
+    saved) and never raises.
     """
 
     def __init__(
@@ -183,12 +231,17 @@ class PrintService:
         chooser: PrinterChooser = ask_with_print_dialog,
         available_printers: Callable[[], list[str]] = QPrinterInfo.availablePrinterNames,
         max_dpi: int = MAX_RENDER_DPI,
+        dialogs: DialogService | None = None,
     ) -> None:
         self._settings = settings.settings if isinstance(settings, Services) else settings
+        if dialogs is None:
+            dialogs = settings.dialogs if isinstance(settings, Services) else DialogService()
+        self.dialogs = dialogs
         self._parent = parent
         self._chooser = chooser
         self._available_printers = available_printers
         self._max_dpi = max_dpi
+        self._save_folder: Path | None = None  # where the last copy was saved
 
     def printer_setting(self, fmt: SlipFormat | str) -> str:
         """The station's printer for ``fmt``: a name, ``pdf:<path>``, or '' (ask)."""
@@ -201,11 +254,13 @@ class PrintService:
         *,
         parent: QWidget | None = None,
         job_name: str | None = None,
+        record: Recorder | None = None,
     ) -> PrintResult:
         """Print ``pdf`` on the station's printer for ``fmt`` ('thermal' or 'a4').
 
-        ``job_name`` names the print job (and a saved PDF file); by default the PDF's
-        title, e.g. "Revoke Desk slip S01-20261127-0007".
+        ``job_name`` names the print job (and a written PDF file); by default the PDF's
+        title, e.g. "Revoke Desk slip S01-20261127-0007".  ``record`` is called once
+        the slip was printed (not if the print was cancelled or failed).
         """
         try:
             document = load_pdf_document(pdf)
@@ -214,7 +269,7 @@ class PrintService:
                 printer = self._printer_for(SlipFormat(fmt), parent or self._parent, job_name)
                 if isinstance(printer, PrintResult):
                     return printer
-                return self._print_document(document, printer)
+                result = self._print_document(pdf, document, printer)
             finally:
                 document.close()
         except PrintError as error:
@@ -222,13 +277,14 @@ class PrintService:
         except Exception as error:  # a failed print must never reach the caller
             log.exception("printing %s failed", job_name or "a slip")
             return failed("", "予期しないエラー", f"unexpected error: {error}")
+        return _recorded(result, record)
 
     def print_to(self, pdf: bytes, printer: QPrinter) -> PrintResult:
         """Print ``pdf`` on a printer the caller set up. Never raises."""
         try:
             document = load_pdf_document(pdf)
             try:
-                return self._print_document(document, printer)
+                return self._print_document(pdf, document, printer)
             finally:
                 document.close()
         except PrintError as error:
@@ -237,6 +293,68 @@ class PrintService:
             log.exception("printing to %s failed", _printer_label(printer))
             return failed(_printer_label(printer), "予期しないエラー", f"unexpected error: {error}")
 
+    def print_as_picture(self, pdf: bytes, printer: QPrinter) -> PrintResult:
+        """What a real printer gets: every page rasterised, even on a PDF printer.
+
+        For looking at what paper will show (and for the tests, which have no printer);
+        a PDF file made so is a picture, not the signed slip.  Never raises.
+        """
+        try:
+            document = load_pdf_document(pdf)
+            try:
+                return self._rasterise(document, printer)
+            finally:
+                document.close()
+        except PrintError as error:
+            return failed(_printer_label(printer), error.ja, error.en)
+        except Exception as error:
+            log.exception("rasterising to %s failed", _printer_label(printer))
+            return failed(_printer_label(printer), "予期しないエラー", f"unexpected error: {error}")
+
+    def save_pdf(
+        self,
+        pdf: bytes,
+        folder: Path,
+        *,
+        job_name: str | None = None,
+        record: Recorder | None = None,
+    ) -> PrintResult:
+        """Write the signed ``pdf`` itself into ``folder`` (a USB stick), for the customer.
+
+        Named after ``job_name`` (or the PDF's title); an existing file is never
+        overwritten.  ``record`` is called once the file is written; if it refuses, the
+        file is removed again (it would not verify).  Never raises.
+        """
+        try:
+            document = load_pdf_document(pdf)
+            try:
+                pages = document.pageCount()
+                job_name = job_name or document_title(document)
+            finally:
+                document.close()
+        except PrintError as error:
+            return failed(str(folder), error.ja, error.en)
+        path = _unused(Path(folder).expanduser().absolute() / f"{_file_stem(job_name)}.pdf")
+        problem = _write_pdf(path, pdf)
+        if problem is not None:
+            return PrintResult(
+                PrintStatus.FAILED,
+                f"保存できませんでした（{problem[0]}）。",
+                f"The slip could not be saved ({problem[1]}).",
+                str(path),
+            )
+        self._save_folder = path.parent
+        result = _recorded(saved(path, pages), record)
+        if result.status is PrintStatus.NOT_RECORDED:
+            path.unlink(missing_ok=True)
+        return result
+
+    def save_folder_to_offer(self) -> Path:
+        """Where the folder picker starts: the last folder saved to, else removable media."""
+        if self._save_folder is not None and self._save_folder.is_dir():
+            return self._save_folder
+        return removable_media_folder()
+
     def open_preview(
         self,
         pdf: bytes,
@@ -244,10 +362,14 @@ class PrintService:
         parent: QWidget | None = None,
         *,
         job_name: str | None = None,
+        record: Recorder | None = None,
     ) -> PrintPreviewDialog:
-        """Open a preview of ``pdf`` with Print and Close, without waiting for it."""
+        """Open a preview of ``pdf`` with Print, Save and Close, without waiting for it.
+
+        ``record`` is called once, the first time the slip is printed or saved from it.
+        """
         dialog = PrintPreviewDialog(
-            self, pdf, SlipFormat(fmt), parent or self._parent, job_name=job_name
+            self, pdf, SlipFormat(fmt), parent or self._parent, job_name=job_name, record=record
         )
         dialog.open()
         return dialog
@@ -259,6 +381,7 @@ class PrintService:
         parent: QWidget | None = None,
         *,
         job_name: str | None = None,
+        record: Recorder | None = None,
     ) -> PrintResult:
         """Show the preview and wait: what became of the slip once the dialog closed.
 
@@ -266,7 +389,7 @@ class PrintService:
         closed is that failure.
         """
         dialog = PrintPreviewDialog(
-            self, pdf, SlipFormat(fmt), parent or self._parent, job_name=job_name
+            self, pdf, SlipFormat(fmt), parent or self._parent, job_name=job_name, record=record
         )
         try:
             dialog.exec()
@@ -296,13 +419,23 @@ class PrintService:
         printer.setDocName(job_name)
         return printer
 
-    def _print_document(self, document: QPdfDocument, printer: QPrinter) -> PrintResult:
-        """Draw every page of ``document`` on ``printer``, each at its own paper size."""
+    def _print_document(self, pdf: bytes, document: QPdfDocument, printer: QPrinter) -> PrintResult:
+        """A PDF file gets the signed bytes; a printer every page of ``document``,
+        each at its own paper size."""
         label = _printer_label(printer)
         if printer.outputFormat() == QPrinter.OutputFormat.PdfFormat:
-            problem = _cannot_write(printer.outputFileName())
+            file_name = printer.outputFileName()
+            if not file_name:
+                return failed(label, "保存先のファイル名がありません", "no output file name")
+            problem = _write_pdf(Path(file_name).expanduser().absolute(), pdf)
             if problem is not None:
                 return failed(label, *problem)
+            return printed(label, document.pageCount())
+        return self._rasterise(document, printer)
+
+    def _rasterise(self, document: QPdfDocument, printer: QPrinter) -> PrintResult:
+        """Draw every page of ``document`` on ``printer``, each at its own paper size."""
+        label = _printer_label(printer)
         printer.setFullPage(True)  # the slip has its own margins
         printer.setPageLayout(_page_layout(document, 0))
         painter = QPainter()
@@ -333,9 +466,68 @@ class PrintService:
         target = _fit(
             QRectF(printer.pageRect(QPrinter.Unit.DevicePixel)), points.width(), points.height()
         )
-        if printer.outputFormat() == QPrinter.OutputFormat.PdfFormat:
-            _draw_text_layer(painter, document, page, target, points.width())
         painter.drawImage(target, _on_white(document.render(page, pixels)))
+
+
+def _recorded(result: PrintResult, record: Recorder | None) -> PrintResult:
+    """``result``, once ``record`` (if any) has counted a printed or saved copy."""
+    if record is None or not result.ok:
+        return result
+    try:
+        record()
+    except UserError as error:
+        return not_recorded(result, error)
+    except Exception as error:  # the copy is out; say that it is not counted
+        log.exception("recording the copy printed on %s failed", result.printer)
+        return not_recorded(result, UserError("予期しないエラー", f"unexpected error: {error}"))
+    return result
+
+
+def slip_recorder(services: Services, slip: IssuedSlip) -> Recorder:
+    """Ledgers ``slip`` (prepared by desktop.slips.prepare_slip) in its own transaction,
+    once: the ``record`` for a copy that counts only when it reaches the customer."""
+    done = False
+
+    def record() -> None:
+        nonlocal done
+        if done:
+            return
+        ctx = services.ctx
+        with ctx.transaction() as session:
+            record_slip(session, ctx.signer(), slip, now=ctx.clock())
+        done = True
+        services.events.intakes_changed.emit()
+
+    return record
+
+
+def _write_pdf(path: Path, pdf: bytes) -> tuple[str, str] | None:
+    """Write ``pdf`` whole to ``path``; why not, in both languages, if it cannot be."""
+    try:
+        write_atomically(path, pdf)
+    except UserError as error:
+        return error.ja, error.en
+    except OSError as error:
+        return "PDFファイルに書き込めません", f"cannot write {path}: {error.strerror or error}"
+    return None
+
+
+def removable_media_folder() -> Path:
+    """Where USB sticks appear on this system (Linux desktops), else the home folder."""
+    user = os.environ.get("USER") or os.environ.get("USERNAME") or ""
+    for folder in (Path("/run/media") / user, Path("/media") / user):
+        if user and folder.is_dir():
+            return folder
+    return Path.home()
+
+
+def preview_size(fmt: SlipFormat, available: QRect) -> QSize:
+    """The preview's size: its preferred one, within the screen's free area less a frame."""
+    room = available.size() - PREVIEW_FRAME
+    wanted = PREVIEW_SIZES[fmt]
+    return QSize(
+        max(min(wanted.width(), room.width()), 1), max(min(wanted.height(), room.height()), 1)
+    )
 
 
 def _printer_label(printer: QPrinter) -> str:
@@ -379,18 +571,6 @@ def document_title(document: QPdfDocument) -> str:
     return str(title).strip() if title else "slip"
 
 
-def _cannot_write(file_name: str) -> tuple[str, str] | None:
-    """Why a PDF file cannot be written there, checked before Qt tries (and only warns)."""
-    if not file_name:
-        return "保存先のファイル名がありません", "no output file name"
-    try:
-        with open(file_name, "ab"):
-            pass
-    except OSError as error:
-        return "PDFファイルに書き込めません", f"cannot write {file_name}: {error.strerror}"
-    return None
-
-
 def _page_layout(document: QPdfDocument, page: int) -> QPageLayout:
     """Paper of exactly the PDF page's size (80 mm × the slip's length, or A4), no margins."""
     size = QPageSize(
@@ -427,54 +607,41 @@ def _on_white(image: QImage) -> QImage:
     return page
 
 
-def _draw_text_layer(
-    painter: QPainter, document: QPdfDocument, page: int, target: QRectF, page_width: float
-) -> None:
-    """The page's text, line by line where the PDF has it, drawn under the page image.
+def _once(record: Recorder) -> Recorder:
+    """``record``, run until it has succeeded once, then never again."""
+    done = False
 
-    Only for a PDF file: like a scanned document with its OCR layer, the saved file
-    then stays searchable (the receipt number, the names) although it shows the
-    printed picture.  The image is opaque and drawn over it, so nothing of this shows.
-    """
-    scale = target.width() / page_width
-    text = document.getAllText(page).text()
-    painter.save()
-    painter.setPen(QColor("black"))
-    for line in re.finditer(r"[^\r\n]+", text):
-        if not line.group().strip():
-            continue
-        bounds = document.getSelectionAtIndex(
-            page, line.start(), len(line.group())
-        ).boundingRectangle()
-        if bounds.isEmpty():
-            continue
-        box = QRectF(
-            target.left() + bounds.left() * scale,
-            target.top() + bounds.top() * scale,
-            bounds.width() * scale,
-            bounds.height() * scale,
-        )
-        font = QFont()
-        font.setPixelSize(max(1, round(box.height() * 0.8)))
-        painter.setFont(font)
-        painter.drawText(
-            box, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, line.group()
-        )
-    painter.restore()
+    def run() -> None:
+        nonlocal done
+        if not done:
+            record()
+            done = True
+
+    return run
 
 
 class PrintPreviewDialog(QDialog):
-    """The pages of the very PDF that will be printed, with Print and Close.
+    """The pages of the very PDF that will be printed, with Print, Save and Close.
 
-    Print sends the same bytes through the :class:`PrintService`; the result is shown
-    in the dialog (a failure never closes it, so the clerk can try again) and
-    announced.
+    Print sends the same bytes through the :class:`PrintService`; Save writes them, the
+    signed file itself, into a folder chosen with the service's ``DialogService``
+    (a USB stick the customer takes away).  The result is shown in the dialog (a
+    failure never closes it, so the clerk can try again; a save leaves it open for
+    the print) and announced.  ``record`` is called once, at the first print or save
+    that succeeds.  The dialog is sized to the free area of its screen.
 
     Signals:
         printed(PrintResult): the Print button was pressed; what became of the job.
+        saved(PrintResult): the Save button was pressed and a folder chosen; what
+            became of the file.
     """
 
     printed = Signal(object)
+    saved = Signal(object)
+
+    PRINT_TEXT = "印刷 / Print"
+    SAVE_TEXT = "USBメモリに保存 / Save to USB…"
+    CLOSE_TEXT = "閉じる / Close"
 
     def __init__(
         self,
@@ -484,13 +651,16 @@ class PrintPreviewDialog(QDialog):
         parent: QWidget | None = None,
         *,
         job_name: str | None = None,
+        record: Recorder | None = None,
     ) -> None:
         super().__init__(parent)
         self._service = service
         self._pdf = pdf
         self._format = fmt
         self._job_name = job_name
+        self._record = _once(record) if record is not None else None
         self._last_result: PrintResult | None = None
+        self._last_saved: PrintResult | None = None
         self._view = QPdfView(self)
         self._view.setPageMode(QPdfView.PageMode.MultiPage)
         self._view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
@@ -498,11 +668,20 @@ class PrintPreviewDialog(QDialog):
         self._view.setDocumentMargins(QMarginsF(12, 12, 12, 12).toMargins())
         self._status = QLabel()
         self._status.setWordWrap(True)
-        self._print = QPushButton("印刷 / Print")
+        self._print = QPushButton(self.PRINT_TEXT)
         self._print.setDefault(True)
         self._print.setMinimumHeight(44)
         self._print.clicked.connect(self._on_print_clicked)
-        self._close = QPushButton("閉じる / Close")
+        self._save = QPushButton(self.SAVE_TEXT)
+        self._save.setMinimumHeight(44)
+        self._save.setToolTip(
+            "署名付きの控えをPDFファイルのまま、お客様のUSBメモリや店舗のフォルダに保存します。"
+            "verify-slip と pdfsig で確かめられます。\n"
+            "Saves the signed slip itself as a PDF file, on the customer's USB stick or in a "
+            "folder of the shop; it verifies with verify-slip and pdfsig."
+        )
+        self._save.clicked.connect(self._on_save_clicked)
+        self._close = QPushButton(self.CLOSE_TEXT)
         self._close.setMinimumHeight(44)
         self._close.clicked.connect(self._on_close_clicked)
         try:
@@ -510,6 +689,7 @@ class PrintPreviewDialog(QDialog):
         except PrintError as error:
             self._document = None
             self._print.setEnabled(False)
+            self._save.setEnabled(False)
             self._show_status(f"{error.ja} / {error.en}", ok=False)
         else:
             self._view.setDocument(self._document)
@@ -519,16 +699,24 @@ class PrintPreviewDialog(QDialog):
 
         self.setWindowTitle(f"印刷プレビュー / Print preview — {self._job_name or ''}".rstrip(" —"))
         buttons = QHBoxLayout()
-        buttons.addWidget(self._status, 1)
+        buttons.addWidget(self._save)
+        buttons.addStretch(1)
         buttons.addWidget(self._close)
         buttons.addWidget(self._print)
         layout = QVBoxLayout(self)
         layout.addWidget(self._view, 1)
+        layout.addWidget(self._status)
         layout.addLayout(buttons)
-        if fmt is SlipFormat.THERMAL:
-            self.resize(560, 820)  # a narrow roll: its width fills the view
-        else:
-            self.resize(760, 900)
+        self.resize(preview_size(fmt, self._available_geometry(parent)))
+
+    def _available_geometry(self, parent: QWidget | None) -> QRect:
+        """The free area (taskbar excluded) of the screen the dialog will open on."""
+        screen = (parent.screen() if parent is not None else None) or (
+            QGuiApplication.primaryScreen()
+        )
+        if screen is None:  # no screen at all: the preferred size
+            return QRect(0, 0, 1 << 14, 1 << 14)
+        return screen.availableGeometry()
 
     def document(self) -> QPdfDocument | None:
         """The previewed document (None if the PDF could not be read)."""
@@ -544,19 +732,38 @@ class PrintPreviewDialog(QDialog):
         """What the last press of Print came to (None if Print was not pressed)."""
         return self._last_result
 
+    def last_saved(self) -> PrintResult | None:
+        """What the last save came to (None if no file was saved or tried)."""
+        return self._last_saved
+
     def _show_status(self, text: str, *, ok: bool) -> None:
         self._status.setText(text)
         self._status.setStyleSheet("" if ok else "color: #9a2b1c;")
 
     def _on_print_clicked(self) -> None:
         result = self._service.print_pdf(
-            self._pdf, self._format, parent=self, job_name=self._job_name
+            self._pdf, self._format, parent=self, job_name=self._job_name, record=self._record
         )
         self._last_result = result
         self._show_status(result.line(), ok=result.ok)
         self.printed.emit(result)
         if result.ok:
             self.accept()
+
+    def _on_save_clicked(self) -> None:
+        folder = self._service.dialogs.choose_folder(
+            self,
+            "控えの保存先（USBメモリなど） / Where to save the slip (a USB stick)",
+            self._service.save_folder_to_offer(),
+        )
+        if folder is None:  # the picker was cancelled: nothing saved, nothing counted
+            return
+        result = self._service.save_pdf(
+            self._pdf, folder, job_name=self._job_name, record=self._record
+        )
+        self._last_saved = result
+        self._show_status(result.line(), ok=result.ok)
+        self.saved.emit(result)
 
     def _on_close_clicked(self) -> None:
         self.reject()

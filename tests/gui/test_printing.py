@@ -1,30 +1,40 @@
-"""ui.printing: the signed slip PDF reaches the printer as it is; failures only report."""
+"""ui.printing: the signed slip PDF reaches the printer, the file and the customer as it
+is; a copy counts once printed or saved; failures only report."""
 
 from __future__ import annotations
 
 import io
+import json
 import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from PIL import Image, ImageChops, ImageFilter
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QRect, Qt, QTimer
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QApplication, QPushButton, QWidget
 from reportlab.pdfgen import canvas
+from sqlalchemy import select
 
+from db.models import LedgerEntry
 from desktop.settings import PRINTER_A4, PRINTER_THERMAL, StationSettings
-from desktop.slips import IssuedSlip, issue_slip
+from desktop.slips import IssuedSlip, issue_slip, prepare_slip, verify_slip
 from reports.snapshot import SlipFormat
 from tests.conftest import example_document
+from tests.gui.helpers import show
 from tests.support.intakes import commit_document
-from tests.support.pdfs import decode_qr, pdf_text, squeeze
+from tests.support.pdfs import decode_qr, pdf_text, pdfsig, squeeze
+from ui.history import HistoryView
 from ui.printing import (
+    PREVIEW_FRAME,
     PrintPreviewDialog,
     PrintService,
     PrintStatus,
     load_pdf_document,
+    preview_size,
+    slip_recorder,
 )
 from ui.services import AppEvents, DialogService, Services
 
@@ -111,28 +121,60 @@ def never_asked(printer, parent) -> bool:
 # --- printing ----------------------------------------------------------------------------
 
 
-def test_the_printed_pdf_carries_the_receipt_number(slip, settings, tmp_path) -> None:
+def verified(ctx, path: Path) -> str:
+    """verify-slip's verdict on a file (it must be OK), after poppler's pdfsig agrees."""
+    report = pdfsig(path)
+    assert "Signature is Valid" in report, report
+    assert "Total document signed" in report, report
+    with ctx.reading() as session:
+        verdict = verify_slip(session, path.read_bytes())
+    assert verdict.ok, verdict.reason
+    return verdict.reason
+
+
+def test_a_pdf_printer_gets_the_signed_slip_itself(ctx, slip, settings, tmp_path) -> None:
+    """Print to a PDF file: the very bytes issued, so it verifies; small, the font a subset."""
     out = tmp_path / "printed.pdf"
     result = PrintService(settings).print_to(slip.pdf, pdf_printer(out))
 
     assert result.status is PrintStatus.PRINTED
     assert result.ok
-    assert result.pages == 1
+    assert result.pages == 2  # the customer copy and the shop copy
     assert result.printer == str(out)
-    assert slip.receipt in squeeze(pdf_text(out))
-    # the paper is the slip's own: the 80 mm roll, as long as the slip
-    ((width, height),) = page_sizes(out.read_bytes())
-    ((slip_width, slip_height),) = page_sizes(slip.pdf)
-    assert width == pytest.approx(slip_width, abs=1)
-    assert height == pytest.approx(slip_height, abs=1)
+    assert out.read_bytes() == slip.pdf
+    assert "thermal first issue" in verified(ctx, out)
+    assert out.stat().st_size < 300_000  # re-rendered by Qt it was 2 MB, the whole font in it
+    fonts = subprocess.run(["pdffonts", str(out)], capture_output=True, text=True, check=True)
+    embedded = [line.split() for line in fonts.stdout.splitlines()[2:]]
+    assert embedded and all(row[-5:-3] == ["yes", "yes"] for row in embedded)  # emb, sub
+    # the paper is the slip's own: the 80 mm roll, each copy as long as it is
+    assert page_sizes(out.read_bytes()) == page_sizes(slip.pdf)
 
 
-def test_what_is_printed_is_the_signed_slip_itself(slip, settings, tmp_path) -> None:
-    """The printed picture is the slip: same QR payload, the same ink in the same places."""
+def test_print_to_file_from_the_print_dialog_writes_the_signed_slip(
+    ctx, slip, settings, tmp_path
+) -> None:
+    """The print dialog's "Print to File (PDF)": the file verifies, with verify-slip and pdfsig."""
+    chosen = tmp_path / "from-the-dialog.pdf"
+    result = PrintService(settings, chooser=Chooser(chosen)).print_pdf(
+        slip.pdf, SlipFormat.THERMAL, job_name=slip.receipt
+    )
+    assert result.ok, result.line()
+    assert chosen.read_bytes() == slip.pdf
+    assert verified(ctx, chosen).startswith(f"{slip.receipt}: genuine")
+    assert chosen.stat().st_size < 300_000
+
+
+def test_what_a_printer_gets_is_the_signed_slip_as_a_picture(slip, settings, tmp_path) -> None:
+    """Paper is the slip rasterised: same QR payload, the same ink in the same places."""
     original = tmp_path / "original.pdf"
     original.write_bytes(slip.pdf)
     out = tmp_path / "printed.pdf"
-    assert PrintService(settings).print_to(slip.pdf, pdf_printer(out)).ok
+    result = PrintService(settings).print_as_picture(slip.pdf, pdf_printer(out))
+    assert result.ok and result.pages == 2
+    assert out.read_bytes() != slip.pdf
+    rounded = [(round(w), round(h)) for w, h in page_sizes(out.read_bytes())]
+    assert rounded == [(round(w), round(h)) for w, h in page_sizes(slip.pdf)]
 
     (tmp_path / "qr-original").mkdir()
     (tmp_path / "qr-printed").mkdir()
@@ -150,7 +192,7 @@ def test_what_is_printed_is_the_signed_slip_itself(slip, settings, tmp_path) -> 
     assert strongly_different < 0.005
 
 
-def test_the_station_setting_can_name_a_pdf_folder(slip, settings, tmp_path) -> None:
+def test_the_station_setting_can_name_a_pdf_folder(ctx, slip, settings, tmp_path) -> None:
     settings.set(PRINTER_THERMAL, f"pdf:{tmp_path / 'roll'}")
     service = PrintService(settings, chooser=never_asked)
     first = service.print_pdf(slip.pdf, SlipFormat.THERMAL)
@@ -163,6 +205,8 @@ def test_the_station_setting_can_name_a_pdf_folder(slip, settings, tmp_path) -> 
     assert (first.printer, second.printer) == (str(written), str(again))
     assert slip.receipt in squeeze(pdf_text(written))
     assert slip.receipt in squeeze(pdf_text(again))
+    assert written.read_bytes() == again.read_bytes() == slip.pdf
+    verified(ctx, written)
 
 
 def test_each_format_goes_to_its_own_printer(ctx, receipt, settings, tmp_path) -> None:
@@ -268,14 +312,19 @@ def test_every_page_is_printed_on_paper_of_its_own_size(settings, tmp_path) -> N
     pdf.save()
     out = tmp_path / "two.pdf"
 
-    result = PrintService(settings).print_to(buffer.getvalue(), pdf_printer(out))
+    result = PrintService(settings).print_as_picture(buffer.getvalue(), pdf_printer(out))
     assert result.ok and result.pages == 2
     assert [(round(w), round(h)) for w, h in page_sizes(out.read_bytes())] == [
         (595, 842),
         (227, 600),
     ]
-    text = squeeze(pdf_text(out))
-    assert text.index("FIRST-PAGE-A4") < text.index("SECOND-PAGE-ROLL")
+    # Paper gets pictures (no text layer): each page carries its own ink.
+    subprocess.run(["pdftoppm", "-r", "50", "-gray", str(out), str(tmp_path / "page")], check=True)
+    pages = sorted(tmp_path.glob("page-*.pgm"))
+    assert len(pages) == 2
+    for page in pages:
+        with Image.open(page) as image:
+            assert image.getextrema()[0] < 128, page.name
 
 
 # --- the preview ------------------------------------------------------------------------
@@ -316,7 +365,7 @@ def test_the_preview_shows_the_pages_of_that_same_pdf(qtbot, slip, service, scre
 
     expected = load_pdf_document(slip.pdf)
     assert dialog.document() is not None
-    assert dialog.page_count() == expected.pageCount() == 1
+    assert dialog.page_count() == expected.pageCount() == 2  # customer copy, shop copy
     assert dialog.isVisible()
     assert slip.receipt in dialog.windowTitle()
     qtbot.waitUntil(lambda: rendered(dialog), timeout=5000)
@@ -419,3 +468,240 @@ def test_the_service_takes_the_screens_services_and_the_format_by_name(
     result = service.print_pdf(slip.pdf, "thermal", job_name=slip.receipt)
     assert result
     assert (tmp_path / "roll" / f"{slip.receipt}.pdf").is_file()
+
+
+# --- the customer takes the signed file ---------------------------------------------------
+
+
+def kinds(ctx, receipt: str) -> list[str]:
+    with ctx.reading() as session:
+        rows = session.scalars(
+            select(LedgerEntry.kind).where(LedgerEntry.subject == receipt).order_by(LedgerEntry.seq)
+        )
+        return list(rows)
+
+
+def open_dialog(qtbot, service: PrintService, pdf: bytes, **kwargs) -> PrintPreviewDialog:
+    dialog = service.open_preview(pdf, **kwargs)
+    qtbot.addWidget(dialog)
+    qtbot.waitExposed(dialog)
+    return dialog
+
+
+def test_the_preview_saves_the_signed_slip_in_a_folder_the_shop_chooses(
+    qtbot, ctx, services, slip, tmp_path
+) -> None:
+    stick = tmp_path / "USB-STICK"
+    stick.mkdir()
+    services.dialogs.next_path = stick  # the folder picker (DialogService.choose_folder)
+    dialog = open_dialog(
+        qtbot, PrintService(services, chooser=never_asked), slip.pdf, job_name=slip.receipt
+    )
+
+    with qtbot.waitSignal(dialog.saved, timeout=5000) as blocker:
+        qtbot.mouseClick(button(dialog, PrintPreviewDialog.SAVE_TEXT), LEFT)
+    (result,) = blocker.args
+    assert result.status is PrintStatus.SAVED and result.ok
+    saved = stick / f"{slip.receipt}.pdf"
+    assert result.printer == str(saved)
+    assert saved.read_bytes() == slip.pdf
+    assert "thermal first issue" in verified(ctx, saved)
+    assert str(saved) in dialog.status_text()
+    assert dialog.isVisible()  # still open: the clerk may print it too
+    # The first copy was recorded when it was issued: the same file adds nothing.
+    assert kinds(ctx, slip.receipt) == ["intake", "slip_issued"]
+
+    # A second save never overwrites the first file.
+    with qtbot.waitSignal(dialog.saved, timeout=5000):
+        qtbot.mouseClick(button(dialog, PrintPreviewDialog.SAVE_TEXT), LEFT)
+    assert (stick / f"{slip.receipt}-2.pdf").read_bytes() == slip.pdf
+
+
+def test_a_cancelled_folder_picker_saves_nothing(qtbot, services, dialogs, slip, tmp_path):
+    dialogs.next_path = None
+    dialog = open_dialog(qtbot, PrintService(services, chooser=never_asked), slip.pdf)
+    with qtbot.assertNotEmitted(dialog.saved):
+        qtbot.mouseClick(button(dialog, PrintPreviewDialog.SAVE_TEXT), LEFT)
+    assert dialog.last_saved() is None
+    assert list(tmp_path.rglob("*.pdf")) == []
+
+
+def test_a_folder_that_cannot_be_written_is_reported(services, slip, tmp_path) -> None:
+    (tmp_path / "a-file").write_text("not a folder")
+    result = PrintService(services).save_pdf(slip.pdf, tmp_path / "a-file", job_name="x")
+    assert result.status is PrintStatus.FAILED and not result
+    assert "保存できませんでした" in result.ja
+    assert "could not be saved" in result.en
+
+
+# --- a reprint counts once it is printed or saved -------------------------------------------
+
+
+def prepared_reprint(ctx, receipt: str) -> IssuedSlip:
+    with ctx.reading() as session:
+        return prepare_slip(
+            session,
+            ctx.signer(),
+            receipt=receipt,
+            fmt=SlipFormat.THERMAL,
+            reprint=True,
+            catalogue=ctx.catalogue(),
+            now=ctx.clock(),
+        )
+
+
+def test_a_reprint_previewed_and_closed_records_nothing(qtbot, ctx, services, slip) -> None:
+    reprint = prepared_reprint(ctx, slip.receipt)
+    record = slip_recorder(services, reprint)
+    dialog = open_dialog(
+        qtbot, PrintService(services, chooser=never_asked), reprint.pdf, record=record
+    )
+    with qtbot.waitSignal(dialog.rejected, timeout=1000):
+        qtbot.mouseClick(button(dialog, "閉じる / Close"), LEFT)
+    assert kinds(ctx, slip.receipt) == ["intake", "slip_issued"]
+
+
+def test_a_reprint_saved_then_printed_counts_once_and_both_files_verify(
+    qtbot, ctx, services, slip, tmp_path
+) -> None:
+    reprint = prepared_reprint(ctx, slip.receipt)
+    services.settings.set(PRINTER_THERMAL, f"pdf:{tmp_path / 'roll'}")
+    services.dialogs.next_path = tmp_path / "stick"
+    (tmp_path / "stick").mkdir()
+    dialog = open_dialog(
+        qtbot,
+        PrintService(services, chooser=never_asked),
+        reprint.pdf,
+        job_name="reprint",
+        record=slip_recorder(services, reprint),
+    )
+    with qtbot.waitSignal(services.events.intakes_changed, timeout=5000):
+        qtbot.mouseClick(button(dialog, PrintPreviewDialog.SAVE_TEXT), LEFT)
+    assert kinds(ctx, slip.receipt) == ["intake", "slip_issued", "reprint"]
+    with qtbot.waitSignal(dialog.printed, timeout=5000) as blocker:
+        qtbot.mouseClick(button(dialog, "印刷 / Print"), LEFT)
+    assert blocker.args[0].ok
+    assert kinds(ctx, slip.receipt) == ["intake", "slip_issued", "reprint"]
+    for path in (tmp_path / "stick" / "reprint.pdf", tmp_path / "roll" / "reprint.pdf"):
+        assert "thermal reprint #1" in verified(ctx, path)
+
+
+def test_a_printed_copy_the_ledger_refuses_is_reported_and_a_saved_one_removed(
+    ctx, services, slip, tmp_path
+) -> None:
+    """Another window recorded copy 2 meanwhile: this copy is not counted, and says so."""
+    here, other = prepared_reprint(ctx, slip.receipt), prepared_reprint(ctx, slip.receipt)
+    slip_recorder(services, other)()
+    service = PrintService(services, chooser=Chooser(tmp_path / "printed.pdf"))
+    result = service.print_pdf(here.pdf, "thermal", record=slip_recorder(services, here))
+    assert result.status is PrintStatus.NOT_RECORDED and not result
+    assert "記録できませんでした" in result.ja and "recorded meanwhile" in result.en
+    (tmp_path / "stick").mkdir()
+    result = service.save_pdf(
+        here.pdf, tmp_path / "stick", job_name="x", record=slip_recorder(services, here)
+    )
+    assert result.status is PrintStatus.NOT_RECORDED
+    assert not (tmp_path / "stick" / "x.pdf").exists()  # it would not verify
+    assert kinds(ctx, slip.receipt) == ["intake", "slip_issued", "reprint"]
+
+
+def test_a_reprint_from_the_history_counts_when_printed_not_when_the_dialog_opens(
+    qtbot, ctx, services, slip, tmp_path
+) -> None:
+    print_dialog = Chooser(None)  # the clerk cancels the print dialog
+    view = HistoryView(services, printer=PrintService(services, chooser=print_dialog))
+    qtbot.addWidget(view)
+    view.resize(1280, 800)
+    show(qtbot, view)
+    assert view.panel.values["slips"].text() == "レシート 1枚（再発行 0）"
+
+    qtbot.keyClick(view.table, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    assert len(print_dialog.calls) == 1  # the dialog was open
+    assert kinds(ctx, slip.receipt) == ["intake", "slip_issued"]  # and nothing counted
+    assert "印刷を取り消しました" in view.panel.status.text()
+    assert view.panel.values["slips"].text() == "レシート 1枚（再発行 0）"
+
+    print_dialog.output = tmp_path / "reprint.pdf"  # this time the clerk prints
+    qtbot.keyClick(view.table, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    assert kinds(ctx, slip.receipt) == ["intake", "slip_issued", "reprint"]
+    assert "thermal reprint #1" in verified(ctx, tmp_path / "reprint.pdf")
+    assert "再発行" in pdf_text(tmp_path / "reprint.pdf")
+    assert view.panel.values["slips"].text() == "レシート 2枚（再発行 1）"
+
+
+# --- the preview fits the counter's screen ------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", list(SlipFormat))
+@pytest.mark.parametrize(("width", "height"), [(1366, 728), (1280, 680), (800, 560)])
+def test_the_preview_fits_the_free_area_of_a_counter_screen(fmt, width, height) -> None:
+    """1366×768 and 1280×720 less a 40 px taskbar, and a small screen."""
+    size = preview_size(fmt, QRect(0, 0, width, height))
+    assert size.width() + PREVIEW_FRAME.width() <= width
+    assert size.height() + PREVIEW_FRAME.height() <= height
+    assert size.height() >= min(height - PREVIEW_FRAME.height(), 820 if fmt == "thermal" else 900)
+
+
+def test_the_preview_window_fits_its_screen_with_its_buttons(qtbot, slip, service) -> None:
+    dialog = open_dialog(qtbot, service, slip.pdf)
+    free = dialog.screen().availableGeometry()
+    assert dialog.height() + PREVIEW_FRAME.height() <= free.height()
+    assert dialog.width() <= free.width()
+    for limit in (dialog.minimumSize(), dialog.minimumSizeHint()):
+        assert limit.width() <= 1366 and limit.height() <= 728
+    for text in ("印刷 / Print", PrintPreviewDialog.SAVE_TEXT, "閉じる / Close"):
+        shown = button(dialog, text)
+        assert shown.isVisible()
+        assert dialog.rect().contains(shown.geometry())
+
+
+FIT_SCRIPT = """
+import io, json, sys
+from pathlib import Path
+from reportlab.pdfgen import canvas
+from PySide6.QtWidgets import QApplication
+app = QApplication([])
+from desktop.settings import StationSettings
+from ui.printing import PrintService
+buffer = io.BytesIO()
+pdf = canvas.Canvas(buffer, pagesize=(227, 1300))
+pdf.drawString(20, 1200, "ROLL")
+pdf.showPage()
+pdf.save()
+service = PrintService(StationSettings(Path(sys.argv[1])))
+sizes = {}
+for fmt in ("thermal", "a4"):
+    dialog = service.open_preview(buffer.getvalue(), fmt)
+    app.processEvents()
+    sizes[fmt] = [dialog.width(), dialog.height(), dialog.minimumSizeHint().height()]
+    dialog.close()
+screen = app.primaryScreen().availableGeometry()
+print(json.dumps({"screen": [screen.width(), screen.height()], "sizes": sizes}))
+"""
+
+
+def test_on_a_real_1366_by_768_screen_the_preview_is_no_taller_than_it(tmp_path) -> None:
+    """The report's screen, in a process of its own (Qt's offscreen screen set to 1366×768)."""
+    geometry = tmp_path / "screen.json"
+    geometry.write_text(
+        '{"screens": [{"name": "counter", "x": 0, "y": 0, "width": 1366, "height": 768}]}'
+    )
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": f"offscreen:configfile={geometry}",
+        "PYTHONPATH": str(ROOT),
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", FIT_SCRIPT, str(tmp_path / "settings.json")],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        check=True,
+        timeout=120,
+    )
+    found = json.loads(done.stdout.splitlines()[-1])
+    assert found["screen"] == [1366, 768]
+    for width, height, minimum in found["sizes"].values():
+        assert width <= 1366 and height + PREVIEW_FRAME.height() <= 768  # was 560×820
+        assert minimum <= 728

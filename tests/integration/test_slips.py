@@ -288,12 +288,12 @@ def test_a_slip_that_cannot_be_written_is_kept_and_reprintable(
 
 
 def _slip_text(shop, receipt: str, tmp_path: Path, fmt: str = "a4") -> tuple[str, str]:
-    """The squeezed text of the customer copy and the shop copy (A4: one sheet each)."""
+    """The squeezed text of the customer copy and the shop copy (one page each)."""
     out = tmp_path / f"{receipt}-{fmt}.pdf"
     code, _, err = shop("slip", receipt, "-o", str(out), "--format", fmt)
     assert code == EXIT_OK, err
     text = pdf_text(out)
-    customer, _, rest = text.partition("\f" if fmt == "a4" else "きりとり線")
+    customer, _, rest = text.partition("\f")
     return squeeze(customer), squeeze(rest)
 
 
@@ -464,3 +464,86 @@ def test_the_shop_copy_says_when_the_name_was_erased(shop, accepted):
         ctx.close()
     assert snapshot.signer.startswith("（保存期間経過により消去）")
     assert snapshot.signature == ()
+
+
+# --- a copy is counted once it is in the customer's hands -----------------------------------
+
+
+def _kinds(ctx, receipt: str) -> list[str]:
+    from sqlalchemy import select
+
+    from db.models import LedgerEntry
+
+    with ctx.reading() as session:
+        rows = session.scalars(
+            select(LedgerEntry.kind).where(LedgerEntry.subject == receipt).order_by(LedgerEntry.seq)
+        )
+        return list(rows)
+
+
+def _prepare(ctx, receipt: str, *, reprint: bool):
+    from desktop.slips import prepare_slip
+    from reports.snapshot import SlipFormat
+
+    with ctx.reading() as session:
+        return prepare_slip(
+            session,
+            ctx.signer(),
+            receipt=receipt,
+            fmt=SlipFormat.THERMAL,
+            reprint=reprint,
+            catalogue=ctx.catalogue(),
+            now=ctx.clock(),
+        )
+
+
+def _record(ctx, slip):
+    from desktop.slips import record_slip
+
+    with ctx.transaction() as session:
+        return record_slip(session, ctx.signer(), slip, now=ctx.clock())
+
+
+def _verify(ctx, pdf: bytes):
+    from desktop.slips import verify_slip
+
+    with ctx.reading() as session:
+        return verify_slip(session, pdf)
+
+
+def test_a_prepared_reprint_counts_and_verifies_only_once_recorded(ctx, tmp_path):
+    from tests.support.intakes import commit_document
+
+    receipt = commit_document(ctx, example_document()).number
+    _record(ctx, _prepare(ctx, receipt, reprint=False))
+    reprint = _prepare(ctx, receipt, reprint=True)
+    assert reprint.issue_no == 2
+    path = tmp_path / "reprint.pdf"
+    path.write_bytes(reprint.pdf)
+    assert "再発行" in pdf_text(path)
+    # Rendered and signed, but nobody has it yet: nothing is written.
+    assert _kinds(ctx, receipt) == ["intake", "slip_issued"]
+    verdict = _verify(ctx, reprint.pdf)
+    assert not verdict.ok and "not one the shop issued" in verdict.reason
+
+    _record(ctx, reprint)
+    _record(ctx, reprint)  # printed, then saved for the customer: the same file, once
+    assert _kinds(ctx, receipt) == ["intake", "slip_issued", "reprint"]
+    verdict = _verify(ctx, reprint.pdf)
+    assert verdict.ok and "thermal reprint #1" in verdict.reason
+    assert "Signature is Valid" in pdfsig(path)
+
+
+def test_a_prepared_copy_whose_number_was_taken_meanwhile_is_refused(ctx):
+    from desktop.errors import UserError
+    from tests.support.intakes import commit_document
+
+    receipt = commit_document(ctx, example_document()).number
+    _record(ctx, _prepare(ctx, receipt, reprint=False))
+    here = _prepare(ctx, receipt, reprint=True)
+    other_window = _prepare(ctx, receipt, reprint=True)
+    assert here.issue_no == other_window.issue_no == 2
+    _record(ctx, other_window)
+    with pytest.raises(UserError, match="recorded meanwhile"):
+        _record(ctx, here)
+    assert _kinds(ctx, receipt) == ["intake", "slip_issued", "reprint"]

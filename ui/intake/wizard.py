@@ -43,7 +43,7 @@ from desktop.intake_flow import (
     licence_digits,
 )
 from desktop.settings import DEFAULT_SLIP_FORMAT
-from desktop.slips import IssuedSlip, issue_slip
+from desktop.slips import IssuedSlip, issue_slip, prepare_slip
 from desktop.transactions import intake_context
 from reports.snapshot import SlipFormat
 from ui.intake import texts
@@ -506,7 +506,10 @@ class IntakeWizard(QWidget):
         self.new_button.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def issue_and_print(self, *, reprint: bool) -> None:
-        """Issue the slip (its own transaction) and print it; the record stands either way."""
+        """Issue the slip (its own transaction) and print it; the record stands either way.
+
+        A reprint is only rendered and signed here: it is ledgered once printed or saved.
+        """
         receipt = self.receipt
         if receipt is None:
             return
@@ -516,7 +519,7 @@ class IntakeWizard(QWidget):
             signer = ctx.signer()
             catalogue = ctx.catalogue()
             with ctx.transaction() as session:
-                slip = issue_slip(
+                slip = (prepare_slip if reprint else issue_slip)(
                     session,
                     signer,
                     receipt=receipt.number,
@@ -536,21 +539,29 @@ class IntakeWizard(QWidget):
             return
         self.slip = slip
         self.services.events.intakes_changed.emit()
-        self._print(slip)
+        self._print(slip, record=reprint)
 
-    def _print(self, slip: IssuedSlip) -> None:
-        """Print the signed PDF, or open its preview first if the clerk asked for one."""
+    def _print(self, slip: IssuedSlip, *, record: bool = False) -> None:
+        """Print the signed PDF, or open its preview first if the clerk asked for one;
+        with ``record`` (a reprint) the copy is ledgered once printed or saved."""
+        from ui.printing import slip_recorder  # noqa: PLC0415 - QtPdf loads at the first print
+
         printer = self.print_service()
+        recorder = slip_recorder(self.services, slip) if record else None
         job = slip.receipt if slip.issue_no == 1 else f"{slip.receipt}-{slip.issue_no}"
         if self.review_page.preview_first():
             # Not modal-and-wait: the wizard stays responsive, and the dialog reports back.
-            dialog = printer.open_preview(slip.pdf, slip.format, self, job_name=job)
+            dialog = printer.open_preview(
+                slip.pdf, slip.format, self, job_name=job, record=recorder
+            )
             dialog.printed.connect(self._on_preview_printed)
             dialog.finished.connect(self._on_preview_finished)
             self.preview_dialog = dialog
             self.done_page.show_slip_status(texts.SLIP_IN_PREVIEW.html(), failed=False)
             return
-        self._show_print_result(printer.print_pdf(slip.pdf, slip.format, job_name=job))
+        self._show_print_result(
+            printer.print_pdf(slip.pdf, slip.format, job_name=job, record=recorder)
+        )
 
     def _show_print_result(self, result: PrintResult) -> None:
         if result.ok:

@@ -81,16 +81,12 @@ class Rendered:
         return self._pdftotext(layout=False)
 
     def copies(self, *, flow: bool = False) -> tuple[str, str]:
-        """The squeezed text of the customer copy and the shop copy: above and below the
-        roll's cut line, or the first and the second A4 sheet.  ``flow``: in drawing
-        order (paragraphs whole, whatever stands beside them)."""
+        """The squeezed text of the customer copy and the shop copy: the first and the
+        second page (of the roll, or A4 sheets).  ``flow``: in drawing order
+        (paragraphs whole, whatever stands beside them)."""
         text = self.text_flow if flow else self.text
-        if self.fmt is SlipFormat.A4:
-            customer, feed, shop = text.partition("\f")
-            assert feed and CUT not in text, "A4: one sheet per copy, no cut line"
-        else:
-            customer, cut, shop = text.partition(CUT)
-            assert cut, "no cut line in the text"
+        customer, feed, shop = text.partition("\f")
+        assert feed and CUT not in text, "one page per copy, no cut line"
         return squeeze(customer), squeeze(shop)
 
     def fonts(self) -> list[list[str]]:
@@ -306,23 +302,49 @@ def _pages(slip: Rendered) -> int:
     return int(slip.reader().root["/Pages"]["/Count"])
 
 
-def test_thermal_roll_is_80mm_wide_and_as_long_as_its_content(rendered):
-    normal = rendered("confirmation", SlipFormat.THERMAL).reader().root["/Pages"]["/Kids"][0]
-    worst = rendered("worst", SlipFormat.THERMAL).reader().root["/Pages"]["/Kids"][0]
-    normal_box = [float(v) for v in normal["/MediaBox"]]
-    worst_box = [float(v) for v in worst["/MediaBox"]]
-    assert normal_box[2] == pytest.approx(THERMAL_PAGE_WIDTH)
-    assert worst_box[2] == pytest.approx(THERMAL_PAGE_WIDTH)
-    assert worst_box[3] > normal_box[3] > 300 * mm
+def _media_boxes(slip: Rendered) -> list[list[float]]:
+    kids = slip.reader().root["/Pages"]["/Kids"]
+    return [[float(v) for v in kid.get_object()["/MediaBox"]] for kid in kids]
+
+
+def test_thermal_roll_is_80mm_wide_and_each_copy_as_long_as_its_content(rendered):
+    normal = _media_boxes(rendered("confirmation", SlipFormat.THERMAL))
+    worst = _media_boxes(rendered("worst", SlipFormat.THERMAL))
+    assert len(normal) == len(worst) == 2  # the customer copy, then the shop copy
+    for box in normal + worst:
+        assert box[2] == pytest.approx(THERMAL_PAGE_WIDTH)
+    for copy in (0, 1):
+        assert worst[copy][3] > normal[copy][3] > 250 * mm
+    # The customer copy carries the notices the shop copy leaves out: it is longer.
+    assert normal[0][3] > normal[1][3]
+
+
+@pytest.mark.parametrize("name", ["confirmation", "guidance"])
+def test_the_roll_prints_each_copy_on_a_page_of_its_own_for_the_cutter(rendered, name):
+    """An auto-cutter cuts at the end of each page: the customer copy comes off alone."""
+    slip = rendered(name, SlipFormat.THERMAL)
+    assert _pages(slip) == 2
+    pages = slip.text.split("\f")
+    customer, shop = squeeze(pages[0]), squeeze(pages[1])
+    assert customer.startswith("お客様控えCUSTOMERCOPY")
+    assert shop.startswith("店舗控えSHOPCOPY")
+    assert "SHOPCOPY" not in customer and "CUSTOMERCOPY" not in shop
+    s = slip.snapshot
+    assert s.receipt in customer and s.receipt in shop
+    imei = s.device.imeis[0]
+    assert imei not in customer and imei in shop  # masked on the customer's page only
+    assert squeeze(s.privacy_notice.ja) in customer
+    assert squeeze(s.privacy_notice.ja) not in shop
+    assert CUT not in slip.text
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
 @pytest.mark.parametrize("name", ["worst", "worst_guidance"])
 def test_worst_case_fits_with_nothing_clipped(rendered, name, fmt):
-    """The roll is one page; A4 one sheet per copy, never more."""
+    """One page per copy (of the roll, or A4 sheets), never more."""
     slip = rendered(name, fmt)
     s = slip.snapshot
-    assert _pages(slip) == (1 if fmt is SlipFormat.THERMAL else 2)
+    assert _pages(slip) == 2
     # Long fields wrap beside their labels and other columns: read them in drawing order.
     customer, shop = slip.copies(flow=True)
     assert squeeze(s.shop.name) in customer
