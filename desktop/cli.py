@@ -22,6 +22,7 @@ from sqlalchemy.engine import make_url
 from db.models import Clerk
 from desktop import config, strict_json
 from desktop.app import AppContext
+from desktop.audit import command_line_user
 from desktop.clerks import (
     Role,
     add_clerk,
@@ -233,6 +234,7 @@ def build_parser() -> argparse.ArgumentParser:
     slip.add_argument("--format", choices=["thermal", "a4"], default="thermal")
     slip.add_argument("--reprint", action="store_true", help="a further copy, marked 再発行")
     slip.add_argument("--station", help=f"station code (env {config.STATION.env})")
+    slip.add_argument("--clerk", help="who prints the slip, for the audit entry")
     slip.set_defaults(handler=cmd_slip)
 
     verify_slip = sub.add_parser(
@@ -604,6 +606,7 @@ def cmd_slip(args: argparse.Namespace, console: Console) -> int:
                 reprint=args.reprint,
                 catalogue=ctx.catalogue(),
                 now=ctx.clock(),
+                by=args.clerk or command_line_user(),
             )
     finally:
         ctx.close()

@@ -107,8 +107,11 @@ def issue_slip(
     reprint: bool,
     catalogue: RevocationCatalogue,
     now: datetime,
+    by: str = "",
 ) -> IssuedSlip:
     """Render, sign, store and ledger one copy of a receipt's slip (caller's transaction).
+
+    ``by`` is the clerk who had it printed (DOMAIN.md §5: who printed what).
 
     The first copy is issued without ``reprint``; every later copy must say
     ``reprint`` and is marked 再発行 with its count, so no copy passes for another.
@@ -122,7 +125,7 @@ def issue_slip(
         catalogue=catalogue,
         now=now,
     )
-    return record_slip(session, signer, slip, now=now)
+    return record_slip(session, signer, slip, now=now, by=by)
 
 
 def _issued_before(session: Session, receipt: str, fmt: SlipFormat) -> int:
@@ -174,7 +177,7 @@ def prepare_slip(
 
 
 def record_slip(
-    session: Session, signer: StationSigner, slip: IssuedSlip, *, now: datetime
+    session: Session, signer: StationSigner, slip: IssuedSlip, *, now: datetime, by: str = ""
 ) -> IssuedSlip:
     """Store ``slip`` (from :func:`prepare_slip`) and ledger it (caller's transaction).
 
@@ -205,6 +208,7 @@ def record_slip(
             "slip_kind": slip.kind.value,
             "pdf_sha256": slip.sha256,
             "pdf_bytes": len(slip.pdf),
+            "by": by,
         },
         now=now,
         subject=slip.receipt,

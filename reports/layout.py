@@ -561,27 +561,12 @@ class Stamp(Flowable):  # type: ignore[misc]
         c.restoreState()
 
 
-class CutLine(Flowable):  # type: ignore[misc]
-    """A dashed line across the width with 'きりとり線 / cut here' in a gap in the middle."""
-
-    LABEL = "きりとり線 / cut here"
-
-    def __init__(self, width: float, height: float, size: float) -> None:
-        super().__init__()
-        self.line_width = width
-        self.line_height = height
-        self.size = size
-
-    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
-        return self.line_width, self.line_height
-
-    def draw(self) -> None:
-        draw_cut_line(self.canv, 0, self.line_height / 2, self.line_width, self.size)
+CUT_LINE_LABEL = "きりとり線 / cut here"
 
 
 def draw_cut_line(canvas: Any, x: float, y: float, width: float, size: float) -> None:
     """Draw the dashed cut line with its label, centred on ``y``."""
-    label = CutLine.LABEL
+    label = CUT_LINE_LABEL
     label_width = stringWidth(label, REGULAR, size) + 3 * mm
     mid = x + width / 2
     canvas.saveState()

@@ -777,8 +777,11 @@ class HistoryView(QWidget):
         )
         if result.ok:
             try:
+                clerk = self.services.state.clerk
                 with ctx.transaction() as session:
-                    record_slip(session, signer, slip, now=ctx.clock())
+                    record_slip(
+                        session, signer, slip, now=ctx.clock(), by=clerk.code if clerk else ""
+                    )
             except UserError as error:
                 ja, en = bilingual(
                     self,

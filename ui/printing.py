@@ -493,8 +493,11 @@ def slip_recorder(services: Services, slip: IssuedSlip) -> Recorder:
         if done:
             return
         ctx = services.ctx
+        clerk = services.state.clerk
         with ctx.transaction() as session:
-            record_slip(session, ctx.signer(), slip, now=ctx.clock())
+            record_slip(
+                session, ctx.signer(), slip, now=ctx.clock(), by=clerk.code if clerk else ""
+            )
         done = True
         services.events.intakes_changed.emit()
 

@@ -43,3 +43,18 @@ def test_a_csv_ledger_and_a_backup_are_recorded_too(tmp_path: Path) -> None:
     csv_entry, backup_entry = exports(shop)
     assert csv_entry["what"] == "ledger_book_csv" and csv_entry["by"].startswith("os:")
     assert (backup_entry["what"], backup_entry["file"]) == ("backup", "b.sqlite3")
+
+
+def test_a_reprint_names_who_printed_it(tmp_path: Path) -> None:
+    shop = CliShop(tmp_path / "shop")
+    receipt = shop.intake(example_document())
+    assert shop("slip", receipt, "-o", str(tmp_path / "a.pdf"), "--clerk", "C01")[0] == EXIT_OK
+    again = ("slip", receipt, "-o", str(tmp_path / "b.pdf"), "--reprint", "--clerk", "C01")
+    assert shop(*again)[0] == EXIT_OK
+    rows = shop.query(
+        "SELECT kind, body FROM ledger_entry WHERE kind IN ('slip_issued', 'reprint') ORDER BY id"
+    )
+    assert [(kind, json.loads(body)["by"]) for kind, body in rows] == [
+        ("slip_issued", "C01"),
+        ("reprint", "C01"),
+    ]

@@ -518,16 +518,29 @@ class IntakeWizard(QWidget):
         try:
             signer = ctx.signer()
             catalogue = ctx.catalogue()
+            clerk = self.services.state.clerk
             with ctx.transaction() as session:
-                slip = (prepare_slip if reprint else issue_slip)(
-                    session,
-                    signer,
-                    receipt=receipt.number,
-                    fmt=fmt,
-                    reprint=reprint,
-                    catalogue=catalogue,
-                    now=ctx.clock(),
-                )
+                if reprint:  # ledgered only once printed or saved (ui.printing.slip_recorder)
+                    slip = prepare_slip(
+                        session,
+                        signer,
+                        receipt=receipt.number,
+                        fmt=fmt,
+                        reprint=True,
+                        catalogue=catalogue,
+                        now=ctx.clock(),
+                    )
+                else:
+                    slip = issue_slip(
+                        session,
+                        signer,
+                        receipt=receipt.number,
+                        fmt=fmt,
+                        reprint=False,
+                        catalogue=catalogue,
+                        now=ctx.clock(),
+                        by=clerk.code if clerk else "",
+                    )
         except UserError as error:
             self.services.dialogs.user_error(self, error)
             self._slip_failed()
