@@ -259,11 +259,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     # Commands kept in their own modules; each adds its sub-parsers (handlers import lazily).
     from desktop.cli_dayclose import add_parsers as add_dayclose_parsers  # noqa: PLC0415
+    from desktop.cli_headoffice import add_parsers as add_headoffice_parsers  # noqa: PLC0415
     from desktop.cli_keys import add_parsers as add_key_parsers  # noqa: PLC0415
     from desktop.cli_ledger import add_parsers as add_ledger_parsers  # noqa: PLC0415
     from desktop.cli_maintenance import add_parsers as add_maintenance_parsers  # noqa: PLC0415
 
     add_dayclose_parsers(sub, common)
+    add_headoffice_parsers(sub, common)
     add_ledger_parsers(sub, common)
     add_maintenance_parsers(sub, common)
     add_key_parsers(sub, common)
