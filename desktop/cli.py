@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
-from db.models import Clerk, Shop
+from db.models import Clerk, Shop, Station
 from desktop import config, strict_json
 from desktop.app import AppContext
 from desktop.clerks import (
@@ -308,7 +308,9 @@ def cmd_init(args: argparse.Namespace, console: Console) -> int:
             joining = session.get(Clerk, args.manager) is not None
             stored = session.scalars(select(Shop)).first()
             stored_name = stored.name if stored is not None else None
-        _check_shop_name(args.shop_name, stored_name)
+            set_up_already = session.get(Station, args.station) is not None
+        if not set_up_already:  # else the set-up says so: "station S01 is already set up"
+            _check_shop_name(args.shop_name, stored_name)
         if joining:
             # A further counter of a shared database: its manager's PIN is checked in a
             # transaction of its own first, so a wrong one is counted (the set-up below
