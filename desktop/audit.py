@@ -29,6 +29,7 @@ class Copy:
     LEDGER_CSV = "ledger_book_csv"
     HISTORY_CSV = "history_search_csv"
     BACKUP = "backup"
+    HEAD_OFFICE = "head_office_export"  # every station's intakes of a period (desktop.headoffice)
 
 
 def command_line_user() -> str:

@@ -17,9 +17,10 @@ from pathlib import Path
 from typing import Any, BinaryIO, TextIO
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
-from db.models import Clerk
+from db.models import Clerk, Shop, Station
 from desktop import config, strict_json
 from desktop.app import AppContext
 from desktop.audit import command_line_user
@@ -42,6 +43,7 @@ from desktop.minors import current_policy as current_minors_policy
 from desktop.minors import set_policy as set_minors_policy
 from desktop.rules import validate_intake
 from desktop.setup import ImportedIdentity, ShopDetails, initialise
+from desktop.text import clean_text
 from desktop.transactions import intake_context
 from desktop.trust import Checkpoint
 from desktop.verification import verify_all
@@ -109,11 +111,23 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     init = sub.add_parser(
-        "init", parents=[common], help="set up the shop, this station and the first manager"
+        "init",
+        parents=[common],
+        help="set up the shop, this station and the first manager; run again on another PC "
+        "against a shared (PostgreSQL) database to add a counter",
     )
-    init.add_argument("--shop-name", required=True)
+    init.add_argument(
+        "--shop-name",
+        help="the shop's name (a new shop); a counter joining a shared database takes the "
+        "stored shop's name and may leave this out",
+    )
     init.add_argument("--station", required=True, help="this counter's code, e.g. S01")
-    init.add_argument("--manager", required=True, help="the first manager's code, e.g. M01")
+    init.add_argument(
+        "--manager",
+        required=True,
+        help="the first manager's code, e.g. M01; joining a shared database, an existing "
+        "manager's code (their PIN on stdin)",
+    )
     init.add_argument("--manager-name", default="")
     init.add_argument("--license-no", default="", help="古物商許可番号")
     init.add_argument("--commission", default="", help="公安委員会 that issued the licence")
@@ -247,11 +261,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     # Commands kept in their own modules; each adds its sub-parsers (handlers import lazily).
     from desktop.cli_dayclose import add_parsers as add_dayclose_parsers  # noqa: PLC0415
+    from desktop.cli_headoffice import add_parsers as add_headoffice_parsers  # noqa: PLC0415
     from desktop.cli_keys import add_parsers as add_key_parsers  # noqa: PLC0415
     from desktop.cli_ledger import add_parsers as add_ledger_parsers  # noqa: PLC0415
     from desktop.cli_maintenance import add_parsers as add_maintenance_parsers  # noqa: PLC0415
 
     add_dayclose_parsers(sub, common)
+    add_headoffice_parsers(sub, common)
     add_ledger_parsers(sub, common)
     add_maintenance_parsers(sub, common)
     add_key_parsers(sub, common)
@@ -292,13 +308,18 @@ def cmd_init(args: argparse.Namespace, console: Console) -> int:
     try:
         with ctx.reading() as session:
             joining = session.get(Clerk, args.manager) is not None
+            stored = session.scalars(select(Shop)).first()
+            stored_name = stored.name if stored is not None else None
+            set_up_already = session.get(Station, args.station) is not None
+        if not set_up_already:  # else the set-up says so: "station S01 is already set up"
+            _check_shop_name(args.shop_name, stored_name)
         if joining:
             # A further counter of a shared database: its manager's PIN is checked in a
             # transaction of its own first, so a wrong one is counted (the set-up below
             # rolls back when it fails).
             ctx.authenticate(args.manager, pin, require=Role.MANAGER)
         shop = ShopDetails(
-            name=args.shop_name,
+            name=args.shop_name or "",
             license_no=args.license_no,
             commission=args.commission,
             address=args.address,
@@ -319,6 +340,11 @@ def cmd_init(args: argparse.Namespace, console: Console) -> int:
                 identity=identity,
             )
         log.info("station %s set up", signer.station)
+        if stored_name is not None:
+            console.write(
+                f"店舗「{stored_name}」にレジを追加しました / "
+                f"joined the shop {stored_name!r} as a further counter\n"
+            )
         console.write(
             f"設定しました / set up: station {signer.station}, "
             f"certificate SHA-256 {signer.fingerprint}\n"
@@ -331,6 +357,31 @@ def cmd_init(args: argparse.Namespace, console: Console) -> int:
     finally:
         ctx.close()
     return EXIT_OK
+
+
+def _check_shop_name(typed: str | None, stored: str | None) -> None:
+    """A new shop needs its name; a joining counter's typed name must be the stored one.
+
+    A name that differs most likely means the wrong database (another shop's server):
+    the counter is not added to it.
+    """
+    if stored is None:
+        if not (typed or "").strip():
+            raise UserError(
+                "新しい店舗の設定には --shop-name（店名）が必要です",
+                "setting up a new shop needs --shop-name",
+            )
+        return
+    if typed is None:
+        return
+    cleaned, _ = clean_text("shop_name", typed, max_len=100)
+    if cleaned != stored:
+        raise UserError(
+            f"このデータベースの店舗は「{stored}」です（--shop-name「{typed}」とは違います）。"
+            "このデータベースで正しければ --shop-name を省いてください",
+            f"this database holds the shop {stored!r}, not {typed!r}: if it is the right "
+            "database, leave out --shop-name to add this counter to it",
+        )
 
 
 def _read_document(source: str, console: Console) -> Any:

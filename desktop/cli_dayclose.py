@@ -124,6 +124,12 @@ def cmd_verify_export(args: argparse.Namespace, console: Console) -> int:
     folder = Path(args.folder)
     if not folder.is_dir():
         raise UserError(f"フォルダ {folder} がありません", f"no folder {folder}")
+    from desktop.headoffice import is_head_office_folder  # noqa: PLC0415
+
+    if is_head_office_folder(folder):  # a head-office folder: its own checks
+        from desktop.cli_headoffice import verify_folder  # noqa: PLC0415
+
+        return verify_folder(args, console, folder, fingerprints=[])
     ctx = None
     if not args.offline:
         try:

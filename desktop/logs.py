@@ -2,6 +2,15 @@
 
 Log receipt numbers, outcomes, station and clerk codes — never names, addresses,
 document numbers or signatures.
+
+Several processes write the one file: the GUI, a shop script's CLI commands, a second
+Windows account at the same counter.  The stdlib ``RotatingFileHandler`` rotates from
+each process on its own: on Windows the rename fails while another process holds the
+file (WinError 32, a "Logging error" traceback on every line after), and on Linux the
+processes rotate each other's files away.  ``concurrent-log-handler`` takes a lock file
+(``.__revoke-desk.lock``, beside the log) around every write and rotation, and the
+file is opened for each write (Windows forces that anyway), so every OS runs the
+code path the tests exercise.
 """
 
 from __future__ import annotations
@@ -12,13 +21,15 @@ from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
 from desktop import config
-from desktop.files import make_private, private_folder
+from desktop.files import PRIVATE_FILE, make_private, private_folder
 
 LOG_FILE_NAME = "revoke-desk.log"
 MAX_BYTES = 2_000_000
 BACKUPS = 5
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 _OURS = "_revoke_desk_handler"
+
+log = logging.getLogger(__name__)
 
 
 def setup_logging(*, verbose: bool = False) -> Path | None:
@@ -27,17 +38,18 @@ def setup_logging(*, verbose: bool = False) -> Path | None:
     root.setLevel(logging.INFO)
     # Alembic narrates every start at INFO; only its warnings are worth keeping.
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    # portalocker logs each lock it waits for at DEBUG; keep its warnings only.
+    logging.getLogger("portalocker").setLevel(logging.WARNING)
     for handler in list(root.handlers):
         if getattr(handler, _OURS, False):  # leave a host's handlers (pytest's) alone
             root.removeHandler(handler)
             handler.close()
     path: Path | None = config.log_dir() / LOG_FILE_NAME
+    shared = True
     try:
         assert path is not None
         private_folder(path.parent, ours=True)
-        file_handler = RotatingFileHandler(
-            path, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8"
-        )
+        file_handler, shared = _file_handler(path)
         for rotated in path.parent.glob(f"{LOG_FILE_NAME}*"):
             make_private(rotated)
         file_handler.setFormatter(logging.Formatter(FORMAT))
@@ -48,7 +60,38 @@ def setup_logging(*, verbose: bool = False) -> Path | None:
         stream = logging.StreamHandler(sys.stderr)
         stream.setFormatter(logging.Formatter(FORMAT))
         _add(root, stream)
+    if not shared:
+        log.warning(
+            "concurrent-log-handler is not installed: the log is rotated safely by one "
+            "process only (reinstall Revoke Desk with its dependencies)"
+        )
     return path
+
+
+def _file_handler(path: Path) -> tuple[logging.Handler, bool]:
+    """The rotating handler, and whether it is the one that is safe across processes.
+
+    Without the package (an environment installed before it was a dependency) the
+    stdlib handler keeps the counter logging, and a warning says so.
+    """
+    try:
+        from concurrent_log_handler import (  # noqa: PLC0415 - the fallback needs the try
+            ConcurrentRotatingFileHandler,
+        )
+    except ImportError:
+        return (
+            RotatingFileHandler(path, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8"),
+            False,
+        )
+    handler = ConcurrentRotatingFileHandler(
+        str(path),
+        maxBytes=MAX_BYTES,
+        backupCount=BACKUPS,
+        encoding="utf-8",
+        chmod=PRIVATE_FILE,  # the log, its rotations and the lock file: 0600 on POSIX
+        keep_file_open=False,  # as Windows runs it: no process holds the file between writes
+    )
+    return handler, True
 
 
 def _add(root: logging.Logger, handler: logging.Handler) -> None:

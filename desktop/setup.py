@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -86,6 +88,33 @@ def validate_shop(details: ShopDetails) -> ShopDetails:
     return cleaned
 
 
+def stored_shop(shop: Shop) -> ShopDetails:
+    """The details of the shop row a database holds."""
+    return ShopDetails(
+        name=shop.name,
+        license_no=shop.license_no,
+        commission=shop.commission,
+        address=shop.address,
+        phone=shop.phone,
+        timezone=shop.timezone,
+    )
+
+
+def next_free_station(taken: Iterable[str], prefix: str = "S") -> str:
+    """The first code ``S01``, ``S02`` … not in ``taken`` (what a joining counter is offered)."""
+    used = set(taken)
+    for number in itertools.count(1):
+        code = f"{prefix}{number:02d}"
+        if code not in used:
+            return code
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def station_codes(session: Session) -> list[str]:
+    """The codes of the stations set up in this database, in order."""
+    return list(session.scalars(select(Station.code).order_by(Station.code)))
+
+
 def check_station_code(code: str) -> None:
     if not (code.isascii() and code.isalnum() and code.isupper() and len(code) <= STATION_CODE_LEN):
         raise UserError(
@@ -110,7 +139,9 @@ def initialise(
     """Create the shop (first time), this station with its key, and the first manager.
 
     On a shared (PostgreSQL) database a second counter runs the same set-up: the
-    shop is kept as it is and the manager must already exist and give their PIN.
+    shop is kept as it is (``shop`` is not used: the new station's certificate and
+    its ``station_created`` entry name the stored shop) and the manager must already
+    exist and give their PIN.
 
     The station key is written encrypted with ``key_passphrase`` (default:
     REVOKE_DESK_KEY_PASSPHRASE); ``identity`` is a shop's own key and certificate
@@ -122,12 +153,14 @@ def initialise(
     new_manager = session.get(Clerk, manager_code) is None
     if new_manager:
         check_pin_format(manager_pin, Role.MANAGER)  # a new manager's PIN: 6+ digits
-    details = validate_shop(shop)
+    existing_shop = session.scalars(select(Shop)).first()
+    # Joining, the shop is the stored one whatever was typed: the new station's
+    # certificate names it (the day reports and slips of every counter agree).
+    details = validate_shop(shop) if existing_shop is None else stored_shop(existing_shop)
     if session.get(Station, station) is not None:
         raise UserError(
             f"ステーション {station} は設定済みです", f"station {station} is already set up"
         )
-    existing_shop = session.scalars(select(Shop)).first()
     if existing_shop is not None and new_manager:
         raise UserError(
             f"この店舗は設定済みです。既存の店長の担当者コードとPINを入力してください（{manager_code} は登録されていません）",
@@ -176,7 +209,7 @@ def initialise(
         session,
         signer,
         ledger.EntryKind.STATION_CREATED,
-        {"certificate_sha256": signer.fingerprint, "shop_name": (existing_shop or details).name},
+        {"certificate_sha256": signer.fingerprint, "shop_name": details.name},
         now=now,
         subject=station,
     )

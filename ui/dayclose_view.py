@@ -42,6 +42,8 @@ from desktop.clerks import Role
 from desktop.domain import OUTCOME_LABELS, PURPOSE_LABELS, label
 from desktop.errors import UserError
 from desktop.settings import BACKUP_DIR, BACKUP_KEEP
+from ui.headoffice_view import BUTTON_TEXT as HEAD_OFFICE_BUTTON
+from ui.headoffice_view import text as head_office_text
 from ui.i18n import both, message, pair
 from ui.services import Services
 
@@ -129,10 +131,16 @@ class DayCloseView(QWidget):
         self.ledger_button = QPushButton(both(self, self.tr("古物台帳を今すぐ印刷…")))
         self.ledger_button.setObjectName("print_ledger")
         self.ledger_button.clicked.connect(self._on_ledger_clicked)
+        # Every station's day or period for head office (ui.headoffice_view; managers).
+        self.head_office_dialog: QWidget | None = None
+        self.head_office_button = QPushButton(head_office_text(*HEAD_OFFICE_BUTTON))
+        self.head_office_button.setObjectName("head_office_export")
+        self.head_office_button.clicked.connect(self._on_head_office_clicked)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(32, 24, 32, 24)
         layout.addWidget(self.ledger_button)
+        layout.addWidget(self.head_office_button)
         layout.addSpacing(16)
         layout.addWidget(title)
         layout.addLayout(form)
@@ -310,6 +318,11 @@ class DayCloseView(QWidget):
     def _on_open_clicked(self) -> None:
         if self.folder is not None:
             self._opener(self.folder)
+
+    def _on_head_office_clicked(self) -> None:
+        from ui.headoffice_view import open_head_office  # noqa: PLC0415
+
+        self.head_office_dialog = open_head_office(self.services, self)
 
 
 def _grouped(digest: str) -> str:

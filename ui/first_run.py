@@ -31,9 +31,24 @@ from desktop.errors import Problem, UserError, ValidationFailed
 from desktop.key_access import key_store_account, os_key_store
 from desktop.keys import MIN_PASSPHRASE_LEN, check_new_passphrase, passphrase_from_environment
 from desktop.rules import MAX_NAME
-from desktop.setup import ShopDetails, check_station_code, initialise, validate_shop
+from desktop.setup import (
+    ShopDetails,
+    check_station_code,
+    initialise,
+    next_free_station,
+    station_codes,
+    validate_shop,
+)
 from desktop.text import clean_text
-from ui.i18n import ERROR_SUBTITLE_STYLE, both, message_html, pair, stacked
+from ui.i18n import (
+    ERROR_SUBTITLE_STYLE,
+    both,
+    in_english,
+    message,
+    message_html,
+    pair,
+    stacked,
+)
 from ui.services import DialogService
 
 log = logging.getLogger(__name__)
@@ -41,6 +56,27 @@ log = logging.getLogger(__name__)
 DEFAULT_STATION = "S01"
 DEFAULT_TIMEZONE = "Asia/Tokyo"
 PIN_MAX_DIGITS = 12
+
+
+# Joining a shop that is set up already (a further counter of a shared database).
+# Written here in both languages, as the passphrase fields are: their English is
+# not in the translation catalogue.
+JOIN_TITLE = ("Revoke Desk レジの追加", "Revoke Desk: add a counter")
+JOIN_HEADING = ("レジの追加", "Add a counter")
+JOIN_SECTION = ("このレジと承認する店長", "This counter and the approving manager")
+JOIN_MANAGER_CODE = ("登録済みの店長の担当者コード", "Code of an existing manager")
+JOIN_MANAGER_PIN = ("その店長のPIN", "That manager's PIN")
+
+
+def bilingual(ja: str, en: str) -> tuple[str, str]:
+    """(label, English beneath it) of a text kept in both languages here; English only
+    when the UI is in English."""
+    return (en, "") if in_english() else (ja, en)
+
+
+def _taken_text(taken: list[str]) -> tuple[str, str]:
+    codes = ", ".join(taken)
+    return f"使用中のステーションコード: {codes}", f"station codes in use: {codes}"
 
 
 def heading(text: str) -> QLabel:
@@ -247,20 +283,38 @@ class FirstRunView(QWidget):
         super().__init__(parent)
         self._ctx = ctx
         self._dialogs = dialogs
-        self.setWindowTitle(both(self, self.tr("Revoke Desk 初期設定")))
         # On a shared (PostgreSQL) database another counter may have made the shop
         # already: then this form adds a counter and the manager must already exist.
         self._joining = ctx.is_initialised()
+        self._taken: list[str] = []
+        if self._joining:
+            with ctx.reading() as session:
+                self._taken = station_codes(session)
+            self.setWindowTitle(" / ".join(bilingual(*JOIN_TITLE)))
+        else:
+            self.setWindowTitle(both(self, self.tr("Revoke Desk 初期設定")))
 
         self.shop_form = ShopForm()
         self.counter_form = FormGrid(self)
         station = self.counter_form.add_field("station", self.tr("このレジのステーションコード"))
-        station.setText(DEFAULT_STATION)
-        self.counter_form.add_field("manager_code", self.tr("店長の担当者コード"))
+        if self._joining:
+            # Joining: the first code no counter has, and only an existing manager
+            # approves (their PIN is checked, not set: no name, no second entry).
+            station.setText(next_free_station(self._taken))
+            station.setToolTip(message(*bilingual(*_taken_text(self._taken))))
+            label, english = bilingual(*JOIN_MANAGER_CODE)
+            self.counter_form.add_field("manager_code", label, english=english)
+            label, english = bilingual(*JOIN_MANAGER_PIN)
+            self.counter_form.add_field("pin", label, pin_edit(), english=english)
+        else:
+            station.setText(DEFAULT_STATION)
+            self.counter_form.add_field("manager_code", self.tr("店長の担当者コード"))
+            self.counter_form.add_field("manager_name", self.tr("店長の氏名"))
+            self.counter_form.add_field("pin", self.tr("店長のPIN（6〜12桁の数字）"), pin_edit())
+            self.counter_form.add_field(
+                "pin_again", self.tr("PIN（確認のためもう一度）"), pin_edit()
+            )
         self.counter_form.fields["manager_code"].setPlaceholderText(self.tr("例: M01"))
-        self.counter_form.add_field("manager_name", self.tr("店長の氏名"))
-        self.counter_form.add_field("pin", self.tr("店長のPIN（6〜12桁の数字）"), pin_edit())
-        self.counter_form.add_field("pin_again", self.tr("PIN（確認のためもう一度）"), pin_edit())
         # The station key is encrypted at rest (desktop.keys); its passphrase is typed
         # here unless the environment gives it (REVOKE_DESK_KEY_PASSPHRASE).
         self._asks_passphrase = passphrase_from_environment() is None
@@ -309,7 +363,10 @@ class FirstRunView(QWidget):
         left.addWidget(self.shop_form)
         left.addStretch(1)
         right = QVBoxLayout()
-        right.addWidget(section(stacked(self, self.tr("このレジと店長"))))
+        if self._joining:
+            right.addWidget(section(message_html(*bilingual(*JOIN_SECTION))))
+        else:
+            right.addWidget(section(stacked(self, self.tr("このレジと店長"))))
         right.addWidget(self.counter_form)
         right.addWidget(self.remember_key)
         right.addStretch(1)
@@ -325,7 +382,10 @@ class FirstRunView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(32, 24, 32, 24)
         layout.setSpacing(16)
-        layout.addWidget(heading(stacked(self, self.tr("初期設定"))))
+        if self._joining:
+            layout.addWidget(heading(message_html(*bilingual(*JOIN_HEADING))))
+        else:
+            layout.addWidget(heading(stacked(self, self.tr("初期設定"))))
         layout.addWidget(intro)
         layout.addLayout(columns, 1)
         layout.addLayout(buttons)
@@ -376,7 +436,7 @@ class FirstRunView(QWidget):
         # checked, whatever its length.
         role = Role.CLERK if self._joining else Role.MANAGER
         for key, check, value in (
-            ("station", check_station_code, self._station()),
+            ("station", self._check_station, self._station()),
             ("manager_code", check_code, self._manager_code()),
             ("pin", lambda pin: check_pin_format(pin, role), fields["pin"].text()),
         ):
@@ -384,14 +444,15 @@ class FirstRunView(QWidget):
                 check(value)
             except UserError as exc:
                 problems.append(Problem(key, exc.ja, exc.en))
-        _, name_problem = clean_text(
-            "manager_name", fields["manager_name"].text(), max_len=MAX_NAME, required=False
-        )
-        if name_problem is not None:
-            problems.append(name_problem)
-        if fields["pin_again"].text() != fields["pin"].text():
-            ja, en = pair(self, self.tr("PINが一致しません。同じPINを2回入力してください"))
-            problems.append(Problem("pin_again", ja, en))
+        if not self._joining:
+            _, name_problem = clean_text(
+                "manager_name", fields["manager_name"].text(), max_len=MAX_NAME, required=False
+            )
+            if name_problem is not None:
+                problems.append(name_problem)
+            if fields["pin_again"].text() != fields["pin"].text():
+                ja, en = pair(self, self.tr("PINが一致しません。同じPINを2回入力してください"))
+                problems.append(Problem("pin_again", ja, en))
         if self._asks_passphrase:
             try:
                 check_new_passphrase(fields["key_passphrase"].text())
@@ -406,6 +467,15 @@ class FirstRunView(QWidget):
                     )
                 )
         return problems
+
+    def _check_station(self, code: str) -> None:
+        check_station_code(code)
+        if code in self._taken:
+            ja, en = _taken_text(self._taken)
+            raise UserError(
+                f"ステーション {code} は別のレジが使っています。{ja}",
+                f"station {code} is another counter's. {en}",
+            )
 
     def _key_passphrase(self) -> str | None:
         if not self._asks_passphrase:
@@ -449,7 +519,7 @@ class FirstRunView(QWidget):
                     shop=self.shop_form.details(),
                     station=self._station(),
                     manager_code=self._manager_code(),
-                    manager_name=fields["manager_name"].text(),
+                    manager_name=fields["manager_name"].text() if "manager_name" in fields else "",
                     manager_pin=fields["pin"].text(),
                     now=self._ctx.clock(),
                     key_passphrase=self._key_passphrase(),

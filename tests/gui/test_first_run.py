@@ -7,11 +7,13 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
 from sqlalchemy import func, select
 
 from db.models import Clerk, Shop, Station
 from desktop.app import AppContext
 from desktop.keys import StationKeyFiles
+from desktop.setup import ShopDetails, initialise
 from tests.conftest import MANAGER_PIN, Clock
 from tests.gui.helpers import RecordingDialogs, focused, press, show, type_text
 from ui.app import Startup
@@ -185,19 +187,95 @@ def test_a_second_counter_joins_an_existing_shop(qtbot, ctx, tmp_path, dialogs):
         fill_by_keyboard(
             qtbot,
             [
-                ("station", "S02"),
+                ("station", None),  # S02 is offered: S01 is taken
                 ("manager_code", "M01"),
-                ("manager_name", None),
                 ("pin", MANAGER_PIN),
-                ("pin_again", MANAGER_PIN),
             ],
         )
         assert isinstance(starter.window, MainWindow)
         qtbot.addWidget(starter.window)
         assert count(second, Shop) == 1
         assert count(second, Station) == 2
+        with second.reading() as session:
+            assert session.get(Station, "S02") is not None
     finally:
         second.close()
+
+
+def _join_form(qtbot, ctx: AppContext, keys: Path, dialogs) -> tuple[AppContext, FirstRunView]:
+    second = AppContext.open(ctx.db_url, keys, create=True, clock=ctx.clock)
+    form = Startup(second, dialogs).start()
+    assert isinstance(form, FirstRunView)
+    qtbot.addWidget(form)
+    show(qtbot, form)
+    return second, form
+
+
+def _captions(form: FirstRunView) -> str:
+    texts = [label.text() for label in form.findChildren(QLabel)]
+    return "\n".join([form.windowTitle(), *texts])
+
+
+def test_the_join_form_offers_a_free_station_code_and_no_first_manager_labels(
+    qtbot, ctx, tmp_path, dialogs
+):
+    for code in ("S02", "S03"):
+        join_station(ctx, tmp_path / f"keys-{code}", code)
+    second, form = _join_form(qtbot, ctx, tmp_path / "new-keys", dialogs)
+    try:
+        assert form.counter_form.fields["station"].text() == "S04"
+        assert "S01, S02, S03" in form.counter_form.fields["station"].toolTip()
+        # An existing manager only approves: no name to give, no PIN to set twice.
+        assert set(form.counter_form.fields) >= {"station", "manager_code", "pin"}
+        assert "manager_name" not in form.counter_form.fields
+        assert "pin_again" not in form.counter_form.fields
+        captions = _captions(form)
+        for first_run_only in (
+            "First manager",
+            "first manager",
+            "PIN again",
+            "確認のためもう一度",
+            "初期設定",
+            "6〜12桁",
+        ):
+            assert first_run_only not in captions, first_run_only
+        for joining in ("レジの追加", "Add a counter", "登録済みの店長", "existing manager"):
+            assert joining in captions, joining
+    finally:
+        second.close()
+
+
+def test_a_station_code_in_use_is_named_beside_its_field(qtbot, ctx, tmp_path, dialogs):
+    second, form = _join_form(qtbot, ctx, tmp_path / "new-keys", dialogs)
+    try:
+        fill_by_keyboard(qtbot, [("station", "S01"), ("manager_code", "M01"), ("pin", MANAGER_PIN)])
+        problem = form.counter_form.problem_text("station")
+        assert "S01" in problem and "another counter" in problem
+        assert count(second, Station) == 1
+        assert not StationKeyFiles.in_dir(second.keys_dir, "S01").key.exists()
+        with second.reading() as session:
+            manager = session.get(Clerk, "M01")
+            assert manager is not None and manager.failed_attempts == 0  # no PIN was tried
+    finally:
+        second.close()
+
+
+def join_station(ctx: AppContext, keys: Path, code: str) -> None:
+    other = AppContext.open(ctx.db_url, keys, clock=ctx.clock)
+    try:
+        with other.transaction() as session:
+            initialise(
+                session,
+                keys_dir=keys,
+                shop=ShopDetails(name=""),
+                station=code,
+                manager_code="M01",
+                manager_name="",
+                manager_pin=MANAGER_PIN,
+                now=ctx.clock(),
+            )
+    finally:
+        other.close()
 
 
 def test_the_first_manager_needs_six_digits(qtbot, startup, blank_ctx):
@@ -216,16 +294,7 @@ def test_a_wrong_manager_pin_when_joining_is_counted(qtbot, ctx, tmp_path, dialo
         assert isinstance(form, FirstRunView)
         qtbot.addWidget(form)
         show(qtbot, form)
-        fill_by_keyboard(
-            qtbot,
-            [
-                ("station", "S02"),
-                ("manager_code", "M01"),
-                ("manager_name", None),
-                ("pin", "1357"),
-                ("pin_again", "1357"),
-            ],
-        )
+        fill_by_keyboard(qtbot, [("station", "S02"), ("manager_code", "M01"), ("pin", "1357")])
         assert "wrong clerk code or PIN" in form.message.text()
         with second.reading() as session:
             manager = session.get(Clerk, "M01")
