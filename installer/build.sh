@@ -9,7 +9,8 @@
 # under pyenv, else python3.  The bundle carries that Python and the PySide6 the
 # lock pins for it: 6.12 on Python >= 3.12, 6.11 below (PySide6 6.12 has a refcount bug
 # on CPython < 3.12: pyproject.toml and docs/decisions.md).  DEB_COMPRESSION sets the
-# .deb's compression (xz by default; gzip is four times faster, for CI).
+# .deb's compression (xz by default, for any dpkg; zstd, for dpkg >= 1.21.18, takes
+# seconds instead of minutes: ./test uses it).
 # Every run starts from a fresh venv: nothing is cached but pip's own download cache.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -4,7 +4,8 @@
 # /opt/revoke-desk (the bundle), /usr/bin/revoke-desk and revoke-desk-gui (symlinks),
 # the menu entry with its icon, and the docs.  The shop's data stays in the users'
 # folders, so removing the package never touches it (debian/postrm, README.Debian).
-# DEB_COMPRESSION: xz (default, smallest) or gzip (faster) or none.
+# DEB_COMPRESSION: xz (default: any dpkg), zstd (dpkg >= 1.21.18: seconds, not minutes),
+# gzip or none.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
