@@ -240,6 +240,8 @@ def smoke_check(launched: Launched) -> int:
     app.exec()
     shown = bool(result)
     name = result[0] if shown else type(launched.startup.window).__name__
+    if launched.startup.window is not None:
+        launched.startup.window.close()
     log.info("GUI smoke check: %s %s", name, "shown" if shown else "not shown")
     if sys.stdout is not None:  # a windowed Windows build has no stdout
         print(f"smoke-gui: {name} {'shown' if shown else 'NOT shown'}")

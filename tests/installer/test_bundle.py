@@ -107,7 +107,7 @@ def shop(bundle_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Shop:
 def test_the_bundle_holds_its_programs_and_data(bundle_dir):
     for name in ("revoke-desk", "revoke-desk-gui"):
         head = program(bundle_dir, name).read_bytes()[:4]
-        assert head in (b"\x7fELF", b"MZ\x90\x00"), f"{name} is not a program"
+        assert head == b"\x7fELF" or head.startswith(b"MZ"), f"{name} is not a program"
     internal = bundle_dir / "_internal"
     for relative in (
         "db/migrations/env.py",
