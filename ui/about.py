@@ -1,6 +1,6 @@
 """The About dialog: the version, the licences (ours, the fonts', Qt's) and where the data is.
 
-Reachable from every screen, the lock screen too (toolbar button, Shift+F1): a shop
+Reachable from every screen, the lock screen too (status-bar button, Shift+F1): a shop
 on the phone to support reads the version and the data folder from it.  Its texts
 carry their English inline (``_t``) rather than in the Qt Linguist catalogue: they
 are few, and fixed.
@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QPlainTextEdit,
     QTabWidget,
-    QToolBar,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -215,24 +215,34 @@ class _Opener(QObject):
         dialog.open()
 
 
-def add_about_action(window: QMainWindow, toolbar: QToolBar, services: Services) -> QAction:
-    """The About button at the end of ``toolbar`` (Shift+F1), enabled even when locked."""
-    action = QAction(_t("このアプリについて", "About"), window)
+def add_about_action(window: QMainWindow, services: Services) -> QAction:
+    """The About action (Shift+F1) and its button at the left of the status bar.
+
+    In the status bar, not the toolbar: the F-key toolbar fills a 1280-pixel window,
+    and a button past its end hides behind the overflow arrow.  Enabled when locked.
+    """
+    action = QAction(_t("バージョン情報", "About"), window)
     action.setObjectName("about")
     action.setShortcut(QKeySequence(SHORTCUT))
     action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
     key = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
     action.setToolTip(f"{action.text()} ({key})")
-    # Two short lines with the key, as the F-key buttons have.
-    action.setIconText(f"About  [{key}]" if in_english() else f"このアプリについて  [{key}]\nAbout")
-
+    # Short: the status bar's right half is taken by the station, clerk, DB and printers.
+    action.setIconText("ⓘ About" if in_english() else "ⓘ バージョン情報")
     opener = _Opener(services, window)
     action.triggered.connect(opener.open_dialog)
     window.addAction(action)
-    toolbar.addAction(action)
+
+    button = QToolButton()
+    button.setObjectName("aboutButton")
+    button.setDefaultAction(action)
+    button.setAutoRaise(True)
+    button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
     # The only button enabled on the lock screen: it must not take the focus from the
     # clerk-code field (the keyboard reaches it with Shift+F1).
-    button = toolbar.widgetForAction(action)
-    if button is not None:
-        button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    font = button.font()
+    font.setPointSizeF(font.pointSizeF() * 0.9)
+    button.setFont(font)
+    window.statusBar().addWidget(button)
     return action

@@ -174,7 +174,7 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.home)
         self._screens[HOME] = self.home
         self._build_status_bar()
-        self.about_action = add_about_action(self, self.toolbar, services)
+        self.about_action = add_about_action(self, services)
 
         self.idle = IdleLock(services.settings.get(IDLE_LOCK_MINUTES), idle_timer, self)
         self.idle.idle.connect(self._on_idle_lock_idle)

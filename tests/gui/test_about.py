@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QLabel
+from PySide6.QtWidgets import QApplication, QLabel, QToolButton
 
 from desktop import config
 from desktop.version import app_version
@@ -24,7 +24,10 @@ def open_dialog(qtbot, window) -> AboutDialog:
 def test_about_opens_from_the_lock_screen_with_shift_f1(qtbot, main_window):
     assert main_window.current_screen_name() == LOCK
     assert main_window.about_action.isEnabled()
-    assert main_window.about_action in main_window.toolbar.actions()
+    button = main_window.statusBar().findChild(QToolButton, "aboutButton")
+    assert button is not None
+    assert button.isVisible()
+    assert button.defaultAction() is main_window.about_action
     dialog = open_dialog(qtbot, main_window)
     assert "Revoke Desk" in dialog.windowTitle()
     dialog.reject()
