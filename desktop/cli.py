@@ -47,6 +47,7 @@ from desktop.text import clean_text
 from desktop.transactions import intake_context
 from desktop.trust import Checkpoint
 from desktop.verification import verify_all
+from desktop.version import app_version
 from desktop.voiding import void_intake
 
 log = logging.getLogger(__name__)
@@ -108,6 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
             "counter app for My Number certificate revocation attestations at phone trade-in shops."
         ),
     )
+    parser.add_argument("--version", action="version", version=f"revoke-desk {app_version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     init = sub.add_parser(

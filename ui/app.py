@@ -15,7 +15,7 @@ from importlib.resources import files
 from pathlib import Path
 from types import TracebackType
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QElapsedTimer, QObject, QTimer
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -26,6 +26,7 @@ from desktop.key_access import PassphrasePrompt
 from desktop.keys import stations_with_keys
 from desktop.logs import setup_logging
 from desktop.settings import LANGUAGE, StationSettings
+from ui.about import app_icon
 from ui.i18n import install_language, message
 from ui.key_unlock import ask_passphrase
 from ui.services import AppEvents, CounterState, DialogService, Services
@@ -83,6 +84,7 @@ def create_application(argv: Sequence[str] | None = None) -> QApplication:
     app.setApplicationName(APP_NAME)
     app.setApplicationDisplayName(APP_NAME)
     app.setOrganizationName(ORGANISATION)
+    app.setWindowIcon(app_icon())
     load_fonts()
     app.setStyleSheet(STYLE_SHEET)
     return app
@@ -209,15 +211,61 @@ def _report_uncaught(
     )
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+SMOKE_TIMEOUT_MS = 20_000
+
+
+def smoke_check(launched: Launched) -> int:
+    """``--smoke-gui``: run the event loop until the first window is exposed, say which, quit.
+
+    0 when a window is on screen (what an installer's smoke test needs to know: the
+    bundle has Qt, its platform plugin, the fonts and the database), 1 if none is
+    exposed within SMOKE_TIMEOUT_MS.
+    """
+    app = launched.app
+    elapsed = QElapsedTimer()
+    elapsed.start()
+    result: list[str] = []
+
+    def check() -> None:
+        window = launched.startup.window
+        handle = window.windowHandle() if window is not None else None
+        if window is not None and window.isVisible() and handle is not None and handle.isExposed():
+            result.append(type(window).__name__)
+        elif elapsed.elapsed() < SMOKE_TIMEOUT_MS:
+            QTimer.singleShot(20, check)
+            return
+        app.exit(0)  # not quit(): that closes the windows first
+
+    QTimer.singleShot(0, check)
+    app.exec()
+    shown = bool(result)
+    name = result[0] if shown else type(launched.startup.window).__name__
+    if launched.startup.window is not None:
+        launched.startup.window.close()
+    log.info("GUI smoke check: %s %s", name, "shown" if shown else "not shown")
+    if sys.stdout is not None:  # a windowed Windows build has no stdout
+        print(f"smoke-gui: {name} {'shown' if shown else 'NOT shown'}")
+    return 0 if shown else 1
+
+
+def main(argv: Sequence[str] | None = None, *, smoke: bool = False) -> int:
     log_path = setup_logging()
     log.info("GUI starting (log %s)", log_path)
     try:
         launched = launch(argv)
     except UserError as exc:
+        if smoke:  # no dialog that nobody will close
+            if sys.stderr is not None:
+                sys.stderr.write(f"エラー / error: {exc.line()}\n")
+            return EXIT_USAGE
         create_application(argv)
         DialogService().user_error(None, exc)
         return EXIT_USAGE
+    if smoke:
+        try:
+            return smoke_check(launched)
+        finally:
+            launched.ctx.close()
     previous_hook, sys.excepthook = sys.excepthook, _report_uncaught
     try:
         return run_event_loop(launched.app)

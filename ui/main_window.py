@@ -34,6 +34,7 @@ from desktop.settings import (
     PRINTER_A4,
     PRINTER_THERMAL,
 )
+from ui.about import add_about_action
 from ui.i18n import both, english, message, pair, stacked
 from ui.lock_screen import IdleLock, LockScreen
 from ui.services import Services
@@ -173,6 +174,7 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.home)
         self._screens[HOME] = self.home
         self._build_status_bar()
+        self.about_action = add_about_action(self, services)
 
         self.idle = IdleLock(services.settings.get(IDLE_LOCK_MINUTES), idle_timer, self)
         self.idle.idle.connect(self._on_idle_lock_idle)
