@@ -96,3 +96,40 @@ def test_a_database_made_by_schema_0001_upgrades_and_still_verifies(tmp_path):
         ]
     finally:
         ctx.close()
+
+
+SCHEMA_0002_RECEIPTS = [
+    ("S01-20261127-0001", "accepted"),
+    ("S01-20261127-0002", "accepted"),
+    ("S01-20261127-0003", "refused"),
+    ("S01-20261127-0004", "accepted"),
+]
+
+
+def test_a_database_made_by_schema_0002_upgrades_and_still_verifies(tmp_path):
+    """A shop's database from the release with the slip table opens, upgrades and verifies.
+
+    Made with the app at schema 0002 (commit 5dd4d53) as tests/conftest.py sets up a shop
+    — ``set_up_shop`` on the test ``Clock``, the test key passphrase — then through
+    ``commit_document``: 山田 太郎 / ヤマダ タロウ (accepted, its thermal slip issued),
+    佐々木 健 / ササキ ケン (accepted), 田中 美咲 / タナカ ミサキ (refused), 鈴木 花子 with no
+    reading (accepted, then voided 二重登録 by M01), five minutes apart.
+    """
+    import shutil
+
+    from desktop.app import AppContext
+    from desktop.verification import verify_all
+
+    source = Path(__file__).resolve().parents[2] / "data" / "schema_0002"
+    shutil.copytree(source, tmp_path / "shop")
+    url = f"sqlite:///{tmp_path / 'shop' / 'shop.sqlite3'}"
+    ctx = AppContext.open(url, tmp_path / "shop" / "keys")
+    try:
+        assert migrate.current_revision(ctx.engine) == migrate.head_revision()
+        with ctx.reading() as session:
+            report = verify_all(session, ctx.keys_dir)
+            receipts = session.execute(text("SELECT receipt, outcome FROM intake ORDER BY 1")).all()
+        assert report.ok, report.lines()
+        assert [tuple(r) for r in receipts] == SCHEMA_0002_RECEIPTS
+    finally:
+        ctx.close()
