@@ -397,7 +397,6 @@ class DayCloseView(QWidget):
             f"{label(PURPOSE_LABELS, key)[0]} ¥{totals['amount_yen']:,}"
             for key, totals in counts["purpose"].items()
         ]
-        total = sum(int(totals["amount_yen"]) for totals in counts["purpose"].values())
         encoding = next((ja for codec, ja, _ in ENCODINGS if codec == summary.encoding), "")
         # The counts, the money and the chain head side by side: the result fits the screen.
         counted = [
@@ -409,10 +408,11 @@ class DayCloseView(QWidget):
             f"再発行 / reprints: {counts['reprints']}",
             f"締め後の記録 / late entries: {counts['late']}",
         ]
+        # Per purpose, never one sum across them: a trade-in is credit, not cash
+        # (docs/decisions.md, "Money per purpose, for the till").
         money = [
-            "金額（受付のみ） / amounts (accepted):",
-            *(f"　{amount}" for amount in amounts),
-            f"<b>{_both('合計', 'total')}: ¥{total:,}</b>",
+            "金額合計（受付のみ） / totals, accepted only:",
+            *(f"　<b>{amount}</b>" for amount in amounts),
         ]
         self.summary_label.setText("\n".join(counted))
         self.money_label.setText("<br>".join(money))

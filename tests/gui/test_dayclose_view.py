@@ -87,7 +87,8 @@ def test_a_manager_closes_the_day_and_opens_the_folder(qtbot, services, ctx, clo
     assert "取消 / Voided: 1" in text
     money = view.money_label.text()
     assert "下取り ¥0" in money  # the voided trade-in's price is not in the total
-    assert "合計 / total: ¥0" in money
+    assert "金額合計（受付のみ） / totals, accepted only" in money
+    assert "買取 ¥0" in money and "委託 ¥0" in money and "修理受付 ¥0" in money
     files = view.files_label.text()
     assert f"出力先フォルダ / export folder: {folder}" in files
     assert "day-report.pdf" in files and "intakes.csv" in files and "manifest.json" in files
