@@ -159,8 +159,35 @@ class Person(Base):
     receipt: Mapped[str] = mapped_column(ForeignKey("intake.receipt"), primary_key=True)
     salt: Mapped[bytes] = mapped_column(LargeBinary(32))
     data: Mapped[dict[str, object]] = mapped_column(JSON)
-    name: Mapped[str] = mapped_column(String(100), index=True)  # for the name search
+    name: Mapped[str] = mapped_column(String(100))  # the name as shown in the history
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+# Tokens are compared in code-point order (a prefix is a range): SQLite's BINARY is
+# that already; PostgreSQL's database collation may be a language's, hence "C".
+TOKEN_TYPE = String(32).with_variant(String(32, collation="C"), "postgresql")
+
+
+class PersonNameToken(Base):
+    """The name search's index: every suffix of the folded name and reading of a person.
+
+    ``desktop.name_tokens`` makes them; a search for 「田中」, 「美咲」, 「田中美咲」 or
+    「ササキ」 is a prefix range on ``token``.  Personal data like the name itself: the
+    rows go with their person row (ON DELETE CASCADE, and the retention purge deletes
+    them first).  Keyed by (receipt, token) without a rowid on SQLite, so a person's
+    tokens sit together and the table is its own index by receipt.
+    """
+
+    __tablename__ = "person_name_token"
+    __table_args__ = (
+        Index("ix_person_name_token", "token", "receipt"),
+        {"sqlite_with_rowid": False},
+    )
+
+    receipt: Mapped[str] = mapped_column(
+        ForeignKey("person.receipt", ondelete="CASCADE"), primary_key=True
+    )
+    token: Mapped[str] = mapped_column(TOKEN_TYPE, primary_key=True)
 
 
 class Slip(Base):

@@ -1,7 +1,7 @@
 """Committing one intake: the receipt, the personal-data row and the ledger entry.
 
 ``commit_intake`` runs inside the caller's transaction and writes three rows
-(intake, person, ledger entry) or none.  Only after the caller's commit returns
+(intake, person, ledger entry) and the person's name tokens, or none.  Only after the caller's commit returns
 may the receipt number be shown or printed.
 """
 
@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import bindparam, func, insert, select
 from sqlalchemy.orm import Session
 
-from db.models import Intake, LedgerEntry, Person
+from db.models import Intake, LedgerEntry, Person, PersonNameToken
 from desktop import ledger
 from desktop.attestation import Decision, decide
 from desktop.catalogue import RevocationCatalogue, statement_catalogue
@@ -25,6 +25,7 @@ from desktop.clerks import is_active_clerk
 from desktop.domain import IntakeDraft, Outcome, age_on, ledger_required
 from desktop.errors import Problem, ValidationFailed
 from desktop.keys import StationSigner
+from desktop.name_tokens import name_tokens
 from desktop.statements import statement_id_for
 from desktop.transactions import check_same_purpose, transaction_so_far
 
@@ -37,6 +38,7 @@ _LAST_DAY_NUMBER = select(func.max(Intake.day_number)).where(
 )
 _INSERT_INTAKE = insert(Intake)
 _INSERT_PERSON = insert(Person)
+_INSERT_TOKENS = insert(PersonNameToken)
 
 
 @dataclass(frozen=True)
@@ -266,6 +268,10 @@ def commit_intake(
             }
         ],
     )
+    # The history's name search (desktop.name_tokens): one statement for all of them.
+    tokens = name_tokens(draft.seller.name, draft.seller.kana)
+    if tokens:
+        connection.execute(_INSERT_TOKENS, [{"receipt": number, "token": t} for t in tokens])
     return Receipt(number, decision, signer.station, entry.seq, entry.entry_hash)
 
 

@@ -3,7 +3,8 @@
 The 古物台帳 must be kept 3 years from the record date (DOMAIN.md §3), and personal
 data deleted once that is over (§5).  A purge deletes, for every intake whose record
 date (``business_day``) is more than ``years`` years before today in the shop's time
-zone, its ``person`` row and its stored ``slip`` rows (a slip shows the signature).
+zone, its ``person`` row with the name tokens the history searches
+(``person_name_token``) and its stored ``slip`` rows (a slip shows the signature).
 The intake row and every ledger entry stay: the chain holds only a salted digest of
 the personal data, so it still verifies.
 
@@ -23,7 +24,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import delete, exists, func, or_, select
 from sqlalchemy.orm import Session
 
-from db.models import Intake, LedgerEntry, Person, Shop, Slip
+from db.models import Intake, LedgerEntry, Person, PersonNameToken, Shop, Slip
 from desktop import ledger
 from desktop.errors import UserError
 from desktop.keys import StationSigner
@@ -97,6 +98,11 @@ def purge_expired(
     for start in range(0, len(receipts), _BATCH):
         batch = receipts[start : start + _BATCH]
         slips += _deleted(session, delete(Slip).where(Slip.receipt.in_(batch)))
+        # The foreign key cascades as well; the purge does not rely on a pragma for it.
+        session.execute(
+            delete(PersonNameToken).where(PersonNameToken.receipt.in_(batch)),
+            execution_options={"synchronize_session": False},
+        )
         persons += _deleted(session, delete(Person).where(Person.receipt.in_(batch)))
     head = ledger.append_locked(
         session,
@@ -178,4 +184,9 @@ def check_purge_entry(session: Session, entry: LedgerEntry, body: dict[str, Any]
         kept = session.scalars(select(Person.receipt).where(Person.receipt.in_(batch))).first()
         if kept is not None:
             return f"personal data of {kept} is present although a retention purge erased it"
+        named = session.scalars(
+            select(PersonNameToken.receipt).where(PersonNameToken.receipt.in_(batch)).limit(1)
+        ).first()
+        if named is not None:
+            return f"name tokens of {named} are present although a retention purge erased them"
     return None

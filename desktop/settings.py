@@ -4,7 +4,11 @@ Shop-wide details (name, licence, address) live in the database and are changed
 through the ledger; what belongs to one PC — its printers, its idle lock, the
 language, window sizes — lives in ``settings-<STATION>.json`` beside the key folder.
 A corrupt or unreadable file falls back to the defaults (and says so in the log)
-rather than stopping the counter.
+rather than stopping the counter, and so does a single bad value: every setting
+declares what it allows (a type, a range, a list of choices), and a value outside
+that — ``"a5"`` for the slip format, a string where a number belongs — reads as the
+setting's default, with one warning in the log.  No screen ever sees a value its
+setting does not allow.
 """
 
 from __future__ import annotations
@@ -23,35 +27,51 @@ T = TypeVar("T", str, int, bool)
 
 @dataclass(frozen=True)
 class Setting(Generic[T]):
-    """One setting: its key in the file, its default, and what it is for."""
+    """One setting: its key in the file, its default, what it allows and what it is for."""
 
     key: str
     default: T
     description: str
     minimum: int | None = None
     maximum: int | None = None
+    choices: tuple[T, ...] = ()  # when given, the only values allowed
 
-    def coerce(self, raw: object) -> T:
-        """The stored value if it has the right type (and range), else the default."""
+    def __post_init__(self) -> None:
+        if self.choices and self.default not in self.choices:
+            raise ValueError(f"{self.key}: the default {self.default!r} is not a choice")
+
+    def allows(self, raw: object) -> bool:
+        """Whether ``raw`` is a value of this setting (type, range and choices)."""
         expected = type(self.default)
-        if not isinstance(raw, expected) or (expected is int and isinstance(raw, bool)):
-            return self.default
+        if not isinstance(raw, expected) or (expected is not bool and isinstance(raw, bool)):
+            return False
         if isinstance(raw, int) and not isinstance(raw, bool):
             if self.minimum is not None and raw < self.minimum:
-                return self.default
+                return False
             if self.maximum is not None and raw > self.maximum:
-                return self.default
-        return raw
+                return False
+        return not self.choices or raw in self.choices
+
+    def coerce(self, raw: object) -> T:
+        """The stored value if this setting allows it, else the default."""
+        return raw if self.allows(raw) else self.default  # type: ignore[return-value]
 
 
-LANGUAGE = Setting("language", "ja", "UI language: ja or en")
+LANGUAGE = Setting("language", "ja", "UI language: ja or en", choices=("ja", "en"))
 IDLE_LOCK_MINUTES = Setting(
     "idle_lock_minutes", 3, "lock the counter after this many idle minutes", minimum=1, maximum=120
 )
 PRINTER_THERMAL = Setting("printer_thermal", "", "printer for the 80 mm roll ('' = ask)")
 PRINTER_A4 = Setting("printer_a4", "", "printer for A4 slips and reports ('' = ask)")
-DEFAULT_SLIP_FORMAT = Setting("default_slip_format", "thermal", "thermal or a4")
-CUSTOMER_SCREEN = Setting("customer_screen", "auto", "auto (second screen if present) or main")
+DEFAULT_SLIP_FORMAT = Setting(
+    "default_slip_format", "thermal", "thermal or a4", choices=("thermal", "a4")
+)
+CUSTOMER_SCREEN = Setting(
+    "customer_screen",
+    "auto",
+    "auto (second screen if present), main (this screen) or second (always the second)",
+    choices=("auto", "main", "second"),
+)
 MAIN_WINDOW_GEOMETRY = Setting("main_window_geometry", "", "saved window geometry (Qt, base64)")
 BACKUP_DIR = Setting("backup_dir", "", "folder for the backup made at every day close ('' = none)")
 BACKUP_KEEP = Setting(
@@ -77,6 +97,7 @@ class StationSettings:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._values: dict[str, Any] = {}
+        self._warned: set[str] = set()  # keys whose bad value was logged once already
         try:
             raw = json.loads(path.read_text(encoding="utf-8"))
             if isinstance(raw, dict):
@@ -91,10 +112,24 @@ class StationSettings:
         return cls(keys_dir.parent / f"settings-{station}.json")
 
     def get(self, setting: Setting[T]) -> T:
-        return setting.coerce(self._values.get(setting.key, setting.default))
+        """The value in the file, or the default when the file has none or a bad one."""
+        raw = self._values.get(setting.key, setting.default)
+        if setting.allows(raw):
+            return raw  # type: ignore[no-any-return]
+        if setting.key not in self._warned:
+            self._warned.add(setting.key)
+            log.warning(
+                "settings file %s: %s = %r is not allowed (%s), using %r",
+                self.path,
+                setting.key,
+                raw,
+                setting.description,
+                setting.default,
+            )
+        return setting.default
 
     def set(self, setting: Setting[T], value: T) -> None:
-        if setting.coerce(value) != value:
+        if not setting.allows(value):
             raise ValueError(f"{setting.key}: {value!r} is not allowed")
         self._values[setting.key] = value
         self._save()

@@ -309,6 +309,7 @@ def history(scene: Scene) -> QWidget:
     window.lock_screen.unlock_button.click()
     view = window.show_screen(HISTORY)
     assert isinstance(view, HistoryView)
+    view.wait_for_search()  # the rows are read in the background
     view.select_row(view.model.find(receipts[HISTORY_VOIDED]) or 0)
     return window
 

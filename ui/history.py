@@ -15,6 +15,7 @@ Each action is one transaction; afterwards the screen announces
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -50,13 +51,22 @@ from desktop.catalogue import RevocationCatalogue
 from desktop.clerks import ClerkView, Role, list_clerks
 from desktop.domain import DeviceOs
 from desktop.errors import UserError
-from desktop.history import HistoryQuery, HistoryRow, ReceiptDetail, receipt_detail
+from desktop.history import (
+    HistoryQuery,
+    HistoryRow,
+    ReceiptDetail,
+    ScannedSlip,
+    SlipStanding,
+    looks_like_slip_code,
+    receipt_detail,
+)
 from desktop.settings import DEFAULT_SLIP_FORMAT
 from desktop.slip_texts import slip_texts
 from desktop.slips import IssuedSlip, prepare_slip, record_slip
 from desktop.voiding import MAX_REASON, void_intake
 from reports.snapshot import SlipFormat
 from ui import i18n
+from ui.background import Lane
 from ui.first_run import heading, pin_edit
 from ui.history_model import (
     REFUSED_COLOUR,
@@ -108,15 +118,29 @@ TABLE_FONT_SCALE = 0.9
 
 @dataclass(frozen=True)
 class VoidRequest:
-    """What the void dialog collected: the approving manager, their PIN, the reason."""
+    """What the void dialog collected: the approving manager, their PIN, the reason,
+    and for a correction the receipt of the intake taken again in its place."""
 
     manager: str
     pin: str
     reason: str
+    replaced_by: str = ""
 
 
-# (parent, receipt, the clerk at the counter) -> the request, or None if cancelled.
-AskVoid = Callable[[QWidget, str, ClerkView | None], VoidRequest | None]
+@dataclass(frozen=True)
+class VoidProblem:
+    """Why a void was not made; the dialog stays open and shows it beside ``field``."""
+
+    error: UserError
+    field: str  # "pin" (the PIN or the manager was refused) or "reason"
+
+
+# Tries one request: None once the receipt is void, else what went wrong.
+TryVoid = Callable[[VoidRequest], VoidProblem | None]
+# (parent, receipt, the clerk at the counter, try_void) -> whether the receipt was voided.
+# The dialog calls ``try_void`` on OK and stays open, with what was typed, until it
+# succeeds or the clerk cancels.
+AskVoid = Callable[[QWidget, str, ClerkView | None, TryVoid], bool]
 
 
 class SlipPrinter(Protocol):
@@ -136,11 +160,23 @@ class VoidDialog(QDialog):
     """Asks for the reason, the approving manager's code and PIN before a void.
 
     A manager at the counter approves their own void, but still types the PIN:
-    the counter may have been left unlocked.
+    the counter may have been left unlocked.  A correction names the intake taken
+    again in place of this one (``revoke-desk void --replaced-by``), and the 古物台帳
+    shows the link.  With ``try_void`` the dialog makes the void itself on OK: a wrong
+    PIN or a refused reason is shown in the dialog, which keeps what was typed (the
+    PIN is cleared); without it, OK simply accepts (the caller reads :meth:`request`).
     """
 
-    def __init__(self, receipt: str, manager: str | None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        receipt: str,
+        manager: str | None,
+        parent: QWidget | None = None,
+        *,
+        try_void: TryVoid | None = None,
+    ) -> None:
         super().__init__(parent)
+        self._try_void = try_void
         self.setWindowTitle(one_line(self, self.tr("受付の取消"), "Void a receipt"))
         self.reason_edit = QLineEdit()
         self.reason_edit.setObjectName("void_reason")
@@ -154,6 +190,22 @@ class VoidDialog(QDialog):
         self.code_edit.setReadOnly(manager is not None)
         self.pin_edit = pin_edit()
         self.pin_edit.setObjectName("void_pin")
+        self.replaced_edit = QLineEdit()
+        self.replaced_edit.setObjectName("void_replaced_by")
+        self.replaced_edit.setMaxLength(40)
+        self.replaced_edit.setPlaceholderText(
+            one_line(
+                self,
+                self.tr("訂正のときだけ: 取り直した受付の番号"),
+                "Corrections only: the receipt taken again",
+            )
+        )
+        self.problem = QLabel()
+        self.problem.setObjectName("void_problem")
+        self.problem.setTextFormat(Qt.TextFormat.RichText)
+        self.problem.setWordWrap(True)
+        self.problem.setStyleSheet(f"color:{VOID_MARK_COLOUR};")
+        self.problem.hide()
         intro = QLabel(
             two_lines(
                 self,
@@ -176,13 +228,14 @@ class VoidDialog(QDialog):
             one_line(self, self.tr("やめる"), "Cancel"), QDialogButtonBox.ButtonRole.RejectRole
         )
         cancel.setAutoDefault(False)
-        self.buttons.accepted.connect(self.accept)
+        self.buttons.accepted.connect(self._on_buttons_accepted)
         self.buttons.rejected.connect(self.reject)
 
         form = QGridLayout()
         form.setHorizontalSpacing(16)
         fields = (
             (self.tr("取消の理由"), "Reason", self.reason_edit),
+            (self.tr("訂正後の受付番号（任意）"), "Corrected by (optional)", self.replaced_edit),
             (self.tr("店長の担当者コード"), "Manager's code", self.code_edit),
             (self.tr("店長のPIN"), "Manager's PIN", self.pin_edit),
         )
@@ -196,6 +249,7 @@ class VoidDialog(QDialog):
         layout.addWidget(intro)
         layout.addSpacing(8)
         layout.addLayout(form)
+        layout.addWidget(self.problem)
         layout.addWidget(self.buttons)
         self.setMinimumWidth(640)
         # The code of a manager at the counter is given: let it look like it.
@@ -204,14 +258,42 @@ class VoidDialog(QDialog):
         for edit in (self.reason_edit, self.code_edit, self.pin_edit):
             edit.textChanged.connect(self._on_field_text_changed)
         self.reason_edit.returnPressed.connect(self._on_reason_return_pressed)
+        self.replaced_edit.returnPressed.connect(self._on_replaced_return_pressed)
         self.code_edit.returnPressed.connect(self._on_code_return_pressed)
         self._on_field_text_changed()
+        # Enter after the reason goes on to the PIN; Tab also reaches the correction.
+        QWidget.setTabOrder(self.reason_edit, self.replaced_edit)
+        QWidget.setTabOrder(self.replaced_edit, self.code_edit)
+        QWidget.setTabOrder(self.code_edit, self.pin_edit)
         self.reason_edit.setFocus()
 
     def request(self) -> VoidRequest:
         return VoidRequest(
-            self.code_edit.text().strip().upper(), self.pin_edit.text(), self.reason_edit.text()
+            self.code_edit.text().strip().upper(),
+            self.pin_edit.text(),
+            self.reason_edit.text(),
+            self.replaced_edit.text().strip().upper(),
         )
+
+    def show_problem(self, problem: VoidProblem) -> None:
+        """Keep the dialog open with the reason typed; say what went wrong, where."""
+        self.problem.setText(message_html(problem.error.ja, problem.error.en))
+        self.problem.show()
+        if problem.field == "pin":
+            self.pin_edit.clear()  # a refused PIN is typed again, never corrected
+            self.pin_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+        else:
+            self.reason_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _on_buttons_accepted(self) -> None:
+        if self._try_void is None:
+            self.accept()
+            return
+        problem = self._try_void(self.request())
+        if problem is None:
+            self.accept()
+        else:
+            self.show_problem(problem)
 
     def _on_field_text_changed(self) -> None:
         complete = all(
@@ -222,23 +304,29 @@ class VoidDialog(QDialog):
     def _on_reason_return_pressed(self) -> None:
         (self.pin_edit if self.code_edit.isReadOnly() else self.code_edit).setFocus()
 
+    def _on_replaced_return_pressed(self) -> None:
+        self._on_reason_return_pressed()
+
     def _on_code_return_pressed(self) -> None:
         self.pin_edit.setFocus()
 
 
-def void_dialog_for(parent: QWidget | None, receipt: str, clerk: ClerkView | None) -> VoidDialog:
+def void_dialog_for(
+    parent: QWidget | None,
+    receipt: str,
+    clerk: ClerkView | None,
+    try_void: TryVoid | None = None,
+) -> VoidDialog:
     """The dialog for the clerk at the counter: a manager's own code is filled in."""
     manager = clerk.code if clerk is not None and clerk.role is Role.MANAGER else None
-    return VoidDialog(receipt, manager, parent)
+    return VoidDialog(receipt, manager, parent, try_void=try_void)
 
 
-def ask_void(parent: QWidget, receipt: str, clerk: ClerkView | None) -> VoidRequest | None:
-    """The real :data:`AskVoid`: a modal :class:`VoidDialog`."""
-    dialog = void_dialog_for(parent, receipt, clerk)
+def ask_void(parent: QWidget, receipt: str, clerk: ClerkView | None, try_void: TryVoid) -> bool:
+    """The real :data:`AskVoid`: a modal :class:`VoidDialog` that voids on OK."""
+    dialog = void_dialog_for(parent, receipt, clerk, try_void)
     try:
-        if dialog.exec() != QDialog.DialogCode.Accepted:
-            return None
-        return dialog.request()
+        return dialog.exec() == QDialog.DialogCode.Accepted
     finally:
         dialog.deleteLater()
 
@@ -380,6 +468,14 @@ class DetailPanel(QFrame):
                 manager=manager,
                 reason=row.void_reason,
             )
+            if detail.replaced_by:
+                more_ja, more_en = bilingual(
+                    self,
+                    self.tr("訂正後の受付: {receipt}"),
+                    "Corrected by receipt {receipt}",
+                    receipt=detail.replaced_by,
+                )
+                ja, en = f"{ja}\n{more_ja}", f"{en} — {more_en}" if en else ""
             self.void_banner.setText(message_html(ja, en))
         self.void_banner.setVisible(row.voided)
         self.void_button.setEnabled(not row.voided)
@@ -493,9 +589,10 @@ class HistoryView(QWidget):
         self.search_edit.setMinimumWidth(420)
         self.range_check = QCheckBox(one_line(self, self.tr("期間"), "Dates"))
         self.range_check.setObjectName("history_range")
-        today = QDate.currentDate()
-        self.from_edit = _date_edit("history_from", today.addDays(-7))
-        self.to_edit = _date_edit("history_to", today)
+        # The shop's business day in the shop's time zone, not the PC's date.
+        self.from_edit = _date_edit("history_from", QDate())
+        self.to_edit = _date_edit("history_to", QDate())
+        self.reset_dates()
         self.search_button = QPushButton(f"{one_line(self, self.tr('検索'), 'Search')}  [Enter]")
         self.search_button.setObjectName("history_search_button")
         self.clear_button = QPushButton(one_line(self, self.tr("クリア"), "Clear"))
@@ -519,6 +616,12 @@ class HistoryView(QWidget):
         bar.addWidget(self.search_button)
         bar.addWidget(self.clear_button)
         bar.addWidget(self.export_button)
+        # What a scanned slip code says (genuine and standing / voided / not here).
+        self.scan_banner = QLabel()
+        self.scan_banner.setObjectName("scan_verdict")
+        self.scan_banner.setTextFormat(Qt.TextFormat.RichText)
+        self.scan_banner.setWordWrap(True)
+        self.scan_banner.hide()
 
         # --- table
         self.model = HistoryModel(services.ctx, timezone=self._timezone(), parent=self)
@@ -588,6 +691,7 @@ class HistoryView(QWidget):
         layout.setContentsMargins(16, 12, 16, 12)
         layout.addLayout(top)
         layout.addLayout(bar)
+        layout.addWidget(self.scan_banner)
         layout.addWidget(self.splitter, 1)
 
         # --- wiring
@@ -603,7 +707,13 @@ class HistoryView(QWidget):
         self.table.doubleClicked.connect(self._on_table_double_clicked)
         self.model.modelReset.connect(self._show_count)
         self.model.rowsInserted.connect(self._show_count)
+        self.model.busy_changed.connect(self._show_count)
+        self.model.search_finished.connect(self._on_model_search_finished)
         self.model.load_failed.connect(self._on_model_load_failed)
+        self._reselect: str | None = None  # the receipt to select when the rows arrive
+        self.exports = Lane(self, threads=1)
+        self.exports.finished.connect(self._on_exports_finished)
+        self.exports.failed.connect(self._on_exports_failed)
         self.panel.reprint_button.clicked.connect(self._on_reprint_requested)
         self.panel.void_button.clicked.connect(self._on_void_requested)
         self._shortcut(REPRINT_KEYS, self._on_reprint_requested)
@@ -630,6 +740,17 @@ class HistoryView(QWidget):
     def _timezone(self) -> str:
         return self.services.ctx.shop_profile().timezone
 
+    def shop_today(self) -> date:
+        """Today's business day: the shop's local date, whatever the PC's time zone."""
+        ctx = self.services.ctx
+        return ctx.clock().astimezone(ZoneInfo(self._timezone())).date()
+
+    def reset_dates(self) -> None:
+        """The date range as the screen opens: the last seven business days to today."""
+        today = self.shop_today()
+        self.to_edit.setDate(QDate(today.year, today.month, today.day))
+        self.from_edit.setDate(self.to_edit.date().addDays(-7))
+
     # --- searching ----------------------------------------------------------------
 
     def current_query(self) -> HistoryQuery:
@@ -643,17 +764,17 @@ class HistoryView(QWidget):
         return HistoryQuery(self.search_edit.text(), date_from, date_to)
 
     def run_search(self) -> None:
-        """Search with what the bar holds, select the newest match, keep the focus for a scan."""
-        try:
-            self.model.search(self.current_query())
-        except UserError as error:
-            self.services.dialogs.user_error(self, error)
-            return
-        if self.model.rowCount():
-            self.select_row(0)
+        """Search with what the bar holds, in the background; the newest match is selected
+        when the rows arrive.  A slip's QR code (a 2D scanner types it) opens its record
+        with the verdict on it.  The text stays selected: the next scan replaces it."""
+        text = self.search_edit.text()
+        self._reselect = None
+        if looks_like_slip_code(text):
+            self.model.scan(text)
         else:
-            self._show_detail(None)
-        self.search_edit.selectAll()  # the next scan replaces the text
+            self.model.search(self.current_query())
+        self.search_edit.selectAll()
+        self._show_count()
 
     def focus_search(self) -> None:
         self.search_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
@@ -661,7 +782,9 @@ class HistoryView(QWidget):
 
     def _show_count(self) -> None:
         count = self.model.rowCount()
-        if count == 0:
+        if self.model.busy and count == 0:
+            text = two_lines(self, self.tr("検索しています…"), "Searching…")
+        elif count == 0:
             text = two_lines(self, self.tr("該当する受付はありません"), "No receipt matches")
         elif self.model.has_more():
             text = two_lines(
@@ -827,7 +950,11 @@ class HistoryView(QWidget):
         if row is None:
             return False
         dialogs = self.services.dialogs
-        if row.voided:
+        # The panel is read again at once after a void; the row may still be on its way.
+        detail = self.detail
+        if row.voided or (
+            detail is not None and detail.row.receipt == row.receipt and detail.row.voided
+        ):
             ja, en = bilingual(
                 self,
                 self.tr("{receipt} は既に取り消されています"),
@@ -838,53 +965,79 @@ class HistoryView(QWidget):
                 self, one_line(self, self.tr("受付の取消"), "Void a receipt"), message(ja, en)
             )
             return False
-        request = self._ask_void(self, row.receipt, self.services.state.clerk)
-        if request is None:
+        # The receipt is fixed now: the table may be read again while the dialog is open.
+        receipt = row.receipt
+        attempt = functools.partial(self._void_with, receipt)
+        if not self._ask_void(self, receipt, self.services.state.clerk, attempt):
             return False
+        self.services.events.intakes_changed.emit()
+        ja, en = bilingual(
+            self, self.tr("{receipt} を取り消しました"), "Voided {receipt}", receipt=receipt
+        )
+        self.panel.show_status(ja, en)
+        return True
+
+    def _void_with(self, receipt: str, request: VoidRequest) -> VoidProblem | None:
+        """One attempt from the void dialog: the manager's PIN, then the void entry."""
         ctx = self.services.ctx
         try:
+            # A refused PIN is counted and ledgered by authenticate, attempt by attempt.
             manager = ctx.authenticate(request.manager, request.pin, require=Role.MANAGER)
+        except UserError as error:
+            return VoidProblem(error, "pin")
+        try:
             signer = ctx.signer()
             with ctx.transaction() as session:
                 void_intake(
                     session,
                     signer,
-                    receipt=row.receipt,
+                    receipt=receipt,
                     reason=request.reason,
                     manager=manager.code,
                     now=ctx.clock(),
+                    replaced_by=request.replaced_by,
                 )
         except UserError as error:
-            dialogs.user_error(self, error)
-            return False
-        self.services.events.intakes_changed.emit()
-        ja, en = bilingual(
-            self, self.tr("{receipt} を取り消しました"), "Voided {receipt}", receipt=row.receipt
-        )
-        self.panel.show_status(ja, en)
-        return True
+            return VoidProblem(error, "reason")
+        return None
 
     def refresh(self) -> None:
-        """Read the loaded rows again, keeping the selected receipt selected."""
+        """Read the loaded rows again (in the background), keeping the selected receipt."""
         self._stale = False
         selected = self.selected_row()
-        try:
-            self.model.refresh()
-        except UserError as error:
-            self.panel.show_status(error.ja, error.en, failed=True)
+        self._reselect = None if selected is None else selected.receipt
+        self.model.refresh()
+        if selected is not None:
+            # The panel at once (one read by primary key, not a search): a reprint's or a
+            # void's count and banner show while the rows are read again.
+            self._load_detail(selected.receipt)
+
+    def wait_for_search(self, timeout_ms: int = 30_000) -> bool:
+        """Block until the rows asked for have arrived (tests and the screenshots)."""
+        return self.model.wait(timeout_ms)
+
+    def _show_scan(self, scanned: ScannedSlip | None) -> None:
+        if scanned is None:
+            self.scan_banner.hide()
             return
-        number = None if selected is None else self.model.find(selected.receipt)
-        if number is not None:
-            self.select_row(number)
-        elif self.model.rowCount():
-            self.select_row(0)
-        else:
-            self._show_detail(None)
+        good = scanned.standing is SlipStanding.STANDING
+        colour, background = ("#1b5e20", "#e8f5e9") if good else (VOID_MARK_COLOUR, "#fde7e9")
+        self.scan_banner.setStyleSheet(
+            f"background:{background}; color:{colour}; border:1px solid {colour};"
+            " border-radius:4px; padding:6px 10px;"
+        )
+        ja, en = scanned.ja, scanned.en
+        if i18n.in_english():
+            ja, en = en, ""
+        self.scan_banner.setText(message_html(ja, en))
+        self.scan_banner.show()
 
     # --- Qt overrides ---------------------------------------------------------------
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
+        if not self.range_check.isChecked():
+            self.reset_dates()  # the counter may have stayed open past midnight
         if self._stale:
             self.refresh()
         self.focus_search()
@@ -935,24 +1088,37 @@ class HistoryView(QWidget):
         )
         if path is None:
             return
+        services, query = self.services, self.model.query  # the search on the screen
         try:
-            count = export_history_search(self.services, self.current_query(), path)
+            services.ctx.signer()  # unlocked here, on the GUI thread, if it must ask
         except UserError as exc:
             dialogs.user_error(self, exc)
             return
-        except OSError as exc:
-            dialogs.error(
-                self,
-                "エラー / Error",
-                f"{path} に保存できませんでした（{exc.strerror}）\n"
-                f"Could not write {path} ({exc.strerror})",
-            )
-            return
-        dialogs.info(
+
+        def export() -> tuple[int, Path]:
+            try:
+                return export_history_search(services, query, path), path
+            except OSError as exc:
+                raise UserError(
+                    f"{path} に保存できませんでした（{exc.strerror}）",
+                    f"could not write {path} ({exc.strerror})",
+                ) from exc
+
+        self.export_button.setEnabled(False)
+        self.exports.submit(export)
+
+    def _on_exports_finished(self, result: tuple[int, Path]) -> None:
+        count, path = result
+        self.export_button.setEnabled(True)
+        self.services.dialogs.info(
             self,
             one_line(self, self.tr("CSVに保存"), "Export CSV"),
             f"{count}件を保存しました: {path}\n{count} rows saved to {path}",
         )
+
+    def _on_exports_failed(self, error: UserError) -> None:
+        self.export_button.setEnabled(True)
+        self.services.dialogs.user_error(self, error)
 
     def _on_clear_button_clicked(self) -> None:
         self.search_edit.clear()
@@ -977,7 +1143,20 @@ class HistoryView(QWidget):
     def _on_table_double_clicked(self, _index: QModelIndex) -> None:
         self.open_detail()
 
+    def _on_model_search_finished(self) -> None:
+        target, self._reselect = self._reselect, None
+        number = None if target is None else self.model.find(target)
+        if number is not None:
+            self.select_row(number)
+        elif self.model.rowCount():
+            self.select_row(0)
+        else:
+            self._show_detail(None)
+        self._show_scan(self.model.scanned)
+
     def _on_model_load_failed(self, error: UserError) -> None:
+        self._reselect = None
+        self._show_count()
         self.services.dialogs.user_error(self, error)
 
     def _on_events_intakes_changed(self) -> None:

@@ -5,10 +5,17 @@ objects, and reads only what the view scrolls to: the first page when a search
 starts, the next page (keyset, ``after=page_key(last)``) when Qt asks for more
 through ``canFetchMore``/``fetchMore``.  A million-row ledger opens as fast as an
 empty one.
+
+Every read runs off the GUI thread (:class:`ui.background.Lane`), each in its own
+read session: :meth:`HistoryModel.search` returns at once, and the rows arrive
+with ``search_finished``.  A newer search supersedes an older one still running
+(its rows are never shown), so a clerk can type on while a slow search runs.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any
 
@@ -21,12 +28,21 @@ from PySide6.QtCore import (
     Signal,
 )
 from PySide6.QtGui import QBrush, QColor, QFont
+from sqlalchemy.orm import Session
 
 from desktop.app import AppContext
 from desktop.domain import PURPOSE_LABELS, REFUSAL_REASON_LABELS, Outcome, Purpose, RefusalReason
 from desktop.errors import UserError
-from desktop.history import HistoryQuery, HistoryRow, page_key, search
+from desktop.history import (
+    HistoryQuery,
+    HistoryRow,
+    ScannedSlip,
+    check_scanned_slip,
+    page_key,
+    search,
+)
 from ui import i18n
+from ui.background import Lane
 
 Index = QModelIndex | QPersistentModelIndex
 PAGE_SIZE = 200
@@ -109,6 +125,44 @@ def refusal_label(reason: str) -> str:
         return reason
 
 
+@dataclass(frozen=True)
+class _Loaded:
+    """What one background read brought back."""
+
+    query: HistoryQuery
+    rows: list[HistoryRow]
+    more: bool
+    scanned: ScannedSlip | None = None
+    code: str = ""  # the scanned slip code, when these rows are a scan's
+
+
+def _page(
+    session: Session, query: HistoryQuery, limit: int, after: HistoryRow | None = None
+) -> tuple[list[HistoryRow], bool]:
+    # One row more than asked tells whether another page exists, without a count.
+    after_key = None if after is None else page_key(after)
+    rows = search(session, query, after=after_key, limit=limit + 1)
+    return rows[:limit], len(rows) > limit
+
+
+def _read(
+    ctx: AppContext, query: HistoryQuery, limit: int, after: HistoryRow | None = None
+) -> _Loaded:
+    """One page of ``query`` in its own read session (runs on a worker thread)."""
+    with ctx.reading() as session:
+        rows, more = _page(session, query, limit, after)
+    return _Loaded(query, rows, more)
+
+
+def _read_scanned(ctx: AppContext, text: str, limit: int) -> _Loaded:
+    """A scanned slip code: its verdict, and its record's row when this ledger has it."""
+    with ctx.reading() as session:
+        scanned = check_scanned_slip(session, text)
+        query = HistoryQuery(text=scanned.receipt)
+        rows, more = _page(session, query, limit) if scanned.receipt else ([], False)
+    return _Loaded(query, rows, more, scanned, text)
+
+
 class HistoryModel(QAbstractTableModel):
     """Rows of committed intakes for the history table, fetched page by page.
 
@@ -117,11 +171,16 @@ class HistoryModel(QAbstractTableModel):
     the reason stays readable).
 
     Signals:
-        load_failed(UserError): a further page could not be read (the database is
-            busy or gone); the view shows it.  Loading stops until the next search.
+        search_finished: a search, a scan or a refresh has replaced the rows.
+        load_failed(UserError): a search or a further page could not be read (the
+            database is busy or gone); the view shows it.  After a failed page,
+            loading stops until the next search; a failed search keeps the rows.
+        busy_changed(bool): whether a read is under way.
     """
 
+    search_finished = Signal()
     load_failed = Signal(object)
+    busy_changed = Signal(bool)
 
     def __init__(
         self,
@@ -132,7 +191,7 @@ class HistoryModel(QAbstractTableModel):
         page_size: int = PAGE_SIZE,
         parent: QObject | None = None,
     ) -> None:
-        """Start with the first page of ``query`` (which may raise UserError), or empty."""
+        """Start empty, reading the first page of ``query`` (if given) in the background."""
         super().__init__(parent)
         if page_size < 1:
             raise ValueError("page_size must be at least 1")
@@ -143,6 +202,17 @@ class HistoryModel(QAbstractTableModel):
         self._rows: list[HistoryRow] = []
         self._more = False  # whether rows beyond the last one loaded exist
         self._failed = False
+        self._fetching = False  # a further page is being read
+        self.scanned: ScannedSlip | None = None  # the verdict when the rows are a scan's
+        self._code = ""
+        self._searches = Lane(self)
+        self._pages = Lane(self, threads=1)
+        self._searches.finished.connect(self._on_searches_finished)
+        self._searches.failed.connect(self._on_searches_failed)
+        self._pages.finished.connect(self._on_pages_finished)
+        self._pages.failed.connect(self._on_pages_failed)
+        for lane in (self._searches, self._pages):
+            lane.busy_changed.connect(self._on_lane_busy_changed)
         self._headers = tuple(
             bilingual(self, shown, en)
             for shown, en in (
@@ -188,60 +258,89 @@ class HistoryModel(QAbstractTableModel):
     def has_more(self) -> bool:
         return self._more
 
+    @property
+    def busy(self) -> bool:
+        return self._searches.busy or self._pages.busy
+
     def search(self, query: HistoryQuery) -> None:
-        """Show the first page of ``query``; on UserError the model keeps what it had."""
-        rows, more = self._load(query, limit=self.page_size)
-        self._replace(query, rows, more)
+        """Read the first page of ``query``; the rows arrive with ``search_finished``."""
+        self._start(lambda ctx, limit: _read(ctx, query, limit), self.page_size)
+
+    def scan(self, text: str) -> None:
+        """Check a scanned slip code and show its record (see :attr:`scanned`)."""
+        self._start(lambda ctx, limit: _read_scanned(ctx, text, limit), self.page_size)
 
     def refresh(self) -> None:
         """Read again as many rows as are loaded (one query), e.g. after a commit.
 
         Keeping the count keeps the clerk's scroll position and selection meaningful.
         """
+        query, code = self._query, self._code
         limit = max(self.page_size, len(self._rows))
-        rows, more = self._load(self._query, limit=limit)
-        self._replace(self._query, rows, more)
 
-    def _load(
-        self, query: HistoryQuery, *, limit: int, after: HistoryRow | None = None
-    ) -> tuple[list[HistoryRow], bool]:
-        # One row more than asked tells whether another page exists, without a count.
-        with self._ctx.reading() as session:
-            rows = search(
-                session,
-                query,
-                after=None if after is None else page_key(after),
-                limit=limit + 1,
-            )
-        return rows[:limit], len(rows) > limit
+        def again(ctx: AppContext, limit: int) -> _Loaded:
+            if code:  # the verdict is read again too: the record may be void by now
+                return _read_scanned(ctx, code, limit)
+            return _read(ctx, query, limit)
 
-    def _replace(self, query: HistoryQuery, rows: list[HistoryRow], more: bool) -> None:
+        self._start(again, limit)
+
+    def wait(self, timeout_ms: int = 30_000) -> bool:
+        """Block until every read has finished and been delivered (tests, screenshots)."""
+        return self._searches.wait(timeout_ms) and self._pages.wait(timeout_ms)
+
+    def _start(self, read: Callable[[AppContext, int], _Loaded], limit: int) -> None:
+        ctx = self._ctx
+        self._pages.cancel()  # a page of the old rows must not land after the new ones
+        self._fetching = False
+        self._searches.submit(lambda: read(ctx, limit))
+
+    def _replace(self, loaded: _Loaded) -> None:
         self.beginResetModel()
-        self._query = query
-        self._rows = rows
-        self._more = more
+        self._query = loaded.query
+        self._rows = loaded.rows
+        self._more = loaded.more
         self._failed = False
+        self.scanned = loaded.scanned
+        self._code = loaded.code
         self.endResetModel()
 
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008 - Qt's signature
-        return not parent.isValid() and self._more and not self._failed
+        return not parent.isValid() and self._more and not self._failed and not self._fetching
 
     def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008 - Qt's signature
         if not self.canFetchMore(parent):
             return
-        try:
-            rows, more = self._load(self._query, limit=self.page_size, after=self._rows[-1])
-        except UserError as error:
-            # Qt calls this while painting or scrolling: never raise into it.
-            self._failed = True
-            self.load_failed.emit(error)
-            return
-        self._more = more
-        if rows:
+        # Qt calls this while painting or scrolling: the page is read in the background.
+        ctx, query, last, limit = self._ctx, self._query, self._rows[-1], self.page_size
+        self._fetching = True
+        self._pages.submit(lambda: _read(ctx, query, limit, last))
+
+    # --- results (on the GUI thread) ---------------------------------------------
+
+    def _on_searches_finished(self, loaded: _Loaded) -> None:
+        self._replace(loaded)
+        self.search_finished.emit()
+
+    def _on_searches_failed(self, error: UserError) -> None:
+        self.load_failed.emit(error)
+
+    def _on_pages_finished(self, loaded: _Loaded) -> None:
+        self._fetching = False
+        self._more = loaded.more
+        if loaded.rows:
             first = len(self._rows)
-            self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
-            self._rows.extend(rows)
+            self.beginInsertRows(QModelIndex(), first, first + len(loaded.rows) - 1)
+            self._rows.extend(loaded.rows)
             self.endInsertRows()
+
+    def _on_pages_failed(self, error: UserError) -> None:
+        self._fetching = False
+        self._failed = True
+        self.load_failed.emit(error)
+
+    def _on_lane_busy_changed(self, _busy: bool) -> None:
+        self.busy_changed.emit(self.busy)
 
     # --- reading ----------------------------------------------------------------
 

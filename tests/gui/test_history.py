@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 import json
+import threading
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtWidgets import QApplication, QLineEdit, QStackedWidget
+from PySide6.QtWidgets import QApplication, QDialog, QLineEdit, QStackedWidget
 from sqlalchemy import select
 
 from db.models import LedgerEntry
 from desktop import ledger
 from desktop.clerks import ClerkView, Role
 from desktop.errors import UserError
-from desktop.history import HistoryQuery
-from desktop.settings import PRINTER_THERMAL
-from desktop.slips import issue_slip
+from desktop.history import HistoryQuery, SlipStanding
+from desktop.settings import PRINTER_THERMAL, StationSettings
+from desktop.slips import SlipPayload, issue_slip
 from desktop.voiding import void_intake
 from reports.snapshot import SlipFormat
 from tests.conftest import CLERK_PIN, MANAGER_PIN, example_document
@@ -24,7 +26,7 @@ from tests.gui.helpers import focused, press, show, type_text
 from tests.support.intakes import commit_document
 from tests.support.pdfs import pdf_text, squeeze
 from ui import history_model, printing
-from ui.history import HistoryView, VoidDialog, VoidRequest, void_dialog_for
+from ui.history import HistoryView, VoidDialog, VoidProblem, VoidRequest, void_dialog_for
 from ui.history_model import ROW_ROLE, Column, HistoryModel
 from ui.printing import PrintResult
 
@@ -82,15 +84,25 @@ class RecordingPrinter:
 
 
 class AskVoid:
-    """The void dialog's answer, given in advance; remembers who was at the counter."""
+    """The void dialog, typed in advance: each request is tried in turn (OK pressed), as
+    long as the dialog stays open; None means Cancel.  Remembers who was at the counter
+    and what the dialog showed."""
 
-    def __init__(self, request: VoidRequest | None) -> None:
-        self.request = request
+    def __init__(self, *requests: VoidRequest | None) -> None:
+        self.requests = list(requests)
         self.asked: list[tuple[str, ClerkView | None]] = []
+        self.problems: list[VoidProblem] = []
 
-    def __call__(self, parent, receipt: str, clerk: ClerkView | None) -> VoidRequest | None:
+    def __call__(self, parent, receipt: str, clerk: ClerkView | None, try_void) -> bool:
         self.asked.append((receipt, clerk))
-        return self.request
+        for request in self.requests:
+            if request is None:
+                return False
+            problem = try_void(request)
+            if problem is None:
+                return True
+            self.problems.append(problem)
+        return False  # the clerk gave up: cancelled with the problem on screen
 
 
 @pytest.fixture
@@ -105,7 +117,20 @@ def make_view(qtbot, services, *, ask=None, printer=None, page_size=None) -> His
     qtbot.addWidget(view)
     view.resize(1280, 800)
     show(qtbot, view)
+    assert view.wait_for_search()  # the first page, read in the background
     return view
+
+
+def loaded(model: HistoryModel) -> HistoryModel:
+    """The model once the reads it was asked for have arrived."""
+    assert model.wait()
+    return model
+
+
+def search_with_enter(qtbot, view: HistoryView) -> None:
+    """Enter in the search field; returns when the rows have arrived (by the signal)."""
+    with qtbot.waitSignal(view.model.search_finished, timeout=10_000):
+        press(qtbot, Qt.Key.Key_Return)
 
 
 # --- the model -------------------------------------------------------------------------
@@ -119,27 +144,31 @@ def test_the_model_passes_qts_model_tester(qtmodeltester, ctx):
         void_intake(
             session, ctx.signer(), receipt=voided, reason="二重登録", manager="M01", now=ctx.clock()
         )
-    model = HistoryModel(ctx, timezone="Asia/Tokyo", query=HistoryQuery(), page_size=2)
+    model = loaded(HistoryModel(ctx, timezone="Asia/Tokyo", query=HistoryQuery(), page_size=2))
     assert model.rowCount() == 2
     qtmodeltester.check(model)
+    loaded(model)  # the tester may have asked for the next page
     model.fetchMore(QModelIndex())
-    assert model.rowCount() == 3
+    assert loaded(model).rowCount() == 3
     qtmodeltester.check(model)
 
 
 def test_the_model_reads_a_page_at_a_time_and_never_the_whole_table(ctx):
     made = [commit(ctx, minutes=1) for _ in range(450)]
     model = HistoryModel(ctx, timezone="Asia/Tokyo", query=HistoryQuery(), page_size=200)
+    assert model.rowCount() == 0 and model.busy  # the first page is on its way
+    loaded(model)
 
     assert model.rowCount() == 200  # one page, not 450
     assert model.rowCount(model.index(0, 0)) == 0  # a table: no children
     assert model.canFetchMore(QModelIndex())
     assert not model.canFetchMore(model.index(0, 0))
     model.fetchMore(QModelIndex())
-    assert model.rowCount() == 400
+    assert not model.canFetchMore(QModelIndex())  # while that page is being read
+    assert loaded(model).rowCount() == 400
     assert model.canFetchMore(QModelIndex())
     model.fetchMore(QModelIndex())
-    assert model.rowCount() == 450
+    assert loaded(model).rowCount() == 450
     assert not model.canFetchMore(QModelIndex())
     model.fetchMore(QModelIndex())  # nothing left: a no-op
     assert receipts(model) == list(reversed(made))  # newest first, no gaps, no repeats
@@ -148,7 +177,7 @@ def test_the_model_reads_a_page_at_a_time_and_never_the_whole_table(ctx):
 def test_a_page_that_cannot_be_read_is_reported_once_and_loading_stops(ctx, monkeypatch):
     for _ in range(3):
         commit(ctx)
-    model = HistoryModel(ctx, timezone="Asia/Tokyo", query=HistoryQuery(), page_size=2)
+    model = loaded(HistoryModel(ctx, timezone="Asia/Tokyo", query=HistoryQuery(), page_size=2))
     failures: list[UserError] = []
     model.load_failed.connect(failures.append)
 
@@ -157,6 +186,7 @@ def test_a_page_that_cannot_be_read_is_reported_once_and_loading_stops(ctx, monk
 
     monkeypatch.setattr(history_model, "search", busy)
     model.fetchMore(QModelIndex())
+    loaded(model)
     assert [f.en for f in failures] == ["the database is busy"]
     assert model.rowCount() == 2
     assert not model.canFetchMore(QModelIndex())
@@ -169,7 +199,7 @@ def test_a_void_is_struck_through_and_grey_with_its_reason_beside_it(ctx):
         void_intake(
             session, ctx.signer(), receipt=voided, reason="入力誤り", manager="M01", now=ctx.clock()
         )
-    model = HistoryModel(ctx, timezone="Asia/Tokyo", query=HistoryQuery())
+    model = loaded(HistoryModel(ctx, timezone="Asia/Tokyo", query=HistoryQuery()))
     assert receipts(model) == [voided, kept]
     void_row, kept_row = 0, 1
     font = model.data(model.index(void_row, Column.RECEIPT), Qt.ItemDataRole.FontRole)
@@ -187,7 +217,7 @@ def test_a_void_is_struck_through_and_grey_with_its_reason_beside_it(ctx):
 
 def test_cells_show_local_time_outcome_with_reason_purpose_and_device(ctx):
     commit(ctx, refused=True)  # 2026-11-27 10:00 in Tokyo (01:00 UTC)
-    model = HistoryModel(ctx, timezone="Asia/Tokyo", query=HistoryQuery())
+    model = loaded(HistoryModel(ctx, timezone="Asia/Tokyo", query=HistoryQuery()))
     texts = [model.data(model.index(0, column)) for column in Column]
     assert texts[Column.TIME] == "2026-11-27 10:00"
     assert texts[Column.OUTCOME] == "お断り（名義人以外が失効）"
@@ -227,7 +257,7 @@ def test_search_by_receipt_imei_or_name_with_enter(qtbot, services, ctx, by):
 
     text = {"receipt": wanted, "imei": OTHER_IMEI, "name": "鈴木"}[by]
     type_text(qtbot, text)  # a scanner or the keyboard, into the focused search field
-    press(qtbot, Qt.Key.Key_Return)
+    search_with_enter(qtbot, view)
 
     assert receipts(view.model) == [wanted]
     assert view.detail is not None and view.detail.row.receipt == wanted
@@ -245,19 +275,22 @@ def test_search_button_date_range_and_clear(qtbot, services, ctx):
     view.from_edit.setDate(view.from_edit.date().fromString("2026-11-27", "yyyy-MM-dd"))
     view.to_edit.setDate(view.to_edit.date().fromString("2026-11-28", "yyyy-MM-dd"))
     qtbot.mouseClick(view.search_button, Qt.MouseButton.LeftButton)
+    assert view.wait_for_search()
     assert receipts(view.model) == [older]
     # Dates typed the wrong way round still mean that range.
     view.from_edit.setDate(view.from_edit.date().fromString("2026-11-30", "yyyy-MM-dd"))
     view.to_edit.setDate(view.to_edit.date().fromString("2026-11-29", "yyyy-MM-dd"))
     view.to_edit.setFocus()
-    press(qtbot, Qt.Key.Key_Return)
+    search_with_enter(qtbot, view)
     assert receipts(view.model) == [newer]
     view.search_edit.setText("該当なし")
     qtbot.mouseClick(view.search_button, Qt.MouseButton.LeftButton)
+    assert view.wait_for_search()
     assert receipts(view.model) == []
     assert view.detail is None
     assert "該当する受付はありません" in view.count_label.text()
     qtbot.mouseClick(view.clear_button, Qt.MouseButton.LeftButton)
+    assert view.wait_for_search()
     assert receipts(view.model) == [newer, older]
     assert not view.range_check.isChecked()
     assert view.search_edit.text() == ""
@@ -314,6 +347,9 @@ def test_void_with_a_managers_pin_strikes_the_row_and_ledgers_the_reason(qtbot, 
         (target, "二重登録", "M01")
     ]
     assert changes == [None]
+    # The panel says so at once; the rows are read again in the background.
+    assert view.panel.void_banner.isVisible()
+    assert view.wait_for_search()
     row = view.model.find(target)
     font = view.model.data(view.model.index(row, Column.RECEIPT), Qt.ItemDataRole.FontRole)
     assert font is not None and font.strikeOut()
@@ -342,12 +378,29 @@ def test_void_with_a_managers_pin_strikes_the_row_and_ledgers_the_reason(qtbot, 
 def test_a_wrong_pin_or_a_clerk_voids_nothing(qtbot, services, dialogs, ctx, case):
     code, pin, expected = case
     target = commit(ctx)
-    view = make_view(qtbot, services, ask=AskVoid(VoidRequest(code, pin, "二重登録")))
+    ask = AskVoid(VoidRequest(code, pin, "二重登録"))
+    view = make_view(qtbot, services, ask=ask)
     qtbot.mouseClick(view.panel.void_button, Qt.MouseButton.LeftButton)
-    assert [m.kind for m in dialogs.messages] == ["error"]
-    assert expected in dialogs.messages[0].text
+    # Said in the dialog, which stays open; no message box over it.
+    assert [(p.field, expected in p.error.ja) for p in ask.problems] == [("pin", True)]
+    assert dialogs.messages == []
     assert ledger_entries(ctx, "void") == []
     assert not view.model.row_at(view.model.find(target)).voided
+
+
+def test_a_wrong_pin_then_the_right_one_voids_with_the_reason_typed_once(qtbot, services, ctx):
+    target = commit(ctx)
+    ask = AskVoid(
+        VoidRequest("M01", "999999", "二重登録"), VoidRequest("M01", MANAGER_PIN, "二重登録")
+    )
+    view = make_view(qtbot, services, ask=ask)
+    assert view.void_selected()
+    assert [p.field for p in ask.problems] == ["pin"]
+    assert [(b["receipt"], b["reason"]) for b in ledger_entries(ctx, "void")] == [
+        (target, "二重登録")
+    ]
+    # The refused attempt is in the ledger too, as every refused PIN is.
+    assert [b["code"] for b in ledger_entries(ctx, ledger.EntryKind.PIN_FAILED)] == ["M01"]
 
 
 def test_a_cancelled_or_invalid_void_changes_nothing(qtbot, services, dialogs, ctx):
@@ -356,9 +409,14 @@ def test_a_cancelled_or_invalid_void_changes_nothing(qtbot, services, dialogs, c
     view = make_view(qtbot, services, ask=ask)
     assert not view.void_selected()
     assert len(ask.asked) == 1 and dialogs.messages == []
-    ask.request = VoidRequest("M01", MANAGER_PIN, "理" * 201)  # longer than the core allows
+    ask.requests = [VoidRequest("M01", MANAGER_PIN, "理" * 201)]  # longer than the core allows
     assert not view.void_selected()
-    assert [m.kind for m in dialogs.messages] == ["error"]
+    assert [p.field for p in ask.problems] == ["reason"]
+    assert "200" in ask.problems[0].error.ja
+    ask.requests = [VoidRequest("M01", MANAGER_PIN, "訂正", "S01-20261127-0099")]
+    assert not view.void_selected()  # a correction must name a receipt that exists
+    assert "訂正後の受付番号" in ask.problems[-1].error.ja
+    assert dialogs.messages == []
     assert ledger_entries(ctx, "void") == []
 
 
@@ -479,7 +537,8 @@ def test_the_screen_refreshes_when_another_screen_commits(qtbot, services, ctx):
     view = make_view(qtbot, services)
     view.select_row(view.model.find(first))
     third = commit(ctx, name="田中 一郎", imei=THIRD_IMEI)  # the intake screen commits …
-    services.events.intakes_changed.emit()  # … and says so
+    with qtbot.waitSignal(view.model.search_finished):
+        services.events.intakes_changed.emit()  # … and says so
     assert receipts(view.model) == [third, second, first]
     assert view.selected_row().receipt == first  # the clerk's place is kept
 
@@ -494,11 +553,14 @@ def test_a_hidden_screen_reads_again_when_shown(qtbot, services, ctx):
     stack.addWidget(view)
     stack.setCurrentWidget(view)
     show(qtbot, stack)
+    assert view.wait_for_search()
     stack.setCurrentWidget(other)
     newer = commit(ctx, name="鈴木 花子", imei=OTHER_IMEI)
     services.events.intakes_changed.emit()
+    assert not view.model.busy
     assert newer not in receipts(view.model)  # nothing read while hidden
-    stack.setCurrentWidget(view)
+    with qtbot.waitSignal(view.model.search_finished):
+        stack.setCurrentWidget(view)
     assert receipts(view.model)[0] == newer
     assert QApplication.focusWidget() is view.search_edit
 
@@ -512,10 +574,11 @@ def test_the_current_search_exports_to_a_spreadsheet_safe_csv(
     commit(ctx, name="田中 一郎", imei=THIRD_IMEI)
     view = make_view(qtbot, services)
     type_text(qtbot, OTHER_IMEI)
-    press(qtbot, Qt.Key.Key_Return)
+    search_with_enter(qtbot, view)
     dialogs.next_path = tmp_path / "search.csv"
 
-    view.export_button.click()
+    with qtbot.waitSignal(view.exports.finished):  # written off the GUI thread
+        view.export_button.click()
 
     raw = dialogs.next_path.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # Excel in Japan needs the BOM
@@ -525,3 +588,256 @@ def test_the_current_search_exports_to_a_spreadsheet_safe_csv(
     assert wanted in body[0]
     assert "'=HYPERLINK 花子" in body[0]
     assert "1" in dialogs.texts("info")[-1]
+
+
+# --- searching off the GUI thread ------------------------------------------------------------
+
+
+class HeldSearch:
+    """Stands in for desktop.history.search: notes the thread, and holds the searches
+    for the names in ``hold`` until released (a slow search on a million intakes)."""
+
+    def __init__(self, monkeypatch, hold: set[str]) -> None:
+        self.real = history_model.search
+        self.hold = hold
+        self.release = threading.Event()
+        self.started = threading.Event()
+        self.threads: list[threading.Thread] = []
+        monkeypatch.setattr(history_model, "search", self)
+
+    def __call__(self, session, query, **kwargs):
+        self.threads.append(threading.current_thread())
+        if query.text in self.hold:
+            self.started.set()
+            assert self.release.wait(10)
+        return self.real(session, query, **kwargs)
+
+
+def test_a_search_runs_off_the_gui_thread_and_the_screen_stays_live(
+    qtbot, services, ctx, monkeypatch
+):
+    wanted = commit(ctx, name="鈴木 花子", imei=OTHER_IMEI)
+    commit(ctx)
+    view = make_view(qtbot, services)
+    held = HeldSearch(monkeypatch, {"鈴木"})
+    type_text(qtbot, "鈴木")
+    press(qtbot, Qt.Key.Key_Return)
+    assert held.started.wait(10)
+    # The search is still running, and the window answers the keyboard meanwhile.
+    assert view.model.busy
+    type_text(qtbot, "花子")
+    assert view.search_edit.text() == "花子"  # the selected text was replaced, as by a scan
+    with qtbot.waitSignal(view.model.search_finished, timeout=10_000):
+        held.release.set()
+    assert receipts(view.model) == [wanted]
+    assert held.threads and all(t is not threading.main_thread() for t in held.threads)
+    assert not view.model.busy
+
+
+def test_a_newer_search_supersedes_an_older_one_still_running(qtbot, services, ctx, monkeypatch):
+    commit(ctx)  # 山田 太郎
+    suzuki = commit(ctx, name="鈴木 花子", imei=OTHER_IMEI)
+    view = make_view(qtbot, services)
+    held = HeldSearch(monkeypatch, {"山田"})
+    finished: list[list[str]] = []
+    view.model.search_finished.connect(lambda: finished.append(receipts(view.model)))
+    view.search_edit.setText("山田")
+    view.run_search()  # slow: held
+    assert held.started.wait(10)
+    view.search_edit.setText("鈴木")
+    with qtbot.waitSignal(view.model.search_finished, timeout=10_000):
+        view.run_search()  # the clerk typed on: this one answers first
+    assert receipts(view.model) == [suzuki]
+    held.release.set()
+    assert view.wait_for_search()
+    assert finished == [[suzuki]]  # the older search's rows were never shown
+    assert receipts(view.model) == [suzuki]
+
+
+def test_the_date_range_defaults_to_the_shops_business_day(qtbot, services, ctx):
+    """At 19:50 UTC on 1 December it is already 2 December in Tokyo (the shop's zone)."""
+    ctx.clock.now = datetime(2026, 12, 1, 19, 50, tzinfo=UTC)
+    today = commit(ctx)  # receipt S01-20261202-0001
+    view = make_view(qtbot, services)
+    assert view.to_edit.date().toString("yyyy-MM-dd") == "2026-12-02"
+    assert view.from_edit.date().toString("yyyy-MM-dd") == "2026-11-25"
+    view.range_check.setChecked(True)
+    view.to_edit.setFocus()
+    search_with_enter(qtbot, view)
+    assert receipts(view.model) == [today]  # ticking 期間 keeps today's receipts
+
+
+def test_the_date_range_follows_the_shops_day_when_the_screen_is_shown_again(qtbot, services, ctx):
+    view = make_view(qtbot, services)
+    assert view.to_edit.date().toString("yyyy-MM-dd") == "2026-11-27"
+    view.hide()
+    ctx.clock.advance(hours=15)  # 2026-11-28 01:00 in Tokyo: the counter stayed open
+    view.show()
+    assert view.to_edit.date().toString("yyyy-MM-dd") == "2026-11-28"
+
+
+def test_a_bad_slip_format_in_the_settings_file_opens_history_on_the_default(qtbot, services, ctx):
+    """「"a5"」 used to stop the screen with a ValueError."""
+    services.settings.path.write_text('{"default_slip_format": "a5"}', encoding="utf-8")
+    services.settings = StationSettings(services.settings.path)
+    commit(ctx)
+    view = make_view(qtbot, services)
+    assert view.panel.format_combo.currentData() == SlipFormat.THERMAL
+    assert view.model.rowCount() == 1
+
+
+# --- a slip's QR code, scanned into the search field ----------------------------------------
+
+
+def slip_code(ctx, receipt: str) -> str:
+    with ctx.reading() as session:
+        entry = session.execute(
+            select(LedgerEntry).where(LedgerEntry.subject == receipt, LedgerEntry.kind == "intake")
+        ).scalar_one()
+    return SlipPayload(entry.station, entry.seq, entry.entry_hash, entry.signature).encode()
+
+
+def scan(qtbot, view: HistoryView, code: str) -> str:
+    """A 2D scanner in keyboard mode: the payload's keys, then Enter."""
+    view.focus_search()
+    type_text(qtbot, code)
+    search_with_enter(qtbot, view)
+    assert view.scan_banner.isVisible()
+    return view.scan_banner.text()
+
+
+def test_a_scanned_slip_opens_its_record_and_says_it_is_genuine_and_standing(qtbot, services, ctx):
+    wanted = commit(ctx, name="鈴木 花子", imei=OTHER_IMEI)
+    commit(ctx)
+    view = make_view(qtbot, services)
+    text = scan(qtbot, view, slip_code(ctx, wanted))
+    assert "本物の控えです" in text and "stands" in text
+    assert receipts(view.model) == [wanted]
+    assert view.detail is not None and view.detail.row.receipt == wanted
+    assert view.model.scanned is not None and view.model.scanned.standing is SlipStanding.STANDING
+    assert view.search_edit.selectedText() == view.search_edit.text()  # the next scan replaces it
+    # An ordinary search afterwards takes the verdict away.
+    type_text(qtbot, "山田")
+    search_with_enter(qtbot, view)
+    assert not view.scan_banner.isVisible()
+
+
+def test_a_scanned_slip_of_a_voided_intake_says_so(qtbot, services, ctx):
+    voided = commit(ctx)
+    with ctx.transaction() as session:
+        void_intake(
+            session, ctx.signer(), receipt=voided, reason="二重登録", manager="M01", now=ctx.clock()
+        )
+    view = make_view(qtbot, services)
+    text = scan(qtbot, view, slip_code(ctx, voided))
+    assert "取り消されています" in text and "二重登録" in text
+    assert receipts(view.model) == [voided]
+    assert view.panel.void_banner.isVisible()
+
+
+def test_a_slip_voided_while_its_verdict_is_shown_is_read_again(qtbot, services, ctx):
+    receipt = commit(ctx)
+    view = make_view(qtbot, services)
+    assert "有効" in scan(qtbot, view, slip_code(ctx, receipt))
+    with ctx.transaction() as session:
+        void_intake(
+            session,
+            ctx.signer(),
+            receipt=receipt,
+            reason="入力誤り",
+            manager="M01",
+            now=ctx.clock(),
+        )
+    with qtbot.waitSignal(view.model.search_finished):
+        services.events.intakes_changed.emit()
+    assert "取り消されています" in view.scan_banner.text()
+
+
+def test_a_scanned_slip_of_another_shop_is_not_in_this_ledger(qtbot, services, ctx):
+    receipt = commit(ctx)
+    view = make_view(qtbot, services)
+    code = slip_code(ctx, receipt).replace(":S01:", ":X09:")
+    text = scan(qtbot, view, code)
+    assert "この台帳にありません" in text
+    assert receipts(view.model) == []
+    assert view.detail is None
+
+
+def test_an_altered_slip_code_is_not_genuine(qtbot, services, ctx):
+    receipt = commit(ctx)
+    view = make_view(qtbot, services)
+    code = slip_code(ctx, receipt)
+    text = scan(qtbot, view, code[:-6] + "AAAAAA")
+    assert "本物の控えではない" in text
+    assert receipts(view.model) == []
+
+
+def test_a_code_typed_full_width_by_an_input_method_still_opens_the_record(qtbot, services, ctx):
+    receipt = commit(ctx)
+    view = make_view(qtbot, services)
+    wide = slip_code(ctx, receipt).translate(
+        {code: code + 0xFEE0 for code in range(0x21, 0x7F)}  # ASCII to full width
+    )
+    assert "本物の控えです" in scan(qtbot, view, wide)
+    assert receipts(view.model) == [receipt]
+
+
+# --- the void dialog itself ------------------------------------------------------------------
+
+
+def test_the_real_dialog_keeps_the_reason_after_a_wrong_pin_and_links_a_correction(
+    qtbot, services, ctx
+):
+    wrong = commit(ctx)
+    again = commit(ctx, imei=OTHER_IMEI)
+    dialogs: list[VoidDialog] = []
+
+    def ask(parent, receipt, clerk, try_void) -> bool:
+        dialog = void_dialog_for(parent, receipt, clerk, try_void)
+        qtbot.addWidget(dialog)
+        dialogs.append(dialog)
+        show(qtbot, dialog)
+        qtbot.waitUntil(lambda: QApplication.focusWidget() is dialog.reason_edit)
+        type_text(qtbot, "IMEI入力誤り")
+        dialog.replaced_edit.setText(again.lower())
+        dialog.code_edit.setText("M01")
+        dialog.pin_edit.setText("999999")
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+        # Wrong PIN: still open, the reason and the correction kept, the PIN cleared.
+        assert dialog.isVisible() and dialog.result() != QDialog.DialogCode.Accepted
+        assert dialog.reason_edit.text() == "IMEI入力誤り"
+        assert dialog.replaced_edit.text() == again.lower()
+        assert dialog.pin_edit.text() == "" and focused() is dialog.pin_edit
+        assert "PINが違います" in dialog.problem.text()
+        type_text(qtbot, MANAGER_PIN)
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+        return dialog.result() == QDialog.DialogCode.Accepted
+
+    view = make_view(qtbot, services, ask=ask)
+    view.select_row(view.model.find(wrong))
+    assert view.void_selected()
+    assert not dialogs[0].isVisible()
+    [body] = ledger_entries(ctx, "void")
+    assert (body["receipt"], body["reason"], body["replaced_by"]) == (
+        wrong,
+        "IMEI入力誤り",
+        again,
+    )
+    assert again in view.panel.void_banner.text()  # the detail names the correction
+
+
+def test_the_void_dialog_offers_the_correction_field_in_the_tab_order(qtbot):
+    dialog = void_dialog_for(None, "S01-20261127-0001", None)
+    qtbot.addWidget(dialog)
+    show(qtbot, dialog)
+    dialog.reason_edit.setFocus()
+    order = []
+    for _ in range(3):
+        press(qtbot, Qt.Key.Key_Tab)
+        order.append(focused())
+    assert order == [dialog.replaced_edit, dialog.code_edit, dialog.pin_edit]
+    dialog.reason_edit.setText("訂正")
+    dialog.replaced_edit.setText(" s01-20261127-0002 ")
+    dialog.code_edit.setText("m01")
+    dialog.pin_edit.setText(MANAGER_PIN)
+    assert dialog.request() == VoidRequest("M01", MANAGER_PIN, "訂正", "S01-20261127-0002")

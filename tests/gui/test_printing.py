@@ -613,7 +613,8 @@ def test_a_reprint_from_the_history_counts_when_printed_not_when_the_dialog_open
     qtbot.addWidget(view)
     view.resize(1280, 800)
     show(qtbot, view)
-    assert view.panel.values["slips"].text() == "レシート 1枚（再発行 0）"
+    assert view.model.wait()  # the rows arrive from the background reader
+    qtbot.waitUntil(lambda: view.panel.values["slips"].text() == "レシート 1枚（再発行 0）")
 
     qtbot.keyClick(view.table, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
     assert len(print_dialog.calls) == 1  # the dialog was open

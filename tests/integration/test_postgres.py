@@ -18,6 +18,7 @@ import json
 import subprocess
 import sys
 import time
+import uuid
 import warnings
 from collections import defaultdict
 from collections.abc import Callable, Iterator
@@ -30,6 +31,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, create_engine, inspect, select, text
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
@@ -49,7 +51,16 @@ from tests.support.tamper import truncate_tail
 pytestmark = [pytest.mark.postgres]
 
 REPO = Path(__file__).resolve().parents[2]
-APP_TABLES = {"shop", "station", "clerk", "ledger_entry", "intake", "person", "slip"}
+APP_TABLES = {
+    "shop",
+    "station",
+    "clerk",
+    "ledger_entry",
+    "intake",
+    "person",
+    "slip",
+    "person_name_token",
+}
 APPEND_ONLY_TABLES = ("ledger_entry", "intake")
 SHOP_NAME = "リボーク質店 千代田店"
 
@@ -190,6 +201,103 @@ def test_migrated_schema_matches_the_models(engine):
         context = MigrationContext.configure(conn, opts={"compare_type": True})
         differences = compare_metadata(context, Base.metadata)
     assert differences == []
+
+
+def test_the_name_token_revision_cuts_tokens_for_the_people_already_there(pg_url, tmp_path, clock):
+    """A shop at schema 0002 with people in it upgrades to 0003: every person searchable."""
+    from desktop.history import HistoryQuery, search
+    from desktop.name_tokens import name_tokens
+
+    engine = make_engine(pg_url)
+    try:
+        migrate.upgrade(engine, "0002")
+    finally:
+        engine.dispose()
+    # The shop and its intakes as 0002 stored them: made at head, then the tokens dropped.
+    ctx = AppContext.open(pg_url, tmp_path / "keys", clock=clock)
+    try:
+        set_up_shop(ctx)
+        made = {}
+        for name, kana in (("佐々木 健", "ササキ ケン"), ("田中 美咲", "タナカ ミサキ")):
+            document = example_document()
+            document["seller"].update(name=name, kana=kana)
+            made[name] = commit_document(ctx, document, "S01").number
+            clock.advance(minutes=5)
+    finally:
+        ctx.close()
+    engine = make_engine(pg_url)
+    try:
+        migrate.downgrade(engine, "0002")
+        assert "person_name_token" not in inspect(engine).get_table_names()
+        migrate.upgrade(engine)
+        with engine.connect() as conn:
+            tokens = conn.execute(
+                text("SELECT receipt, token FROM person_name_token ORDER BY receipt, token")
+            ).all()
+    finally:
+        engine.dispose()
+    assert [t for r, t in tokens if r == made["佐々木 健"]] == name_tokens(
+        "佐々木 健", "ササキ ケン"
+    )
+    ctx = AppContext.open(pg_url, tmp_path / "keys", clock=clock)
+    try:
+        with ctx.reading() as session:
+            for typed, name in (
+                ("ささき", "佐々木 健"),
+                ("田中美咲", "田中 美咲"),
+                ("ケン", "佐々木 健"),
+            ):
+                rows = search(session, HistoryQuery(text=typed))
+                assert [row.receipt for row in rows] == [made[name]], typed
+            assert search(session, HistoryQuery(text="小泉")) == []
+    finally:
+        ctx.close()
+
+
+@pytest.fixture
+def japanese_collated_url(pg_server: Engine) -> Iterator[str]:
+    """A database whose default collation is ICU's Japanese, as a shop's server may have."""
+    name = f"revoke_desk_test_ja_{uuid.uuid4().hex}"
+    with pg_server.connect() as conn:
+        conn.execute(
+            text(
+                f"CREATE DATABASE \"{name}\" LOCALE_PROVIDER icu ICU_LOCALE 'ja-JP' "
+                "LOCALE 'C.UTF-8' TEMPLATE template0"
+            )
+        )
+    try:
+        yield make_url(pg_server.url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with pg_server.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+def test_the_token_range_is_code_point_order_whatever_the_database_collation(
+    japanese_collated_url, tmp_path, clock
+):
+    """Japanese collation sorts 「カトウ」 after 「ガ」 (voicing weighs less than the letters
+    after it), which would empty the range カ ≤ token < ガ; the token column's "C" does not."""
+    from desktop.history import HistoryQuery, search
+
+    ctx = AppContext.open(japanese_collated_url, tmp_path / "keys", clock=clock)
+    try:
+        with ctx.engine.connect() as conn:
+            assert conn.execute(text("SELECT 'カトウ' > 'ガ'")).scalar_one()  # the trap is set
+        set_up_shop(ctx)
+        made = {}
+        for name, kana in (("加藤 一", "カトウ ハジメ"), ("我妻 一", "ガツマ ハジメ")):
+            document = example_document()
+            document["seller"].update(name=name, kana=kana)
+            made[kana] = commit_document(ctx, document, "S01").number
+            clock.advance(minutes=5)
+        with ctx.reading() as session:
+            for typed, kana in (("カ", "カトウ ハジメ"), ("が", "ガツマ ハジメ")):
+                assert [r.receipt for r in search(session, HistoryQuery(text=typed))] == [
+                    made[kana]
+                ], typed
+            assert len(search(session, HistoryQuery(text="ハジメ"))) == 2
+    finally:
+        ctx.close()
 
 
 # ---------------------------------------------------------------------------

@@ -5,12 +5,13 @@ from __future__ import annotations
 import argparse
 import io
 import json
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import event, func, select, text
 
-from db.models import Intake, LedgerEntry, Person, Slip
+from db.models import Intake, LedgerEntry, Person, PersonNameToken, Slip
 from desktop.cli import Console
 from desktop.cli_maintenance import add_parsers
 from desktop.retention import purge_expired
@@ -84,10 +85,12 @@ def test_purge_erases_only_what_is_past_retention(ctx, three_years_on):
     assert (result.persons_erased, result.slips_erased) == (1, 1)
     assert str(result.cutoff) == "2026-11-28"
     assert _rows(ctx, Person, old) == 0
+    assert _rows(ctx, PersonNameToken, old) == 0  # the name search forgets them too
     assert _rows(ctx, Slip, old) == 0
     assert _rows(ctx, Intake, old) == 1  # the 古物台帳 row itself stays
     for kept in (boundary, young):
         assert _rows(ctx, Person, kept) == 1
+        assert _rows(ctx, PersonNameToken, kept) > 0
     assert _rows(ctx, Slip, young) == 1
 
     [entry] = _purge_entries(ctx)
@@ -149,6 +152,50 @@ def test_personal_data_put_back_after_a_purge_is_reported(ctx, three_years_on):
     with ctx.reading() as session:
         report = verify_all(session, ctx.keys_dir)
     assert not report.ok
+
+
+@contextmanager
+def _foreign_keys_off(ctx):
+    """Every connection of ``ctx`` without SQLite's foreign-key enforcement, for a while."""
+
+    def off(dbapi_connection, _record):
+        dbapi_connection.execute("PRAGMA foreign_keys=OFF")
+
+    ctx.engine.dispose()
+    event.listen(ctx.engine, "connect", off)  # after the engine's own, which turns them on
+    try:
+        yield
+    finally:
+        event.remove(ctx.engine, "connect", off)
+        ctx.engine.dispose()
+
+
+def test_the_purge_erases_the_name_tokens_even_without_the_cascade(ctx, three_years_on):
+    """The purge deletes the tokens itself: a connection without SQLite's foreign-key
+    pragma would not cascade."""
+    from desktop.history import HistoryQuery, search
+
+    old, _boundary, _young = three_years_on
+    with _foreign_keys_off(ctx):
+        _purge(ctx)
+    assert _rows(ctx, PersonNameToken, old) == 0
+    with ctx.reading() as session:
+        found = [row.receipt for row in search(session, HistoryQuery(text="ヤマダ"))]
+    assert old not in found and len(found) == 2
+
+
+def test_name_tokens_left_after_a_purge_are_reported(ctx, three_years_on):
+    old, _boundary, _young = three_years_on
+    _purge(ctx)
+    with _foreign_keys_off(ctx), ctx.engine.begin() as conn:
+        conn.execute(
+            text("INSERT INTO person_name_token (receipt, token) VALUES (:r, 'ヤマダ')"),
+            {"r": old},
+        )
+    with ctx.reading() as session:
+        report = verify_all(session, ctx.keys_dir)
+    assert not report.ok
+    assert any(f"name tokens of {old} are present" in line for line in report.lines())
 
 
 def _cli(ctx, *argv: str) -> tuple[int, str]:

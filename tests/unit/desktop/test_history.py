@@ -5,16 +5,22 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, func, select
 
+from db.models import LedgerEntry, PersonNameToken
+from desktop import history
 from desktop.history import (
     HistoryQuery,
+    SlipStanding,
+    check_scanned_slip,
+    looks_like_slip_code,
     page_key,
     receipt_detail,
     receipts_for_imei,
     search,
 )
-from desktop.slips import issue_slip
+from desktop.name_tokens import name_tokens
+from desktop.slips import SlipPayload, issue_slip
 from desktop.voiding import void_intake
 from reports.snapshot import SlipFormat
 from tests.conftest import MANAGER_PIN, example_document
@@ -23,9 +29,11 @@ from tests.support.intakes import commit_document
 SECOND_IMEI = "490154203237518"
 
 
-def _commit(ctx, *, name="山田 太郎", imei="356938035643809", minutes=10):
+def _commit(ctx, *, name="山田 太郎", imei="356938035643809", minutes=10, kana=None):
     document = example_document()
     document["seller"]["name"] = name
+    if kana is not None:
+        document["seller"]["kana"] = kana
     document["device"]["imei"] = [imei]
     receipt = commit_document(ctx, document)
     ctx.clock.advance(minutes=minutes)
@@ -196,3 +204,207 @@ def _query_plans(ctx, query):
             rows = conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)
             plans.extend(row[3] for row in rows)
     return plans
+
+
+# --- names: any part, no matter the spaces, and the reading -------------------------------
+
+
+def _found(ctx, text: str) -> list[str]:
+    with ctx.reading() as session:
+        return [row.receipt for row in search(session, HistoryQuery(text=text))]
+
+
+@pytest.fixture
+def three_people(ctx):
+    tanaka = _commit(ctx, name="田中 美咲", kana="タナカ ミサキ")
+    sasaki = _commit(ctx, name="佐々木 健", kana="ササキ ケン")
+    yamada = _commit(ctx, name="山田 太郎", kana="ヤマダ タロウ", imei=SECOND_IMEI)
+    return tanaka, sasaki, yamada
+
+
+@pytest.mark.parametrize(
+    ("text", "who"),
+    [
+        ("田中美咲", "tanaka"),  # no space typed, one stored
+        ("田中 美咲", "tanaka"),
+        ("田中　美咲", "tanaka"),  # the input method's full-width space
+        ("美咲", "tanaka"),  # the given name alone
+        ("中美", "tanaka"),  # any run of it, across the space
+        ("ササキ", "sasaki"),  # the reading
+        ("ささき", "sasaki"),  # the reading typed in hiragana
+        ("ｻｻｷ", "sasaki"),  # half-width katakana
+        ("ケン", "sasaki"),
+        ("ササキ ケン", "sasaki"),
+        ("佐々木健", "sasaki"),
+        ("太郎", "yamada"),
+    ],
+)
+def test_names_match_by_any_part_without_spaces_and_by_their_reading(ctx, three_people, text, who):
+    tanaka, sasaki, yamada = three_people
+    assert _found(ctx, text) == [{"tanaka": tanaka, "sasaki": sasaki, "yamada": yamada}[who]]
+
+
+def test_a_name_that_matches_nothing_finds_nothing(ctx, three_people):
+    for text in ("小泉", "タナカミサキコ", "美咲田中"):
+        assert _found(ctx, text) == []
+    assert len(_found(ctx, "　 ")) == 3  # only spaces: no filter at all
+
+
+def test_the_tokens_are_written_at_commit(ctx):
+    receipt = _commit(ctx, name="佐々木 健", kana="ササキ ケン")
+    with ctx.reading() as session:
+        stored = session.scalars(
+            select(PersonNameToken.token)
+            .where(PersonNameToken.receipt == receipt)
+            .order_by(PersonNameToken.token)
+        ).all()
+    assert stored == name_tokens("佐々木 健", "ササキ ケン")
+
+
+def test_a_name_that_matches_nothing_reads_only_the_token_index(ctx, three_people):
+    plans = _query_plans(ctx, HistoryQuery(text="小泉"))
+    assert plans == [
+        line
+        for line in plans
+        if "person_name_token" in line or line.startswith(("CO-", "SCAN anon"))
+    ], plans
+    assert any("COVERING INDEX ix_person_name_token" in line for line in plans)
+
+
+@pytest.mark.parametrize("walk_from", [history.NAME_WALK_FROM, 2], ids=["few", "many"])
+def test_few_matches_read_those_people_and_many_walk_the_newest_intakes(
+    ctx, monkeypatch, walk_from
+):
+    """The same rows and pages either way; only the plan differs."""
+    monkeypatch.setattr(history, "NAME_WALK_FROM", walk_from)
+    monkeypatch.setattr(
+        history,
+        "_NAME_MATCHES",
+        select(func.count()).select_from(
+            select(PersonNameToken.receipt)
+            .where(history._IN_TOKEN_RANGE)
+            .limit(walk_from)
+            .subquery()
+        ),
+    )
+    wanted = [
+        _commit(ctx, name=f"田中 {given}", kana="タナカ", minutes=1) for given in "一二三四五"
+    ]
+    _commit(ctx, name="鈴木 花子")
+    seen: list[str] = []
+    after = None
+    with ctx.reading() as session:
+        while page := search(session, HistoryQuery(text="たなか"), after=after, limit=2):
+            seen.extend(row.receipt for row in page)
+            after = page_key(page[-1])
+    assert seen == list(reversed(wanted))
+    plans = _query_plans(ctx, HistoryQuery(text="田中"))
+    walks = [line for line in plans if line.startswith("SCAN intake")]
+    if walk_from == 2:
+        assert walks == ["SCAN intake USING INDEX ix_intake_created"], plans
+    else:
+        assert walks == [], plans
+
+
+def test_a_refused_intake_is_found_by_its_reading_too(ctx):
+    """A refusal keeps only the name and the reading (desktop.intake): both are searchable."""
+    document = example_document()
+    document["seller"]["kana"] = "やまだ たろう"  # the validator stores katakana
+    document["revocation"]["performed_by"] = "staff"
+    refused = commit_document(ctx, document).number
+    assert _found(ctx, "ヤマダタロウ") == [refused]
+
+
+# --- a slip's QR code ----------------------------------------------------------------------
+
+
+def _payload(ctx, receipt: str) -> str:
+    with ctx.reading() as session:
+        entry = session.execute(
+            select(LedgerEntry).where(LedgerEntry.subject == receipt, LedgerEntry.kind == "intake")
+        ).scalar_one()
+    return SlipPayload(entry.station, entry.seq, entry.entry_hash, entry.signature).encode()
+
+
+def _scan(ctx, text: str):
+    with ctx.reading() as session:
+        return check_scanned_slip(session, text)
+
+
+def test_a_scanned_slip_of_a_standing_intake_is_genuine_and_standing(ctx):
+    receipt = _commit(ctx)
+    code = _payload(ctx, receipt)
+    assert looks_like_slip_code(code)
+    assert looks_like_slip_code("ｒｄ１：S01:4:ab")  # full-width, as an input method types it
+    assert not looks_like_slip_code("S01-20261127-0001")
+    verdict = _scan(ctx, code)
+    assert (verdict.standing, verdict.receipt, verdict.genuine) == (
+        SlipStanding.STANDING,
+        receipt,
+        True,
+    )
+    assert "有効" in verdict.ja and "stands" in verdict.en
+
+
+def test_a_scanned_slip_of_a_voided_intake_says_so_with_the_correction(ctx):
+    receipt = _commit(ctx)
+    again = _commit(ctx)
+    with ctx.transaction() as session:
+        void_intake(
+            session,
+            ctx.signer(),
+            receipt=receipt,
+            reason="金額誤り",
+            manager="M01",
+            now=ctx.clock(),
+            replaced_by=again,
+        )
+    verdict = _scan(ctx, _payload(ctx, receipt))
+    assert verdict.standing is SlipStanding.VOIDED and verdict.genuine
+    assert (verdict.receipt, verdict.void_reason, verdict.replaced_by) == (
+        receipt,
+        "金額誤り",
+        again,
+    )
+    assert again in verdict.ja and "voided" in verdict.en
+
+
+def test_a_slip_of_another_shop_or_database_is_not_in_this_ledger(ctx):
+    receipt = _commit(ctx)
+    station, seq, entry_hash, signature = _payload(ctx, receipt).split(":")[1:]
+    other_shop = _scan(ctx, f"RD1:X99:{seq}:{entry_hash}:{signature}")
+    assert other_shop.standing is SlipStanding.NOT_IN_LEDGER and "X99" in other_shop.en
+    # Signed by this station's key, but for an entry this database does not have.
+    forged_hash = "ab" * 32
+    signed = ctx.signer().sign(bytes.fromhex(forged_hash))
+    elsewhere = _scan(ctx, f"RD1:{station}:999:{forged_hash}:{signed}")
+    assert elsewhere.standing is SlipStanding.NOT_IN_LEDGER
+    assert not elsewhere.receipt
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda p: p[:-8] + "AAAAAAAA",  # the signature altered
+        lambda p: p.replace(p.split(":")[3], "cd" * 32),  # another hash under the signature
+        lambda p: "RD1:S01:x:1:2",
+        lambda p: "RD1:S01:0:" + "ab" * 32 + ":QUJD",
+        lambda p: p.rsplit(":", 1)[0],  # cut short
+    ],
+    ids=["signature", "hash", "not a number", "seq 0", "cut short"],
+)
+def test_an_altered_or_malformed_code_is_not_genuine(ctx, change):
+    code = change(_payload(ctx, _commit(ctx)))
+    verdict = _scan(ctx, code)
+    assert verdict.standing is SlipStanding.NOT_GENUINE and not verdict.genuine
+
+
+def test_a_genuine_code_whose_ledger_record_was_edited_is_reported_as_damaged(ctx):
+    from tests.support.tamper import edit_body
+
+    receipt = _commit(ctx)
+    code = _payload(ctx, receipt)
+    edit_body(ctx.engine, int(code.split(":")[2]))
+    verdict = _scan(ctx, code)
+    assert verdict.standing is SlipStanding.DAMAGED
+    assert "verify" in verdict.en
