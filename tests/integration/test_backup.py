@@ -153,9 +153,16 @@ def test_restore_refuses_a_corrupted_file(ctx, tmp_path):
     for _ in range(5):
         commit_document(ctx, example_document())
     backup = backup_database(ctx, tmp_path / "b.sqlite3").path
+    # Damage a page in use (the ledger's own table), not a free one: a free page is
+    # nobody's data, and integrity_check rightly does not look at it.
+    with sqlite3.connect(backup) as conn:
+        (root,) = conn.execute(
+            "SELECT rootpage FROM sqlite_master WHERE name = 'ledger_entry'"
+        ).fetchone()
+        (page_size,) = conn.execute("PRAGMA page_size").fetchone()
     data = bytearray(backup.read_bytes())
-    middle = len(data) // 2
-    data[middle : middle + 64] = bytes(b ^ 0xFF for b in data[middle : middle + 64])
+    start = (root - 1) * page_size + 8
+    data[start : start + 64] = bytes(b ^ 0xFF for b in data[start : start + 64])
     backup.write_bytes(bytes(data))
     before = _snapshot(ctx)
 
