@@ -65,7 +65,7 @@ def test_a_full_disk_during_commit_keeps_nothing_half_written(ctx):
     after = _counts(path)
     # Whole intakes only: a person row for every intake row, an entry for each.
     assert after[0] == after[1]
-    assert after[2] - before[2] == 2 * (after[0] - before[0]) or after == before
+    assert after[2] - before[2] == after[0] - before[0]  # one signed entry per intake kept
     with sqlite3.connect(path) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     # Room again: the chain carries on from where it stood, and verifies.
