@@ -210,7 +210,7 @@ def settings(scene: Scene) -> QWidget:
     window = _settings(scene)
     view = window.screen_widget(SETTINGS)
     assert isinstance(view, SettingsView)
-    view.tabs.setCurrentWidget(view.station_panel)
+    view.show_tab(view.station_panel)
     return window
 
 
@@ -219,7 +219,7 @@ def staff(scene: Scene) -> QWidget:
     window = _settings(scene)
     view = window.screen_widget(SETTINGS)
     assert isinstance(view, SettingsView)
-    view.tabs.setCurrentWidget(view.staff_panel)
+    view.show_tab(view.staff_panel)
     view.staff_panel.select("C02")
     return window
 

@@ -57,7 +57,7 @@ STATEMENT_LINE_HEIGHT = 140  # per cent: kanji lines need air between them
 TITLE_POINT_SIZE = 22
 CLERK_POINT_SIZE = 14  # the clerk's declaration: smaller, it is not the customer's
 CLERK_LINE_HEIGHT = 130
-PAD_MIN_HEIGHT = 164  # still room for a name written with a finger
+PAD_MIN_HEIGHT = 130  # still room for a name written with a finger (1280×720 counter)
 PRIVACY_POINT_SIZE = 12  # the purpose of use: to read, but not what is being signed
 PRIVACY_LINE_HEIGHT = 125
 BODY_POINT_SIZE = 16
@@ -352,7 +352,7 @@ class CustomerScreen(QWidget):
         notes.setSpacing(6)
         notes.addWidget(self._clerk_label)
         notes.addWidget(self._privacy_label)
-        layout.setContentsMargins(36, 18, 36, 16)
+        layout.setContentsMargins(36, 10, 36, 10)
         layout.setSpacing(10)
         layout.addLayout(top)
         layout.addWidget(box)

@@ -51,6 +51,7 @@ from desktop.errors import UserError
 from desktop.settings import BACKUP_DIR, BACKUP_KEEP
 from ui import i18n
 from ui.background import Lane
+from ui.fit import scrolled
 from ui.headoffice_view import BUTTON_TEXT as HEAD_OFFICE_BUTTON
 from ui.headoffice_view import text as head_office_text
 from ui.i18n import both, message, pair
@@ -222,7 +223,10 @@ class DayCloseView(QWidget):
         self.head_office_button.setObjectName("head_office_export")
         self.head_office_button.clicked.connect(self._on_head_office_clicked)
 
-        layout = QVBoxLayout(self)
+        # The results scroll on a short screen (1280×720) rather than set the window's
+        # minimum height.
+        body = QWidget()
+        layout = QVBoxLayout(body)
         layout.setContentsMargins(32, 24, 32, 24)
         layout.addWidget(self.ledger_button)
         layout.addWidget(self.head_office_button)
@@ -250,6 +254,9 @@ class DayCloseView(QWidget):
         layout.addWidget(self.backup_label)
         layout.addWidget(self.open_button)
         layout.addStretch(1)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scrolled(body))
         self.reset()
 
     # --- state ----------------------------------------------------------------

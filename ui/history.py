@@ -68,6 +68,7 @@ from reports.snapshot import SlipFormat
 from ui import i18n
 from ui.background import Lane
 from ui.first_run import heading, pin_edit
+from ui.fit import scrolled
 from ui.history_model import (
     REFUSED_COLOUR,
     VOID_MARK_COLOUR,
@@ -682,7 +683,8 @@ class HistoryView(QWidget):
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.setObjectName("history_splitter")
         self.splitter.addWidget(table_box)
-        self.splitter.addWidget(self.panel)
+        # The detail scrolls when the splitter leaves it little room (a 768-pixel screen).
+        self.splitter.addWidget(scrolled(self.panel))
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
         self.splitter.setChildrenCollapsible(False)

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QPushButton,
-    QStackedWidget,
     QToolBar,
     QVBoxLayout,
     QWidget,
@@ -35,6 +34,7 @@ from desktop.settings import (
     PRINTER_THERMAL,
 )
 from ui.about import add_about_action
+from ui.fit import PageStack, fit_window
 from ui.i18n import both, english, message, pair, stacked
 from ui.lock_screen import IdleLock, LockScreen
 from ui.services import Services
@@ -49,7 +49,6 @@ HISTORY = "history"
 SETTINGS = "settings"
 DAYCLOSE = "dayclose"
 LOCK = "lock"
-DEFAULT_SIZE = (1280, 860)
 
 
 def intake_screen(services: Services, parent: QWidget) -> QWidget:
@@ -162,7 +161,8 @@ class MainWindow(QMainWindow):
         self._resume: tuple[str, str] | None = None
         self.setWindowTitle(both(self, self.tr("Revoke Desk 受付")))
 
-        self.stack = QStackedWidget()
+        # Sized by the screen it shows: the window shrinks back after a tall screen.
+        self.stack = PageStack()
         self.setCentralWidget(self.stack)
         self.lock_screen = LockScreen(services, self.stack)
         self.stack.addWidget(self.lock_screen)
@@ -279,7 +279,7 @@ class MainWindow(QMainWindow):
     def _restore_geometry(self) -> None:
         saved = self.services.settings.get(MAIN_WINDOW_GEOMETRY)
         if not saved or not self.restoreGeometry(QByteArray.fromBase64(saved.encode("ascii"))):
-            self.resize(*DEFAULT_SIZE)
+            fit_window(self)
 
     # --- screens --------------------------------------------------------------
 

@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSpinBox,
-    QStackedWidget,
     QTableView,
     QTabWidget,
     QVBoxLayout,
@@ -69,6 +68,7 @@ from desktop.settings import (
 from desktop.setup import update_shop
 from desktop.text import clean_text
 from ui.first_run import FormGrid, ShopForm, error_label, heading, pin_edit, show_message
+from ui.fit import PageStack, scrolled
 from ui.i18n import ERROR_SUBTITLE_STYLE, both, message, message_html, pair, stacked
 from ui.services import Services
 
@@ -822,10 +822,17 @@ class SettingsView(QWidget):
         self.station_panel = StationPanel(self)
         self.staff_panel = StaffPanel(self)
         self.minors_panel = MinorsPanel(self)
-        self.tabs.addTab(self.shop_panel, both(self, self.tr("店舗")))
-        self.tabs.addTab(self.station_panel, both(self, self.tr("このレジ")))
-        self.tabs.addTab(self.staff_panel, both(self, self.tr("スタッフ")))
-        self.tabs.addTab(self.minors_panel, both(self, self.tr("未成年の方")))
+        # Each panel scrolls on its own: the staff form is taller than a 768-pixel screen
+        # leaves once the window's bars are drawn.
+        self._tab_of: dict[QWidget, QWidget] = {}
+        for panel, title in (
+            (self.shop_panel, self.tr("店舗")),
+            (self.station_panel, self.tr("このレジ")),
+            (self.staff_panel, self.tr("スタッフ")),
+            (self.minors_panel, self.tr("未成年の方")),
+        ):
+            self._tab_of[panel] = scrolled(panel)
+            self.tabs.addTab(self._tab_of[panel], both(self, title))
         self.approval = QLabel()
         self.approval.setObjectName("approval")
         self.approval.setTextFormat(Qt.TextFormat.RichText)
@@ -838,7 +845,7 @@ class SettingsView(QWidget):
         title_row.addWidget(self.approval)
         content_layout.addLayout(title_row)
         content_layout.addWidget(self.tabs, 1)
-        self.pages = QStackedWidget()
+        self.pages = PageStack()
         self.pages.addWidget(self.gate)
         self.pages.addWidget(content)
         self._content = content
@@ -848,6 +855,10 @@ class SettingsView(QWidget):
         services.events.locked.connect(self._on_events_locked)
         services.events.clerks_changed.connect(self.staff_panel.refresh)
         self._enter()
+
+    def show_tab(self, panel: QWidget) -> None:
+        """Bring the tab of ``panel`` (one of the four panels) to the front."""
+        self.tabs.setCurrentWidget(self._tab_of[panel])
 
     def is_open(self) -> bool:
         """Whether the settings themselves (not the gate) are showing."""

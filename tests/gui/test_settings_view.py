@@ -50,7 +50,7 @@ def as_manager(qtbot, window) -> SettingsView:
 
 
 def staff_tab(view: SettingsView):
-    view.tabs.setCurrentWidget(view.staff_panel)
+    view.show_tab(view.staff_panel)
     return view.staff_panel
 
 
@@ -263,7 +263,7 @@ def test_a_reset_pin_unlocks_and_clears_a_lockout(qtbot, main_window, services, 
 
 def test_printer_choice_persists_in_the_station_settings(qtbot, main_window, services):
     view = as_manager(qtbot, main_window)
-    view.tabs.setCurrentWidget(view.station_panel)
+    view.show_tab(view.station_panel)
     combo = view.station_panel.thermal_combo
     assert [combo.itemData(i) for i in range(combo.count())] == ["", *PRINTERS]
     combo.setFocus()
@@ -286,7 +286,7 @@ def test_a_printer_no_longer_connected_stays_visible(qtbot, services, main_windo
 
 def test_idle_minutes_apply_at_once(qtbot, main_window, services, idle_timer):
     view = as_manager(qtbot, main_window)
-    view.tabs.setCurrentWidget(view.station_panel)
+    view.show_tab(view.station_panel)
     spin = view.station_panel.idle_spin
     spin.setFocus()
     spin.selectAll()
@@ -300,7 +300,7 @@ def test_idle_minutes_apply_at_once(qtbot, main_window, services, idle_timer):
 def test_language_is_saved_for_the_next_start(qtbot, main_window, services):
     view = as_manager(qtbot, main_window)
     panel = view.station_panel
-    view.tabs.setCurrentWidget(panel)
+    view.show_tab(panel)
     panel.language_combo.setFocus()
     press(qtbot, Qt.Key.Key_Down)
     assert StationSettings(services.settings.path).get(LANGUAGE) == "en"
@@ -311,7 +311,7 @@ def test_language_is_saved_for_the_next_start(qtbot, main_window, services):
 def test_shop_details_are_saved_through_the_ledger(qtbot, main_window, services, ctx):
     view = as_manager(qtbot, main_window)
     panel = view.shop_panel
-    view.tabs.setCurrentWidget(panel)
+    view.show_tab(panel)
     panel.form.fields["shop_name"].setText("リボーク質店 丸の内店")
     with qtbot.waitSignal(services.events.settings_changed):
         panel.save_button.click()
@@ -347,7 +347,7 @@ def test_the_clerk_table_model_behaves(qtmodeltester, ctx):
 def test_a_manager_sets_the_minors_rule_and_it_is_signed(qtbot, main_window, services, ctx):
     view = as_manager(qtbot, main_window)
     panel = view.minors_panel
-    view.tabs.setCurrentWidget(panel)
+    view.show_tab(panel)
     assert "18歳未満は保護者の同意を記録して受付" in panel.current.text()  # the safe default
     assert panel.age_spin.value() == 18
 

@@ -59,6 +59,7 @@ from desktop.intake_flow import (
 )
 from desktop.settings import CUSTOMER_SCREEN
 from ui.customer import CustomerScreen, show_on_customer_screen
+from ui.fit import scrolled
 from ui.intake import texts
 from ui.intake.texts import T
 from ui.intake.widgets import (
@@ -133,6 +134,9 @@ class IntakePage(QWidget):
 
     completed = Signal()
     step: ClassVar[Step]
+    # False: the wizard puts the page in a scroll area.  True: the page fits itself to
+    # the room it is given (its long part scrolls inside, its buttons stay in view).
+    fits_itself: ClassVar[bool] = False
 
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -924,6 +928,7 @@ class RevocationPage(IntakePage):
     """
 
     step = Step.REVOCATION
+    fits_itself = True  # the questions scroll inside, the steps panel stays (wizard)
 
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
         super().__init__(services, parent)
@@ -1004,9 +1009,22 @@ class RevocationPage(IntakePage):
         side.addWidget(self.steps_title)
         side.addWidget(steps_scroll, 1)
 
+        # The questions scroll on their own; the steps stay beside them whatever is
+        # scrolled, for the clerk reads them to the customer while asking.
+        questions_widget = QWidget()
+        questions_widget.setObjectName("revocation_questions")
+        questions.setContentsMargins(0, 0, 8, 0)
+        questions_widget.setLayout(questions)
+        self.questions_scroll = scrolled(questions_widget)
+        # Scrolled up and down only: the questions keep the width their answers need,
+        # the steps panel takes the rest.
+        self.questions_scroll.setMinimumWidth(
+            questions_widget.minimumSizeHint().width()
+            + self.questions_scroll.verticalScrollBar().sizeHint().width()
+        )
         columns = QHBoxLayout()
         columns.setSpacing(24)
-        columns.addLayout(questions, 3)
+        columns.addWidget(self.questions_scroll, 3)
         columns.addLayout(side, 2)
         layout = _page_layout(self)
         layout.addLayout(columns, 1)
@@ -1106,6 +1124,9 @@ class CustomerPage(IntakePage):
     """
 
     step = Step.CUSTOMER
+    # The customer's screen lays itself out to the room it has; in a scroll area it
+    # would grow to its full height and put 同意して署名する below the screen's edge.
+    fits_itself = True
 
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
         super().__init__(services, parent)

@@ -20,12 +20,10 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
-    QFrame,
     QHBoxLayout,
     QLabel,
     QPushButton,
     QScrollArea,
-    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -46,6 +44,7 @@ from desktop.settings import DEFAULT_SLIP_FORMAT
 from desktop.slips import IssuedSlip, issue_slip, prepare_slip
 from desktop.transactions import intake_context
 from reports.snapshot import SlipFormat
+from ui.fit import PageStack, scrolled
 from ui.intake import texts
 from ui.intake.pages import PAGE_CLASSES, CommittedPage, IntakePage, ReviewPage
 from ui.intake.widgets import is_under, pair_html, rich_label
@@ -122,9 +121,9 @@ class IntakeWizard(QWidget):
 
         # Each page scrolls on its own, so a small counter screen never squeezes a
         # page; the focused field is scrolled into view (see _on_app_focus_changed).
-        self.stack = QStackedWidget()
+        self.stack = PageStack()
         self.pages: dict[Step, IntakePage] = {}
-        self._scrolls: dict[QWidget, QScrollArea] = {}
+        self._holders: dict[QWidget, QWidget] = {}
         for step, page_class in PAGE_CLASSES.items():
             page = page_class(services)
             page.setObjectName(f"page_{step.value}")
@@ -180,16 +179,17 @@ class IntakeWizard(QWidget):
     # -- building -----------------------------------------------------------------
 
     def _add_scrolled(self, page: QWidget) -> None:
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setWidget(page)
-        self._scrolls[page] = scroll
-        self.stack.addWidget(scroll)
+        # A page that lays itself out to the room it has (the customer's screen, the
+        # revocation questions beside their steps) is not scrolled: in a scroll area it
+        # would take its full height and push its own buttons below the screen's edge.
+        holder: QWidget = (
+            page if isinstance(page, IntakePage) and page.fits_itself else scrolled(page)
+        )
+        self._holders[page] = holder
+        self.stack.addWidget(holder)
 
     def _show_page(self, page: QWidget) -> None:
-        self.stack.setCurrentWidget(self._scrolls[page])
+        self.stack.setCurrentWidget(self._holders[page])
 
     def _button(self, name: str, text: texts.T, keys: str) -> QPushButton:
         button = QPushButton(f"{text.line()}  [{keys}]")
@@ -266,8 +266,8 @@ class IntakeWizard(QWidget):
             page.show_problems(problems)
 
     def current_page(self) -> IntakePage | None:
-        scroll = self.stack.currentWidget()
-        widget = scroll.widget() if isinstance(scroll, QScrollArea) else None
+        holder = self.stack.currentWidget()
+        widget = holder.widget() if isinstance(holder, QScrollArea) else holder
         return widget if isinstance(widget, IntakePage) else None
 
     def _set_title(self, title: texts.T) -> None:
@@ -317,7 +317,9 @@ class IntakeWizard(QWidget):
             self._layout.setContentsMargins(4, 0, 4, 0)
         else:
             self._layout.setContentsMargins(16, 12, 16, 12)
-        self._scrolls[page].verticalScrollBar().setValue(0)
+        holder = self._holders[page]
+        if isinstance(holder, QScrollArea):
+            holder.verticalScrollBar().setValue(0)  # a page always opens at its top
         if on_review:
             self.next_button.setFocus(Qt.FocusReason.OtherFocusReason)
         else:
@@ -671,12 +673,16 @@ class IntakeWizard(QWidget):
             self.issue_and_print(reprint=self.slip is not None)
 
     def scroll_to(self, widget: QWidget) -> None:
-        """Scroll the current page so that ``widget`` is in view."""
-        scroll = self.stack.currentWidget()
-        if not isinstance(scroll, QScrollArea) or scroll.widget() is widget:
+        """Scroll the current page (or the part of it that scrolls) so ``widget`` is in view."""
+        page = self.stack.currentWidget()
+        if page is None or not page.isAncestorOf(widget):
             return
-        if scroll.isAncestorOf(widget):
-            scroll.ensureWidgetVisible(widget, 16, 16)
+        parent = widget.parentWidget()
+        while parent is not None and parent is not self.stack:
+            if isinstance(parent, QScrollArea) and parent.widget() is not widget:
+                parent.ensureWidgetVisible(widget, 16, 16)
+                return
+            parent = parent.parentWidget()
 
     def _on_app_focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
         if new is not None:

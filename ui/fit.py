@@ -1,0 +1,84 @@
+"""Screens that fit the counter PC: 1366×768 less a task bar, and 1280×720.
+
+Two things made screens taller than the counter's screen, and both are fixed here once:
+
+* ``QStackedWidget`` asks for the largest minimum of all its pages, so after the
+  tallest screen had been opened once the whole window could never again be smaller
+  than it.  :class:`PageStack` asks only for the page it shows.
+* A long form in a plain layout pushes its buttons below the screen's edge.
+  :func:`scrolled` puts the form in a scroll area; the screens keep their action
+  buttons outside it, so they are always in view.
+
+:func:`fit_window` sizes the main window to the screen it opens on.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRect, QSize, Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QFrame, QScrollArea, QStackedWidget, QWidget
+
+# The smallest counter screen the app is designed for, less a 40-pixel task bar, and
+# the room a window manager's title bar and frame take from it.  Every screen's
+# minimum size must fit inside (tests/gui/test_screen_fit.py).
+COUNTER_SCREEN = QSize(1366, 728)
+SMALL_SCREEN = QSize(1280, 680)  # 1280×720 at 100 %, less a task bar
+WINDOW_FRAME = QSize(8, 34)
+# The main window's size on a roomy screen; smaller screens get their available area.
+PREFERRED_WINDOW = QSize(1280, 800)
+
+
+def room_on(screen_size: QSize) -> QSize:
+    """The client area a window has on a screen of ``screen_size`` (its frame removed)."""
+    return screen_size - WINDOW_FRAME
+
+
+class PageStack(QStackedWidget):
+    """A stack of screens whose size limits are those of the screen it shows."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.currentChanged.connect(self._on_current_changed)
+
+    def sizeHint(self) -> QSize:
+        page = self.currentWidget()
+        return page.sizeHint() if page is not None else super().sizeHint()
+
+    def minimumSizeHint(self) -> QSize:
+        page = self.currentWidget()
+        return page.minimumSizeHint() if page is not None else super().minimumSizeHint()
+
+    def _on_current_changed(self, _index: int) -> None:
+        # The window's layout caches the stack's minimum: tell it the limits changed.
+        self.updateGeometry()
+
+
+def scrolled(widget: QWidget, *, horizontal: bool = False) -> QScrollArea:
+    """``widget`` in a frameless scroll area that gives it the whole width."""
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    if not horizontal:
+        area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    area.setWidget(widget)
+    return area
+
+
+def fit_window(window: QWidget, preferred: QSize = PREFERRED_WINDOW) -> None:
+    """Size ``window`` to ``preferred`` or, on a smaller screen, to the room it has.
+
+    On a screen too small for ``preferred`` the window is maximised: a counter PC runs
+    this one window, and a window taller than the screen hides its status bar.
+    """
+    screen = window.screen() or QGuiApplication.primaryScreen()
+    if screen is None:
+        window.resize(preferred)
+        return
+    available: QRect = screen.availableGeometry()
+    room = room_on(available.size())
+    if room.width() >= preferred.width() and room.height() >= preferred.height():
+        window.resize(preferred)
+        return
+    window.resize(room.boundedTo(preferred).expandedTo(window.minimumSizeHint()))
+    window.move(available.topLeft())
+    window.setWindowState(window.windowState() | Qt.WindowState.WindowMaximized)
