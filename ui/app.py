@@ -15,7 +15,7 @@ from importlib.resources import files
 from pathlib import Path
 from types import TracebackType
 
-from PySide6.QtCore import QElapsedTimer, QObject, QTimer
+from PySide6.QtCore import QElapsedTimer, QObject, QSize, QTimer
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -26,8 +26,10 @@ from desktop.key_access import PassphrasePrompt
 from desktop.keys import stations_with_keys
 from desktop.logs import setup_logging
 from desktop.settings import LANGUAGE, StationSettings
+from ui import palette
 from ui.about import app_icon
-from ui.i18n import install_language, message
+from ui.fit import fit_window
+from ui.i18n import install_language, install_qt_japanese, message
 from ui.key_unlock import ask_passphrase
 from ui.services import AppEvents, CounterState, DialogService, Services
 
@@ -40,14 +42,18 @@ FONT_FILES = ("BIZUDPGothic-Regular.ttf", "BIZUDPGothic-Bold.ttf")
 # Large enough to read at arm's length across a counter; screens scale titles from it.
 BASE_POINT_SIZE = 13
 EXIT_USAGE = 2
+FIRST_RUN_SIZE = QSize(1180, 760)  # on a smaller screen: the screen's free area
 # Looks that no widget sets for itself: roomy buttons and fields for quick, sure clicks.
-STYLE_SHEET = """
+STYLE_SHEET = (
+    """
 QPushButton { padding: 8px 18px; }
 QLineEdit, QComboBox, QSpinBox { padding: 4px 6px; min-height: 1.6em; }
 QToolBar QToolButton { padding: 6px 14px; }
 QTabBar::tab { padding: 8px 18px; }
 QFrame#lockCard { background: palette(base); border: 1px solid palette(mid); border-radius: 8px; }
 """
+    + palette.FOCUS_STYLE
+)
 
 
 def font_dir() -> Path:
@@ -87,6 +93,9 @@ def create_application(argv: Sequence[str] | None = None) -> QApplication:
     app.setWindowIcon(app_icon())
     load_fonts()
     app.setStyleSheet(STYLE_SHEET)
+    # Japanese first: Qt's own buttons (はい / いいえ) too, from the first-run screen on;
+    # an English station removes it again when its language is installed.
+    install_qt_japanese()
     return app
 
 
@@ -140,7 +149,7 @@ class Startup(QObject):
 
             first_run = FirstRunView(self.ctx, self.dialogs)
             first_run.completed.connect(self._on_first_run_completed)
-            first_run.resize(1180, 760)
+            fit_window(first_run, FIRST_RUN_SIZE)
             self._show(first_run)
             return first_run
         return self.open_main_window(station)

@@ -42,6 +42,7 @@ from desktop.signature import signature_problem
 from desktop.slip_texts import slip_texts
 from desktop.statements import CLERK_STATEMENT_ID, CUSTOMER_STATEMENT_IDS
 from reports.fonts import FONT_DIR
+from ui import palette
 from ui.signature_pad import SignaturePad, monotonic_ms
 
 CUSTOMER_STATEMENTS = CUSTOMER_STATEMENT_IDS
@@ -78,6 +79,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "cancel": "やめる",
         "confirm": "同意して署名する",
         "ready": "この署名でよろしければ「同意して署名する」を押してください。",
+        "stopped": "やめることを係員に伝えました。署名はされていません。係員がご案内します。",
     },
     "en": {
         "title": "Your confirmation and signature",
@@ -91,33 +93,48 @@ TEXTS: dict[str, dict[str, str]] = {
         "cancel": "Cancel",
         "confirm": "Agree and sign",
         "ready": "If this is your signature, press “Agree and sign”.",
+        "stopped": "The clerk has been told you want to stop. Nothing was signed. "
+        "The clerk will help you.",
     },
 }
 LANGUAGE_BUTTONS = {"ja": "日本語", "en": "English"}
 
-STYLE = """
-CustomerScreen { background: #f4f6f9; }
-QLabel { color: #1d2735; }
-QLabel#title { color: #14213a; }
-QLabel#instruction, QLabel#heading { color: #4f5d70; }
-QFrame#statementBox {
-    background: #ffffff; border: 1px solid #d3dbe6; border-radius: 14px;
-}
-QLabel#clerk, QLabel#privacy { color: #4f5d70; }
-QLabel#message { border-radius: 10px; padding: 8px 14px; }
-QLabel#message[tone="hint"] { color: #4f5d70; background: transparent; }
-QLabel#message[tone="problem"] { color: #7a4300; background: #fff3dc; }
-QLabel#message[tone="ready"] { color: #1f5c2e; background: #e6f4e8; }
-QPushButton {
-    background: #ffffff; color: #1d2735; border: 1px solid #b8c3d1;
-    border-radius: 10px; padding: 8px 20px;
-}
-QPushButton:pressed { background: #e4e9f0; }
-QPushButton:disabled { color: #a3adba; border-color: #dde3ea; }
-QPushButton#language:checked { background: #1f4f8f; color: #ffffff; border-color: #1f4f8f; }
-QPushButton#confirm { background: #1f6f43; color: #ffffff; border: none; padding: 10px 36px; }
-QPushButton#confirm:pressed { background: #195a37; }
-QPushButton#confirm:disabled { background: #c9d1db; color: #6b7787; }
+STYLE = f"""
+CustomerScreen {{ background: {palette.CUSTOMER_BACKGROUND}; }}
+QLabel {{ color: {palette.CUSTOMER_TEXT}; }}
+QLabel#title {{ color: {palette.CUSTOMER_TITLE}; }}
+QLabel#instruction, QLabel#heading {{ color: {palette.CUSTOMER_QUIET}; }}
+QFrame#statementBox {{
+    background: {palette.CUSTOMER_CARD}; border: 1px solid {palette.CUSTOMER_CARD_EDGE};
+    border-radius: 14px;
+}}
+QLabel#clerk, QLabel#privacy {{ color: {palette.CUSTOMER_QUIET}; }}
+QLabel#message {{ border-radius: 10px; padding: 8px 14px; }}
+QLabel#message[tone="hint"] {{ color: {palette.CUSTOMER_QUIET}; background: transparent; }}
+QLabel#message[tone="problem"] {{
+    color: {palette.CUSTOMER_PROBLEM_TEXT}; background: {palette.CUSTOMER_PROBLEM_BACKGROUND};
+}}
+QLabel#message[tone="ready"] {{
+    color: {palette.CUSTOMER_READY_TEXT}; background: {palette.CUSTOMER_READY_BACKGROUND};
+}}
+QPushButton {{
+    background: {palette.CUSTOMER_CARD}; color: {palette.CUSTOMER_TEXT};
+    border: 1px solid {palette.CUSTOMER_BUTTON_EDGE}; border-radius: 10px; padding: 8px 20px;
+}}
+QPushButton:pressed {{ background: {palette.CUSTOMER_PRESSED}; }}
+QPushButton:disabled {{
+    color: {palette.CUSTOMER_DISABLED_TEXT}; border-color: {palette.CUSTOMER_DISABLED_EDGE};
+}}
+QPushButton#language:checked {{
+    background: {palette.CUSTOMER_CHOSEN}; color: #ffffff; border-color: {palette.CUSTOMER_CHOSEN};
+}}
+QPushButton#confirm {{
+    background: {palette.CUSTOMER_CONFIRM}; color: #ffffff; border: none; padding: 10px 36px;
+}}
+QPushButton#confirm:pressed {{ background: {palette.CUSTOMER_CONFIRM_PRESSED}; }}
+QPushButton#confirm:disabled {{
+    background: {palette.CUSTOMER_CONFIRM_DISABLED}; color: {palette.CUSTOMER_CONFIRM_DISABLED_TEXT};
+}}
 """
 
 S = TypeVar("S")
@@ -471,6 +488,10 @@ class CustomerScreen(QWidget):
         self._pad.clear()
 
     def _on_cancel_clicked(self) -> None:
+        # The customer sees at once that their やめる was heard (the clerk's side says
+        # it too); the pad is cleared so that no half signature is left standing.
+        self._pad.clear()
+        self._show_message(TEXTS[self._language]["stopped"], "problem")
         self.cancelled.emit()
 
     def _on_confirm_clicked(self) -> None:
@@ -523,13 +544,14 @@ def show_on_customer_screen(
 ) -> bool:
     """Put ``widget`` full screen on a second screen, facing the customer, if there is one.
 
-    ``mode`` is the station's CUSTOMER_SCREEN setting: "auto" uses a second screen
-    when present, "main" always stays in the main window.  ``screens`` and
+    ``mode`` is the station's CUSTOMER_SCREEN setting: "auto" and "second" use a second
+    screen when present ("second" makes the clerk's page say so when there is none),
+    "main" always stays in the main window.  ``screens`` and
     ``primary`` default to the application's.  Returns True if the widget became a
     window on the customer's screen; False means the caller keeps it in its own
     window (nothing was changed).
     """
-    if mode != "auto":
+    if mode == "main":
         return False
     if screens is None or primary is None:
         application = app or QGuiApplication.instance()

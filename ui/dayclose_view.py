@@ -49,7 +49,7 @@ from desktop.clerks import Role
 from desktop.domain import OUTCOME_LABELS, PURPOSE_LABELS, label
 from desktop.errors import UserError
 from desktop.settings import BACKUP_DIR, BACKUP_KEEP
-from ui import i18n
+from ui import i18n, palette
 from ui.background import Lane
 from ui.fit import scrolled
 from ui.headoffice_view import BUTTON_TEXT as HEAD_OFFICE_BUTTON
@@ -460,14 +460,14 @@ class DayCloseView(QWidget):
                 "バックアップは作成されていません（失敗しました。締めは完了しています）",
                 "NO BACKUP was made: it failed (the day is closed)",
             )
-            colour = "#b00020"
+            colour = palette.PROBLEM
         else:
             text = _both(
                 "バックアップは作成されていません（このレジにバックアップ先が設定されていません。"
                 "設定 F9 で指定できます）",
                 "NO BACKUP was made: this counter has no backup folder (set one in Settings, F9)",
             )
-            colour = "#b00020"
+            colour = palette.PROBLEM
         self.backup_label.setText(text)
         self.backup_label.setStyleSheet(f"color:{colour}; font-weight:bold;" if colour else "")
 

@@ -16,6 +16,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -40,6 +41,7 @@ from desktop.setup import (
     validate_shop,
 )
 from desktop.text import clean_text
+from ui import palette
 from ui.i18n import (
     ERROR_SUBTITLE_STYLE,
     both,
@@ -109,7 +111,7 @@ def error_label() -> QLabel:
     label.setObjectName("fieldError")
     label.setTextFormat(Qt.TextFormat.RichText)
     label.setWordWrap(True)
-    label.setStyleSheet("color:#b00020;")
+    label.setStyleSheet(f"color:{palette.PROBLEM};")
     label.setVisible(False)
     return label
 
@@ -179,6 +181,10 @@ class FormGrid(QWidget):
         catalogue does not hold.
         """
         widget.setObjectName(key)
+        if isinstance(widget, QComboBox):
+            # As wide as its longest choice: "未設定（印刷のたびに選ぶ）/ Not set (choose at
+            # each print)" was cut to "Not set (choose at ea".
+            widget.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         row = self._grid.rowCount()
         caption = QLabel(
             message_html(label, english)

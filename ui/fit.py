@@ -70,7 +70,11 @@ def fit_window(window: QWidget, preferred: QSize = PREFERRED_WINDOW) -> None:
     On a screen too small for ``preferred`` the window is maximised: a counter PC runs
     this one window, and a window taller than the screen hides its status bar.
     """
-    screen = window.screen() or QGuiApplication.primaryScreen()
+    # The screen of a window not shown yet is the primary one.  (QWidget.screen() on
+    # such a window made a later window's constructor crash in PySide6 6.11 when the
+    # first window was closed without being deleted, as --smoke-gui does.)
+    handle = window.windowHandle()
+    screen = handle.screen() if handle is not None else QGuiApplication.primaryScreen()
     if screen is None:
         window.resize(preferred)
         return
@@ -79,6 +83,6 @@ def fit_window(window: QWidget, preferred: QSize = PREFERRED_WINDOW) -> None:
     if room.width() >= preferred.width() and room.height() >= preferred.height():
         window.resize(preferred)
         return
-    window.resize(room.boundedTo(preferred).expandedTo(window.minimumSizeHint()))
+    window.resize(room.boundedTo(preferred))
     window.move(available.topLeft())
     window.setWindowState(window.windowState() | Qt.WindowState.WindowMaximized)

@@ -65,7 +65,7 @@ from desktop.slip_texts import slip_texts
 from desktop.slips import IssuedSlip, prepare_slip, record_slip
 from desktop.voiding import MAX_REASON, void_intake
 from reports.snapshot import SlipFormat
-from ui import i18n
+from ui import i18n, palette
 from ui.background import Lane
 from ui.first_run import heading, pin_edit
 from ui.fit import scrolled
@@ -347,7 +347,7 @@ class DetailPanel(QFrame):
         self.void_banner.setTextFormat(Qt.TextFormat.RichText)
         self.void_banner.setWordWrap(True)
         self.void_banner.setStyleSheet(
-            f"background:#fde7e9; color:{VOID_MARK_COLOUR}; border:1px solid {VOID_MARK_COLOUR};"
+            f"background:{palette.REFUSAL_BACKGROUND}; color:{VOID_MARK_COLOUR}; border:1px solid {VOID_MARK_COLOUR};"
             " border-radius:4px; padding:6px 10px;"
         )
         self.void_banner.hide()
@@ -546,7 +546,9 @@ class DetailPanel(QFrame):
 
     def show_status(self, ja: str, en: str = "", *, failed: bool = False) -> None:
         self.status.setText(message_html(ja, en))
-        self.status.setStyleSheet(f"color:{VOID_MARK_COLOUR};" if failed else "color:#1b5e20;")
+        self.status.setStyleSheet(
+            f"color:{VOID_MARK_COLOUR};" if failed else f"color:{palette.OK};"
+        )
 
 
 class HistoryView(QWidget):
@@ -1023,7 +1025,11 @@ class HistoryView(QWidget):
             self.scan_banner.hide()
             return
         good = scanned.standing is SlipStanding.STANDING
-        colour, background = ("#1b5e20", "#e8f5e9") if good else (VOID_MARK_COLOUR, "#fde7e9")
+        colour, background = (
+            (palette.OK, palette.ACCEPT_BACKGROUND)
+            if good
+            else (VOID_MARK_COLOUR, palette.REFUSAL_BACKGROUND)
+        )
         self.scan_banner.setStyleSheet(
             f"background:{background}; color:{colour}; border:1px solid {colour};"
             " border-radius:4px; padding:6px 10px;"

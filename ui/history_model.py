@@ -41,15 +41,15 @@ from desktop.history import (
     page_key,
     search,
 )
-from ui import i18n
+from ui import i18n, palette
 from ui.background import Lane
 
 Index = QModelIndex | QPersistentModelIndex
 PAGE_SIZE = 200
 # Muted but still readable (WCAG AA on white) for the rows of a voided receipt.
-VOID_GREY = "#6b6b6b"
-VOID_MARK_COLOUR = "#b00020"
-REFUSED_COLOUR = "#8a4b00"
+VOID_GREY = palette.VOID_GREY
+VOID_MARK_COLOUR = palette.PROBLEM
+REFUSED_COLOUR = palette.REFUSED
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1  # the HistoryRow of a row
 
 # Short forms of the refusal reasons for one table cell (the slip prints the full

@@ -16,18 +16,21 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QObject, QTranslator
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QObject, QTranslator
+
+from ui import palette
 
 TRANSLATIONS_DIR = Path(__file__).with_name("translations")
 CATALOGUE = "revoke_desk"
 LANGUAGES = ("ja", "en")
 # Styles of the English line under a Japanese label; one place, so every screen matches.
-SUBTITLE_STYLE = "color:#505050; font-size:80%;"
+SUBTITLE_STYLE = f"color:{palette.SUBTITLE}; font-size:80%;"
 # Beneath an error the English keeps the error's colour: it is the same warning.
 ERROR_SUBTITLE_STYLE = "font-size:85%;"
 
 _english: QTranslator | None = None
 _installed: QTranslator | None = None
+_qt_japanese: QTranslator | None = None
 
 
 def catalogue_path(language: str) -> Path:
@@ -57,6 +60,7 @@ def install_language(language: str) -> bool:
     if _installed is not None:
         app.removeTranslator(_installed)
         _installed = None
+    install_qt_japanese(language != "en")
     if language != "en":
         return False
     translator = _english_catalogue()
@@ -64,6 +68,31 @@ def install_language(language: str) -> bool:
         return False
     app.installTranslator(translator)
     _installed = translator
+    return True
+
+
+def install_qt_japanese(on: bool = True) -> bool:
+    """Qt's own texts in Japanese: the buttons of message boxes (はい / いいえ), the print
+    dialog, the folder picker.  The catalogue ships with PySide6 (``qtbase_ja.qm``).
+
+    Returns whether it is installed now (False also when the file is missing: Qt then
+    speaks English, which is still usable).
+    """
+    global _qt_japanese  # noqa: PLW0603 - one per process, like the app's own catalogue
+    app = QCoreApplication.instance()
+    assert app is not None, "create the QApplication first"
+    if not on:
+        if _qt_japanese is not None:
+            app.removeTranslator(_qt_japanese)
+            _qt_japanese = None
+        return False
+    if _qt_japanese is None:
+        translator = QTranslator()
+        folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+        if not translator.load("qtbase_ja", folder):
+            return False
+        app.installTranslator(translator)
+        _qt_japanese = translator
     return True
 
 

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.key_access import MAX_ATTEMPTS, Answer, UnlockRequest
+from ui import palette
 from ui.i18n import ERROR_SUBTITLE_STYLE, message_html
 
 
@@ -49,7 +50,7 @@ class KeyUnlockDialog(QDialog):
         self.problem.setObjectName("problem")
         self.problem.setTextFormat(Qt.TextFormat.RichText)
         self.problem.setWordWrap(True)
-        self.problem.setStyleSheet("color:#b00020;")
+        self.problem.setStyleSheet(f"color:{palette.PROBLEM};")
         left = MAX_ATTEMPTS - request.attempt + 1
         if request.attempt > 1:
             self.problem.setText(

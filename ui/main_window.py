@@ -186,6 +186,8 @@ class MainWindow(QMainWindow):
         services.events.unlocked.connect(self._on_events_unlocked)
         services.events.settings_changed.connect(self._on_events_settings_changed)
         services.events.clerks_changed.connect(self._on_events_clerks_changed)
+        services.events.customer_facing.connect(self._on_events_customer_facing)
+        self._customer_facing = False
         self._restore_geometry()
         self._show_locked()
 
@@ -291,6 +293,8 @@ class MainWindow(QMainWindow):
         return self._screens.get(name)
 
     def show_screen(self, name: str) -> QWidget:
+        if name != INTAKE and self._customer_facing:
+            self._on_events_customer_facing(False)
         widget = self._screens.get(name)
         if widget is None:
             widget = self._factories[name](self.services, self.stack)
@@ -307,15 +311,29 @@ class MainWindow(QMainWindow):
             widget.deleteLater()
 
     def _set_unlocked(self, unlocked: bool) -> None:
+        clerk_screens = unlocked and not self._customer_facing
         for action in (
             self.home_action,
             self.intake_action,
             self.history_action,
             self.settings_action,
             self.dayclose_action,
-            self.lock_action,
         ):
-            action.setEnabled(unlocked)
+            action.setEnabled(clerk_screens)
+        # Locking stays possible while the customer holds the window: it keeps the draft.
+        self.lock_action.setEnabled(unlocked)
+        self.toolbar.setVisible(not self._customer_facing)
+
+    def is_customer_facing(self) -> bool:
+        """Whether the customer's statement fills the window (the clerk's screens shut)."""
+        return self._customer_facing
+
+    def _on_events_customer_facing(self, facing: bool) -> None:
+        # One click on 履歴 here showed other customers' names and IMEIs: while the
+        # customer reads and signs in this window, History, Settings and Day close
+        # (their buttons and their F-keys, which are the same actions) are shut.
+        self._customer_facing = facing
+        self._set_unlocked(self.services.state.clerk is not None)
 
     # --- locking --------------------------------------------------------------
 

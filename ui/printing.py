@@ -61,6 +61,7 @@ from desktop.files import write_atomically
 from desktop.settings import PRINTER_A4, PRINTER_THERMAL, Setting, StationSettings
 from desktop.slips import IssuedSlip, record_slip
 from reports.snapshot import SlipFormat
+from ui import palette
 from ui.services import DialogService, Services
 
 log = logging.getLogger(__name__)
@@ -741,7 +742,7 @@ class PrintPreviewDialog(QDialog):
 
     def _show_status(self, text: str, *, ok: bool) -> None:
         self._status.setText(text)
-        self._status.setStyleSheet("" if ok else "color: #9a2b1c;")
+        self._status.setStyleSheet("" if ok else f"color: {palette.PROBLEM};")
 
     def _on_print_clicked(self) -> None:
         result = self._service.print_pdf(

@@ -30,6 +30,8 @@ class AppEvents(QObject):
         settings_changed: shop or station settings changed.
         locked: the counter was locked (by the clerk or the idle timer).
         unlocked(ClerkView): a clerk unlocked the counter.
+        customer_facing(bool): the window now faces the customer (True: their statement
+            and signature fill it; the clerk's screens must be out of reach) or no longer.
     """
 
     intakes_changed = Signal()
@@ -37,6 +39,7 @@ class AppEvents(QObject):
     settings_changed = Signal()
     locked = Signal()
     unlocked = Signal(object)
+    customer_facing = Signal(bool)
 
 
 class DialogService:
@@ -53,19 +56,14 @@ class DialogService:
         self.error(parent, "エラー / Error", f"{error.ja}\n\n{error.en}")
 
     def confirm(self, parent: QWidget | None, title: str, text: str) -> bool:
-        answer = QMessageBox.question(parent, title, text)
-        return answer == QMessageBox.StandardButton.Yes
+        """A yes/no question; いいえ is the default, so a stray Enter never discards work
+        (中止, quitting with a draft).  ``QMessageBox.question`` would default to Yes."""
+        return question_box(parent, title, text).exec() == QMessageBox.StandardButton.Yes
 
     def confirm_unlikely(self, parent: QWidget | None, title: str, text: str) -> bool:
         """A question whose usual answer is No (a ¥0 purchase, a licence number that
-        reads as a My Number): いいえ is the default button, so a hurried Enter keeps
-        the clerk where they were.  ``QMessageBox.question`` would default to Yes.
-        """
-        buttons = QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No
-        box = QMessageBox(QMessageBox.Icon.Question, title, text, buttons, parent)
-        box.setDefaultButton(QMessageBox.StandardButton.No)
-        box.setEscapeButton(QMessageBox.StandardButton.No)
-        return box.exec() == QMessageBox.StandardButton.Yes
+        reads as a My Number): the same box as :meth:`confirm`; tests tell them apart."""
+        return self.confirm(parent, title, text)
 
     def save_file(
         self, parent: QWidget | None, title: str, suggested: Path, filter_: str
@@ -76,6 +74,15 @@ class DialogService:
     def choose_folder(self, parent: QWidget | None, title: str, start: Path) -> Path | None:
         path = QFileDialog.getExistingDirectory(parent, title, str(start))
         return Path(path) if path else None
+
+
+def question_box(parent: QWidget | None, title: str, text: str) -> QMessageBox:
+    """はい / いいえ with いいえ the default and the Esc answer."""
+    buttons = QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No
+    box = QMessageBox(QMessageBox.Icon.Question, title, text, buttons, parent)
+    box.setDefaultButton(QMessageBox.StandardButton.No)
+    box.setEscapeButton(QMessageBox.StandardButton.No)
+    return box
 
 
 @dataclass

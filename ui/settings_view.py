@@ -59,6 +59,7 @@ from desktop.rules import MAX_NAME
 from desktop.settings import (
     BACKUP_DIR,
     BACKUP_KEEP,
+    CUSTOMER_SCREEN,
     IDLE_LOCK_MINUTES,
     LANGUAGE,
     PRINTER_A4,
@@ -67,6 +68,7 @@ from desktop.settings import (
 )
 from desktop.setup import update_shop
 from desktop.text import clean_text
+from ui import palette
 from ui.first_run import FormGrid, ShopForm, error_label, heading, pin_edit, show_message
 from ui.fit import PageStack, scrolled
 from ui.i18n import ERROR_SUBTITLE_STYLE, both, message, message_html, pair, stacked
@@ -85,7 +87,7 @@ def note_label() -> QLabel:
     label = QLabel()
     label.setTextFormat(Qt.TextFormat.RichText)
     label.setWordWrap(True)
-    label.setStyleSheet("color:#1b5e20;")
+    label.setStyleSheet(f"color:{palette.OK};")
     return label
 
 
@@ -340,6 +342,21 @@ class StationPanel(QWidget):
         self.form.add_row(
             "language", self.tr("表示言語（再起動後に反映されます）"), self.language_combo
         )
+        # Where the customer reads and signs (desktop.settings.CUSTOMER_SCREEN's choices).
+        self.customer_screen_combo = QComboBox()
+        for value, label in (
+            ("auto", self.tr("自動（2台目の画面があればそちら）")),
+            ("main", self.tr("この画面")),
+            ("second", self.tr("2台目の画面")),
+        ):
+            self.customer_screen_combo.addItem(both(self, label), value)
+        self.customer_screen_combo.setCurrentIndex(
+            max(0, self.customer_screen_combo.findData(settings.get(CUSTOMER_SCREEN)))
+        )
+        self.customer_screen_combo.activated.connect(self._on_customer_screen_combo_activated)
+        self.form.add_row(
+            "customer_screen", self.tr("お客様の確認・署名の画面"), self.customer_screen_combo
+        )
         self.backup_edit = QLineEdit(settings.get(BACKUP_DIR))
         self.backup_edit.setObjectName("backup_dir")
         self.backup_edit.setReadOnly(True)
@@ -416,6 +433,11 @@ class StationPanel(QWidget):
     def _on_idle_spin_value_changed(self, minutes: int) -> None:
         self._view.services.settings.set(IDLE_LOCK_MINUTES, minutes)
         self._changed()
+
+    def _on_customer_screen_combo_activated(self, _index: int) -> None:
+        value = str(self.customer_screen_combo.currentData())
+        self._view.services.settings.set(CUSTOMER_SCREEN, value)
+        self._view.services.events.settings_changed.emit()
 
     def _on_language_combo_activated(self, _index: int) -> None:
         self._view.services.settings.set(LANGUAGE, str(self.language_combo.currentData()))

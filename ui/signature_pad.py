@@ -24,17 +24,18 @@ from PySide6.QtWidgets import QWidget
 
 from desktop.rules import MAX_POINTS, MAX_STROKE_MS, MAX_STROKES
 from desktop.signature import PAD_HEIGHT, PAD_WIDTH
+from ui import palette
 
 # The logical canvas every point is stored on, whatever the widget's size: the same
 # signature gives the same numbers on a 10-inch tablet and on a 24-inch screen.
 CANVAS_WIDTH = PAD_WIDTH
 CANVAS_HEIGHT = PAD_HEIGHT
 INK_WIDTH = 5.0  # in canvas units: about 1 mm on a counter tablet
-INK_COLOUR = QColor("#1b2a4a")
-PAPER_COLOUR = QColor("#ffffff")
-EDGE_COLOUR = QColor("#9aa7b8")
-GUIDE_COLOUR = QColor("#c9d2de")
-HINT_COLOUR = QColor("#a3adba")
+INK_COLOUR = QColor(palette.INK)
+PAPER_COLOUR = QColor(palette.PAPER)
+EDGE_COLOUR = QColor(palette.PAD_EDGE)
+GUIDE_COLOUR = QColor(palette.PAD_GUIDE)
+HINT_COLOUR = QColor(palette.PAD_HINT)
 BASELINE = 0.78  # of the canvas height, where the guide line is drawn
 
 Point = list[int]  # [x, y, ms]

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 import pytest
 from PySide6.QtCore import QSize
-from PySide6.QtWidgets import QApplication, QPushButton, QWidget
+from PySide6.QtWidgets import QApplication, QComboBox, QPushButton, QWidget
 
 from desktop.clerks import list_clerks
 from tests.gui.helpers import show
@@ -132,3 +132,20 @@ def test_the_revocation_steps_stay_in_view_when_the_questions_scroll(window, scr
     assert page.steps_title.visibleRegion().boundingRect() == page.steps_title.rect()
     wizard.scroll_to(page.clerk_check)
     assert drawn_whole(page.clerk_check)
+
+
+def test_every_settings_choice_is_shown_whole(window):
+    window.resize(room_on(COUNTER_SCREEN))
+    settings = window.show_screen(SETTINGS)
+    assert isinstance(settings, SettingsView)
+    cut = []
+    for panel in (settings.station_panel, settings.staff_panel, settings.minors_panel):
+        settings.show_tab(panel)
+        QApplication.processEvents()
+        for combo in panel.findChildren(QComboBox):
+            for index in range(combo.count()):
+                text = combo.itemText(index)
+                # the text, and the arrow's room beside it
+                if combo.fontMetrics().horizontalAdvance(text) + 24 > combo.width():
+                    cut.append(text)
+    assert cut == []

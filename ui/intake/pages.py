@@ -58,13 +58,13 @@ from desktop.intake_flow import (
     number_allowed,
 )
 from desktop.settings import CUSTOMER_SCREEN
+from ui import i18n, palette
 from ui.customer import CustomerScreen, show_on_customer_screen
 from ui.fit import scrolled
 from ui.intake import texts
 from ui.intake.texts import T
 from ui.intake.widgets import (
     ACCEPT_BACKGROUND,
-    FOCUS_BORDER,
     INFO_BACKGROUND,
     OK_COLOUR,
     PROBLEM_COLOUR,
@@ -188,6 +188,10 @@ class IntakePage(QWidget):
 
     def leave(self) -> None:
         """The wizard is moving to another page (nothing to do for most pages)."""
+
+    def separate_screen(self) -> bool:
+        """Whether the page is shown on a second display (only the customer's can be)."""
+        return False
 
     def save(self) -> None:
         """Write what the page holds into the flow."""
@@ -320,7 +324,7 @@ def _required_mark(required: bool | None) -> str:
     if required is None:
         return ""
     text = texts.REQUIRED if required else texts.OPTIONAL
-    colour = PROBLEM_COLOUR if required else "#505050"
+    colour = PROBLEM_COLOUR if required else palette.SUBTITLE
     return f" <span style='color:{colour}; font-size:80%;'>［{html.escape(text.line())}］</span>"
 
 
@@ -409,7 +413,7 @@ class PurposePage(IntakePage):
                 before=f"{flow.context.transaction_before_yen:,}",
             ),
             INFO_BACKGROUND,
-            FOCUS_BORDER,
+            palette.FOCUS,
         )
         total = flow.transaction_total()
         if total is None:
@@ -608,7 +612,7 @@ class SellerPage(IntakePage):
             LedgerRule.EXEMPT: texts.LEDGER_EXEMPT,
             LedgerRule.NOT_LEDGER: texts.LEDGER_REPAIR,
         }[rules.ledger]
-        self.ledger_note.show_text(note.html(), INFO_BACKGROUND, FOCUS_BORDER)
+        self.ledger_note.show_text(note.html(), INFO_BACKGROUND, palette.FOCUS)
         self._show_minors(rules.guardian, rules.age)
         self.age.setText("" if rules.age is None else texts.AGE.line(age=rules.age))
         kind = self.id_type.value()
@@ -745,7 +749,7 @@ class DevicePage(IntakePage):
         stolen_box = QFrame()
         stolen_box.setObjectName("stolenBox")
         stolen_box.setStyleSheet(
-            "QFrame#stolenBox { border: 1px solid #9a9a9a; border-radius: 4px; }"
+            f"QFrame#stolenBox {{ border: 1px solid {palette.FRAME}; border-radius: 4px; }}"
         )
         stolen_layout = QVBoxLayout(stolen_box)
         stolen_layout.addWidget(self.stolen)
@@ -880,7 +884,7 @@ def check_row(text: T, object_name: str) -> tuple[QWidget, QCheckBox]:
     layout.addWidget(box)
     if en:
         sub = QLabel(en)
-        sub.setStyleSheet("color:#505050; font-size:80%;")
+        sub.setStyleSheet(i18n.SUBTITLE_STYLE)
         sub.setContentsMargins(28, 0, 0, 0)
         sub.setWordWrap(True)
         layout.addWidget(sub)
@@ -979,7 +983,7 @@ class RevocationPage(IntakePage):
         clerk_box = QFrame()
         clerk_box.setObjectName("clerkBox")
         clerk_box.setStyleSheet(
-            "QFrame#clerkBox { border: 1px solid #9a9a9a; border-radius: 4px; }"
+            f"QFrame#clerkBox {{ border: 1px solid {palette.FRAME}; border-radius: 4px; }}"
         )
         clerk_layout = QVBoxLayout(clerk_box)
         clerk_layout.addWidget(rich_label(f"<b>{texts.CLERK_CHECK.html()}</b>"))
@@ -987,7 +991,7 @@ class RevocationPage(IntakePage):
         english = texts.CLERK_DID_NOT_ASSIST.pair()[1]
         if english:
             sub = QLabel(english)
-            sub.setStyleSheet("color:#505050; font-size:80%;")
+            sub.setStyleSheet(i18n.SUBTITLE_STYLE)
             sub.setContentsMargins(28, 0, 0, 0)
             sub.setWordWrap(True)
             clerk_layout.addWidget(sub)
@@ -1154,6 +1158,9 @@ class CustomerPage(IntakePage):
         self._place_screen()
         waiting = texts.CUSTOMER_ELSEWHERE if self._separate else texts.CUSTOMER_WAITING
         status = f"<b>{waiting.inline()}</b>　{texts.CUSTOMER_KEYS.inline()}"
+        if not self._separate and self.services.settings.get(CUSTOMER_SCREEN) == "second":
+            missing = texts.CUSTOMER_SCREEN_MISSING.inline()
+            status += f"<br><span style='color:{PROBLEM_COLOUR};'>{missing}</span>"
         if flow.signature_dropped():
             status += (
                 f"<br><span style='color:{PROBLEM_COLOUR};'>{texts.SIGN_AGAIN.inline()}</span>"
@@ -1178,6 +1185,10 @@ class CustomerPage(IntakePage):
             self._layout.addWidget(screen, 1)
         screen.show()
         self._separate = False
+
+    def separate_screen(self) -> bool:
+        """Whether the customer's screen is a window on a second display (not this one)."""
+        return self._separate
 
     def leave(self) -> None:
         """The intake moved away from this page: take the statement off the customer's screen."""
@@ -1416,7 +1427,7 @@ def _sections_html(sections: Sequence[tuple[T, Sequence[tuple[T, str]]]]) -> str
     parts = ["<table cellspacing='0' cellpadding='3' width='100%'>"]
     for heading, items in sections:
         parts.append(
-            "<tr><td colspan='2' style='background:#e8eef7; font-weight:bold;'>"
+            f"<tr><td colspan='2' style='background:{palette.TABLE_HEADING}; font-weight:bold;'>"
             f"{heading.inline()}</td></tr>"
         )
         for label, value in items:

@@ -492,6 +492,13 @@ CUSTOMER_CANCELLED = T(
     ),
     "The customer did not sign. Explain again, or go back with Alt+←.",
 )
+CUSTOMER_SCREEN_MISSING = T(
+    QT_TRANSLATE_NOOP(
+        "IntakeTexts",
+        "お客様用の画面（2台目）が見つからないため、この画面に表示しています",
+    ),
+    "No second screen for the customer was found: shown on this screen",
+)
 CUSTOMER_ELSEWHERE = T(
     QT_TRANSLATE_NOOP("IntakeTexts", "お客様用の画面に表示しています"),
     "Shown on the customer's screen",

@@ -28,17 +28,16 @@ from PySide6.QtWidgets import (
 
 from desktop.errors import Problem
 from desktop.identifiers import FULL_WIDTH_DIGITS, normalise_imei
-from ui import i18n
+from ui import i18n, palette
 
 # Colours shared by the pages: one place, so every warning looks the same.
-PROBLEM_COLOUR = "#b00020"
-OK_COLOUR = "#1b6e20"
-WARNING_BACKGROUND = "#fff3cd"
-WARNING_BORDER = "#c77700"
-REFUSAL_BACKGROUND = "#fde7e9"
-ACCEPT_BACKGROUND = "#e6f4ea"
-INFO_BACKGROUND = "#e8f0fb"
-FOCUS_BORDER = "#1a5fb4"
+PROBLEM_COLOUR = palette.PROBLEM
+OK_COLOUR = palette.OK
+WARNING_BACKGROUND = palette.WARNING_BACKGROUND
+WARNING_BORDER = palette.WARNING_BORDER
+REFUSAL_BACKGROUND = palette.REFUSAL_BACKGROUND
+ACCEPT_BACKGROUND = palette.ACCEPT_BACKGROUND
+INFO_BACKGROUND = palette.INFO_BACKGROUND
 
 
 def is_under(field: str, name: str) -> bool:
@@ -167,13 +166,11 @@ class ChoiceField(QFrame):
         self, options: Sequence[Option] = (), *, columns: int = 1, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
-        self.setObjectName("choiceField")
+        self.setObjectName("choiceField")  # pages rename it after their field
+        # The focus frame comes from the application's style (palette.FOCUS_STYLE).
+        self.setProperty("answers", True)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.setStyleSheet(
-            "QFrame#choiceField { border: 2px solid transparent; border-radius: 4px; }"
-            f"QFrame#choiceField:focus {{ border: 2px solid {FOCUS_BORDER}; }}"
-        )
         self._columns = columns
         self._group = QButtonGroup(self)
         self._group.setExclusive(True)

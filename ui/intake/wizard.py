@@ -44,6 +44,7 @@ from desktop.settings import DEFAULT_SLIP_FORMAT
 from desktop.slips import IssuedSlip, issue_slip, prepare_slip
 from desktop.transactions import intake_context
 from reports.snapshot import SlipFormat
+from ui import i18n, palette
 from ui.fit import PageStack, scrolled
 from ui.intake import texts
 from ui.intake.pages import PAGE_CLASSES, CommittedPage, IntakePage, ReviewPage
@@ -105,7 +106,7 @@ class IntakeWizard(QWidget):
         self.title.setFont(title_font)
         self.subtitle = QLabel()
         self.subtitle.setObjectName("step_subtitle")
-        self.subtitle.setStyleSheet("color:#505050;")
+        self.subtitle.setStyleSheet(f"color:{palette.SUBTITLE};")
         self.position = QLabel()
         self.position.setObjectName("step_position")
         self.position.setFont(title_font)
@@ -312,6 +313,7 @@ class IntakeWizard(QWidget):
         )
         for widget in clerk_only:
             widget.setVisible(not customer)
+        self._announce_customer_facing()
         self.subtitle.setVisible(not customer and bool(self.subtitle.text()))
         if customer:
             self._layout.setContentsMargins(4, 0, 4, 0)
@@ -332,9 +334,9 @@ class IntakeWizard(QWidget):
         for step in flow.steps():
             name = html.escape(texts.step_title(step).pair()[0])
             parts.append(
-                f"<b style='color:#1a5fb4;'>▶ {name}</b>"
+                f"<b style='color:{palette.FOCUS};'>▶ {name}</b>"
                 if step is flow.step
-                else f"<span style='color:#707070;'>{name}</span>"
+                else f"<span style='color:{palette.MUTED};'>{name}</span>"
             )
         return " › ".join(parts)
 
@@ -688,8 +690,21 @@ class IntakeWizard(QWidget):
         if new is not None:
             self.scroll_to(new)
 
+    def _announce_customer_facing(self) -> None:
+        """In this window (no second screen) the customer's page is the customer's: the
+        main window takes the clerk's screens out of their reach until it is left."""
+        page = self.current_page()
+        facing = (
+            isinstance(page, IntakePage)
+            and page.step is Step.CUSTOMER
+            and self.receipt is None
+            and not page.separate_screen()
+        )
+        self.services.events.customer_facing.emit(facing)
+
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
+        self._announce_customer_facing()
         # Shown again after the lock screen or another screen: pick up a draft that
         # was replaced or dropped meanwhile (never while a committed receipt is shown).
         clerk = self.services.state.clerk
@@ -730,10 +745,10 @@ def keys_html(keys: Sequence[tuple[str, texts.T]]) -> str:
     cells = []
     for key, meaning in keys:
         main, english = meaning.pair()
-        sub = f"<br><span style='color:#505050; font-size:80%;'>{html.escape(english)}</span>"
+        sub = f"<br><span style='{i18n.SUBTITLE_STYLE}'>{html.escape(english)}</span>"
         cells.append(
             "<td style='padding-right:14px;' valign='top'>"
-            f"<span style='background:#dde3ea; font-weight:bold;'>&nbsp;{html.escape(key)}&nbsp;</span>"
+            f"<span style='background:{palette.KEY_CAP}; font-weight:bold;'>&nbsp;{html.escape(key)}&nbsp;</span>"
             f" {html.escape(main)}{sub if english else ''}</td>"
         )
     return f"<table cellspacing='0'><tr>{''.join(cells)}</tr></table>"
