@@ -183,12 +183,20 @@ class _Collector:
                 Problem(field, f"{label_ja}は整数で入力してください", "must be a whole number")
             )
             return None
-        if not low <= value <= high:
+        # Say the bound that was crossed: "-5000" is "0 or more", not "whole number".
+        if value < low:
+            self.add(
+                Problem(
+                    field, f"{label_ja}は{low:,}以上で入力してください", f"must be {low:,} or more"
+                )
+            )
+            return None
+        if value > high:
             self.add(
                 Problem(
                     field,
-                    f"{label_ja}は{low:,}〜{high:,}の範囲で入力してください",
-                    f"must be between {low:,} and {high:,}",
+                    f"{label_ja}は{high:,}以下で入力してください",
+                    f"must be {high:,} or less",
                 )
             )
             return None

@@ -64,6 +64,20 @@ def scrolled(widget: QWidget, *, horizontal: bool = False) -> QScrollArea:
     return area
 
 
+def reveal(widget: QWidget, margin: int = 16) -> bool:
+    """Scroll the nearest scroll area that holds ``widget`` so that it is in view.
+
+    Returns False when no scroll area holds it (nothing to do).
+    """
+    parent = widget.parentWidget()
+    while parent is not None:
+        if isinstance(parent, QScrollArea) and parent.widget() is not widget:
+            parent.ensureWidgetVisible(widget, margin, margin)
+            return True
+        parent = parent.parentWidget()
+    return False
+
+
 def fit_window(window: QWidget, preferred: QSize = PREFERRED_WINDOW) -> None:
     """Size ``window`` to ``preferred`` or, on a smaller screen, to the room it has.
 

@@ -239,3 +239,57 @@ def test_a_focused_answer_group_and_check_box_show_the_focus_frame(qtbot, servic
     assert palette.FOCUS in _frame_colours(box)
     assert palette.FOCUS not in _frame_colours(page.used)
     services.state.draft = None
+
+
+# --- messages -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def wizard(qtbot, services) -> IntakeWizard:
+    unlock(services)
+    wizard = IntakeWizard(services)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    qtbot.waitExposed(wizard)
+    yield wizard
+    services.state.draft = None
+
+
+def price_problem(wizard: IntakeWizard) -> str:
+    page = wizard.pages[Step.PURPOSE]
+    label = next(label for field, _w, label in page._targets if field == "price_yen")
+    return label.text() if label.isVisible() else ""
+
+
+def test_a_negative_price_says_0_or_more_and_the_message_goes_when_corrected(qtbot, wizard):
+    from tests.gui.test_intake_wizard import choose, fill
+
+    page = wizard.pages[Step.PURPOSE]
+    choose(qtbot, page.purpose, "trade_in")
+    fill(qtbot, page.price, "-5000")
+    qtbot.keyClick(page.price, Qt.Key.Key_Right, Qt.KeyboardModifier.AltModifier)
+    assert wizard.flow is not None and wizard.flow.step is Step.PURPOSE
+    shown = price_problem(wizard)
+    assert "0以上" in shown and "0 or more" in shown
+    assert "整数" not in shown
+    fill(qtbot, page.price, "12000")
+    assert price_problem(wizard) == ""
+
+
+def test_the_first_problem_is_scrolled_into_view(qtbot, wizard):
+    from tests.gui.test_intake_wizard import fill, fill_purpose, fill_seller
+
+    wizard.resize(900, 360)  # a page taller than the room: it scrolls
+    fill_purpose(qtbot, wizard, price="12000")
+    fill_seller(qtbot, wizard)
+    page = wizard.pages[Step.SELLER]
+    fill(qtbot, page.birth_date, "1985/13/45")  # no such date; the field has the focus
+    scroll = page.parentWidget().parentWidget()
+    bar = scroll.verticalScrollBar()
+    assert bar.maximum() > 0
+    bar.setValue(0)  # the clerk scrolled back up with the mouse wheel
+    assert page.birth_date.visibleRegion().isEmpty()
+    qtbot.keyClick(page.birth_date, Qt.Key.Key_Right, Qt.KeyboardModifier.AltModifier)
+    assert wizard.flow is not None and wizard.flow.step is Step.SELLER
+    assert page.birth_date.hasFocus()
+    assert not page.birth_date.visibleRegion().isEmpty()

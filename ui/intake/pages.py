@@ -60,7 +60,7 @@ from desktop.intake_flow import (
 from desktop.settings import CUSTOMER_SCREEN
 from ui import i18n, palette
 from ui.customer import CustomerScreen, show_on_customer_screen
-from ui.fit import scrolled
+from ui.fit import reveal, scrolled
 from ui.intake import texts
 from ui.intake.texts import T
 from ui.intake.widgets import (
@@ -211,6 +211,13 @@ class IntakePage(QWidget):
     def _on_field_changed(self, *_args: object) -> None:
         if self._loading or self.flow is None:
             return
+        # The field is being corrected: its old message goes (the next check says
+        # again what is still wrong).  An IMEI field keeps its own running status.
+        changed = self.sender()
+        if not isinstance(changed, ImeiField):
+            for _field, widget, label in self._targets:
+                if widget is changed:
+                    label.clear_problem()
         self.save()
         self._refresh()
 
@@ -254,6 +261,8 @@ class IntakePage(QWidget):
             first.setFocus(Qt.FocusReason.OtherFocusReason)
             if isinstance(first, QLineEdit):
                 first.selectAll()
+            # In view even when it had the focus already (no focus change scrolls then).
+            reveal(first)
 
     def _target_for(self, field: str) -> tuple[QWidget, ProblemLabel] | None:
         """The widget of the longest registered field that ``field`` is or lies under."""

@@ -94,8 +94,11 @@ def parse_whole_number(text: str) -> int | str | None:
     if not text.strip():
         return None
     cleaned = digits_only(text)
-    if cleaned.isascii() and cleaned.isdigit():
-        return int(cleaned)
+    # A minus typed on either keyboard (-, full-width －, the math sign −) is a negative
+    # number: the validator then says the bound ("0 or more"), not "a whole number".
+    sign, digits = (-1, cleaned[1:]) if cleaned[:1] in ("-", "－", "−") else (1, cleaned)
+    if digits.isascii() and digits.isdigit():
+        return sign * int(digits)
     return text
 
 

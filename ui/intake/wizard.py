@@ -45,7 +45,7 @@ from desktop.slips import IssuedSlip, issue_slip, prepare_slip
 from desktop.transactions import intake_context
 from reports.snapshot import SlipFormat
 from ui import i18n, palette
-from ui.fit import PageStack, scrolled
+from ui.fit import PageStack, reveal, scrolled
 from ui.intake import texts
 from ui.intake.pages import PAGE_CLASSES, CommittedPage, IntakePage, ReviewPage
 from ui.intake.widgets import is_under, pair_html, rich_label
@@ -677,14 +677,8 @@ class IntakeWizard(QWidget):
     def scroll_to(self, widget: QWidget) -> None:
         """Scroll the current page (or the part of it that scrolls) so ``widget`` is in view."""
         page = self.stack.currentWidget()
-        if page is None or not page.isAncestorOf(widget):
-            return
-        parent = widget.parentWidget()
-        while parent is not None and parent is not self.stack:
-            if isinstance(parent, QScrollArea) and parent.widget() is not widget:
-                parent.ensureWidgetVisible(widget, 16, 16)
-                return
-            parent = parent.parentWidget()
+        if page is not None and page.isAncestorOf(widget):
+            reveal(widget)
 
     def _on_app_focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
         if new is not None:
