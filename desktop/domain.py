@@ -63,6 +63,19 @@ class DeviceOs(StrEnum):
     OTHER = "other"
 
 
+# The maker a phone of this OS always has: choosing iPhone fills in Apple (a clerk's
+# keystrokes saved; the field stays editable).
+MAKER_OF_OS: dict[DeviceOs, str] = {DeviceOs.IPHONE: "Apple"}
+
+
+def maker_of(os: str | None) -> str:
+    """The maker implied by the OS ('' when the OS does not settle it)."""
+    try:
+        return MAKER_OF_OS.get(DeviceOs(os), "") if os else ""
+    except ValueError:
+        return ""
+
+
 class NetworkRestriction(StrEnum):
     OK = "ok"  # ○
     PENDING = "pending"  # △

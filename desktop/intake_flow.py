@@ -33,6 +33,7 @@ from desktop.catalogue import RevocationCatalogue, RevocationPath
 from desktop.domain import (
     NUMBER_FORBIDDEN_DOCUMENTS,
     CertificateUsed,
+    DeviceOs,
     IdDocumentType,
     IntakeDraft,
     Outcome,
@@ -411,11 +412,15 @@ class IntakeFlow:
         choices; before the OS is known, every path is offered.
         """
         os = self.device_os()
-        return tuple(
+        offered = [
             path
             for path in self.catalogue.paths.values()
             if path.id not in SETTLED_PATHS.values() and (os is None or os in path.os)
-        )
+        ]
+        # The OS's own way first (the Mynaportal app on Android, Wallet on iPhone), then
+        # the ways every OS shares: the same number key (1) is the usual answer on both.
+        every_os = {os.value for os in DeviceOs}
+        return tuple(sorted(offered, key=lambda path: every_os <= path.os))
 
     def settled_path(self) -> str | None:
         """The path the answer to "did it ever hold one?" settles (None: the clerk chooses)."""

@@ -35,13 +35,15 @@ from desktop.setup import ShopDetails, initialise  # noqa: E402
 from ui import settings_view  # noqa: E402
 from ui.app import create_application  # noqa: E402
 from ui.first_run import FirstRunView  # noqa: E402
+from ui.fit import COUNTER_SCREEN, room_on  # noqa: E402
 from ui.main_window import HISTORY, INTAKE, SETTINGS, MainWindow  # noqa: E402
 from ui.services import AppEvents, CounterState, DialogService, Services  # noqa: E402
 from ui.settings_view import SettingsView  # noqa: E402
 
 OUT = ROOT / "docs" / "images"
-# A common counter PC screen, less the task bar: the size the screens are designed for.
-WINDOW_SIZE = (1280, 800)
+# The commonest counter PC screen, 1366×768, less a task bar and the window's frame:
+# the room the screens are designed for (ui.fit; tests/gui/test_screen_fit.py).
+WINDOW_SIZE = room_on(COUNTER_SCREEN).toTuple()
 STATION = "S01"
 MANAGER_PIN = "246813"  # a manager's PIN has at least 6 digits
 SAMPLE_SHOP = ShopDetails(
@@ -184,8 +186,7 @@ def first_run(scene: Scene) -> QWidget:
 @screenshot("lock.png")
 def lock(scene: Scene) -> QWidget:
     window = scene.main_window()
-    window.services.state.draft = object()
-    window.services.state.draft_owner = "C01"
+    window.services.state.drafts.keep(object(), "C01")
     window.lock_screen.prepare("C01")
     return window
 

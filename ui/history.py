@@ -66,6 +66,7 @@ from desktop.slips import IssuedSlip, prepare_slip, record_slip
 from desktop.voiding import MAX_REASON, void_intake
 from reports.snapshot import SlipFormat
 from ui import i18n, palette
+from ui.actions import run_action
 from ui.background import Lane
 from ui.first_run import heading, pin_edit
 from ui.fit import scrolled
@@ -903,13 +904,17 @@ class HistoryView(QWidget):
             job_name=f"{slip.receipt}-{slip.format.value}-{slip.issue_no}",
         )
         if result.ok:
-            try:
-                clerk = self.services.state.clerk
-                with ctx.transaction() as session:
-                    record_slip(
-                        session, signer, slip, now=ctx.clock(), by=clerk.code if clerk else ""
-                    )
-            except UserError as error:
+            clerk = self.services.state.clerk
+            refused: list[UserError] = []
+            recorded = run_action(
+                self.services,
+                self,
+                lambda session: record_slip(
+                    session, signer, slip, now=ctx.clock(), by=clerk.code if clerk else ""
+                ),
+                on_user_error=refused.append,
+            )
+            if not recorded.ok:  # refused, or a fault (then the clerk was told in a box)
                 ja, en = bilingual(
                     self,
                     self.tr("{receipt} の{count}枚目は印刷されましたが、記録できませんでした。"),
@@ -917,7 +922,9 @@ class HistoryView(QWidget):
                     receipt=row.receipt,
                     count=slip.issue_no,
                 )
-                self.panel.show_status(f"{ja}\n{error.ja}", f"{en} {error.en}", failed=True)
+                why_ja = "".join(f"\n{refusal.ja}" for refusal in refused)
+                why_en = "".join(f" {refusal.en}" for refusal in refused)
+                self.panel.show_status(f"{ja}{why_ja}", f"{en}{why_en}", failed=True)
                 return slip
             self.services.events.intakes_changed.emit()
             ja, en = bilingual(
@@ -989,20 +996,28 @@ class HistoryView(QWidget):
             manager = ctx.authenticate(request.manager, request.pin, require=Role.MANAGER)
         except UserError as error:
             return VoidProblem(error, "pin")
-        try:
-            signer = ctx.signer()
-            with ctx.transaction() as session:
-                void_intake(
-                    session,
-                    signer,
-                    receipt=receipt,
-                    reason=request.reason,
-                    manager=manager.code,
-                    now=ctx.clock(),
-                    replaced_by=request.replaced_by,
-                )
-        except UserError as error:
-            return VoidProblem(error, "reason")
+        refused: list[UserError] = []
+        done = run_action(
+            self.services,
+            self,
+            lambda session: void_intake(
+                session,
+                ctx.signer(),
+                receipt=receipt,
+                reason=request.reason,
+                manager=manager.code,
+                now=ctx.clock(),
+                replaced_by=request.replaced_by,
+            ),
+            logged=lambda _: f"intake {receipt} voided, approved by {manager.code}",
+            on_user_error=refused.append,
+        )
+        if refused:
+            return VoidProblem(refused[0], "reason")
+        if not done.ok:  # a fault (the clerk was told): the dialog stays, nothing was voided
+            return VoidProblem(
+                UserError("取消は保存されていません。", "The void was not saved."), "reason"
+            )
         return None
 
     def refresh(self) -> None:

@@ -196,9 +196,9 @@ class LockScreen(QWidget):
         self.code_edit.setFocus()
 
     def _show_draft_note(self) -> None:
-        state = self._services.state
-        self.draft_note.setVisible(state.draft is not None)
-        if state.draft is None:
+        drafts = self._services.state.drafts
+        self.draft_note.setVisible(drafts.is_open())
+        if not drafts.is_open():
             self.draft_note.clear()
             return
         self.draft_note.setText(
@@ -207,7 +207,7 @@ class LockScreen(QWidget):
                 self.tr(
                     "受付途中のデータがあります（担当: {owner}）。同じ担当者がロック解除すると続きから再開します。"
                 ),
-                owner=state.draft_owner or "?",
+                owner=drafts.owner,
             )
         )
 

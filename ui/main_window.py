@@ -338,7 +338,7 @@ class MainWindow(QMainWindow):
     # --- locking --------------------------------------------------------------
 
     def lock(self) -> None:
-        """Lock the counter, keeping any half-done intake (state.draft) for its owner."""
+        """Lock the counter, keeping any half-done intake (state.drafts) for its owner."""
         state = self.services.state
         if state.clerk is None:
             return
@@ -356,14 +356,9 @@ class MainWindow(QMainWindow):
         self._current = LOCK
         self._refresh_status()
 
-    def _draft_owner(self) -> str:
-        state = self.services.state
-        if state.draft is None:
-            return ""
-        return state.draft_owner or (self._resume[0] if self._resume else "")
-
     def _on_events_unlocked(self, clerk: ClerkView) -> None:
-        owner = self._draft_owner()
+        drafts = self.services.state.drafts
+        elsewhere = drafts.held_for_another(clerk.code)
         resume, self._resume = self._resume, None
         self._set_unlocked(True)
         self.home.greet(clerk)
@@ -371,11 +366,11 @@ class MainWindow(QMainWindow):
         self._refresh_status()
         if resume is not None and resume[0] == clerk.code and resume[1] != LOCK:
             self.show_screen(resume[1])
-        elif owner == clerk.code:
+        elif drafts.resumable_by(clerk.code) is not None:
             self.show_screen(INTAKE)  # their half-done intake, back after someone else's turn
         else:
             self.show_screen(HOME)
-        if owner and owner != clerk.code:
+        if elsewhere:
             # The half-done intake holds another customer's personal data: keep it for
             # its owner, but do not show it to the clerk who has just signed in.
             self.services.dialogs.info(
@@ -388,7 +383,7 @@ class MainWindow(QMainWindow):
                             "{owner} さんの受付途中のデータは保管されています（表示しません）。"
                             "{owner} さんがロック解除すると続きから再開できます。"
                         ),
-                        owner=owner,
+                        owner=elsewhere,
                     )
                 ),
             )
@@ -409,8 +404,8 @@ class MainWindow(QMainWindow):
         clerk = state.clerk
         if clerk is None:
             return
-        owner = self._draft_owner()
-        if owner and owner != clerk.code:
+        owner = state.drafts.held_for_another(clerk.code)
+        if owner:
             discard = self.services.dialogs.confirm(
                 self,
                 both(self, self.tr("受付途中のデータ")),
@@ -428,8 +423,7 @@ class MainWindow(QMainWindow):
             if not discard:
                 return
             log.info("clerk %s discarded the open intake of clerk %s", clerk.code, owner)
-            state.draft = None
-            state.draft_owner = ""
+            state.drafts.discard()
             # A fresh wizard: the old one may still hold the discarded draft's widgets.
             self._drop_screen(INTAKE)
         self.show_screen(INTAKE)
@@ -462,7 +456,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         state = self.services.state
-        if state.draft is not None and not self.services.dialogs.confirm(
+        if state.drafts.is_open() and not self.services.dialogs.confirm(
             self,
             both(self, self.tr("終了")),
             message(*pair(self, self.tr("受付途中のデータがあります。破棄して終了しますか？"))),

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from desktop.app import AppContext
 from desktop.clerks import ClerkView
+from desktop.draft_ownership import DraftOwnership
 from desktop.errors import UserError
 from desktop.settings import StationSettings
 
@@ -90,12 +91,12 @@ class CounterState:
     """Who is at the counter now, and the intake they have in hand.
 
     The draft outlives the lock screen: locking clears ``clerk`` only, and the
-    same clerk unlocking resumes exactly where they were.
+    same clerk unlocking resumes exactly where they were (desktop.draft_ownership).
     """
 
     clerk: ClerkView | None = None
-    draft: object | None = None  # a desktop.intake_flow.IntakeFlow while an intake is open
-    draft_owner: str = ""  # the clerk code the draft belongs to
+    # The open intake (a desktop.intake_flow.IntakeFlow) and whose it is.
+    drafts: DraftOwnership = field(default_factory=DraftOwnership)
 
 
 @dataclass

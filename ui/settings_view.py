@@ -69,6 +69,7 @@ from desktop.settings import (
 from desktop.setup import update_shop
 from desktop.text import clean_text
 from ui import palette
+from ui.actions import run_action
 from ui.first_run import FormGrid, ShopForm, error_label, heading, pin_edit, show_message
 from ui.fit import PageStack, scrolled
 from ui.i18n import ERROR_SUBTITLE_STYLE, both, message, message_html, pair, stacked
@@ -725,22 +726,25 @@ class StaffPanel(QWidget):
             self.add_form.show_problems(problems)
             return
         ctx = self._view.services.ctx
-        try:
-            with ctx.transaction() as session:
-                clerk = add_clerk(
-                    session,
-                    ctx.signer(),
-                    code=code,
-                    name=fields["name"].text(),
-                    role=Role(self.role_combo.currentData()),
-                    pin=pin,
-                    now=ctx.clock(),
-                    added_by=manager.code,
-                )
-        except UserError as exc:
-            self._fail(exc)
+        done = run_action(
+            self._view.services,
+            self,
+            lambda session: add_clerk(
+                session,
+                ctx.signer(),
+                code=code,
+                name=fields["name"].text(),
+                role=Role(self.role_combo.currentData()),
+                pin=pin,
+                now=ctx.clock(),
+                added_by=manager.code,
+            ),
+            logged=lambda added: f"clerk {added.code} added by {manager.code}",
+            on_user_error=self._fail,
+        )
+        clerk = done.value
+        if clerk is None:
             return
-        log.info("clerk %s added by %s", clerk.code, manager.code)
         for edit in fields.values():
             edit.clear()
         self.role_combo.setCurrentIndex(0)
@@ -768,15 +772,17 @@ class StaffPanel(QWidget):
         ):
             return
         ctx = self._view.services.ctx
-        try:
-            with ctx.transaction() as session:
-                deactivate_clerk(
-                    session, ctx.signer(), code=clerk.code, by=manager.code, now=ctx.clock()
-                )
-        except UserError as exc:
-            self._fail(exc)
+        done = run_action(
+            self._view.services,
+            self,
+            lambda session: deactivate_clerk(
+                session, ctx.signer(), code=clerk.code, by=manager.code, now=ctx.clock()
+            ),
+            logged=lambda _: f"clerk {clerk.code} deactivated by {manager.code}",
+            on_user_error=self._fail,
+        )
+        if not done.ok:
             return
-        log.info("clerk %s deactivated by %s", clerk.code, manager.code)
         self._done(self.tr("{code} を無効にしました"), code=clerk.code)
 
     def _on_reset_clicked(self) -> None:
@@ -805,20 +811,17 @@ class StaffPanel(QWidget):
             )
             return
         ctx = self._view.services.ctx
-        try:
-            with ctx.transaction() as session:
-                reset_pin(
-                    session,
-                    ctx.signer(),
-                    code=clerk.code,
-                    pin=pin,
-                    by=manager.code,
-                    now=ctx.clock(),
-                )
-        except UserError as exc:
-            self._fail(exc)
+        done = run_action(
+            self._view.services,
+            self,
+            lambda session: reset_pin(
+                session, ctx.signer(), code=clerk.code, pin=pin, by=manager.code, now=ctx.clock()
+            ),
+            logged=lambda _: f"PIN of clerk {clerk.code} reset by {manager.code}",
+            on_user_error=self._fail,
+        )
+        if not done.ok:
             return
-        log.info("PIN of clerk %s reset by %s", clerk.code, manager.code)
         for edit in fields.values():
             edit.clear()
         self._done(self.tr("{code} のPINを再設定しました"), code=clerk.code)

@@ -63,4 +63,4 @@ def main_window(qtbot, services: Services, idle_timer: HandTimer) -> Iterator[Ma
     qtbot.addWidget(window)
     show(qtbot, window)
     yield window
-    services.state.draft = None  # nothing to confirm when the window closes
+    services.state.drafts.discard()  # nothing to confirm when the window closes

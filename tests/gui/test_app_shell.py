@@ -196,7 +196,7 @@ def test_window_geometry_is_remembered_per_station(qtbot, services):
 
 
 def test_closing_with_an_intake_in_progress_asks_first(qtbot, services, dialogs, main_window):
-    services.state.draft = object()
+    services.state.drafts.keep(object(), "C01")
     dialogs.answers.append(False)
     main_window.close()
     assert main_window.isVisible()

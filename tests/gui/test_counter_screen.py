@@ -238,7 +238,7 @@ def test_a_focused_answer_group_and_check_box_show_the_focus_frame(qtbot, servic
     qtbot.waitUntil(box.hasFocus)
     assert palette.FOCUS in _frame_colours(box)
     assert palette.FOCUS not in _frame_colours(page.used)
-    services.state.draft = None
+    services.state.drafts.discard()
 
 
 # --- messages -------------------------------------------------------------------------------
@@ -252,7 +252,7 @@ def wizard(qtbot, services) -> IntakeWizard:
     wizard.show()
     qtbot.waitExposed(wizard)
     yield wizard
-    services.state.draft = None
+    services.state.drafts.discard()
 
 
 def price_problem(wizard: IntakeWizard) -> str:
@@ -293,3 +293,17 @@ def test_the_first_problem_is_scrolled_into_view(qtbot, wizard):
     assert wizard.flow is not None and wizard.flow.step is Step.SELLER
     assert page.birth_date.hasFocus()
     assert not page.birth_date.visibleRegion().isEmpty()
+
+
+def test_choosing_iphone_fills_the_maker_apple_and_a_digit_moves_on(qtbot, wizard):
+    from tests.gui.test_intake_wizard import fill_purpose, fill_seller, next_page
+
+    fill_purpose(qtbot, wizard, price="12000")
+    fill_seller(qtbot, wizard)
+    next_page(qtbot, wizard, Step.DEVICE)
+    page = wizard.pages[Step.DEVICE]
+    page.os.setFocus()
+    qtbot.waitUntil(page.os.hasFocus)
+    qtbot.keyClick(page.os, Qt.Key(Qt.Key.Key_1 + page.os.values().index("iphone")))
+    assert page.maker.text() == "Apple"
+    assert page.maker.hasFocus()  # the digit answered and moved on

@@ -41,9 +41,16 @@ def wizard(qtbot, services: Services, tmp_path: Path) -> IntakeWizard:
     return window
 
 
+# The clerk's keys an accepted Android intake takes beyond the data itself (the typed
+# text and the scanned IMEI): docs/PERFORMANCE.md records it; the issue's limit is 30.
+KEYSTROKE_LIMIT = 30
+pressed_keys: list[str] = []
+
+
 def key(qtbot, pressed: Qt.Key, then_focus: QWidget | None = None) -> None:
     """Press a key in the focused widget; optionally check where the focus went."""
     press(qtbot, pressed)
+    pressed_keys.append(Qt.Key(pressed).name)
     if then_focus is not None:
         assert focused() is then_focus, (focused().objectName(), then_focus.objectName())
 
@@ -54,6 +61,7 @@ def typed(qtbot, text: str, then: Qt.Key, then_focus: QWidget) -> None:
 
 
 def test_the_whole_accepted_intake_with_the_keyboard_only(qtbot, wizard, services, tmp_path):
+    pressed_keys.clear()
     pages = wizard.pages
     purpose, seller = pages[Step.PURPOSE], pages[Step.SELLER]
     device, reset = pages[Step.DEVICE], pages[Step.RESET]
@@ -62,11 +70,10 @@ def test_the_whole_accepted_intake_with_the_keyboard_only(qtbot, wizard, service
     assert isinstance(device, DevicePage) and isinstance(reset, ResetPage)
     assert isinstance(revocation, RevocationPage)
 
-    # 1. Purpose and price: a number key answers, Tab moves, Enter on the last field moves on.
+    # 1. Purpose and price: a number key answers and moves on; Enter on the last field too.
     assert focused() is purpose.purpose
-    key(qtbot, Qt.Key.Key_2)
+    key(qtbot, Qt.Key.Key_2, purpose.price)
     assert purpose.purpose.value() == "trade_in"
-    key(qtbot, TAB, purpose.price)
     typed(qtbot, "１２，０００", ENTER, seller.name)  # full-width, as an IME gives it
     assert wizard.flow is not None and wizard.flow.document["price_yen"] == 12000
     assert wizard.position.text() == "2 / 7"
@@ -77,13 +84,11 @@ def test_the_whole_accepted_intake_with_the_keyboard_only(qtbot, wizard, service
     typed(qtbot, "東京都千代田区千代田1-1", ENTER, seller.occupation)
     typed(qtbot, "会社員", ENTER, seller.birth_date)
     typed(qtbot, "19850401", ENTER, seller.id_type)
-    key(qtbot, Qt.Key.Key_1)  # 運転免許証
-    key(qtbot, ENTER, seller.id_number)
+    key(qtbot, Qt.Key.Key_1, seller.id_number)  # 運転免許証
     typed(qtbot, "123456789012", ENTER, device.os)
 
     # 3. Device: the scanner types the IMEI and Enter; the focus moves on by itself.
-    key(qtbot, Qt.Key.Key_1)  # Android
-    key(qtbot, ENTER, device.maker)
+    key(qtbot, Qt.Key.Key_1, device.maker)  # Android
     typed(qtbot, "Google", ENTER, device.model)
     typed(qtbot, "Pixel 8", ENTER, device.color)
     typed(qtbot, "黒", ENTER, device.storage)
@@ -93,31 +98,19 @@ def test_the_whole_accepted_intake_with_the_keyboard_only(qtbot, wizard, service
     assert "✓" in device.imei1.status.text()
     key(qtbot, ENTER, device.serial)  # no second IMEI: Enter on the empty field
     key(qtbot, ENTER, device.network)
-    key(qtbot, Qt.Key.Key_1)  # ○
-    key(qtbot, ENTER, device.stolen)
-    key(qtbot, ENTER, reset.checks["factory_reset"])
+    key(qtbot, Qt.Key.Key_1, device.stolen)  # ○
+    key(qtbot, ENTER, reset.all_done)
 
-    # 4. Reset checks: Space ticks, Enter moves; Shift+Tab goes back one.
-    for name in ("factory_reset", "account_removed", "sim_removed", "sd_removed"):
-        key(qtbot, Qt.Key.Key_Space)
-        assert reset.checks[name].isChecked()
-        key(qtbot, ENTER)
-    key(qtbot, Qt.Key.Key_Space)
-    qtbot.keyClick(focused(), Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier)
-    assert focused() is reset.checks["sd_removed"]
-    key(qtbot, TAB, reset.checks["felica_cleared"])
+    # 4. Reset checks: Enter on "all checks done" ticks every one and moves on.
     key(qtbot, ENTER, revocation.used)
+    assert all(box.isChecked() for box in reset.checks.values())
 
-    # 5. Revocation: number keys answer, the path's steps show beside.
-    key(qtbot, Qt.Key.Key_1)  # yes
-    key(qtbot, ENTER, revocation.path)
-    key(qtbot, Qt.Key.Key_1)  # the Mynaportal app
+    # 5. Revocation: number keys answer and move on; the path's steps show beside.
+    key(qtbot, Qt.Key.Key_1, revocation.path)  # yes
+    key(qtbot, Qt.Key.Key_1, revocation.performed_by)  # the Mynaportal app
     assert "マイナポータルアプリを開き" in revocation.steps.text()
-    key(qtbot, ENTER, revocation.performed_by)
-    key(qtbot, Qt.Key.Key_1)  # the holder themself
-    key(qtbot, ENTER, revocation.holder)
-    key(qtbot, Qt.Key.Key_1)  # yes
-    key(qtbot, ENTER, revocation.clerk_check)
+    key(qtbot, Qt.Key.Key_1, revocation.holder)  # the holder themself
+    key(qtbot, Qt.Key.Key_1, revocation.clerk_check)  # yes
     key(qtbot, Qt.Key.Key_Space)
     key(qtbot, ENTER)
     assert wizard.flow.step is Step.CUSTOMER
@@ -137,6 +130,10 @@ def test_the_whole_accepted_intake_with_the_keyboard_only(qtbot, wizard, service
     qtbot.keyClick(focused(), Qt.Key.Key_Right, Qt.KeyboardModifier.AltModifier)
     sign(qtbot, wizard)
     qtbot.keyClick(focused(), ENTER, Qt.KeyboardModifier.ControlModifier)
+    pressed_keys.append("Ctrl+Enter")
+    # (The detour back and forth above checks that nothing is lost; it is not counted.)
+    assert len(pressed_keys) <= KEYSTROKE_LIMIT, pressed_keys
+    assert len(pressed_keys) == 27, pressed_keys  # docs/PERFORMANCE.md: update both together
 
     # 8. Committed and printed; Enter begins the next intake.
     assert wizard.receipt is not None

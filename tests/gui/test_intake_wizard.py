@@ -259,8 +259,7 @@ def test_a_half_done_intake_survives_rebuilding_the_wizard(qtbot, clerk_services
     assert flow.next().moved
     flow.update({"device": document["device"] | {"imei": [IMEI, SECOND_IMEI]}})
     assert flow.step is Step.DEVICE
-    clerk_services.state.draft = flow
-    clerk_services.state.draft_owner = "C01"
+    clerk_services.state.drafts.keep(flow, "C01")
 
     wizard = open_wizard(qtbot, clerk_services)
 
@@ -274,7 +273,7 @@ def test_a_half_done_intake_survives_rebuilding_the_wizard(qtbot, clerk_services
     assert wizard.position.text() == "3 / 7"
     # What the clerk types next is kept in the same draft, lock or no lock.
     fill(qtbot, page.serial, "SN-0001")
-    assert clerk_services.state.draft.section("device")["serial"] == "SN-0001"
+    assert clerk_services.state.drafts.flow.section("device")["serial"] == "SN-0001"
 
 
 def test_another_clerk_s_draft_is_not_resumed(qtbot, clerk_services):
@@ -283,14 +282,13 @@ def test_another_clerk_s_draft_is_not_resumed(qtbot, clerk_services):
         catalogue=clerk_services.ctx.catalogue(),
         today=clerk_services.ctx.clock().date(),
     )
-    clerk_services.state.draft = other
-    clerk_services.state.draft_owner = "M01"
+    clerk_services.state.drafts.keep(other, "M01")
 
     wizard = open_wizard(qtbot, clerk_services)
 
     assert wizard.flow is not other
     assert wizard.flow is not None and wizard.flow.step is Step.PURPOSE
-    assert clerk_services.state.draft_owner == "C01"
+    assert clerk_services.state.drafts.owner == "C01"
 
 
 def test_cancel_asks_first_and_then_discards_the_draft(qtbot, wizard, clerk_services, dialogs):
@@ -305,7 +303,7 @@ def test_cancel_asks_first_and_then_discards_the_draft(qtbot, wizard, clerk_serv
 
     assert wizard.flow.step is Step.PURPOSE  # a fresh intake
     assert wizard.flow.document.get("price_yen") is None
-    assert clerk_services.state.draft is wizard.flow
+    assert clerk_services.state.drafts.flow is wizard.flow
     assert wizard.pages[Step.PURPOSE].price.text() == ""  # type: ignore[attr-defined]
 
 
@@ -427,11 +425,11 @@ def test_an_accepted_intake_is_committed_signed_and_printed(qtbot, wizard, print
     assert "印刷しました" in wizard.done_page.slip_status.text()
     assert not [m for m in dialogs.messages if m.kind == "error"]
     # The draft is gone with the commit; Enter starts the next intake.
-    assert wizard.services.state.draft is None
+    assert wizard.services.state.drafts.flow is None
     assert focused() is wizard.new_button
     qtbot.keyClick(focused(), ENTER)
     assert wizard.flow is not None and wizard.flow.step is Step.PURPOSE
-    assert wizard.services.state.draft is wizard.flow
+    assert wizard.services.state.drafts.flow is wizard.flow
 
 
 def test_a_refused_intake_skips_the_customer_and_prints_the_guidance_slip(
@@ -515,7 +513,7 @@ def test_a_refusal_at_commit_returns_to_the_step_that_owns_it_and_stores_nothing
     assert wizard.receipt is None
     assert wizard.flow is not None and wizard.flow.step is Step.PURPOSE
     assert "C01 は登録されていないか無効です" in problem_texts(wizard)
-    assert clerk_services.state.draft is wizard.flow  # the intake is still in hand
+    assert clerk_services.state.drafts.flow is wizard.flow  # the intake is still in hand
     with ctx.reading() as session:
         assert session.scalars(select(Intake)).all() == []
 
@@ -625,4 +623,4 @@ def test_another_clerk_coming_back_to_a_finished_intake_gets_a_fresh_one(
     assert wizard.receipt is None
     assert wizard.current_page() is wizard.pages[Step.PURPOSE]  # not the done page of C01
     assert wizard.flow is not None and wizard.flow.step is Step.PURPOSE
-    assert clerk_services.state.draft_owner == "M01"
+    assert clerk_services.state.drafts.owner == "M01"

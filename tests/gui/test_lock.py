@@ -28,11 +28,10 @@ class DraftScreen(QWidget):
         self.services = services
         self.label = QLabel()
         QVBoxLayout(self).addWidget(self.label)
-        if services.state.draft is None:
-            services.state.draft = {"imei": "356938035643809"}
+        if services.state.drafts.flow is None:
             assert services.state.clerk is not None
-            services.state.draft_owner = services.state.clerk.code
-        self.draft = services.state.draft
+            services.state.drafts.keep({"imei": "356938035643809"}, services.state.clerk.code)
+        self.draft = services.state.drafts.flow
 
 
 class Plain(QWidget):
@@ -51,7 +50,7 @@ def window(qtbot, services, idle_timer):
     qtbot.addWidget(main)
     show(qtbot, main)
     yield main
-    services.state.draft = None
+    services.state.drafts.discard()
 
 
 def failed_attempts(ctx, code: str) -> int:
@@ -200,14 +199,14 @@ def test_idle_lock_keeps_the_draft_and_the_same_clerk_resumes_it(
     assert window.current_screen_name() == INTAKE
     wizard = window.screen_widget(INTAKE)
     assert isinstance(wizard, DraftScreen)
-    draft = services.state.draft
+    draft = services.state.drafts.flow
     assert draft is not None
 
     with qtbot.waitSignal(services.events.locked):
         idle_timer.fire()
     assert window.current_screen_name() == LOCK
     assert services.state.clerk is None
-    assert services.state.draft is draft
+    assert services.state.drafts.flow is draft
     assert "C01" in window.lock_screen.draft_note.text()
     assert not idle_timer.isActive()
 
@@ -219,7 +218,7 @@ def test_idle_lock_keeps_the_draft_and_the_same_clerk_resumes_it(
 
     assert window.current_screen_name() == INTAKE
     assert window.screen_widget(INTAKE) is wizard
-    assert services.state.draft is draft
+    assert services.state.drafts.flow is draft
     assert wizard.draft is draft
     assert idle_timer.isActive()
 
@@ -229,12 +228,12 @@ def test_another_clerk_is_not_shown_the_draft_and_the_owner_gets_it_back(
 ):
     unlock(qtbot, window, "C01", CLERK_PIN)
     shortcut(qtbot, window, Qt.Key.Key_F2)
-    draft = services.state.draft
+    draft = services.state.drafts.flow
     idle_timer.fire()
 
     unlock(qtbot, window, "M01", MANAGER_PIN)
     assert window.current_screen_name() == HOME
-    assert services.state.draft is draft
+    assert services.state.drafts.flow is draft
     [note] = dialogs.texts("info")
     assert "C01" in note
     assert "resumes when C01 unlocks" in note
@@ -244,12 +243,12 @@ def test_another_clerk_is_not_shown_the_draft_and_the_owner_gets_it_back(
     shortcut(qtbot, window, Qt.Key.Key_F2)
     assert "C01" in dialogs.texts("confirm")[-1]
     assert window.current_screen_name() == HOME
-    assert services.state.draft is draft
+    assert services.state.drafts.flow is draft
 
     shortcut(qtbot, window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
     unlock(qtbot, window, "C01", CLERK_PIN)
     assert window.current_screen_name() == INTAKE
-    assert services.state.draft is draft
+    assert services.state.drafts.flow is draft
 
 
 def test_another_clerk_may_discard_the_draft_and_start_afresh(
@@ -257,7 +256,7 @@ def test_another_clerk_may_discard_the_draft_and_start_afresh(
 ):
     unlock(qtbot, window, "C01", CLERK_PIN)
     shortcut(qtbot, window, Qt.Key.Key_F2)
-    old_draft = services.state.draft
+    old_draft = services.state.drafts.flow
     old_wizard = window.screen_widget(INTAKE)
     idle_timer.fire()
     unlock(qtbot, window, "M01", MANAGER_PIN)
@@ -266,8 +265,8 @@ def test_another_clerk_may_discard_the_draft_and_start_afresh(
     shortcut(qtbot, window, Qt.Key.Key_F2)
     assert window.current_screen_name() == INTAKE
     assert window.screen_widget(INTAKE) is not old_wizard
-    assert services.state.draft is not old_draft
-    assert services.state.draft_owner == "M01"
+    assert services.state.drafts.flow is not old_draft
+    assert services.state.drafts.owner == "M01"
 
 
 def test_a_different_clerk_does_not_land_on_the_last_screen(qtbot, window, services):

@@ -44,7 +44,7 @@ def window(qtbot, services, idle_timer, language) -> Iterator[MainWindow]:
     services.state.clerk = manager
     services.events.unlocked.emit(manager)
     yield window
-    services.state.draft = None
+    services.state.drafts.discard()
 
 
 def fits(size: QSize, screen: QSize) -> bool:

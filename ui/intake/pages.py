@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QPushButton,
     QScrollArea,
     QTextBrowser,
     QVBoxLayout,
@@ -45,6 +46,7 @@ from desktop.domain import (
     PerformedBy,
     RefusalReason,
     age_on,
+    maker_of,
 )
 from desktop.errors import Problem, UserError, ValidationFailed
 from desktop.history import HistoryRow, receipts_for_imei
@@ -160,6 +162,7 @@ class IntakePage(QWidget):
             widget.textChanged.connect(self._on_field_changed)
         elif isinstance(widget, ChoiceField):
             widget.changed.connect(self._on_field_changed)
+            widget.answered.connect(self._on_choice_answered)
         elif isinstance(widget, QCheckBox):
             widget.toggled.connect(self._on_field_changed)
 
@@ -207,6 +210,11 @@ class IntakePage(QWidget):
 
     def _refresh(self) -> None:
         """Update what follows from the values (notes, hints, the outcome)."""
+
+    def _on_choice_answered(self) -> None:
+        sender = self.sender()
+        if isinstance(sender, QWidget):
+            self.advance_from(sender)
 
     def _on_field_changed(self, *_args: object) -> None:
         if self._loading or self.flow is None:
@@ -776,6 +784,7 @@ class DevicePage(IntakePage):
         layout = _page_layout(self)
         layout.addLayout(columns)
         layout.addStretch(1)
+        self.os.changed.connect(self._on_os_changed)
         self.imei1.checked.connect(self._on_imei_checked)
         self.imei2.checked.connect(self._on_imei_checked)
         self.imei1.advance.connect(self._on_imei1_advance)
@@ -819,6 +828,11 @@ class DevicePage(IntakePage):
             "network_restriction": self.network.value() or NetworkRestriction.UNKNOWN.value,
         }
         return {"device": device, "suspected_stolen": self.stolen.isChecked()}
+
+    def _on_os_changed(self, os: str) -> None:
+        maker = maker_of(os)
+        if not self._loading and maker and not self.maker.text().strip():
+            self.maker.setText(maker)
 
     def _on_imei1_advance(self) -> None:
         self.advance_from(self.imei1)
@@ -909,6 +923,14 @@ class ResetPage(IntakePage):
         super().__init__(services, parent)
         layout = _page_layout(self)
         layout.addWidget(rich_label(texts.RESET_NOTE.html()))
+        # The usual case in one key: every check was made.  First in the chain, so Enter
+        # on arriving ticks them all and moves on; Tab reaches the single checks.
+        self.all_done = QPushButton(f"{texts.ALL_CHECKS_DONE.line()}  [Enter]")
+        self.all_done.setObjectName("all_checks_done")
+        self.all_done.setAutoDefault(True)
+        self.all_done.clicked.connect(self._on_all_done_clicked)
+        self._chain.append(self.all_done)
+        layout.addWidget(self.all_done, 0, Qt.AlignmentFlag.AlignLeft)
         self.checks: dict[str, QCheckBox] = {}
         for key in RESET_CHECK_KEYS:
             row, box = check_row(texts.RESET_LABELS[key], key)
@@ -927,6 +949,11 @@ class ResetPage(IntakePage):
 
     def collect(self) -> dict[str, Any]:
         return {"reset_checks": {key: box.isChecked() for key, box in self.checks.items()}}
+
+    def _on_all_done_clicked(self) -> None:
+        for box in self.checks.values():
+            box.setChecked(True)
+        self.completed.emit()
 
 
 # -- 5. revocation ------------------------------------------------------------------------------

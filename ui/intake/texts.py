@@ -492,6 +492,10 @@ CUSTOMER_CANCELLED = T(
     ),
     "The customer did not sign. Explain again, or go back with Alt+←.",
 )
+ALL_CHECKS_DONE = T(
+    QT_TRANSLATE_NOOP("IntakeTexts", "すべて確認した"),
+    "All checks done",
+)
 CUSTOMER_SCREEN_MISSING = T(
     QT_TRANSLATE_NOOP(
         "IntakeTexts",

@@ -161,9 +161,12 @@ class ChoiceField(QFrame):
 
     Signals:
         changed(str): the picked value ("" when cleared).
+        answered(): a digit key picked an answer: the page moves on, as after Enter
+            (one key per question; Shift+Tab comes back to change it).
     """
 
     changed = Signal(str)
+    answered = Signal()
 
     def __init__(
         self, options: Sequence[Option] = (), *, columns: int = 1, parent: QWidget | None = None
@@ -218,9 +221,12 @@ class ChoiceField(QFrame):
         self._group.setExclusive(True)
         self.changed.emit(self.value() or "")
 
-    def _pick(self, index: int) -> None:
+    def _pick(self, index: int) -> bool:
+        """Pick the answer at ``index``; False when there is none there (or it is off)."""
         if 0 <= index < len(self._rows) and self._rows[index].isEnabled():
             self._rows[index].radio.setChecked(True)
+            return True
+        return False
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         key = event.key()
@@ -230,7 +236,10 @@ class ChoiceField(QFrame):
         if Qt.Key.Key_1 <= key <= Qt.Key.Key_9 and not event.modifiers() & (
             Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
         ):
-            self._pick(key - Qt.Key.Key_1)
+            if self._pick(key - Qt.Key.Key_1):
+                event.accept()
+                self.answered.emit()
+                return
         elif key in (Qt.Key.Key_Down, Qt.Key.Key_Right):
             self._pick(min(current + 1, len(values) - 1))
         elif key in (Qt.Key.Key_Up, Qt.Key.Key_Left):

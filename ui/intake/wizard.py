@@ -5,7 +5,7 @@ The steps, their order, their checks and the refusal branch belong to
 flow's current step, moves when the flow says it may, and at the end runs the
 one use case per button press: commit the intake (one transaction), issue its
 slip (a second one), print it.  The half-done flow lives in
-``services.state.draft`` so that it outlives the lock screen.
+``services.state.drafts`` so that it outlives the lock screen.
 """
 
 from __future__ import annotations
@@ -217,8 +217,9 @@ class IntakeWizard(QWidget):
         self.receipt = None
         self.slip = None
         self._owner = clerk.code
-        if isinstance(state.draft, IntakeFlow) and state.draft_owner == clerk.code:
-            self.flow = state.draft
+        resumed = state.drafts.resumable_by(clerk.code)
+        if isinstance(resumed, IntakeFlow):
+            self.flow = resumed
         else:
             try:
                 flow = self._new_flow(clerk.code)
@@ -226,8 +227,7 @@ class IntakeWizard(QWidget):
                 self.services.dialogs.user_error(self, error)
                 return
             self.flow = flow
-            state.draft = flow
-            state.draft_owner = clerk.code
+            state.drafts.keep(flow, clerk.code)
         problems = self._refresh_context()
         self._show_step()
         if problems:
@@ -405,9 +405,7 @@ class IntakeWizard(QWidget):
         self.start_new()
 
     def start_new(self) -> None:
-        state = self.services.state
-        state.draft = None
-        state.draft_owner = ""
+        self.services.state.drafts.discard()
         self.start()
 
     def another_device(self) -> None:
@@ -426,9 +424,7 @@ class IntakeWizard(QWidget):
         self.receipt = None
         self.slip = None
         self.flow = following
-        state = self.services.state
-        state.draft = following
-        state.draft_owner = clerk.code
+        self.services.state.drafts.keep(following, clerk.code)
         self._owner = clerk.code
         problems = self._refresh_context()
         self._show_step()
@@ -474,9 +470,7 @@ class IntakeWizard(QWidget):
             )
             return
         self.receipt = receipt
-        state = self.services.state
-        state.draft = None
-        state.draft_owner = ""
+        self.services.state.drafts.discard()
         self.services.events.intakes_changed.emit()
         self._show_committed(receipt, stolen=draft.suspected_stolen)
         self.committed.emit(receipt.number)
@@ -708,7 +702,7 @@ class IntakeWizard(QWidget):
             if clerk.code != self._owner:
                 self.start_new()  # another clerk has no business with this receipt
             return
-        if self.services.state.draft is not self.flow:
+        if self.services.state.drafts.flow is not self.flow:
             self.start()
 
 

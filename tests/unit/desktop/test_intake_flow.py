@@ -9,6 +9,7 @@ from importlib import resources
 import pytest
 
 from desktop.catalogue import bundled_revocation_catalogue, parse_revocation_catalogue
+from desktop.domain import maker_of
 from desktop.errors import ValidationFailed
 from desktop.intake_flow import (
     Confirm,
@@ -308,6 +309,22 @@ def test_the_paths_offered_follow_the_phones_os_from_the_catalogue():
     flow.update({"device": flow.section("device") | {"os": "iphone"}})
     iphone = {path.id for path in flow.path_choices()}
     assert "iphone_removed" in iphone and "app_revoked" not in iphone
+
+
+def test_the_os_s_own_way_is_answer_1_on_android_and_on_iphone():
+    """The same key for the usual answer: the app on Android, Wallet's removal on iPhone
+    (the hotline, which every OS shares, was 1 on iPhone)."""
+    flow = _at(Step.REVOCATION)
+    assert flow.path_choices()[0].id == "app_revoked"
+    flow.update({"device": flow.section("device") | {"os": "iphone"}})
+    choices = [path.id for path in flow.path_choices()]
+    assert choices[0] == "iphone_removed"
+    assert choices.index("hotline_suspended") > 0
+
+
+def test_iphone_settles_the_maker():
+    assert maker_of("iphone") == "Apple"
+    assert maker_of("android") == maker_of("other") == maker_of(None) == maker_of("nokia") == ""
 
 
 def test_a_path_added_to_the_catalogue_is_offered_by_itself():
