@@ -68,22 +68,18 @@ from reports.snapshot import SlipFormat
 from ui import i18n, palette
 from ui.actions import run_action
 from ui.background import Lane
-from ui.first_run import heading, pin_edit
 from ui.fit import scrolled
+from ui.forms import heading, pin_edit
 from ui.history_model import (
     REFUSED_COLOUR,
     VOID_MARK_COLOUR,
     Column,
     HistoryModel,
-    bilingual,
     label,
-    main_text,
-    one_line,
     purpose_label,
     refusal_label,
-    two_lines,
 )
-from ui.i18n import message, message_html
+from ui.i18n import bilingual, main_text, message, message_html, one_line, two_lines
 from ui.services import Services
 
 if TYPE_CHECKING:

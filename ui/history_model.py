@@ -43,6 +43,7 @@ from desktop.history import (
 )
 from ui import i18n, palette
 from ui.background import Lane
+from ui.i18n import bilingual, main_text
 
 Index = QModelIndex | QPersistentModelIndex
 PAGE_SIZE = 200
@@ -54,44 +55,6 @@ ROW_ROLE = Qt.ItemDataRole.UserRole + 1  # the HistoryRow of a row
 
 # Short forms of the refusal reasons for one table cell (the slip prints the full
 # sentence from desktop/data/slip_texts.json).
-
-
-def _has_japanese(text: str) -> bool:
-    return any("\u3000" <= char <= "\u9fff" or "\uff00" <= char <= "\uffef" for char in text)
-
-
-def bilingual(context: QObject, shown: str, en: str, **values: object) -> tuple[str, str]:
-    """``(main text, English beneath)`` of a text whose Japanese went through ``tr()``.
-
-    The English comes from Qt's catalogue once it has the text (``pyside6-lupdate``);
-    ``en`` stands in until then, so this screen is never without its English.  With
-    the UI in English there is no second line.
-    """
-    if i18n.in_english():
-        main = en if _has_japanese(shown) else shown
-        return _filled(main, values), ""
-    return _filled(shown, values), _filled(i18n.english(context, shown) or en, values)
-
-
-def _filled(text: str, values: dict[str, object]) -> str:
-    # Without values the text may itself be a template, to be filled later.
-    return text.format(**values) if values else text
-
-
-def one_line(context: QObject, shown: str, en: str, **values: object) -> str:
-    """``"検索 / Search"`` for buttons, check boxes and titles."""
-    main, sub = bilingual(context, shown, en, **values)
-    return f"{main} / {sub}" if sub else main
-
-
-def two_lines(context: QObject, shown: str, en: str, **values: object) -> str:
-    """Rich text: the Japanese, and its English beneath in smaller grey type."""
-    return i18n.message_html(*bilingual(context, shown, en, **values))
-
-
-def main_text(context: QObject, shown: str, en: str, **values: object) -> str:
-    """Only the text in the UI's language (table cells have no room for two)."""
-    return bilingual(context, shown, en, **values)[0]
 
 
 class Column(IntEnum):

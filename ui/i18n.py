@@ -119,6 +119,50 @@ def english(context: QObject | str, text: str, **values: object) -> str:
     return translated.format(**values) if values else translated
 
 
+def _has_japanese(text: str) -> bool:
+    return any("\u3000" <= char <= "\u9fff" or "\uff00" <= char <= "\uffef" for char in text)
+
+
+def _filled(text: str, values: dict[str, object]) -> str:
+    # Without values the text may itself be a template, to be filled later.
+    return text.format(**values) if values else text
+
+
+def bilingual(context: QObject | str, shown: str, en: str, **values: object) -> tuple[str, str]:
+    """``(main text, English beneath)`` of a text whose Japanese went through ``tr()``.
+
+    The one bilingual call of the screens (``both``/``stacked`` are for texts the
+    catalogue always holds).  The English comes from Qt's catalogue once it has the
+    text (``pyside6-lupdate``); ``en`` stands in until then, so no label is ever
+    without its English.  With the UI in English ``tr()`` has already translated
+    ``shown`` and there is no second line.  A text kept in both languages outside the
+    catalogue passes the context ``""``.
+    """
+    if in_english():
+        main = en if _has_japanese(shown) else shown
+        return _filled(main, values), ""
+    other = (english(context, shown) if context else "") or en
+    main = _filled(shown, values)
+    sub = _filled(other, values)
+    return main, "" if sub == main else sub
+
+
+def one_line(context: QObject | str, shown: str, en: str, **values: object) -> str:
+    """``"検索 / Search"`` for buttons, check boxes and titles."""
+    main, sub = bilingual(context, shown, en, **values)
+    return f"{main} / {sub}" if sub else main
+
+
+def two_lines(context: QObject | str, shown: str, en: str, **values: object) -> str:
+    """Rich text: the Japanese, and its English beneath in smaller grey type."""
+    return message_html(*bilingual(context, shown, en, **values))
+
+
+def main_text(context: QObject | str, shown: str, en: str, **values: object) -> str:
+    """Only the text in the UI's language (table cells have no room for two)."""
+    return bilingual(context, shown, en, **values)[0]
+
+
 def both(context: QObject | str, text: str, sep: str = " / ", **values: object) -> str:
     """``"保存 / Save"`` on one line (for buttons, titles and tabs)."""
     main = text.format(**values) if values else text

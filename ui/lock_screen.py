@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from desktop.clerks import ClerkView, PinRefused
 from desktop.errors import UserError
 from desktop.rules import CLERK_CODE
-from ui.first_run import error_label, heading, pin_edit, show_message
+from ui.forms import error_label, heading, pin_edit, show_message
 from ui.i18n import both, pair, stacked
 from ui.services import Services
 

@@ -70,8 +70,8 @@ from desktop.setup import update_shop
 from desktop.text import clean_text
 from ui import palette
 from ui.actions import run_action
-from ui.first_run import FormGrid, ShopForm, error_label, heading, pin_edit, show_message
 from ui.fit import PageStack, scrolled
+from ui.forms import FormGrid, ShopForm, error_label, heading, pin_edit, show_message
 from ui.i18n import ERROR_SUBTITLE_STYLE, both, message, message_html, pair, stacked
 from ui.services import Services
 

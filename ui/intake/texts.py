@@ -43,7 +43,8 @@ from desktop.intake_flow import STEP_TITLES, Step
 from desktop.slip_texts import slip_texts
 from desktop.statements import CLERK_STATEMENT_ID
 from ui import i18n
-from ui.intake.widgets import Option, bilingual, pair_html
+from ui.i18n import bilingual
+from ui.intake.widgets import Option, pair_html
 
 CONTEXT = "IntakeTexts"
 # PySide6 types this marker as returning ``object``; it returns its text unchanged.

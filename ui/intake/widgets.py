@@ -11,7 +11,7 @@ import html
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFocusEvent, QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -43,23 +43,6 @@ INFO_BACKGROUND = palette.INFO_BACKGROUND
 def is_under(field: str, name: str) -> bool:
     """Whether a problem's ``field`` is ``name`` or lies inside it (``seller.name``, ``imei[0]``)."""
     return field == name or field.startswith((f"{name}.", f"{name}["))
-
-
-def _has_japanese(text: str) -> bool:
-    return any("\u3000" <= char <= "\u9fff" or "\uff00" <= char <= "\uffef" for char in text)
-
-
-def bilingual(context: QObject | str, shown: str, en: str) -> tuple[str, str]:
-    """``(main line, English line)`` for a label whose Japanese went through ``tr()``.
-
-    The English comes from Qt's catalogue when it has the text; ``en`` stands in
-    until it does, so a label is never left without its English.  With the UI in
-    English ``tr()`` has already translated ``shown`` and there is no second line.
-    """
-    if i18n.in_english():
-        return (en if _has_japanese(shown) else shown), ""
-    other = i18n.english(context, shown) or en
-    return shown, "" if other == shown else other
 
 
 def pair_html(main: str, sub: str) -> str:

@@ -4,42 +4,42 @@
 <context>
     <name>ClerkTableModel</name>
     <message>
-        <location filename="../settings_view.py" line="109"/>
+        <location filename="../settings_view.py" line="112"/>
         <source>コード</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="110"/>
+        <location filename="../settings_view.py" line="113"/>
         <source>氏名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="111"/>
+        <location filename="../settings_view.py" line="114"/>
         <source>役割</source>
         <translation>Role</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="112"/>
+        <location filename="../settings_view.py" line="115"/>
         <source>状態</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="115"/>
+        <location filename="../settings_view.py" line="118"/>
         <source>担当者</source>
         <translation>Clerk</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="116"/>
+        <location filename="../settings_view.py" line="119"/>
         <source>店長</source>
         <translation>Manager</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="118"/>
+        <location filename="../settings_view.py" line="121"/>
         <source>有効</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="118"/>
+        <location filename="../settings_view.py" line="121"/>
         <source>無効</source>
         <translation>Inactive</translation>
     </message>
@@ -47,162 +47,170 @@
 <context>
     <name>DayCloseView</name>
     <message>
-        <location filename="../dayclose_view.py" line="77"/>
+        <location filename="../dayclose_view.py" line="142"/>
+        <location filename="../dayclose_view.py" line="373"/>
         <source>日次締め</source>
         <translation>Day close</translation>
     </message>
     <message>
-        <location filename="../dayclose_view.py" line="89"/>
+        <location filename="../dayclose_view.py" line="154"/>
         <source>選択…</source>
         <translation>Choose…</translation>
     </message>
     <message>
-        <location filename="../dayclose_view.py" line="96"/>
+        <location filename="../dayclose_view.py" line="165"/>
         <source>締める日</source>
         <translation>Day to close</translation>
     </message>
     <message>
-        <location filename="../dayclose_view.py" line="97"/>
-        <location filename="../dayclose_view.py" line="182"/>
+        <location filename="../dayclose_view.py" line="166"/>
+        <location filename="../dayclose_view.py" line="296"/>
         <source>出力先フォルダ</source>
         <translation>Export folder</translation>
     </message>
     <message>
-        <location filename="../dayclose_view.py" line="99"/>
+        <location filename="../dayclose_view.py" line="169"/>
         <source>締める</source>
         <translation>Close the day</translation>
     </message>
     <message>
-        <location filename="../dayclose_view.py" line="123"/>
+        <location filename="../dayclose_view.py" line="212"/>
         <source>フォルダを開く</source>
         <translation>Open the folder</translation>
     </message>
     <message>
-        <location filename="../dayclose_view.py" line="128"/>
+        <location filename="../dayclose_view.py" line="217"/>
         <source>古物台帳を今すぐ印刷…</source>
         <translation>Print the ledger book now…</translation>
     </message>
     <message>
-        <location filename="../dayclose_view.py" line="165"/>
+        <location filename="../dayclose_view.py" line="279"/>
         <source>日次締めは店長のみが行えます。</source>
         <translation>Only a manager can close the day.</translation>
     </message>
     <message>
-        <location filename="../dayclose_view.py" line="231"/>
-        <location filename="../dayclose_view.py" line="263"/>
         <source>完了</source>
-        <translation>Done</translation>
+        <translation type="vanished">Done</translation>
     </message>
 </context>
 <context>
     <name>DetailPanel</name>
     <message>
-        <location filename="../history.py" line="266"/>
+        <location filename="../history.py" line="354"/>
         <source>一覧で受付を選ぶと、ここに詳細が表示されます</source>
         <translation>Select a receipt in the list to see its details here</translation>
     </message>
     <message>
-        <location filename="../history.py" line="277"/>
+        <location filename="../history.py" line="365"/>
         <source>日時</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../history.py" line="278"/>
+        <location filename="../history.py" line="366"/>
         <source>結果</source>
         <translation>Outcome</translation>
     </message>
     <message>
-        <location filename="../history.py" line="279"/>
+        <location filename="../history.py" line="367"/>
         <source>目的・金額</source>
         <translation>Purpose, price</translation>
     </message>
     <message>
-        <location filename="../history.py" line="280"/>
+        <location filename="../history.py" line="368"/>
         <source>端末</source>
         <translation>Device</translation>
     </message>
     <message>
-        <location filename="../history.py" line="281"/>
+        <location filename="../history.py" line="369"/>
         <source>IMEI</source>
         <translation>IMEI</translation>
     </message>
     <message>
-        <location filename="../history.py" line="282"/>
+        <location filename="../history.py" line="370"/>
         <source>失効の方法</source>
         <translation>Revocation</translation>
     </message>
     <message>
-        <location filename="../history.py" line="283"/>
+        <location filename="../history.py" line="371"/>
         <source>氏名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../history.py" line="284"/>
+        <location filename="../history.py" line="372"/>
         <source>担当・レジ</source>
         <translation>Clerk, station</translation>
     </message>
     <message>
-        <location filename="../history.py" line="285"/>
+        <location filename="../history.py" line="373"/>
         <source>控えの発行</source>
         <translation>Slips issued</translation>
     </message>
     <message>
-        <location filename="../history.py" line="309"/>
+        <location filename="../history.py" line="397"/>
         <source>レシート（80mm）</source>
         <translation>80 mm roll</translation>
     </message>
     <message>
-        <location filename="../history.py" line="311"/>
+        <location filename="../history.py" line="399"/>
         <source>A4</source>
         <translation>A4</translation>
     </message>
     <message>
-        <location filename="../history.py" line="325"/>
+        <location filename="../history.py" line="413"/>
         <source>用紙</source>
         <translation>Paper</translation>
     </message>
     <message>
-        <location filename="../history.py" line="361"/>
+        <location filename="../history.py" line="449"/>
         <source>受付の詳細</source>
         <translation>Receipt details</translation>
     </message>
     <message>
-        <location filename="../history.py" line="375"/>
+        <location filename="../history.py" line="463"/>
         <source>取消済み（{at}、承認: {manager}）— 理由: {reason}</source>
         <translation>Void ({at}, approved by {manager}) — reason: {reason}</translation>
     </message>
     <message>
-        <location filename="../history.py" line="384"/>
-        <source>受付（失効確認済み）</source>
-        <translation>Accepted (revocation attested)</translation>
+        <location filename="../history.py" line="472"/>
+        <source>訂正後の受付: {receipt}</source>
+        <translation>Corrected by: {receipt}</translation>
     </message>
     <message>
-        <location filename="../history.py" line="389"/>
+        <location filename="../history.py" line="484"/>
+        <source>受付 — {fact}</source>
+        <translation>Accepted — {fact}</translation>
+    </message>
+    <message>
+        <source>受付（失効確認済み）</source>
+        <translation type="vanished">Accepted (revocation attested)</translation>
+    </message>
+    <message>
+        <location filename="../history.py" line="492"/>
         <source>お断り — {reason}</source>
         <translation>Refused — {reason}</translation>
     </message>
     <message>
-        <location filename="../history.py" line="405"/>
+        <location filename="../history.py" line="508"/>
         <source>{device}（{os}）</source>
         <translation>{device} ({os})</translation>
     </message>
     <message>
-        <location filename="../history.py" line="411"/>
+        <location filename="../history.py" line="514"/>
         <source>（保存期間が過ぎ消去済み）</source>
         <translation>(erased after the retention period)</translation>
     </message>
     <message>
-        <location filename="../history.py" line="420"/>
+        <location filename="../history.py" line="523"/>
         <source>レシート</source>
         <translation>Roll</translation>
     </message>
     <message>
-        <location filename="../history.py" line="427"/>
+        <location filename="../history.py" line="530"/>
         <source>{format} {copies}枚（再発行 {reprints}）</source>
         <translation>{format} {copies} copies ({reprints} reprints)</translation>
     </message>
     <message>
-        <location filename="../history.py" line="434"/>
+        <location filename="../history.py" line="537"/>
         <source>未発行</source>
         <translation>Not issued</translation>
     </message>
@@ -210,77 +218,77 @@
 <context>
     <name>FirstRunView</name>
     <message>
-        <location filename="../first_run.py" line="227"/>
+        <location filename="../first_run.py" line="105"/>
         <source>Revoke Desk 初期設定</source>
         <translation>Revoke Desk set-up</translation>
     </message>
     <message>
-        <location filename="../first_run.py" line="234"/>
+        <location filename="../first_run.py" line="109"/>
         <source>このレジのステーションコード</source>
         <translation>This counter&apos;s station code</translation>
     </message>
     <message>
-        <location filename="../first_run.py" line="236"/>
+        <location filename="../first_run.py" line="121"/>
         <source>店長の担当者コード</source>
         <translation>First manager&apos;s code</translation>
     </message>
     <message>
-        <location filename="../first_run.py" line="237"/>
+        <location filename="../first_run.py" line="127"/>
         <source>例: M01</source>
         <translation>e.g. M01</translation>
     </message>
     <message>
-        <location filename="../first_run.py" line="238"/>
+        <location filename="../first_run.py" line="122"/>
         <source>店長の氏名</source>
         <translation>Manager&apos;s name</translation>
     </message>
     <message>
-        <location filename="../first_run.py" line="239"/>
+        <location filename="../first_run.py" line="123"/>
         <source>店長のPIN（6〜12桁の数字）</source>
         <translation>Manager&apos;s PIN (6–12 digits)</translation>
     </message>
     <message>
-        <location filename="../first_run.py" line="240"/>
+        <location filename="../first_run.py" line="125"/>
         <source>PIN（確認のためもう一度）</source>
         <translation>PIN again, to confirm</translation>
     </message>
     <message>
-        <location filename="../first_run.py" line="242"/>
+        <location filename="../first_run.py" line="151"/>
         <source>設定して始める</source>
         <translation>Set up and start</translation>
     </message>
     <message>
-        <location filename="../first_run.py" line="249"/>
+        <location filename="../first_run.py" line="158"/>
         <source>このパソコンで初めて使うための設定です。店舗の情報は控え（レシート）に印刷されます。</source>
         <translation>Set up this PC for its first use. The shop&apos;s details are printed on every slip.</translation>
     </message>
     <message>
-        <location filename="../first_run.py" line="253"/>
+        <location filename="../first_run.py" line="162"/>
         <source>店舗は設定済みです。このレジを追加します。登録済みの店長の担当者コードとPINを入力してください。</source>
         <translation>The shop is already set up: this adds a counter. Enter the code and PIN of an existing manager.</translation>
     </message>
     <message>
-        <location filename="../first_run.py" line="263"/>
+        <location filename="../first_run.py" line="172"/>
         <source>店舗</source>
         <translation>Shop</translation>
     </message>
     <message>
-        <location filename="../first_run.py" line="267"/>
+        <location filename="../first_run.py" line="179"/>
         <source>このレジと店長</source>
         <translation>This counter and the first manager</translation>
     </message>
     <message>
-        <location filename="../first_run.py" line="282"/>
+        <location filename="../first_run.py" line="198"/>
         <source>初期設定</source>
         <translation>First-time set-up</translation>
     </message>
     <message>
-        <location filename="../first_run.py" line="344"/>
+        <location filename="../first_run.py" line="264"/>
         <source>PINが一致しません。同じPINを2回入力してください</source>
         <translation>The PINs do not match: type the same PIN twice</translation>
     </message>
     <message>
-        <location filename="../first_run.py" line="359"/>
+        <location filename="../first_run.py" line="306"/>
         <source>赤字の項目を直してから、もう一度「設定して始める」を押してください</source>
         <translation>Correct the fields marked in red, then press “Set up and start” again</translation>
     </message>
@@ -288,73 +296,73 @@
 <context>
     <name>HistoryModel</name>
     <message>
-        <location filename="../history_model.py" line="156"/>
+        <location filename="../history_model.py" line="182"/>
         <source>日時</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../history_model.py" line="157"/>
+        <location filename="../history_model.py" line="183"/>
         <source>受付番号</source>
         <translation>Receipt</translation>
     </message>
     <message>
-        <location filename="../history_model.py" line="158"/>
-        <location filename="../history_model.py" line="171"/>
+        <location filename="../history_model.py" line="184"/>
+        <location filename="../history_model.py" line="197"/>
         <source>取消</source>
         <translation>Void</translation>
     </message>
     <message>
-        <location filename="../history_model.py" line="159"/>
+        <location filename="../history_model.py" line="185"/>
         <source>結果</source>
         <translation>Outcome</translation>
     </message>
     <message>
-        <location filename="../history_model.py" line="160"/>
+        <location filename="../history_model.py" line="186"/>
         <source>目的</source>
         <translation>Purpose</translation>
     </message>
     <message>
-        <location filename="../history_model.py" line="161"/>
+        <location filename="../history_model.py" line="187"/>
         <source>機種</source>
         <translation>Model</translation>
     </message>
     <message>
-        <location filename="../history_model.py" line="162"/>
+        <location filename="../history_model.py" line="188"/>
         <source>IMEI</source>
         <translation>IMEI</translation>
     </message>
     <message>
-        <location filename="../history_model.py" line="163"/>
+        <location filename="../history_model.py" line="189"/>
         <source>氏名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../history_model.py" line="164"/>
+        <location filename="../history_model.py" line="190"/>
         <source>担当</source>
         <translation>Clerk</translation>
     </message>
     <message>
-        <location filename="../history_model.py" line="168"/>
+        <location filename="../history_model.py" line="194"/>
         <source>受付</source>
         <translation>Accepted</translation>
     </message>
     <message>
-        <location filename="../history_model.py" line="169"/>
+        <location filename="../history_model.py" line="195"/>
         <source>お断り</source>
         <translation>Refused</translation>
     </message>
     <message>
-        <location filename="../history_model.py" line="173"/>
+        <location filename="../history_model.py" line="199"/>
         <source>{outcome}（{reason}）</source>
         <translation>{outcome} ({reason})</translation>
     </message>
     <message>
-        <location filename="../history_model.py" line="174"/>
+        <location filename="../history_model.py" line="200"/>
         <source>取消済み — 理由: {reason}</source>
         <translation>Void — reason: {reason}</translation>
     </message>
     <message>
-        <location filename="../history_model.py" line="175"/>
+        <location filename="../history_model.py" line="201"/>
         <source>（消去済み）</source>
         <translation>(erased)</translation>
     </message>
@@ -362,78 +370,92 @@
 <context>
     <name>HistoryView</name>
     <message>
-        <location filename="../history.py" line="480"/>
+        <location filename="../history.py" line="585"/>
         <source>受付番号・IMEI・氏名（スキャナー可）</source>
         <translation>Receipt, IMEI or name (scanner)</translation>
     </message>
     <message>
-        <location filename="../history.py" line="485"/>
+        <location filename="../history.py" line="590"/>
         <source>期間</source>
         <translation>Dates</translation>
     </message>
     <message>
-        <location filename="../history.py" line="492"/>
+        <location filename="../history.py" line="598"/>
         <source>クリア</source>
         <translation>Clear</translation>
     </message>
     <message>
-        <location filename="../history.py" line="495"/>
-        <location filename="../history.py" line="925"/>
+        <location filename="../history.py" line="601"/>
+        <location filename="../history.py" line="1134"/>
         <source>CSVに保存</source>
         <translation>Export CSV</translation>
     </message>
     <message>
-        <location filename="../history.py" line="501"/>
+        <location filename="../history.py" line="607"/>
         <source>履歴</source>
         <translation>History</translation>
     </message>
     <message>
-        <location filename="../history.py" line="550"/>
+        <location filename="../history.py" line="662"/>
         <source>↑↓ 選択&#x3000;Enter 詳細&#x3000;{reprint} 再発行&#x3000;{void} 取消&#x3000;{search} 検索</source>
         <translation>↑↓ select   Enter details   {reprint} reprint   {void} void   {search} search</translation>
     </message>
     <message>
-        <location filename="../history.py" line="656"/>
+        <location filename="../history.py" line="787"/>
+        <source>検索しています…</source>
+        <translation>Searching…</translation>
+    </message>
+    <message>
+        <location filename="../history.py" line="789"/>
         <source>該当する受付はありません</source>
         <translation>No matching receipts</translation>
     </message>
     <message>
-        <location filename="../history.py" line="660"/>
+        <location filename="../history.py" line="793"/>
         <source>{count}件を表示中（下へスクロールすると続きを読み込みます）</source>
         <translation>{count} shown (scroll down to load more)</translation>
     </message>
     <message>
-        <location filename="../history.py" line="665"/>
+        <location filename="../history.py" line="798"/>
         <source>{count}件</source>
         <translation>{count} receipts</translation>
     </message>
     <message>
-        <location filename="../history.py" line="772"/>
+        <location filename="../history.py" line="916"/>
+        <source>{receipt} の{count}枚目は印刷されましたが、記録できませんでした。</source>
+        <translation>Copy {count} of {receipt} was printed but could not be recorded.</translation>
+    </message>
+    <message>
+        <location filename="../history.py" line="928"/>
         <source>{receipt} の控えを印刷しました（{count}枚目）</source>
         <translation>Printed the slip of {receipt} (copy {count})</translation>
     </message>
     <message>
-        <location filename="../history.py" line="781"/>
-        <source>{receipt} の{count}枚目は記録されましたが、印刷されていません。</source>
-        <translation>Copy {count} of {receipt} is recorded but was not printed.</translation>
+        <location filename="../history.py" line="938"/>
+        <source>{receipt} の{count}枚目は印刷されていません。この控えは記録していません。</source>
+        <translation>Copy {count} of {receipt} was not printed. This copy is not recorded.</translation>
     </message>
     <message>
-        <location filename="../history.py" line="805"/>
+        <source>{receipt} の{count}枚目は記録されましたが、印刷されていません。</source>
+        <translation type="vanished">Copy {count} of {receipt} is recorded but was not printed.</translation>
+    </message>
+    <message>
+        <location filename="../history.py" line="967"/>
         <source>{receipt} は既に取り消されています</source>
         <translation>{receipt} is already void</translation>
     </message>
     <message>
-        <location filename="../history.py" line="810"/>
+        <location filename="../history.py" line="972"/>
         <source>受付の取消</source>
         <translation>Void a receipt</translation>
     </message>
     <message>
-        <location filename="../history.py" line="834"/>
+        <location filename="../history.py" line="982"/>
         <source>{receipt} を取り消しました</source>
         <translation>{receipt} was voided</translation>
     </message>
     <message>
-        <location filename="../history.py" line="904"/>
+        <location filename="../history.py" line="1104"/>
         <source>検索結果をCSVに保存</source>
         <translation>Save the search as CSV</translation>
     </message>
@@ -449,149 +471,149 @@
 <context>
     <name>IntakeTexts</name>
     <message>
-        <location filename="../intake/texts.py" line="95"/>
+        <location filename="../intake/texts.py" line="99"/>
         <source>次へ</source>
         <translation>Next</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="96"/>
+        <location filename="../intake/texts.py" line="100"/>
         <source>戻る</source>
         <translation>Back</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="97"/>
+        <location filename="../intake/texts.py" line="101"/>
         <source>中止</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="98"/>
+        <location filename="../intake/texts.py" line="102"/>
         <source>確定</source>
         <translation>Commit</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="99"/>
+        <location filename="../intake/texts.py" line="103"/>
         <source>受付の中止</source>
         <translation>Cancel the intake</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="101"/>
+        <location filename="../intake/texts.py" line="105"/>
         <source>この受付を中止して、入力した内容を破棄しますか？（元に戻せません）</source>
         <translation>Cancel this intake and discard what was entered? (This cannot be undone.)</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="115"/>
+        <location filename="../intake/texts.py" line="119"/>
         <source>{count}件の項目を直してください（赤字の説明を参照）</source>
         <translation>{count} field(s) need correcting (see the red notes)</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="119"/>
+        <location filename="../intake/texts.py" line="123"/>
         <source>まだ選ばれていません。数字キー 1〜{last} で選んでください</source>
         <translation>Not answered yet: press a number key 1–{last} to choose</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="124"/>
+        <location filename="../intake/texts.py" line="128"/>
         <source>登録できませんでした</source>
         <translation>Could not commit</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="127"/>
+        <location filename="../intake/texts.py" line="131"/>
         <source>予期しないエラーが起きました。記録の状態は履歴で確かめてください。詳しくはログにあります</source>
         <translation>Something unexpected went wrong. Check the record in History; the log has the details.</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="141"/>
+        <location filename="../intake/texts.py" line="145"/>
         <source>取引の種類</source>
         <translation>Purpose</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="142"/>
+        <location filename="../intake/texts.py" line="146"/>
         <source>金額（円）</source>
         <translation>Price (yen)</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="144"/>
+        <location filename="../intake/texts.py" line="148"/>
         <source>数字だけで入力します（全角・カンマも可）。修理受付で代金がなければ 0</source>
         <translation>Digits only (full-width digits and commas are fine). 0 for a repair with no price.</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="150"/>
+        <location filename="../intake/texts.py" line="154"/>
         <source>{amount}円として記録します</source>
         <translation>recorded as ¥{amount}</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="158"/>
+        <location filename="../intake/texts.py" line="162"/>
         <source>金額が0円です</source>
         <translation>The price is ¥0</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="160"/>
+        <location filename="../intake/texts.py" line="164"/>
         <source>{purpose}の金額が0円になっています。0円で記録しますか？
 「いいえ」で金額の入力に戻ります</source>
         <translation>{purpose} for ¥0: record it like this?
 &apos;No&apos; goes back to the price.</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="167"/>
+        <location filename="../intake/texts.py" line="171"/>
         <source>同じお客様の{count}台目の端末です（取引 {first}）。これまでの{phones}台で ¥{before}</source>
         <translation>Phone no. {count} of the same customer (transaction {first}); the {phones} before it come to ¥{before}</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="175"/>
+        <location filename="../intake/texts.py" line="179"/>
         <source>取引の合計 ¥{total}（1万円未満の免除はこの合計で判断します）</source>
         <translation>Transaction total ¥{total} (the exemption under ¥10,000 is judged on it)</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="184"/>
+        <location filename="../intake/texts.py" line="188"/>
         <source>氏名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="185"/>
+        <location filename="../intake/texts.py" line="189"/>
         <source>フリガナ</source>
         <translation>Name in katakana</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="186"/>
+        <location filename="../intake/texts.py" line="190"/>
         <source>住所</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="187"/>
+        <location filename="../intake/texts.py" line="191"/>
         <source>職業</source>
         <translation>Occupation</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="193"/>
+        <location filename="../intake/texts.py" line="197"/>
         <source>{age}歳</source>
         <translation>age {age}</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="194"/>
+        <location filename="../intake/texts.py" line="198"/>
         <source>本人確認書類</source>
         <translation>Identity document</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="195"/>
+        <location filename="../intake/texts.py" line="199"/>
         <source>書類の番号</source>
         <translation>Document number</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="197"/>
+        <location filename="../intake/texts.py" line="201"/>
         <source>マイナンバーカードの番号は記録しません</source>
         <translation>The card&apos;s number is never recorded</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="202"/>
+        <location filename="../intake/texts.py" line="206"/>
         <source>健康保険の書類の番号は法律で記録できません。書類の種類だけを記録します</source>
         <translation>A health-insurance document&apos;s number may not be recorded by law: only its type is kept</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="213"/>
+        <location filename="../intake/texts.py" line="217"/>
         <source>マイナンバーではありませんか？</source>
         <translation>Is this a My Number?</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="216"/>
+        <location filename="../intake/texts.py" line="220"/>
         <source>マイナンバーではありませんか？
 {number} はマイナンバー（個人番号）の形にも当てはまります。店舗は個人番号を記録できません。
 運転免許証に書かれた免許証番号と同じなら「はい」、違えば「いいえ」で入力に戻ります</source>
@@ -600,619 +622,628 @@
 &apos;Yes&apos; if it is the number printed on the licence; &apos;No&apos; goes back to the field.</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="226"/>
+        <location filename="../intake/texts.py" line="230"/>
         <source>必須</source>
         <translation>required</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="227"/>
+        <location filename="../intake/texts.py" line="231"/>
         <source>任意</source>
         <translation>optional</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="229"/>
+        <location filename="../intake/texts.py" line="233"/>
         <source>古物台帳に記録する取引です。住所・職業・生年月日・本人確認書類は法律で必須です</source>
         <translation>This transaction goes into the dealer&apos;s ledger: address, occupation, date of birth and the identity document are required by law.</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="246"/>
+        <location filename="../intake/texts.py" line="250"/>
         <source>修理受付は古物台帳の対象外です。住所などは任意です</source>
         <translation>A repair is not a dealer&apos;s-ledger transaction: address and the rest are optional.</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="250"/>
+        <location filename="../intake/texts.py" line="254"/>
         <source>取引の種類と金額を決めると、必須の項目が分かります</source>
         <translation>Which fields are required follows from the purpose and the price.</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="301"/>
+        <location filename="../intake/texts.py" line="305"/>
         <source>OS</source>
         <translation>Operating system</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="302"/>
+        <location filename="../intake/texts.py" line="306"/>
         <source>メーカー</source>
         <translation>Maker</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="303"/>
+        <location filename="../intake/texts.py" line="307"/>
         <source>機種名</source>
         <translation>Model</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="304"/>
+        <location filename="../intake/texts.py" line="308"/>
         <source>色</source>
         <translation>Colour</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="305"/>
+        <location filename="../intake/texts.py" line="309"/>
         <source>容量（GB）</source>
         <translation>Storage (GB)</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="307"/>
+        <location filename="../intake/texts.py" line="311"/>
         <source>IMEI（スキャンして Enter）</source>
         <translation>IMEI (scan, then Enter)</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="314"/>
+        <location filename="../intake/texts.py" line="318"/>
         <source>なければ空のまま Enter</source>
         <translation>If there is none, press Enter</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="316"/>
+        <location filename="../intake/texts.py" line="320"/>
         <source>製造番号（シリアル）</source>
         <translation>Serial number</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="318"/>
+        <location filename="../intake/texts.py" line="322"/>
         <source>ネットワーク利用制限</source>
         <translation>Network restriction (carrier check)</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="321"/>
+        <location filename="../intake/texts.py" line="325"/>
         <source>不正品の疑い（警察へ届出）</source>
         <translation>Suspected stolen: report to the police</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="332"/>
+        <location filename="../intake/texts.py" line="336"/>
         <source>不正品の疑い</source>
         <translation>Suspected stolen</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="334"/>
+        <location filename="../intake/texts.py" line="338"/>
         <source>このIMEIは以前にも受付があります。前回の記録を確かめてください</source>
         <translation>This IMEI has been taken in before: check the earlier records</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="342"/>
+        <location filename="../intake/texts.py" line="346"/>
         <source>取消済み</source>
         <translation>voided</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="106"/>
+        <location filename="../intake/texts.py" line="110"/>
         <source>次の項目</source>
         <translation>next field</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="108"/>
+        <location filename="../intake/texts.py" line="112"/>
         <source>次の項目・最後の項目なら次の画面</source>
         <translation>next field, or the next page from the last one</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="111"/>
+        <location filename="../intake/texts.py" line="115"/>
         <source>選択肢を選ぶ</source>
         <translation>pick an answer</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="112"/>
+        <location filename="../intake/texts.py" line="116"/>
         <source>チェック</source>
         <translation>tick</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="113"/>
+        <location filename="../intake/texts.py" line="117"/>
         <source>確定して登録</source>
         <translation>commit</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="122"/>
+        <location filename="../intake/texts.py" line="126"/>
         <source>控えの発行</source>
         <translation>Slips issued</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="188"/>
+        <location filename="../intake/texts.py" line="192"/>
         <source>生年月日（西暦）</source>
         <translation>Date of birth</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="190"/>
+        <location filename="../intake/texts.py" line="194"/>
         <source>例 1985-04-01（19850401 や 1985/4/1 でも可）</source>
         <translation>e.g. 1985-04-01 (19850401 or 1985/4/1 also work)</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="237"/>
+        <location filename="../intake/texts.py" line="241"/>
         <source>取引の合計が1万円未満の買取・下取りのため、本人確認と台帳の記録は免除されます（記録してもかまいません）</source>
         <translation>A purchase or trade-in totalling under ¥10,000 is exempt from the identity check and the ledger (you may still record them).</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="258"/>
+        <location filename="../intake/texts.py" line="262"/>
         <source>書類の名称</source>
         <translation>Name of the document</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="259"/>
+        <location filename="../intake/texts.py" line="263"/>
         <source>例 学生証</source>
         <translation>e.g. student card</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="263"/>
+        <location filename="../intake/texts.py" line="267"/>
         <source>青少年保護育成条例</source>
         <translation>youth protection ordinance</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="265"/>
+        <location filename="../intake/texts.py" line="269"/>
         <source>{prefecture}の青少年保護育成条例</source>
         <translation>youth protection ordinance of {prefecture}</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="269"/>
+        <location filename="../intake/texts.py" line="273"/>
         <source>{age}歳の方です。{limit}歳未満の方からの買取・下取り・委託には、{ordinance}により保護者の同意が必要です。下の欄に保護者の同意を記録してください</source>
         <translation>The seller is {age}. Under {limit}, a purchase, trade-in or consignment needs a guardian&apos;s consent ({ordinance}): record it below.</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="278"/>
+        <location filename="../intake/texts.py" line="282"/>
         <source>{age}歳の方です。当店は{limit}歳未満の方から買取・下取り・委託をお受けしていません（{ordinance}・当店の方針）。この受付は続けられません（修理受付はできます）</source>
         <translation>The seller is {age}. This shop does not buy from anyone under {limit} ({ordinance}, shop policy): this intake cannot go on (a repair can).</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="286"/>
+        <location filename="../intake/texts.py" line="290"/>
         <source>保護者の同意</source>
         <translation>Guardian&apos;s consent</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="287"/>
+        <location filename="../intake/texts.py" line="291"/>
         <source>保護者の氏名</source>
         <translation>Guardian&apos;s name</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="288"/>
+        <location filename="../intake/texts.py" line="292"/>
         <source>続柄</source>
         <translation>Relation</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="290"/>
+        <location filename="../intake/texts.py" line="294"/>
         <source>連絡先（電話番号など）</source>
         <translation>Contact (telephone …)</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="293"/>
+        <location filename="../intake/texts.py" line="297"/>
         <source>同意を確かめた方法</source>
         <translation>How the consent was confirmed</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="310"/>
+        <location filename="../intake/texts.py" line="314"/>
         <source>IMEI 2（デュアルSIM）</source>
         <translation>Second IMEI (dual SIM)</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="325"/>
+        <location filename="../intake/texts.py" line="329"/>
         <source>盗品などの疑いがあるときにチェックします。記録に残り、警察へ届け出る対象になります（Space）</source>
         <translation>Tick when the phone may be stolen or otherwise unlawful: the record keeps the flag for a police report (Space).</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="340"/>
+        <location filename="../intake/texts.py" line="344"/>
         <source>{receipt}&#x3000;{when}
 {outcome}</source>
         <translation>{receipt}  {when}
 {outcome}</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="356"/>
+        <location filename="../intake/texts.py" line="360"/>
         <source>Space でチェックを入れ、Enter で次の項目へ。初期化しても電子証明書は消えません（次の画面で確認します）</source>
         <translation>Space ticks a box, Enter goes to the next. A reset does not remove the certificate (the next page asks about it).</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="365"/>
+        <location filename="../intake/texts.py" line="369"/>
         <source>端末を初期化した（工場出荷時の状態に戻した）</source>
         <translation>The phone was reset to factory settings</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="369"/>
+        <location filename="../intake/texts.py" line="373"/>
         <source>Googleアカウントを削除した（FRP解除）／iPhoneはアクティベーションロックをオフにした</source>
         <translation>Google account removed (FRP off), or Activation Lock turned off on an iPhone</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="376"/>
+        <location filename="../intake/texts.py" line="380"/>
         <source>SIMカードを取り出した</source>
         <translation>SIM card taken out</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="379"/>
+        <location filename="../intake/texts.py" line="383"/>
         <source>SDカードを取り出した（入っていない場合も含む）</source>
         <translation>SD card taken out (or none was fitted)</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="383"/>
+        <location filename="../intake/texts.py" line="387"/>
         <source>おサイフケータイ（FeliCa）のデータを消去した</source>
         <translation>Osaifu-Keitai (FeliCa) data cleared</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="391"/>
+        <location filename="../intake/texts.py" line="395"/>
         <source>この端末に、マイナンバーカードの電子証明書を入れたことがありますか？</source>
         <translation>Did this phone ever hold the My Number Card certificate?</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="397"/>
+        <location filename="../intake/texts.py" line="401"/>
         <source>次のうち、どれを行いましたか？</source>
         <translation>Which of these did you do?</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="401"/>
+        <location filename="../intake/texts.py" line="405"/>
         <source>上の答えで決まります（選ぶ必要はありません）</source>
         <translation>Settled by the answer above (nothing to choose)</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="405"/>
+        <location filename="../intake/texts.py" line="409"/>
         <source>その手続きをしたのはどなたですか？</source>
         <translation>Who carried out the procedure?</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="430"/>
         <source>私（担当者）は失効の手続きを代わりに行っておらず、手伝ってもいません</source>
-        <translation>I (the clerk) did not carry out or help with the procedure</translation>
+        <translation type="vanished">I (the clerk) did not carry out or help with the procedure</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="435"/>
+        <location filename="../intake/texts.py" line="446"/>
         <source>担当者の確認</source>
         <translation>The clerk&apos;s own statement</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="436"/>
+        <location filename="../intake/texts.py" line="447"/>
         <source>選んだ方法の手順</source>
         <translation>Steps of the chosen way</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="438"/>
+        <location filename="../intake/texts.py" line="449"/>
         <source>方法を選ぶと、ここに手順が出ます</source>
         <translation>Choose a way and its steps appear here</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="457"/>
+        <location filename="../intake/texts.py" line="468"/>
         <source>はい</source>
         <translation>Yes</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="458"/>
+        <location filename="../intake/texts.py" line="469"/>
         <source>いいえ</source>
         <translation>No</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="472"/>
         <source>来店された方が電子証明書の名義人ではありません。名義人ご本人あての案内をお渡しします</source>
-        <translation>The person at the counter is not the certificate holder. A guidance slip addressed to the holder is printed.</translation>
+        <translation type="vanished">The person at the counter is not the certificate holder. A guidance slip addressed to the holder is printed.</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="480"/>
         <source>担当者が手続きを行った、または手伝いました（担当者の確認にチェックがありません）</source>
-        <translation>The clerk carried out or helped with the procedure (the clerk&apos;s statement is not ticked).</translation>
+        <translation type="vanished">The clerk carried out or helped with the procedure (the clerk&apos;s statement is not ticked).</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="487"/>
         <source>電子証明書を入れたかどうか分かりません。まずマイナポータルアプリで有効性を確認していただきます</source>
-        <translation>It is not known whether the phone held the certificate: the holder first checks its validity in the Mynaportal app.</translation>
+        <translation type="vanished">It is not known whether the phone held the certificate: the holder first checks its validity in the Mynaportal app.</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="409"/>
+        <location filename="../intake/texts.py" line="413"/>
         <source>一時停止のあと、失効の手続きをしたのはどなたですか？</source>
         <translation>Who revoked the certificate after it was suspended?</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="413"/>
+        <location filename="../intake/texts.py" line="417"/>
+        <source>紛失・盗難で一時停止した端末が持ち込まれた場合は、端末の画面（Alt+←）で「不正品の疑い」にチェックを入れるか検討し、疑いがあれば直ちに警察に申告してください</source>
+        <translation>A phone suspended after loss or theft: consider ticking "suspected stolen" on the device page (Alt+←), and if you suspect it, report it to the police at once.</translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="426"/>
         <source>電話（0120-95-0178）で一時停止したのはどなたですか？</source>
         <translation>Who phoned the hotline to suspend the certificate?</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="417"/>
+        <location filename="../intake/texts.py" line="430"/>
         <source>一時停止は家族など名義人以外でもできます。受け付けられるかどうかは、失効の手続きをした人で決まります</source>
         <translation>Anyone may suspend it (family, for instance): only who revoked it decides whether the intake can be accepted.</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="426"/>
+        <location filename="../intake/texts.py" line="439"/>
         <source>来店された方は、電子証明書の名義人ご本人ですか？</source>
         <translation>Is the person at the counter the certificate holder?</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="442"/>
+        <location filename="../intake/texts.py" line="453"/>
         <source>この回答なら受け付けられます</source>
         <translation>With these answers the intake can be accepted</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="446"/>
+        <location filename="../intake/texts.py" line="457"/>
         <source>この回答では受け付けられません</source>
         <translation>With these answers the intake cannot be accepted</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="463"/>
         <source>失効の手続きを名義人以外（店舗のスタッフ・家族など）が行いました。法律上、手続きは名義人ご本人しかできないため、受け付けられません</source>
-        <translation>Someone other than the holder (shop staff, family …) carried out the revocation. The law lets only the holder do it, so the intake cannot be accepted.</translation>
+        <translation type="vanished">Someone other than the holder (shop staff, family …) carried out the revocation. The law lets only the holder do it, so the intake cannot be accepted.</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="495"/>
         <source>電子証明書がまだ失効されていません。名義人ご本人に手順をご案内します</source>
-        <translation>The certificate has not been revoked yet: the holder is given the steps.</translation>
+        <translation type="vanished">The certificate has not been revoked yet: the holder is given the steps.</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="506"/>
+        <location filename="../intake/texts.py" line="483"/>
         <source>画面をお客様に向けてください</source>
         <translation>Please turn the screen to the customer</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="510"/>
+        <location filename="../intake/texts.py" line="487"/>
         <source>Alt+← 戻る&#x3000;Esc 中止</source>
         <translation>Alt+← back   Esc cancel</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="513"/>
+        <location filename="../intake/texts.py" line="490"/>
         <source>お客様が署名を取りやめました。内容を説明し直すか、Alt+← で前に戻ってください</source>
         <translation>The customer did not sign. Explain again, or go back with Alt+←.</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="520"/>
+        <location filename="../intake/texts.py" line="497"/>
+        <source>すべて確認した</source>
+        <translation>All checks done</translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="501"/>
+        <source>お客様用の画面（2台目）が見つからないため、この画面に表示しています</source>
+        <translation>No second screen for the customer was found: shown on this screen</translation>
+    </message>
+    <message>
+        <location filename="../intake/texts.py" line="508"/>
         <source>お客様用の画面に表示しています</source>
         <translation>Shown on the customer&apos;s screen</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="524"/>
+        <location filename="../intake/texts.py" line="512"/>
         <source>署名のあとで内容が変わったため、もう一度署名していただきます</source>
         <translation>The answers changed after signing: the customer signs again</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="529"/>
+        <location filename="../intake/texts.py" line="517"/>
         <source>署名済み（{count}画）</source>
         <translation>signed ({count} strokes)</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="530"/>
+        <location filename="../intake/texts.py" line="518"/>
         <source>署名なし</source>
         <translation>not signed</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="531"/>
+        <location filename="../intake/texts.py" line="519"/>
         <source>確認文の言語</source>
         <translation>Statement language</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="533"/>
+        <location filename="../intake/texts.py" line="521"/>
         <source>日本語</source>
         <translation>Japanese</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="534"/>
+        <location filename="../intake/texts.py" line="522"/>
         <source>英語</source>
         <translation>English</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="540"/>
+        <location filename="../intake/texts.py" line="528"/>
         <source>受付：確認控えを印刷します</source>
         <translation>Accepted: the confirmation slip will be printed</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="544"/>
+        <location filename="../intake/texts.py" line="532"/>
         <source>お断り：記録を残し、手続きのご案内（0120-95-0178 など）を印刷します</source>
         <translation>Refused: the refusal is recorded and a guidance slip (with 0120-95-0178 …) is printed</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="550"/>
+        <location filename="../intake/texts.py" line="538"/>
         <source>印刷の前にプレビューを表示する</source>
         <translation>Preview before printing</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="552"/>
+        <location filename="../intake/texts.py" line="540"/>
         <source>署名</source>
         <translation>Signature</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="554"/>
+        <location filename="../intake/texts.py" line="542"/>
         <source>生年月日</source>
         <translation>Date of birth</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="555"/>
+        <location filename="../intake/texts.py" line="543"/>
         <source>IMEI</source>
         <translation>IMEI</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="556"/>
+        <location filename="../intake/texts.py" line="544"/>
         <source>利用制限</source>
         <translation>Network restriction</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="558"/>
+        <location filename="../intake/texts.py" line="546"/>
         <source>電子証明書の利用</source>
         <translation>Certificate on the phone</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="560"/>
+        <location filename="../intake/texts.py" line="548"/>
         <source>対応の方法</source>
         <translation>How it was dealt with</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="561"/>
+        <location filename="../intake/texts.py" line="549"/>
         <source>手続きをした人</source>
         <translation>Who did it</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="562"/>
+        <location filename="../intake/texts.py" line="550"/>
         <source>名義人ご本人の来店</source>
         <translation>Holder at the counter</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="563"/>
+        <location filename="../intake/texts.py" line="551"/>
         <source>担当者は関与していない</source>
         <translation>Clerk did not assist</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="565"/>
+        <location filename="../intake/texts.py" line="553"/>
         <source>初期化</source>
         <translation>Factory reset</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="567"/>
+        <location filename="../intake/texts.py" line="555"/>
         <source>アカウント・ロック解除</source>
         <translation>Account / lock removed</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="569"/>
+        <location filename="../intake/texts.py" line="557"/>
         <source>SIM取り出し</source>
         <translation>SIM taken out</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="570"/>
+        <location filename="../intake/texts.py" line="558"/>
         <source>SD取り出し</source>
         <translation>SD card taken out</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="571"/>
+        <location filename="../intake/texts.py" line="559"/>
         <source>おサイフケータイ消去</source>
         <translation>FeliCa cleared</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="573"/>
+        <location filename="../intake/texts.py" line="561"/>
         <source>取引</source>
         <translation>Transaction</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="574"/>
+        <location filename="../intake/texts.py" line="562"/>
         <source>同じ取引</source>
         <translation>Same transaction as</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="575"/>
+        <location filename="../intake/texts.py" line="563"/>
         <source>取引の合計</source>
         <translation>Transaction total</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="576"/>
+        <location filename="../intake/texts.py" line="564"/>
         <source>一時停止した人</source>
         <translation>Who suspended</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="577"/>
+        <location filename="../intake/texts.py" line="565"/>
         <source>売主</source>
         <translation>Seller</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="578"/>
+        <location filename="../intake/texts.py" line="566"/>
         <source>端末</source>
         <translation>Device</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="579"/>
+        <location filename="../intake/texts.py" line="567"/>
         <source>初期化など</source>
         <translation>Reset checks</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="580"/>
+        <location filename="../intake/texts.py" line="568"/>
         <source>電子証明書の失効</source>
         <translation>Revocation</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="581"/>
+        <location filename="../intake/texts.py" line="569"/>
         <source>お客様の確認</source>
         <translation>Customer</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="582"/>
+        <location filename="../intake/texts.py" line="570"/>
         <source>（記録しません）</source>
         <translation>(not recorded)</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="583"/>
+        <location filename="../intake/texts.py" line="571"/>
         <source>（なし）</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="584"/>
+        <location filename="../intake/texts.py" line="572"/>
         <source>済</source>
         <translation>done</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="585"/>
+        <location filename="../intake/texts.py" line="573"/>
         <source>未</source>
         <translation>not done</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="588"/>
+        <location filename="../intake/texts.py" line="576"/>
         <source>受付：名義人ご本人による失効の確認を記録しました</source>
         <translation>Accepted: the holder&apos;s own revocation is on record</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="592"/>
+        <location filename="../intake/texts.py" line="580"/>
         <source>お断り：理由とお渡しした案内を記録しました</source>
         <translation>Refused: the reason and the guidance given are recorded</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="595"/>
+        <location filename="../intake/texts.py" line="583"/>
         <source>受付番号</source>
         <translation>Receipt number</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="597"/>
+        <location filename="../intake/texts.py" line="585"/>
         <source>受付を登録しました</source>
         <translation>The intake is committed</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="600"/>
+        <location filename="../intake/texts.py" line="588"/>
         <source>お断りを記録しました</source>
         <translation>The refusal is recorded</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="603"/>
+        <location filename="../intake/texts.py" line="591"/>
         <source>控えを印刷しました（{kind}）</source>
         <translation>The slip was printed ({kind})</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="607"/>
+        <location filename="../intake/texts.py" line="595"/>
         <source>プレビューを表示しています。Enter で印刷します</source>
         <translation>The preview is open: Enter prints</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="611"/>
+        <location filename="../intake/texts.py" line="599"/>
         <source>プレビューを閉じたので、控えは印刷されていません。記録は登録済みです。Ctrl+P で印刷してください</source>
         <translation>The preview was closed without printing. The record is committed: press Ctrl+P to print.</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="618"/>
+        <location filename="../intake/texts.py" line="606"/>
         <source>記録は登録済みです。プリンターを確かめて Ctrl+P で再印刷してください</source>
         <translation>The record is committed: check the printer and press Ctrl+P to reprint.</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="625"/>
+        <location filename="../intake/texts.py" line="613"/>
         <source>失効確認の控え</source>
         <translation>confirmation slip</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="626"/>
+        <location filename="../intake/texts.py" line="614"/>
         <source>手続きのご案内</source>
         <translation>guidance slip</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="628"/>
+        <location filename="../intake/texts.py" line="616"/>
         <source>再印刷</source>
         <translation>Reprint</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="629"/>
+        <location filename="../intake/texts.py" line="617"/>
         <source>次の受付</source>
         <translation>Next intake</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="631"/>
+        <location filename="../intake/texts.py" line="619"/>
         <source>同じお客様の別の端末</source>
         <translation>Another phone, same customer</translation>
     </message>
     <message>
-        <location filename="../intake/texts.py" line="634"/>
+        <location filename="../intake/texts.py" line="622"/>
         <source>不正品の疑いとして記録しました。警察への届出を忘れずに行ってください</source>
         <translation>Recorded as suspected stolen: remember to report it to the police.</translation>
     </message>
@@ -1236,7 +1267,7 @@
     </message>
     <message>
         <location filename="../ledger_print.py" line="73"/>
-        <location filename="../ledger_print.py" line="125"/>
+        <location filename="../ledger_print.py" line="127"/>
         <source>印刷</source>
         <translation>Print</translation>
     </message>
@@ -1254,42 +1285,42 @@
 <context>
     <name>LockScreen</name>
     <message>
-        <location filename="../lock_screen.py" line="108"/>
+        <location filename="../lock_screen.py" line="109"/>
         <source>例: C01</source>
         <translation>e.g. C01</translation>
     </message>
     <message>
-        <location filename="../lock_screen.py" line="111"/>
+        <location filename="../lock_screen.py" line="112"/>
         <source>ロック解除</source>
         <translation>Unlock</translation>
     </message>
     <message>
-        <location filename="../lock_screen.py" line="139"/>
+        <location filename="../lock_screen.py" line="143"/>
         <source>ロック中</source>
         <translation>Locked</translation>
     </message>
     <message>
-        <location filename="../lock_screen.py" line="140"/>
+        <location filename="../lock_screen.py" line="144"/>
         <source>担当者コードとPINを入力して Enter を押してください</source>
         <translation>Type your clerk code and PIN, then press Enter</translation>
     </message>
     <message>
-        <location filename="../lock_screen.py" line="144"/>
+        <location filename="../lock_screen.py" line="148"/>
         <source>担当者コード</source>
         <translation>Clerk code</translation>
     </message>
     <message>
-        <location filename="../lock_screen.py" line="144"/>
+        <location filename="../lock_screen.py" line="148"/>
         <source>PIN</source>
         <translation>PIN</translation>
     </message>
     <message>
-        <location filename="../lock_screen.py" line="202"/>
+        <location filename="../lock_screen.py" line="208"/>
         <source>受付途中のデータがあります（担当: {owner}）。同じ担当者がロック解除すると続きから再開します。</source>
         <translation>An intake is in progress (clerk {owner}): it resumes where it was when the same clerk unlocks.</translation>
     </message>
     <message>
-        <location filename="../lock_screen.py" line="226"/>
+        <location filename="../lock_screen.py" line="232"/>
         <source>担当者コードとPINの両方を入力してください</source>
         <translation>Enter both your clerk code and your PIN</translation>
     </message>
@@ -1302,88 +1333,88 @@
         <translation>Revoke Desk counter</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="208"/>
+        <location filename="../main_window.py" line="212"/>
         <source>ホーム</source>
         <translation>Home</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="210"/>
+        <location filename="../main_window.py" line="214"/>
         <source>新規受付</source>
         <translation>New intake</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="213"/>
+        <location filename="../main_window.py" line="217"/>
         <source>履歴</source>
         <translation>History</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="216"/>
+        <location filename="../main_window.py" line="220"/>
         <source>設定・スタッフ</source>
         <translation>Settings and staff</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="220"/>
+        <location filename="../main_window.py" line="224"/>
         <source>締め・台帳</source>
         <translation>Day close, ledger</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="222"/>
+        <location filename="../main_window.py" line="226"/>
         <source>ロック</source>
         <translation>Lock</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="223"/>
+        <location filename="../main_window.py" line="227"/>
         <source>操作</source>
         <translation>Actions</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="264"/>
+        <location filename="../main_window.py" line="268"/>
         <source>レジ</source>
         <translation>Counter</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="264"/>
+        <location filename="../main_window.py" line="268"/>
         <source>担当</source>
         <translation>Clerk</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="264"/>
+        <location filename="../main_window.py" line="268"/>
         <source>レシート</source>
         <translation>Receipt</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="268"/>
+        <location filename="../main_window.py" line="272"/>
         <source>ロック中</source>
         <translation>Locked</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="272"/>
+        <location filename="../main_window.py" line="276"/>
         <source>未設定</source>
         <translation>not set</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="363"/>
-        <location filename="../main_window.py" line="396"/>
+        <location filename="../main_window.py" line="378"/>
+        <location filename="../main_window.py" line="411"/>
         <source>受付途中のデータ</source>
         <translation>Intake in progress</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="368"/>
+        <location filename="../main_window.py" line="383"/>
         <source>{owner} さんの受付途中のデータは保管されています（表示しません）。{owner} さんがロック解除すると続きから再開できます。</source>
         <translation>The intake {owner} had in progress is kept (and not shown to you). It resumes when {owner} unlocks.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="401"/>
+        <location filename="../main_window.py" line="416"/>
         <source>{owner} さんの受付途中のデータがあります。破棄して新しい受付を始めますか？（破棄すると元に戻せません）</source>
         <translation>{owner} has an intake in progress. Discard it and start a new intake? (This cannot be undone.)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="447"/>
+        <location filename="../main_window.py" line="461"/>
         <source>終了</source>
         <translation>Quit</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="448"/>
+        <location filename="../main_window.py" line="462"/>
         <source>受付途中のデータがあります。破棄して終了しますか？</source>
         <translation>An intake is in progress. Discard it and quit?</translation>
     </message>
@@ -1391,27 +1422,27 @@
 <context>
     <name>ManagerGate</name>
     <message>
-        <location filename="../settings_view.py" line="177"/>
+        <location filename="../settings_view.py" line="180"/>
         <source>承認</source>
         <translation>Approve</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="188"/>
+        <location filename="../settings_view.py" line="191"/>
         <source>店長の担当者コード</source>
         <translation>Manager&apos;s code</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="188"/>
+        <location filename="../settings_view.py" line="191"/>
         <source>店長のPIN</source>
         <translation>Manager&apos;s PIN</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="200"/>
+        <location filename="../settings_view.py" line="203"/>
         <source>設定とスタッフの管理は店長だけが行えます。店長の担当者コードとPINを入力してください。</source>
         <translation>Only a manager may change settings and staff. Enter a manager&apos;s code and PIN.</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="207"/>
+        <location filename="../settings_view.py" line="210"/>
         <source>店長の承認が必要です</source>
         <translation>A manager&apos;s approval is needed</translation>
     </message>
@@ -1419,62 +1450,62 @@
 <context>
     <name>MinorsPanel</name>
     <message>
-        <location filename="../settings_view.py" line="441"/>
+        <location filename="../settings_view.py" line="464"/>
         <source>選ばない</source>
         <translation>Not chosen</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="445"/>
+        <location filename="../settings_view.py" line="468"/>
         <source>都道府県（条例）</source>
         <translation>Prefecture (its ordinance)</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="448"/>
+        <location filename="../settings_view.py" line="471"/>
         <source>歳未満</source>
         <translation>and under</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="449"/>
+        <location filename="../settings_view.py" line="472"/>
         <source>保護者の同意が必要な年齢</source>
         <translation>Guardian&apos;s consent needed</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="452"/>
+        <location filename="../settings_view.py" line="474"/>
         <source>同意があれば受け付ける</source>
         <translation>Accept with the guardian&apos;s consent</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="454"/>
+        <location filename="../settings_view.py" line="475"/>
         <source>受け付けない</source>
         <translation>Refuse</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="456"/>
+        <location filename="../settings_view.py" line="482"/>
         <source>未成年の方からの買取など</source>
         <translation>Buying from a minor</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="458"/>
+        <location filename="../settings_view.py" line="483"/>
         <source>未成年の方のルールを保存</source>
         <translation>Save the rule for minors</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="473"/>
+        <location filename="../settings_view.py" line="498"/>
         <source>都道府県の青少年保護育成条例は、18歳未満の方から保護者の同意なく古物を買い受けることを禁じています（例 福岡県 第30条）。都道府県を選ぶと年齢が入ります。修理受付にはかかりません。変更は店長の名前で記録に残ります。</source>
         <translation>The prefectures&apos; youth protection ordinances forbid buying second-hand goods from anyone under 18 without a guardian&apos;s consent (e.g. Fukuoka, article 30). Choosing the prefecture fills in the age. Repairs are not covered. A change is recorded in the manager&apos;s name.</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="514"/>
+        <location filename="../settings_view.py" line="539"/>
         <source>現在のルール: {age}歳未満は保護者の同意を記録して受付</source>
         <translation>Rule in force: under {age}, accepted with a guardian&apos;s recorded consent</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="516"/>
+        <location filename="../settings_view.py" line="541"/>
         <source>現在のルール: {age}歳未満からは買取・下取り・委託をしない</source>
         <translation>Rule in force: no purchase, trade-in or consignment from anyone under {age}</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="544"/>
+        <location filename="../settings_view.py" line="569"/>
         <source>保存しました</source>
         <translation>Saved</translation>
     </message>
@@ -1482,32 +1513,32 @@
 <context>
     <name>SettingsView</name>
     <message>
-        <location filename="../settings_view.py" line="823"/>
+        <location filename="../settings_view.py" line="854"/>
         <source>店舗</source>
         <translation>Shop</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="824"/>
+        <location filename="../settings_view.py" line="855"/>
         <source>このレジ</source>
         <translation>This counter</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="825"/>
+        <location filename="../settings_view.py" line="856"/>
         <source>スタッフ</source>
         <translation>Staff</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="826"/>
+        <location filename="../settings_view.py" line="857"/>
         <source>未成年の方</source>
         <translation>Minors</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="834"/>
+        <location filename="../settings_view.py" line="868"/>
         <source>設定・スタッフ</source>
         <translation>Settings and staff</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="865"/>
+        <location filename="../settings_view.py" line="903"/>
         <source>承認: {code} {name}</source>
         <translation>Approved by {code} {name}</translation>
     </message>
@@ -1515,42 +1546,42 @@
 <context>
     <name>ShopForm</name>
     <message>
-        <location filename="../first_run.py" line="175"/>
+        <location filename="../forms.py" line="192"/>
         <source>店名（必須）</source>
         <translation>Shop name (required)</translation>
     </message>
     <message>
-        <location filename="../first_run.py" line="176"/>
+        <location filename="../forms.py" line="193"/>
         <source>古物商許可番号</source>
         <translation>Secondhand dealer licence no.</translation>
     </message>
     <message>
-        <location filename="../first_run.py" line="177"/>
+        <location filename="../forms.py" line="194"/>
         <source>許可した公安委員会</source>
         <translation>Issuing public safety commission</translation>
     </message>
     <message>
-        <location filename="../first_run.py" line="178"/>
+        <location filename="../forms.py" line="195"/>
         <source>所在地</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../first_run.py" line="179"/>
+        <location filename="../forms.py" line="196"/>
         <source>電話番号</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../first_run.py" line="180"/>
+        <location filename="../forms.py" line="197"/>
         <source>タイムゾーン</source>
         <translation>Time zone</translation>
     </message>
     <message>
-        <location filename="../first_run.py" line="181"/>
+        <location filename="../forms.py" line="198"/>
         <source>例: 第301020001234号</source>
         <translation>e.g. 第301020001234号</translation>
     </message>
     <message>
-        <location filename="../first_run.py" line="182"/>
+        <location filename="../forms.py" line="199"/>
         <source>例: 東京都公安委員会</source>
         <translation>e.g. 東京都公安委員会</translation>
     </message>
@@ -1558,17 +1589,17 @@
 <context>
     <name>ShopPanel</name>
     <message>
-        <location filename="../settings_view.py" line="250"/>
+        <location filename="../settings_view.py" line="253"/>
         <source>店舗情報を保存</source>
         <translation>Save shop details</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="260"/>
+        <location filename="../settings_view.py" line="263"/>
         <source>ここで変えた内容は、これから印刷する控えに載ります。</source>
         <translation>Changes here appear on the slips printed from now on.</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="301"/>
+        <location filename="../settings_view.py" line="304"/>
         <source>保存しました</source>
         <translation>Saved</translation>
     </message>
@@ -1576,114 +1607,114 @@
 <context>
     <name>StaffPanel</name>
     <message>
-        <location filename="../settings_view.py" line="568"/>
+        <location filename="../settings_view.py" line="593"/>
         <source>選択した担当者を無効にする</source>
         <translation>Deactivate the selected clerk</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="572"/>
+        <location filename="../settings_view.py" line="597"/>
         <source>新しいPIN</source>
         <translation>New PIN</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="573"/>
+        <location filename="../settings_view.py" line="598"/>
         <source>新しいPIN（もう一度）</source>
         <translation>New PIN again</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="574"/>
+        <location filename="../settings_view.py" line="599"/>
         <source>選択した担当者のPINを再設定</source>
         <translation>Reset the selected clerk&apos;s PIN</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="578"/>
+        <location filename="../settings_view.py" line="603"/>
         <source>選択した担当者</source>
         <translation>Selected clerk</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="589"/>
+        <location filename="../settings_view.py" line="614"/>
         <source>担当者コード</source>
         <translation>Clerk code</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="590"/>
+        <location filename="../settings_view.py" line="615"/>
         <source>例: C02</source>
         <translation>e.g. C02</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="592"/>
+        <location filename="../settings_view.py" line="617"/>
         <source>氏名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="594"/>
+        <location filename="../settings_view.py" line="619"/>
         <source>担当者</source>
         <translation>Clerk</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="595"/>
+        <location filename="../settings_view.py" line="620"/>
         <source>店長</source>
         <translation>Manager</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="596"/>
+        <location filename="../settings_view.py" line="621"/>
         <source>役割</source>
         <translation>Role</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="597"/>
+        <location filename="../settings_view.py" line="622"/>
         <source>PIN（4〜12桁の数字）</source>
         <translation>PIN (4–12 digits)</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="598"/>
+        <location filename="../settings_view.py" line="623"/>
         <source>PIN（もう一度）</source>
         <translation>PIN again</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="599"/>
-        <location filename="../settings_view.py" line="603"/>
+        <location filename="../settings_view.py" line="624"/>
+        <location filename="../settings_view.py" line="628"/>
         <source>スタッフを追加</source>
         <translation>Add staff</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="648"/>
+        <location filename="../settings_view.py" line="673"/>
         <source>表で担当者を選んでください</source>
         <translation>Select a clerk in the table</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="673"/>
+        <location filename="../settings_view.py" line="698"/>
         <source>先に表から担当者を選んでください</source>
         <translation>Select a clerk in the table first</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="697"/>
-        <location filename="../settings_view.py" line="778"/>
+        <location filename="../settings_view.py" line="722"/>
+        <location filename="../settings_view.py" line="808"/>
         <source>PINが一致しません。同じPINを2回入力してください</source>
         <translation>The PINs do not match: type the same PIN twice</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="723"/>
+        <location filename="../settings_view.py" line="751"/>
         <source>{code} {name} を追加しました</source>
         <translation>Added {code} {name}</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="737"/>
+        <location filename="../settings_view.py" line="765"/>
         <source>{code} {name} を無効にしますか？無効にした担当者はロック解除できなくなります（記録は残ります）。</source>
         <translation>Deactivate {code} {name}? They will no longer be able to unlock the counter (their records stay).</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="743"/>
+        <location filename="../settings_view.py" line="771"/>
         <source>担当者を無効にする</source>
         <translation>Deactivate clerk</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="756"/>
+        <location filename="../settings_view.py" line="786"/>
         <source>{code} を無効にしました</source>
         <translation>{code} deactivated</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="800"/>
+        <location filename="../settings_view.py" line="827"/>
         <source>{code} のPINを再設定しました</source>
         <translation>New PIN set for {code}</translation>
     </message>
@@ -1691,67 +1722,87 @@
 <context>
     <name>StationPanel</name>
     <message>
-        <location filename="../settings_view.py" line="319"/>
+        <location filename="../settings_view.py" line="322"/>
         <source>レシート（80mm）のプリンター</source>
         <translation>Receipt printer (80 mm)</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="321"/>
+        <location filename="../settings_view.py" line="324"/>
         <source>A4のプリンター</source>
         <translation>A4 printer</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="326"/>
+        <location filename="../settings_view.py" line="329"/>
         <source>分</source>
         <translation>min</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="331"/>
+        <location filename="../settings_view.py" line="334"/>
         <source>操作がないときに自動でロックするまで</source>
         <translation>Lock automatically after this long idle</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="341"/>
+        <location filename="../settings_view.py" line="344"/>
         <source>表示言語（再起動後に反映されます）</source>
         <translation>Language (applies after a restart)</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="347"/>
+        <location filename="../settings_view.py" line="349"/>
+        <source>自動（2台目の画面があればそちら）</source>
+        <translation>Automatic (the second screen when there is one)</translation>
+    </message>
+    <message>
+        <location filename="../settings_view.py" line="350"/>
+        <source>この画面</source>
+        <translation>This screen</translation>
+    </message>
+    <message>
+        <location filename="../settings_view.py" line="351"/>
+        <source>2台目の画面</source>
+        <translation>The second screen</translation>
+    </message>
+    <message>
+        <location filename="../settings_view.py" line="359"/>
+        <source>お客様の確認・署名の画面</source>
+        <translation>Where the customer reads and signs</translation>
+    </message>
+    <message>
+        <location filename="../settings_view.py" line="365"/>
         <source>選ぶ</source>
         <translation>Choose</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="355"/>
+        <location filename="../settings_view.py" line="373"/>
         <source>締めのたびにバックアップを保存するフォルダ</source>
         <translation>Folder for the backup made at every day close</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="363"/>
+        <location filename="../settings_view.py" line="381"/>
         <source>残すバックアップの数</source>
         <translation>Backups kept</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="368"/>
+        <location filename="../settings_view.py" line="386"/>
         <source>このパソコン（レジ）だけの設定です。変更はすぐに保存されます。</source>
         <translation>Settings of this PC (counter) only. Changes are saved at once.</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="396"/>
+        <location filename="../settings_view.py" line="414"/>
         <source>未設定（印刷のたびに選ぶ）</source>
         <translation>Not set (choose at each print)</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="402"/>
+        <location filename="../settings_view.py" line="420"/>
         <source>{name}（見つかりません）</source>
         <translation>{name} (not found)</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="409"/>
+        <location filename="../settings_view.py" line="427"/>
         <source>保存しました</source>
         <translation>Saved</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="423"/>
+        <location filename="../settings_view.py" line="446"/>
         <source>保存しました。表示言語はアプリを再起動すると切り替わります。</source>
         <translation>Saved. The language changes when the app is restarted.</translation>
     </message>
@@ -1759,42 +1810,52 @@
 <context>
     <name>VoidDialog</name>
     <message>
-        <location filename="../history.py" line="142"/>
+        <location filename="../history.py" line="178"/>
         <source>受付の取消</source>
         <translation>Void a receipt</translation>
     </message>
     <message>
-        <location filename="../history.py" line="147"/>
+        <location filename="../history.py" line="183"/>
         <source>例: 二重登録、入力誤り</source>
         <translation>e.g. entered twice, typing error</translation>
     </message>
     <message>
-        <location filename="../history.py" line="159"/>
+        <location filename="../history.py" line="197"/>
+        <source>訂正のときだけ: 取り直した受付の番号</source>
+        <translation>Corrections only: the receipt taken again</translation>
+    </message>
+    <message>
+        <location filename="../history.py" line="211"/>
         <source>受付番号 {receipt} を取り消します。記録は消えずに残り、取消の理由と承認した店長が台帳に追加されます。</source>
         <translation>Receipt {receipt} will be voided. The record stays; the reason and the approving manager are added to the ledger.</translation>
     </message>
     <message>
-        <location filename="../history.py" line="170"/>
+        <location filename="../history.py" line="222"/>
         <source>取り消す</source>
         <translation>Void</translation>
     </message>
     <message>
-        <location filename="../history.py" line="174"/>
+        <location filename="../history.py" line="226"/>
         <source>やめる</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../history.py" line="183"/>
+        <location filename="../history.py" line="235"/>
         <source>取消の理由</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../history.py" line="184"/>
+        <location filename="../history.py" line="236"/>
+        <source>訂正後の受付番号（任意）</source>
+        <translation>Corrected by receipt (optional)</translation>
+    </message>
+    <message>
+        <location filename="../history.py" line="237"/>
         <source>店長の担当者コード</source>
         <translation>Manager&apos;s clerk code</translation>
     </message>
     <message>
-        <location filename="../history.py" line="185"/>
+        <location filename="../history.py" line="238"/>
         <source>店長のPIN</source>
         <translation>Manager&apos;s PIN</translation>
     </message>
