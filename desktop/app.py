@@ -312,6 +312,13 @@ def database_error(exc: DBAPIError) -> UserError:
             "ディスクがいっぱいで保存できませんでした。記録は保存されていません",
             "the disk is full: nothing was saved",
         )
+    if "disk i/o error" in text:  # SQLITE_IOERR: the disk refused a read, write or flush
+        return UserError(
+            "ディスクの読み書きに失敗しました（I/O エラー）。記録は保存されていません。"
+            "ディスクを点検し、revoke-desk verify で確認してください",
+            "the disk failed to read or write (I/O error): nothing was saved; check the disk "
+            "and run `revoke-desk verify`",
+        )
     if "not a database" in text or "malformed" in text:
         return UserError(
             "データベースファイルが壊れているか、データベースではありません",
