@@ -95,8 +95,18 @@ def protection() -> Protection:
 def no_access(path: Path | str | None) -> UserError:
     """A file of the shop this account may not open: which one, and what to do."""
     where = str(path) if path else "?"
-    wanted = protection()
-    if wanted.group is not None:
+    try:
+        location = config.data_location()
+    except UserError:
+        location = None
+    in_shared = (
+        location is not None
+        and location.shared
+        and path is not None
+        and any(Path(path).is_relative_to(f) for f in (location.data, location.trust, location.log))
+    )
+    if location is not None and location.group is not None and in_shared:
+        wanted = shared(location.group)
         return UserError(
             f"{where} を開く権限がありません。この PC の Revoke Desk を使うアカウントは"
             f"グループ「{wanted.group}」に入っている必要があります（管理者に依頼してください）",
@@ -104,8 +114,10 @@ def no_access(path: Path | str | None) -> UserError:
             f"must be in the group {wanted.group!r} (ask the PC's administrator)",
         )
     return UserError(
-        f"{where} を開く権限がありません。データを作ったアカウントで実行してください",
-        f"no permission to open {where}: run as the account that owns the shop's data",
+        f"{where} を開く権限がありません。フォルダの権限を確認するか、データを作ったアカウントで"
+        "実行してください",
+        f"no permission to open {where}: check the folder's permissions, or run as the "
+        "account that owns the shop's data",
     )
 
 

@@ -209,3 +209,12 @@ def test_icacls_never_runs_on_another_os(tmp_path, monkeypatch):
     assert files.protect_on_windows(tmp_path, folder=True) is False
     files.private_folder(tmp_path / "new", ours=True)
     assert ran == []
+
+
+def test_a_refusal_names_the_group_only_for_the_shared_folders(tmp_path, machine_wide):
+    inside = files.no_access(machine_wide / "data" / "revoke-desk.sqlite3")
+    assert f"must be in the group {own_group()!r}" in inside.en
+    assert own_group() in inside.ja
+    outside = files.no_access(tmp_path / "export" / "day.csv")
+    assert "must be in the group" not in outside.en
+    assert "check the folder's permissions" in outside.en
