@@ -32,7 +32,7 @@ from desktop import config, ledger
 from desktop.catalogue import RevocationCatalogue, revocation_catalogue
 from desktop.clerks import ClerkView, Role, authenticate
 from desktop.errors import UserError
-from desktop.files import make_database_private, private_folder
+from desktop.files import make_database_private, no_access, private_folder
 from desktop.key_access import PassphrasePrompt, terminal_prompt, unlock_station
 from desktop.keys import StationSigner, stations_with_keys
 from desktop.setup import ShopDetails
@@ -88,7 +88,14 @@ class AppContext:
                 "postgresql+psycopg://…)",
             ) from None
         if db_file is not None:
-            if not db_file.exists() and not create:
+            try:
+                exists = db_file.exists()
+                if exists and not os.access(db_file, os.R_OK | os.W_OK):
+                    raise PermissionError(13, "Permission denied", str(db_file))
+            except PermissionError:
+                # another account's shop: in a folder of the app's group this one is not in
+                raise no_access(db_file) from None
+            if not exists and not create:
                 raise UserError(
                     f"データベース {db_file} がありません。先に revoke-desk init で設定してください",
                     f"no database at {db_file}: run `revoke-desk init` first",
@@ -304,6 +311,13 @@ def database_error(exc: DBAPIError) -> UserError:
         return UserError(
             "ディスクがいっぱいで保存できませんでした。記録は保存されていません",
             "the disk is full: nothing was saved",
+        )
+    if "disk i/o error" in text:  # SQLITE_IOERR: the disk refused a read, write or flush
+        return UserError(
+            "ディスクの読み書きに失敗しました（I/O エラー）。記録は保存されていません。"
+            "ディスクを点検し、revoke-desk verify で確認してください",
+            "the disk failed to read or write (I/O error): nothing was saved; check the disk "
+            "and run `revoke-desk verify`",
         )
     if "not a database" in text or "malformed" in text:
         return UserError(

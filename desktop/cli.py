@@ -33,7 +33,7 @@ from desktop.clerks import (
     reset_pin,
 )
 from desktop.errors import UserError, ValidationFailed
-from desktop.files import is_stdout, writable_target, write_atomically
+from desktop.files import is_stdout, no_access, writable_target, write_atomically
 from desktop.intake import commit_intake
 from desktop.key_access import new_passphrase, pkcs12_password
 from desktop.keys import PASSPHRASE_ENV, import_pkcs12
@@ -94,6 +94,15 @@ class Console:
         return line.rstrip("\r\n")
 
 
+class VersionAction(argparse.Action):
+    """``--version``: the version, then which data location is in use (per-user or
+    machine-wide), so a shop PC's set-up can be read off one command."""
+
+    def __call__(self, parser, namespace, values, option_string=None):  # type: ignore[no-untyped-def]
+        sys.stdout.write(f"revoke-desk {app_version()}\n{config.location_summary()}\n")
+        parser.exit(0)
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--db", metavar="URL", help=f"database URL (env {config.DB_URL.env})")
@@ -109,7 +118,9 @@ def build_parser() -> argparse.ArgumentParser:
             "counter app for My Number certificate revocation attestations at phone trade-in shops."
         ),
     )
-    parser.add_argument("--version", action="version", version=f"revoke-desk {app_version()}")
+    parser.add_argument(
+        "--version", action=VersionAction, nargs=0, help="show the version and the data location"
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     init = sub.add_parser(
@@ -759,6 +770,10 @@ def run(
         return EXIT_USAGE
     except KeyboardInterrupt:
         err.write("中断しました / interrupted\n")
+        return EXIT_USAGE
+    except PermissionError as exc:  # the PC's set-up, not a bug: which file, and what to do
+        log.warning("permission denied in %s: %s", args.command, exc.filename)
+        err.write(f"エラー / error: {no_access(exc.filename).line()}\n")
         return EXIT_USAGE
     except Exception:
         log.exception("unexpected fault in %s", args.command)

@@ -1,10 +1,21 @@
-"""Files the app writes: private to the app's user, whole or not at all, never clobbering.
+"""Files the app writes: private to the app's users, whole or not at all, never clobbering.
 
 The database, its WAL, backups, exports and the log hold names, addresses and ID
 numbers.  With the usual umask (022) every file would be world-readable, so the
-process sets a private umask at start and tightens what already exists: folders
-0700, files 0600.  (On Windows the modes mean little; the data folder's ACLs carry
-that role — see docs/threat-model.md.)
+process sets a private umask at start and sets what already exists.  Who "the app's
+users" are is decided here, once (:func:`protection`), from the data location
+(desktop/config.py):
+
+* per-user: folders 0700, files 0600, umask 077 — the account alone;
+* machine-wide: folders 2770 (setgid, so every new file takes the folder's group),
+  files 0660, umask 007 — the accounts in the app's group (``revoke-desk``), no one else.
+
+On Windows the modes mean nothing on NTFS: a folder the app creates (data, keys, trust,
+log) gets a protected DACL through ``icacls`` — inheritance cut, full control for
+SYSTEM and Administrators, and the user (per-user) or the app's group with modify
+rights (machine-wide); the files made inside inherit it, and the station key file gets
+the same DACL explicitly.  :func:`icacls_commands` builds those command lines; it is
+unit-tested here, but icacls itself has never run (no Windows here; docs/threat-model.md).
 
 ``write_atomically`` writes a temporary beside the target, fsyncs and renames it —
 but only over a regular file or nothing: ``os.replace`` run as root happily replaces
@@ -15,57 +26,249 @@ into a "success" that destroyed the device node.  ``-`` means standard output.
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import stat
+import subprocess
 import sys
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from desktop import config
 from desktop.errors import UserError
+
+log = logging.getLogger(__name__)
 
 PRIVATE_UMASK = 0o077
 PRIVATE_FILE = 0o600
 PRIVATE_FOLDER = 0o700
+SHARED_UMASK = 0o007
+SHARED_FILE = 0o660
+SHARED_FOLDER = 0o2770  # setgid: what is made inside belongs to the app's group
 STDOUT = "-"
+
+# Well-known SIDs, not names: "Administrators" is spelt differently on some Windows
+# languages, a SID never is.
+SYSTEM_SID = "*S-1-5-18"
+ADMINISTRATORS_SID = "*S-1-5-32-544"
+# Removed explicitly too, should a copied-in file carry them: Everyone, Authenticated
+# Users, Users.
+BROAD_SIDS = ("*S-1-1-0", "*S-1-5-11", "*S-1-5-32-545")
+
+
+@dataclass(frozen=True)
+class Protection:
+    """Who may read the app's files: the user alone, or the app's group on a shared PC."""
+
+    file_mode: int
+    folder_mode: int
+    umask: int
+    group: str | None = None
+
+    @property
+    def shared(self) -> bool:
+        return self.group is not None
+
+
+PRIVATE = Protection(PRIVATE_FILE, PRIVATE_FOLDER, PRIVATE_UMASK)
+
+
+def shared(group: str) -> Protection:
+    return Protection(SHARED_FILE, SHARED_FOLDER, SHARED_UMASK, group)
+
+
+def protection() -> Protection:
+    """The protection of this install's data location (desktop/config.py).
+
+    A damaged location file falls back to the strictest protection here; the command
+    that reads the location then reports the file (exit 2).
+    """
+    try:
+        location = config.data_location()
+    except UserError:
+        return PRIVATE
+    return shared(location.group) if location.shared and location.group else PRIVATE
+
+
+def no_access(path: Path | str | None) -> UserError:
+    """A file of the shop this account may not open: which one, and what to do."""
+    where = str(path) if path else "?"
+    try:
+        location = config.data_location()
+    except UserError:
+        location = None
+    in_shared = (
+        location is not None
+        and location.shared
+        and path is not None
+        and any(Path(path).is_relative_to(f) for f in (location.data, location.trust, location.log))
+    )
+    if location is not None and location.group is not None and in_shared:
+        wanted = shared(location.group)
+        return UserError(
+            f"{where} を開く権限がありません。この PC の Revoke Desk を使うアカウントは"
+            f"グループ「{wanted.group}」に入っている必要があります（管理者に依頼してください）",
+            f"no permission to open {where}: an account that uses Revoke Desk on this PC "
+            f"must be in the group {wanted.group!r} (ask the PC's administrator)",
+        )
+    return UserError(
+        f"{where} を開く権限がありません。フォルダの権限を確認するか、データを作ったアカウントで"
+        "実行してください",
+        f"no permission to open {where}: check the folder's permissions, or run as the "
+        "account that owns the shop's data",
+    )
 
 
 def use_private_umask() -> None:
-    """Every file this process creates from now on is readable by its user only."""
-    os.umask(PRIVATE_UMASK)
+    """Every file this process creates from now on is for the app's users only."""
+    os.umask(protection().umask)
 
 
-def make_private(path: Path) -> None:
-    """Tighten an existing file (0600) or folder (0700); a missing path is left alone."""
+def _group_id(name: str) -> int | None:
+    try:
+        import grp  # noqa: PLC0415 - POSIX only
+
+        return grp.getgrnam(name).gr_gid
+    except (ImportError, KeyError):
+        return None
+
+
+def make_private(path: Path, wanted: Protection | None = None) -> None:
+    """Set an existing file or folder to the app's modes; a missing path is left alone.
+
+    On a shared PC another account's file may be ours to read but not to chmod: it
+    was made with the same modes by that account, so a refusal is left at that.
+    """
     try:
         mode = path.lstat().st_mode
     except FileNotFoundError:
         return
     if stat.S_ISLNK(mode):
         return  # never follow a link to change someone else's file
-    wanted = PRIVATE_FOLDER if stat.S_ISDIR(mode) else PRIVATE_FILE
-    if stat.S_IMODE(mode) & ~wanted:
-        path.chmod(wanted)
+    wanted = wanted or protection()
+    folder = stat.S_ISDIR(mode)
+    target = wanted.folder_mode if folder else wanted.file_mode
+    with contextlib.suppress(PermissionError):
+        if wanted.group is not None and sys.platform != "win32":
+            gid = _group_id(wanted.group)
+            if gid is not None and path.lstat().st_gid != gid:
+                os.chown(path, -1, gid)
+        if stat.S_IMODE(mode) != target:
+            path.chmod(target)
 
 
 def private_folder(path: Path, *, ours: bool) -> Path:
-    """Make ``path`` (and missing parents) as a private folder.
+    """Make ``path`` (and missing parents) as a folder for the app's users only.
 
-    An existing folder is tightened only when it is ``ours`` (the app's own data or
-    log folder): a database the user placed in a shared folder must not change that
-    folder's mode for everyone else.
+    An existing folder is set only when it is ``ours`` (the app's own data or log
+    folder): a database the user placed in a shared folder must not change that
+    folder's mode for everyone else.  On Windows a folder the app creates gets its
+    protected DACL (:func:`protect_on_windows`).
     """
+    wanted = protection()
     existed = path.is_dir()
-    path.mkdir(parents=True, exist_ok=True, mode=PRIVATE_FOLDER)
+    path.mkdir(parents=True, exist_ok=True, mode=wanted.folder_mode & 0o777)
     if ours or not existed:
-        make_private(path)
+        make_private(path, wanted)
+    if not existed:
+        protect_on_windows(path, folder=True, wanted=wanted)
     return path
 
 
+def new_private_file(path: Path) -> int:
+    """Create ``path`` (never an existing one) with the app's file mode; its descriptor.
+
+    On Windows the file also gets the protected DACL (the station key: the one file
+    whose protection must not rest on its folder alone).
+    """
+    wanted = protection()
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, wanted.file_mode)
+    protect_on_windows(path, folder=False, wanted=wanted)
+    return fd
+
+
+def windows_account() -> str:
+    """The account running the app, as icacls names it (DOMAIN\\user)."""
+    user = os.environ.get("USERNAME") or os.environ.get("USER") or "%USERNAME%"
+    domain = os.environ.get("USERDOMAIN")
+    return f"{domain}\\{user}" if domain else user
+
+
+def icacls_commands(
+    path: Path | str, *, folder: bool, wanted: Protection, account: str
+) -> list[list[str]]:
+    """The icacls command lines that give ``path`` a protected DACL (a pure function).
+
+    Granted first, so that cutting inheritance never leaves the path without an entry
+    for its user; then inheritance is cut (``/inheritance:r`` drops every inherited
+    entry: the protected DACL); then the broad groups are removed should they have
+    been set on the path itself.  Folders pass their entries on to what is made
+    inside (``(OI)(CI)``).  Per-user: SYSTEM, Administrators and the account, full
+    control.  Machine-wide: SYSTEM and Administrators, full control; the app's group,
+    modify (read, write, delete — not change the permissions); no single account.
+    """
+    inherit = "(OI)(CI)" if folder else ""
+    grantee, right = (wanted.group, "M") if wanted.group is not None else (account, "F")
+    target = str(path)
+    return [
+        [
+            "icacls",
+            target,
+            "/grant:r",
+            f"{SYSTEM_SID}:{inherit}F",
+            f"{ADMINISTRATORS_SID}:{inherit}F",
+            f"{grantee}:{inherit}{right}",
+            "/Q",
+        ],
+        ["icacls", target, "/inheritance:r", "/Q"],
+        ["icacls", target, "/remove:g", *BROAD_SIDS, "/Q"],
+    ]
+
+
+def protect_on_windows(path: Path, *, folder: bool, wanted: Protection | None = None) -> bool:
+    """Run :func:`icacls_commands` on Windows (elsewhere: nothing, False).
+
+    A refusal is logged, not raised: the counter keeps working, and the per-user
+    folder (%LOCALAPPDATA%) is private to its account by Windows' own default.
+    """
+    if sys.platform != "win32":
+        return False
+    commands = icacls_commands(
+        path, folder=folder, wanted=wanted or protection(), account=windows_account()
+    )
+    for command in commands:
+        try:
+            result = subprocess.run(
+                command,
+                capture_output=True,
+                text=True,
+                errors="replace",
+                check=False,
+                # the GUI has no console: icacls must not flash one
+                creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0),
+            )
+        except OSError as exc:
+            log.warning("could not protect %s: icacls did not run (%s)", path, exc)
+            return False
+        if result.returncode != 0:
+            log.warning(
+                "could not protect %s: %s exited %s: %s",
+                path,
+                " ".join(command[2:]),
+                result.returncode,
+                (result.stderr or result.stdout).strip(),
+            )
+            return False
+    return True
+
+
 def make_database_private(db_file: Path) -> None:
-    """The SQLite file and its WAL and shared-memory files: 0600."""
+    """The SQLite file and its WAL and shared-memory files: 0600 (shared: 0660)."""
+    wanted = protection()
     for suffix in ("", "-wal", "-shm", "-journal"):
-        make_private(db_file.with_name(db_file.name + suffix))
+        make_private(db_file.with_name(db_file.name + suffix), wanted)
 
 
 def is_stdout(path: Path | str) -> bool:
@@ -118,7 +321,7 @@ def write_atomically(path: Path, data: bytes, *, stdout: BinaryIO | None = None)
 @contextlib.contextmanager
 def exclusive_lock(path: Path) -> Iterator[None]:
     """Two processes on one PC (two windows, a script) take turns on ``path`` (a lock file)."""
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, PRIVATE_FILE)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, protection().file_mode)
     try:
         try:
             import fcntl  # noqa: PLC0415 - POSIX only

@@ -41,6 +41,7 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 
 from desktop.errors import UserError
+from desktop.files import new_private_file, private_folder
 
 log = logging.getLogger(__name__)
 
@@ -363,7 +364,7 @@ def write_station_identity(
             f"station {station} already has a key: {files.key}",
         )
     key_pem = encrypt_private_key(key, passphrase)  # checks the passphrase's length
-    keys_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    private_folder(keys_dir, ours=False)  # 0700 (shared PC: 2770); an ACL on Windows
     _write_new_file(files.key, key_pem)
     try:
         _write_new_file(
@@ -377,10 +378,11 @@ def write_station_identity(
 
 
 def _write_new_file(path: Path, data: bytes, *, replace: bool = False) -> None:
-    """0600 from the first byte, fsynced; never follows or replaces a file unless ``replace``."""
+    """0600 (shared PC: 0660) from the first byte, fsynced; never follows or replaces a
+    file unless ``replace``."""
     if replace:
         path.unlink(missing_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    fd = new_private_file(path)
     with os.fdopen(fd, "wb") as handle:
         handle.write(data)
         handle.flush()

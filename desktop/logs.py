@@ -16,12 +16,13 @@ code path the tests exercise.
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
 from desktop import config
-from desktop.files import PRIVATE_FILE, make_private, private_folder
+from desktop.files import make_private, private_folder, protection
 
 LOG_FILE_NAME = "revoke-desk.log"
 MAX_BYTES = 2_000_000
@@ -49,6 +50,10 @@ def setup_logging(*, verbose: bool = False) -> Path | None:
     try:
         assert path is not None
         private_folder(path.parent, ours=True)
+        if not os.access(path.parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+            # a shared log folder of a group this account is not in: no file log,
+            # rather than a "Logging error" traceback on every line
+            raise PermissionError(13, "Permission denied", str(path))
         file_handler, shared = _file_handler(path)
         for rotated in path.parent.glob(f"{LOG_FILE_NAME}*"):
             make_private(rotated)
@@ -88,7 +93,8 @@ def _file_handler(path: Path) -> tuple[logging.Handler, bool]:
         maxBytes=MAX_BYTES,
         backupCount=BACKUPS,
         encoding="utf-8",
-        chmod=PRIVATE_FILE,  # the log, its rotations and the lock file: 0600 on POSIX
+        # the log, its rotations and the lock file: 0600 on POSIX (0660 on a shared PC)
+        chmod=protection().file_mode,
         keep_file_open=False,  # as Windows runs it: no process holds the file between writes
     )
     return handler, True

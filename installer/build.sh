@@ -86,7 +86,7 @@ echo "== PyInstaller"
 built=$(date +%s)
 
 bundle=$dist_dir/revoke-desk
-version=$("$bundle/revoke-desk" --version | awk '{print $2}')
+version=$("$bundle/revoke-desk" --version | head -n 1 | awk '{print $2}')  # line 2: the data location
 arch=$(uname -m)
 echo "== bundle: $bundle (revoke-desk $version, $(du -sh "$bundle" | cut -f1))"
 printf 'venv %ss, PyInstaller %ss\n' "$((installed - start))" "$((built - installed))" \

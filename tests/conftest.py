@@ -73,6 +73,9 @@ def _isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
     monkeypatch.setenv("REVOKE_DESK_TRUST_DIR", str(tmp_path / "trust"))
+    # Never this machine's own location file (/etc/revoke-desk/location.json, if a .deb
+    # was installed here): the per-user folders above, unless a test writes its own.
+    monkeypatch.setenv("REVOKE_DESK_LOCATION_FILE", str(tmp_path / "no-location.json"))
     for var in (
         "REVOKE_DESK_DB",
         "REVOKE_DESK_KEYS",

@@ -144,7 +144,7 @@ class AboutDialog(QDialog):
         page = QWidget()
         form = QFormLayout(page)
         self.locations = {
-            "data": str(config.data_dir()),
+            "data": config.data_location().describe(),
             "database": database_text(services.ctx.db_url),
             "keys": str(services.ctx.keys_dir),
             "trust": str(config.trust_dir()),

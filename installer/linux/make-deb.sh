@@ -2,8 +2,9 @@
 # Wrap a built bundle (installer/build.sh) in a .deb:
 #   installer/linux/make-deb.sh BUNDLE_DIR VERSION OUT_DIR
 # /opt/revoke-desk (the bundle), /usr/bin/revoke-desk and revoke-desk-gui (symlinks),
-# the menu entry with its icon, and the docs.  The shop's data stays in the users'
-# folders, so removing the package never touches it (debian/postrm, README.Debian).
+# the menu entry with its icon, the docs, and /usr/sbin/revoke-desk-data-location (the
+# machine-wide data folders; debian/postinst).  The shop's data is in no file of the
+# package, so removing or purging it never touches the data (debian/postrm, README.Debian).
 # DEB_COMPRESSION: xz (default: any dpkg), zstd (dpkg >= 1.21.18: seconds, not minutes),
 # gzip or none.
 set -euo pipefail
@@ -17,7 +18,7 @@ stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 
 pkg=$stage/revoke-desk
-install -d "$pkg/DEBIAN" "$pkg/opt" "$pkg/usr/bin" "$pkg/usr/share/applications" \
+install -d "$pkg/DEBIAN" "$pkg/opt" "$pkg/usr/bin" "$pkg/usr/sbin" "$pkg/usr/share/applications" \
   "$pkg/usr/share/icons/hicolor/scalable/apps" "$pkg/usr/share/icons/hicolor/256x256/apps" \
   "$pkg/usr/share/doc/revoke-desk"
 cp -a "$bundle" "$pkg/opt/revoke-desk"
@@ -30,6 +31,8 @@ install -m 644 "$root/ui/icons/revoke-desk.png" \
   "$pkg/usr/share/icons/hicolor/256x256/apps/revoke-desk.png"
 install -m 644 "$here/debian/README.Debian" "$pkg/usr/share/doc/revoke-desk/README.Debian"
 install -m 644 "$here/debian/copyright" "$pkg/usr/share/doc/revoke-desk/copyright"
+install -m 755 "$here/revoke-desk-data-location" "$pkg/usr/sbin/revoke-desk-data-location"
+install -m 755 "$here/debian/postinst" "$pkg/DEBIAN/postinst"
 install -m 755 "$here/debian/postrm" "$pkg/DEBIAN/postrm"
 
 size=$(du -sk --exclude=DEBIAN "$pkg" | cut -f1)

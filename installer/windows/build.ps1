@@ -89,7 +89,7 @@ $Bundle = Join-Path $DistDir "revoke-desk"
 $Cli = Join-Path $Bundle "revoke-desk.exe"
 
 # --- 3. smoke ----------------------------------------------------------------------
-$AppVersion = ((& $Cli --version) -split " ")[1]
+$AppVersion = (((& $Cli --version) | Select-Object -First 1) -split " ")[1]  # line 2: the data location
 if ($LASTEXITCODE -ne 0 -or -not $AppVersion) { throw "the bundle does not run: revoke-desk.exe --version" }
 Write-Host "== bundle: $Bundle (revoke-desk $AppVersion)"
 $smokeHome = Join-Path $BuildDir "smoke"

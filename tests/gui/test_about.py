@@ -41,7 +41,9 @@ def test_about_shows_the_version_and_where_the_data_is(qtbot, main_window, servi
     heading = dialog.findChild(QLabel, "aboutHeading")
     assert f"Revoke Desk {version}" in heading.text()
     shown = {key: dialog.findChild(QLabel, f"about_{key}").text() for key in dialog.locations}
-    assert shown["data"] == str(config.data_dir())
+    assert shown["data"] == config.data_location().describe()
+    assert str(config.data_dir()) in shown["data"]
+    assert "per-user" in shown["data"]
     assert shown["keys"] == str(services.ctx.keys_dir)
     assert shown["log"] == str(config.log_dir())
     assert "shop.sqlite3" in shown["database"]

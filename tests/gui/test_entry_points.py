@@ -21,7 +21,9 @@ def test_version_prints_the_package_version(capsys):
         cli_run(["--version"])
     assert stopped.value.code == 0
     expected = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]["version"]
-    assert capsys.readouterr().out.strip() == f"revoke-desk {expected}"
+    version, location = capsys.readouterr().out.splitlines()
+    assert version == f"revoke-desk {expected}"
+    assert location.startswith("data: ")  # which data location is in use
     assert app_version() == expected
 
 

@@ -6,6 +6,7 @@ its own, so nothing is borrowed from the source tree or the test venv.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -51,6 +52,8 @@ class Shop:
             REVOKE_DESK_KEYS=str(home / "data" / "keys"),
             REVOKE_DESK_LOG_DIR=str(home / "log"),
             REVOKE_DESK_TRUST_DIR=str(home / "config" / "trust"),
+            # never this PC's own /etc/revoke-desk/location.json
+            REVOKE_DESK_LOCATION_FILE=str(home / "no-location.json"),
             REVOKE_DESK_KEY_PASSPHRASE=PASSPHRASE,
             PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring",
             QT_QPA_PLATFORM="offscreen",
@@ -130,7 +133,32 @@ def test_version_is_the_package_version(bundle_dir, tmp_path):
     expected = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]["version"]
     result = Shop(bundle_dir, tmp_path).run("--version")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == f"revoke-desk {expected}"
+    version, location = result.stdout.splitlines()
+    assert version == f"revoke-desk {expected}"
+    # the data location in use: per-user here (no location file on this test's PC)
+    assert location.startswith("data: ") and "per-user" in location
+
+
+def test_the_bundle_reads_a_machine_wide_location_file(bundle_dir, tmp_path):
+    shop = Shop(bundle_dir, tmp_path)
+    location = tmp_path / "location.json"
+    shared = tmp_path / "shared"
+    location.write_text(
+        json.dumps(
+            {
+                "format": 1,
+                "scope": "machine",
+                "data_dir": str(shared / "data"),
+                "trust_dir": str(shared / "trust"),
+                "log_dir": str(shared / "log"),
+                "group": "revoke-desk",
+            }
+        ),
+        "utf-8",
+    )
+    shop.env["REVOKE_DESK_LOCATION_FILE"] = str(location)
+    out = shop.ok("--version")
+    assert f"data: {shared / 'data'}" in out and "machine-wide, group revoke-desk" in out
 
 
 def test_the_gui_opens_its_first_run_on_a_new_pc(bundle_dir, tmp_path):

@@ -42,6 +42,7 @@ def test_it_installs_under_opt_with_links_a_menu_entry_and_an_icon(deb_file):
         "./usr/share/icons/hicolor/256x256/apps/revoke-desk.png",
         "./usr/share/doc/revoke-desk/copyright",
         "./usr/share/doc/revoke-desk/README.Debian",
+        "./usr/sbin/revoke-desk-data-location",
     ):
         assert f"{path}\n" in listing, path
     assert " root/root " in listing  # --root-owner-group
@@ -68,6 +69,9 @@ def test_removing_or_purging_keeps_the_shops_data(deb_file, tmp_path):
     subprocess.run(["dpkg-deb", "-e", str(deb_file), str(control)], check=True)
     postrm = control / "postrm"
     assert os.access(postrm, os.X_OK)
+    # postinst makes the machine-wide folders; it writes no data and removes nothing
+    assert os.access(control / "postinst", os.X_OK)
+    assert "revoke-desk-data-location" in (control / "postinst").read_text("utf-8")
     assert not (control / "prerm").exists()
     home = tmp_path / "home"
     data = home / ".local/share/revoke-desk"

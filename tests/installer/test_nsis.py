@@ -8,12 +8,16 @@ signing step on the installer and the uninstaller only when it is given one.
 
 from __future__ import annotations
 
+import json
+import re
+import shlex
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
+from desktop import config, files
 from tests.installer.conftest import ROOT
 
 MAKENSIS = shutil.which("makensis")
@@ -97,3 +101,71 @@ def test_the_script_is_japanese_and_keeps_the_data_on_uninstall():
     assert "APPDATA" not in uninstall.split("SectionEnd", 1)[0]
     assert 'RMDir /r "$INSTDIR"' not in uninstall
     assert "店舗のデータ" in text
+
+
+# --- all users: the machine-wide data folders ------------------------------------------------
+
+
+def _defines(text: str) -> dict[str, str]:
+    found = re.findall(r'^!define (\w+) "([^"]*)"', text, flags=re.MULTILINE)
+    return dict(found)
+
+
+def _expand(line: str, defines: dict[str, str]) -> str:
+    return re.sub(r"\$\{(\w+)\}", lambda m: defines.get(m.group(1), m.group(0)), line)
+
+
+def test_the_shared_folders_get_the_dacl_that_files_py_builds():
+    """One DACL, declared in desktop/files.py; the installer's icacls lines are the same."""
+    text = SCRIPT.read_text("utf-8-sig")
+    defines = _defines(text)
+    macro = text.split("!macro ProtectShared FOLDER", 1)[1].split("!macroend", 1)[0]
+    lines = [
+        shlex.split(_expand(m, {**defines, "FOLDER": "C:/RD/data"}))
+        for m in re.findall(r"nsExec::ExecToLog '([^']*)'", macro)
+    ]
+    expected = files.icacls_commands(
+        "C:/RD/data", folder=True, wanted=files.shared(config.WINDOWS_GROUP), account="unused"
+    )
+    assert lines == expected
+    assert defines["USERS_GROUP"] == config.WINDOWS_GROUP
+    for folder in ("data", "trust", "log"):
+        assert f'!insertmacro ProtectShared "$R0\\{folder}"' in text
+
+
+def test_the_location_file_it_writes_is_the_one_the_app_reads(tmp_path, monkeypatch):
+    text = SCRIPT.read_text("utf-8-sig")
+    defines = _defines(text)
+    written = "".join(re.findall(r"FileWrite \$0 '([^']*)'", text))
+    base = r"C:\ProgramData\RevokeDesk"
+    content = (
+        _expand(written, defines)
+        .replace("$\\r$\\n", "\r\n")
+        .replace("$R1", base.replace("\\", "\\\\"))
+    )
+    document = json.loads(content)
+    monkeypatch.setattr(config.sys, "platform", "win32")
+    monkeypatch.setenv("PROGRAMDATA", r"C:\ProgramData")
+    assert document["format"] == config.LOCATION_FORMAT and document["scope"] == "machine"
+    assert document["group"] == config.machine_folders()["group"]
+    assert document["data_dir"] == base + r"\data"
+    assert document["trust_dir"] == base + r"\trust"
+    assert document["log_dir"] == base + r"\log"
+    # the same file with POSIX paths passes the app's own reader
+    posix = {**document, **{k: f"/srv/rd/{k}" for k in ("data_dir", "trust_dir", "log_dir")}}
+    (tmp_path / "location.json").write_text(json.dumps(posix), "utf-8")
+    read = config.read_location_file(tmp_path / "location.json")
+    assert read is not None and read.shared and read.group == config.WINDOWS_GROUP
+
+
+def test_all_users_is_a_choice_on_its_own_page_and_a_silent_option():
+    text = SCRIPT.read_text("utf-8-sig")
+    assert "Page custom ScopePage ScopePageLeave" in text
+    assert '${GetOptions} $R0 "/ALLUSERS" $R1' in text
+    assert "このユーザーだけ（既定）" in text
+    assert "StrCpy $AllUsers 0" in text  # just me by default
+    assert 'net localgroup "${USERS_GROUP}" /add' in text
+    # the uninstaller keeps the shared data, the location file and the group
+    uninstall = text.split('Section "Uninstall"', 1)[1]
+    assert "ProgramData" not in uninstall.split("SectionEnd", 1)[0]
+    assert "localgroup" not in uninstall
