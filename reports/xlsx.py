@@ -86,29 +86,32 @@ def column_letters(index: int) -> str:
     return letters
 
 
-def _text_cell(ref: str, text: str, style: str) -> str:
-    if not text:  # an empty cell of text, as openpyxl writes it (it reads back as empty)
-        return f'<c r="{ref}"{style} t="inlineStr"/>'
-    space = ' xml:space="preserve"' if text != text.strip() or "\n" in text else ""
-    return f'<c r="{ref}"{style} t="inlineStr"><is><t{space}>{escape(text)}</t></is></c>'
+_LETTERS: list[str] = []  # column_letters(i), made once per column index
 
 
 def _row_xml(number: int, values: Sequence[Cell], quote: Callable[[str], bool]) -> str:
+    while len(_LETTERS) < len(values):
+        _LETTERS.append(column_letters(len(_LETTERS)))
     cells = []
     for i, value in enumerate(values):
         if value is None:
             continue
-        ref = f"{column_letters(i)}{number}"
-        if isinstance(value, bool) or not isinstance(value, (int, str)):
-            raise TypeError(f"row {number}, column {i}: {type(value).__name__} is not a cell value")
-        if isinstance(value, int):
+        ref = f"{_LETTERS[i]}{number}"
+        if value.__class__ is int:  # not bool: True is no cell value here
             cells.append(f'<c r="{ref}"><v>{value}</v></c>')
+            continue
+        if not isinstance(value, str):
+            raise TypeError(f"row {number}, column {i}: {type(value).__name__} is not a cell value")
+        style = f' s="{QUOTED_STYLE}"' if quote(value) else ""
+        if not value:  # an empty text cell, as openpyxl writes it (it reads back as empty)
+            cells.append(f'<c r="{ref}"{style} t="inlineStr"/>')
             continue
         bad = ILLEGAL.search(value)
         if bad:
             raise IllegalCharacter(number, i, bad.group(), values[0])
-        style = f' s="{QUOTED_STYLE}"' if quote(value) else ""
-        cells.append(_text_cell(ref, value, style))
+        space = ' xml:space="preserve"' if value != value.strip() or "\n" in value else ""
+        text = escape(value) if ("&" in value or "<" in value or ">" in value) else value
+        cells.append(f'<c r="{ref}"{style} t="inlineStr"><is><t{space}>{text}</t></is></c>')
     return f'<row r="{number}">{"".join(cells)}</row>'
 
 
