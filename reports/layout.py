@@ -21,6 +21,7 @@ from reportlab.lib.enums import TA_CENTER  # type: ignore[import-untyped]
 from reportlab.lib.styles import ParagraphStyle  # type: ignore[import-untyped]
 from reportlab.lib.units import mm  # type: ignore[import-untyped]
 from reportlab.pdfbase.pdfmetrics import stringWidth  # type: ignore[import-untyped]
+from reportlab.pdfgen.pathobject import PDFPathObject  # type: ignore[import-untyped]
 from reportlab.platypus import (  # type: ignore[import-untyped]
     Flowable,
     Spacer,
@@ -729,6 +730,7 @@ class QrCode(Flowable):  # type: ignore[misc]
 
     def __init__(self, payload: str, *, module: float, min_size: float) -> None:
         super().__init__()
+        self.payload = payload
         self.modules = qr_modules(payload)
         count = len(self.modules)
         self.module = max(module, min_size / count)
@@ -741,22 +743,40 @@ class QrCode(Flowable):  # type: ignore[misc]
 
     def draw(self) -> None:
         c = self.canv
-        n = len(self.modules)
-        path = c.beginPath()
-        for r, row in enumerate(self.modules):
-            y = (n - 1 - r + QR_QUIET_MODULES) * self.module
-            start: int | None = None
-            for col, dark in enumerate([*row, False]):
-                if dark and start is None:
-                    start = col
-                elif not dark and start is not None:
-                    x = (start + QR_QUIET_MODULES) * self.module
-                    path.rect(x, y, (col - start) * self.module, self.module)
-                    start = None
         c.saveState()
         c.setFillColor(BLACK)
-        c.drawPath(path, stroke=0, fill=1)
+        c.drawPath(_QrPath(qr_path_code(self.payload, self.module)), stroke=0, fill=1)
         c.restoreState()
+
+
+@dataclass(frozen=True)
+class _QrPath:
+    """A path whose operators are made already (all ``Canvas.drawPath`` reads of one)."""
+
+    code: str
+
+    def getCode(self) -> str:  # ReportLab's name
+        return self.code
+
+
+@lru_cache(maxsize=16)
+def qr_path_code(payload: str, module: float) -> str:
+    """The path operators of the dark modules of ``payload``'s symbol, one rectangle a
+    run of a row, the quiet zone left around them; made once for both copies of a slip."""
+    modules = qr_modules(payload)
+    n = len(modules)
+    path = PDFPathObject()
+    for r, row in enumerate(modules):
+        y = (n - 1 - r + QR_QUIET_MODULES) * module
+        start: int | None = None
+        for col, dark in enumerate([*row, False]):
+            if dark and start is None:
+                start = col
+            elif not dark and start is not None:
+                x = (start + QR_QUIET_MODULES) * module
+                path.rect(x, y, (col - start) * module, module)
+                start = None
+    return str(path.getCode())
 
 
 class Signature(Flowable):  # type: ignore[misc]

@@ -589,6 +589,7 @@ def _cold_render(snapshot: SlipSnapshot, fmt: SlipFormat) -> bytes:
     layout.PARSED.clear()
     layout.WRAPPED.clear()
     layout.qr_modules.cache_clear()
+    layout.qr_path_code.cache_clear()
     return render_slip(snapshot, fmt)
 
 
