@@ -354,7 +354,7 @@ def summarise_day(
 
     intakes = _intake_lines(
         session,
-        select(*_INTAKE_COLUMNS, LedgerEntry.body, Person.data)
+        select(*_INTAKE_COLUMNS, LedgerEntry.body, *_PERSON_FIELDS)
         .join(
             LedgerEntry,
             (LedgerEntry.station == Intake.station) & (LedgerEntry.seq == Intake.seq),
@@ -415,7 +415,7 @@ def summarise_day(
     late_intakes = (
         _intake_lines(
             session,
-            select(*_INTAKE_COLUMNS, LedgerEntry.body, Person.data)
+            select(*_INTAKE_COLUMNS, LedgerEntry.body, *_PERSON_FIELDS)
             .join(
                 LedgerEntry,
                 (LedgerEntry.station == Intake.station) & (LedgerEntry.seq == Intake.seq),
@@ -540,6 +540,22 @@ _INTAKE_COLUMNS = (
 )
 
 
+# The personal fields an export line holds, each taken out of ``person.data`` by the
+# database (SQLAlchemy's JSON index: JSON_EXTRACT on SQLite, -> on PostgreSQL), so the
+# signature strokes, most of the document's bytes, are never decoded here.
+_PERSON_FIELDS = (
+    Person.data["name"].label("person_name"),
+    Person.data["address"].label("person_address"),
+    Person.data["occupation"].label("person_occupation"),
+    Person.data["age"].label("person_age"),
+    Person.data["id_document"].label("person_id_document"),
+)
+
+
+def _text(value: object) -> str:
+    return "" if value is None else str(value)
+
+
 def _intake_lines(session: Session, stmt: Any, *, late: bool) -> tuple[IntakeLine, ...]:
     rows = session.execute(stmt).all()
     receipts = [row.receipt for row in rows]
@@ -556,13 +572,11 @@ def _intake_lines(session: Session, stmt: Any, *, late: bool) -> tuple[IntakeLin
         }
     lines = []
     for intake in rows:
-        raw, person = intake.body, intake.data
-        body = json.loads(raw)
+        body = json.loads(intake.body)
         device = body["device"]
-        data: dict[str, Any] = person or {}
         void_seq, void_body = void_bodies.get(intake.receipt, (0, ""))
-        age = data.get("age")
-        document = data.get("id_document")
+        age = intake.person_age
+        document = intake.person_id_document
         lines.append(
             IntakeLine(
                 receipt=intake.receipt,
@@ -593,9 +607,9 @@ def _intake_lines(session: Session, stmt: Any, *, late: bool) -> tuple[IntakeLin
                 void_reason=str(json.loads(void_body).get("reason", "")) if void_body else "",
                 void_seq=void_seq,
                 late=late,
-                name=str(data.get("name", "")),
-                address=str(data.get("address", "")),
-                occupation=str(data.get("occupation", "")),
+                name=_text(intake.person_name),
+                address=_text(intake.person_address),
+                occupation=_text(intake.person_occupation),
                 age=int(age) if isinstance(age, int) else None,
             )
         )
