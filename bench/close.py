@@ -3,9 +3,10 @@
 The database (built once through the project's own commit path and cached, see
 :func:`cached_shop`): ``DAYS`` business days of ``INTAKES`` intakes each at station
 ``S01`` — 30 × 1,000 = 30,000 chained, signed intakes by default, each with a signature
-of 240 points — none of them closed
-yet, so the close of the last day is the shop's *first* close: the worst case for the
-"late entries since the last close" scan, which must not read the other 29 days.
+of 240 points — none of them closed yet, so the close of the last day is the shop's
+*first* close: the worst case for the "late entries since the last close" scan, which
+must not read the other 29 days.  Build it ``nice``d: about 3 s a day on a quiet
+machine, a minute a day on a loaded one.
 
 Subject: ``desktop.dayclose.close_day`` (read the day, render the signed day report,
 the CSV and the XLSX, append the signed ``day_closed`` entry) and
