@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from bench.common import Result, interleave
 from db.engine import BUSY_TIMEOUT_MS, SQLITE_PRAGMAS
@@ -135,11 +135,24 @@ def open_bench_shop(directory: Path) -> AppContext:
     return ctx
 
 
-class CommitBench:
-    """The two steps of one round, and the state the floor borrows from the subject."""
+def _synchronous_off(dbapi_connection: Any, record: Any) -> None:
+    del record
+    dbapi_connection.execute("PRAGMA synchronous=OFF")
 
-    def __init__(self, directory: Path) -> None:
+
+class CommitBench:
+    """The two steps of one round, and the state the floor borrows from the subject.
+
+    ``cpu``: both sides with ``synchronous=OFF`` (no fsync at commit), so that the
+    figures are the CPU each spends, not the disk's latency (``commit_cpu``).
+    """
+
+    def __init__(self, directory: Path, *, cpu: bool = False) -> None:
         self.ctx = open_bench_shop(directory)
+        if cpu:
+            # After db.engine's own connect hook (which sets FULL), on fresh connections.
+            event.listen(self.ctx.engine, "connect", _synchronous_off)
+            self.ctx.engine.dispose()
         # Held for the life of the window, as the GUI holds them.
         self.catalogue = self.ctx.catalogue()
         self.signer = self.ctx.signer(STATION)
@@ -149,6 +162,8 @@ class CommitBench:
         )
         for pragma in SQLITE_PRAGMAS:
             self.floor_db.execute(pragma)
+        if cpu:
+            self.floor_db.execute("PRAGMA synchronous=OFF")
         self.floor_db.execute(FLOOR_SCHEMA)
         self.document: dict[str, Any] = {}
         self.body = b""
@@ -200,8 +215,8 @@ class CommitBench:
         return time.perf_counter_ns() - start
 
 
-def run(*, rounds: int, directory: Path, warmup: int = WARMUP_ROUNDS) -> Result:
-    bench = CommitBench(directory)
+def run(*, rounds: int, directory: Path, warmup: int = WARMUP_ROUNDS, cpu: bool = False) -> Result:
+    bench = CommitBench(directory, cpu=cpu)
     try:
         bench.subject()  # a committed entry exists before the first floor runs
         return interleave(bench.subject, bench.floor, rounds=rounds, warmup=warmup)

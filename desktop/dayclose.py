@@ -249,23 +249,23 @@ def day_bounds(day: date, timezone: str) -> tuple[datetime, datetime]:
     return start, end
 
 
-def close_entries(session: Session, station: str) -> list[LedgerEntry]:
-    return list(
-        session.scalars(
-            select(LedgerEntry)
-            .where(
-                LedgerEntry.station == station,
-                LedgerEntry.kind == ledger.EntryKind.DAY_CLOSED,
-            )
-            .order_by(LedgerEntry.seq)
-        )
-    )
+def _of_station(station: str) -> Any:
+    """``ledger_entry.station = station``, written so that no index serves it.
+
+    SQLite plans without statistics (the app never gathers them), and then prefers the
+    unique (station, seq) index for any ``station = ?`` — which walks every entry of the
+    station's chain, growing by a thousand a busy day, where a query on the kind (and
+    time or subject) reads a handful through ``ix_ledger_kind_created`` or
+    ``ix_ledger_subject``.  ``station || ''`` is the same test on SQLite and
+    PostgreSQL, and no index on ``station`` matches it.
+    """
+    return LedgerEntry.station.concat("") == station
 
 
 def find_close(session: Session, station: str, day: date) -> LedgerEntry | None:
     return session.scalars(
         select(LedgerEntry).where(
-            LedgerEntry.station == station,
+            _of_station(station),
             LedgerEntry.kind == ledger.EntryKind.DAY_CLOSED,
             LedgerEntry.subject == day.isoformat(),
         )
@@ -353,14 +353,21 @@ def summarise_day(
 ) -> DayClose:
     """What the close of ``day`` would report now (reads only)."""
     head = ledger.chain_head(session, station)
-    closes = close_entries(session, station)
-    closed_days = {date.fromisoformat(json.loads(c.body)["day"]) for c in closes}
+    closes = session.execute(
+        select(LedgerEntry.seq, LedgerEntry.body)
+        .where(
+            _of_station(station),
+            LedgerEntry.kind == ledger.EntryKind.DAY_CLOSED,
+        )
+        .order_by(LedgerEntry.seq)
+    ).all()
+    closed_days = {date.fromisoformat(json.loads(body)["day"]) for _, body in closes}
     last_close_seq = closes[-1].seq if closes else 0
     start, end = day_bounds(day, timezone)
 
     intakes = _intake_lines(
         session,
-        select(Intake, LedgerEntry.body, Person.data)
+        select(*_INTAKE_COLUMNS, LedgerEntry.body, *_PERSON_FIELDS)
         .join(
             LedgerEntry,
             (LedgerEntry.station == Intake.station) & (LedgerEntry.seq == Intake.seq),
@@ -372,8 +379,13 @@ def summarise_day(
     )
 
     # Events of this chain: voids and reprints dated this day, and anything after the
-    # previous close whose own day is closed already (late).
-    events = session.execute(
+    # previous close whose own day is closed already (late).  Read in two bounded parts,
+    # by indexed columns, and no ledger body parsed: what a day's voids and reprints say
+    # is read for that day's entries only, and a late entry is told by its kind, its
+    # own day (an intake's business day, anything else's local date) and its seq.
+    voids: list[Event] = []
+    reprints: list[Event] = []
+    day_events = session.execute(
         select(
             LedgerEntry.seq,
             LedgerEntry.kind,
@@ -382,36 +394,20 @@ def summarise_day(
             LedgerEntry.created_at,
         )
         .where(
-            LedgerEntry.station == station,
-            LedgerEntry.kind.in_(LATE_KINDS),
-            ((LedgerEntry.created_at >= start) & (LedgerEntry.created_at < end))
-            | (LedgerEntry.seq > last_close_seq),
+            _of_station(station),
+            LedgerEntry.kind.in_((ledger.EntryKind.VOID, ledger.EntryKind.REPRINT)),
+            LedgerEntry.created_at >= start,
+            LedgerEntry.created_at < end,
         )
         .order_by(LedgerEntry.seq)
-    ).all()
-    voids: list[Event] = []
-    reprints: list[Event] = []
-    late: list[Event] = []
-    late_receipts: list[str] = []
-    for seq, kind, subject, raw, created_at in events:
+    )
+    for seq, kind, subject, raw, created_at in day_events:
         body = json.loads(raw)
-        own_day = (
-            date.fromisoformat(body["business_day"])
-            if kind == ledger.EntryKind.INTAKE
-            else local_day(created_at, timezone)
-        )
-        if seq > last_close_seq and own_day != day and own_day in closed_days:
-            late.append(Event("late", seq, created_at, subject, _late_detail(kind, body, own_day)))
-            if kind == ledger.EntryKind.INTAKE:
-                late_receipts.append(subject)
-            continue
-        if own_day != day:
-            continue
         if kind == ledger.EntryKind.VOID:
             voids.append(
                 Event("void", seq, created_at, subject, f"{body['reason']}（{body['manager']}）")
             )
-        elif kind == ledger.EntryKind.REPRINT:
+        else:
             reprints.append(
                 Event(
                     "reprint",
@@ -421,10 +417,18 @@ def summarise_day(
                     f"{label(SLIP_FORMAT_LABELS, body['format'])[0]} #{int(body['issue_no']) - 1}",
                 )
             )
+    late, late_receipts = _late_events(
+        session,
+        station,
+        day=day,
+        timezone=timezone,
+        last_close_seq=last_close_seq,
+        closed_days=closed_days,
+    )
     late_intakes = (
         _intake_lines(
             session,
-            select(Intake, LedgerEntry.body, Person.data)
+            select(*_INTAKE_COLUMNS, LedgerEntry.body, *_PERSON_FIELDS)
             .join(
                 LedgerEntry,
                 (LedgerEntry.station == Intake.station) & (LedgerEntry.seq == Intake.seq),
@@ -468,18 +472,106 @@ def summarise_day(
     )
 
 
-def _late_detail(kind: str, body: dict[str, Any], own_day: date) -> str:
-    what = {
-        ledger.EntryKind.INTAKE: "受付 intake",
-        ledger.EntryKind.VOID: "取消 void",
-        ledger.EntryKind.REPRINT: "再発行 reprint",
-    }[kind]
-    return f"{own_day} 締め後 / after the close of {own_day}: {what}"
+_LATE_WHAT = {
+    ledger.EntryKind.INTAKE: "受付 intake",
+    ledger.EntryKind.VOID: "取消 void",
+    ledger.EntryKind.REPRINT: "再発行 reprint",
+}
+
+
+def _late_detail(kind: str, own_day: date) -> str:
+    return f"{own_day} 締め後 / after the close of {own_day}: {_LATE_WHAT[kind]}"
+
+
+def _late_events(
+    session: Session,
+    station: str,
+    *,
+    day: date,
+    timezone: str,
+    last_close_seq: int,
+    closed_days: set[date],
+) -> tuple[list[Event], list[str]]:
+    """Every intake, void and reprint after the previous close whose own day (not
+    ``day``) is closed, and the receipts of the intakes among them: none before a
+    station's first close, and otherwise only the entries since the last close are
+    read, as narrow rows."""
+    late: list[Event] = []
+    receipts: list[str] = []
+    if not closed_days:
+        return late, receipts
+    rows = session.execute(
+        select(
+            LedgerEntry.seq,
+            LedgerEntry.kind,
+            LedgerEntry.subject,
+            LedgerEntry.created_at,
+            Intake.business_day,
+        )
+        .outerjoin(
+            Intake,
+            (Intake.station == LedgerEntry.station) & (Intake.seq == LedgerEntry.seq),
+        )
+        .where(
+            LedgerEntry.station == station,
+            LedgerEntry.seq > last_close_seq,
+            LedgerEntry.kind.in_(LATE_KINDS),
+        )
+        .order_by(LedgerEntry.seq)
+    )
+    for seq, kind, subject, created_at, business_day in rows:
+        own_day = (
+            business_day
+            if kind == ledger.EntryKind.INTAKE and business_day is not None
+            else local_day(created_at, timezone)
+        )
+        if own_day != day and own_day in closed_days:
+            late.append(Event("late", seq, created_at, subject, _late_detail(kind, own_day)))
+            if kind == ledger.EntryKind.INTAKE:
+                receipts.append(subject)
+    return late, receipts
+
+
+# The intake's own columns an export line needs (columns, not ORM objects: a day's
+# thousand rows are read once and never changed).
+_INTAKE_COLUMNS = (
+    Intake.receipt,
+    Intake.business_day,
+    Intake.created_at,
+    Intake.seq,
+    Intake.clerk,
+    Intake.purpose,
+    Intake.outcome,
+    Intake.refusal_reason,
+    Intake.price_yen,
+    Intake.device_os,
+    Intake.maker,
+    Intake.model,
+    Intake.imei1,
+    Intake.imei2,
+    Intake.revocation_path,
+)
+
+
+# The personal fields an export line holds, each taken out of ``person.data`` by the
+# database (SQLAlchemy's JSON index: JSON_EXTRACT on SQLite, -> on PostgreSQL), so the
+# signature strokes, most of the document's bytes, are never decoded here.
+_PERSON_FIELDS = (
+    Person.data["name"].label("person_name"),
+    Person.data["address"].label("person_address"),
+    Person.data["occupation"].label("person_occupation"),
+    Person.data["age"].label("person_age"),
+    Person.data["id_document"].label("person_id_document"),
+)
+
+
+def _text(value: object) -> str:
+    return "" if value is None else str(value)
 
 
 def _intake_lines(session: Session, stmt: Any, *, late: bool) -> tuple[IntakeLine, ...]:
     rows = session.execute(stmt).all()
-    receipts = [row[0].receipt for row in rows]
+    receipts = [row.receipt for row in rows]
     void_bodies: dict[str, tuple[int, str]] = {}
     if receipts:
         void_bodies = {
@@ -492,13 +584,12 @@ def _intake_lines(session: Session, stmt: Any, *, late: bool) -> tuple[IntakeLin
             )
         }
     lines = []
-    for intake, raw, person in rows:
-        body = json.loads(raw)
+    for intake in rows:
+        body = json.loads(intake.body)
         device = body["device"]
-        data: dict[str, Any] = person or {}
         void_seq, void_body = void_bodies.get(intake.receipt, (0, ""))
-        age = data.get("age")
-        document = data.get("id_document")
+        age = intake.person_age
+        document = intake.person_id_document
         lines.append(
             IntakeLine(
                 receipt=intake.receipt,
@@ -529,9 +620,9 @@ def _intake_lines(session: Session, stmt: Any, *, late: bool) -> tuple[IntakeLin
                 void_reason=str(json.loads(void_body).get("reason", "")) if void_body else "",
                 void_seq=void_seq,
                 late=late,
-                name=str(data.get("name", "")),
-                address=str(data.get("address", "")),
-                occupation=str(data.get("occupation", "")),
+                name=_text(intake.person_name),
+                address=_text(intake.person_address),
+                occupation=_text(intake.person_occupation),
                 age=int(age) if isinstance(age, int) else None,
             )
         )

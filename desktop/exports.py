@@ -6,7 +6,7 @@ A folder per closed day::
     intakes.csv       the intakes, UTF-8 with BOM (Excel in Japan needs it) or CP932
     day-summary.csv   the counts and money totals per purpose, in the same encoding
     intakes.xlsx      the intakes (first sheet) and the summary (second sheet), values
-                      only, never a formula (openpyxl)
+                      only, never a formula (reports.xlsx)
     station-cert.pem  the station certificate, to check the signatures offline
     manifest.json     every other file's SHA-256 and size, the counts, the chain head
     manifest.sig      the station key's signature of manifest.json's exact bytes (base64)
@@ -50,7 +50,7 @@ import os
 import shutil
 import tempfile
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -312,37 +312,32 @@ def render_csv(rows: list[list[str | int | None]], encoding: str) -> bytes:
 
 
 def render_xlsx(
-    rows: list[list[str | int | None]],
+    rows: Iterable[Sequence[str | int | None]],
     title: str,
-    summary: list[list[str | int | None]] | None = None,
+    summary: Iterable[Sequence[str | int | None]] | None = None,
 ) -> bytes:
-    """The intakes on the first sheet (named ``title``), the summary on the second."""
-    from openpyxl import Workbook  # type: ignore[import-untyped]  # noqa: PLC0415
-    from openpyxl.cell import WriteOnlyCell  # type: ignore[import-untyped]  # noqa: PLC0415
+    """The intakes on the first sheet (named ``title``), the summary on the second.
 
-    workbook = Workbook(write_only=True)
-    sheets = [(title[:31], HEADERS, rows)]
-    if summary is not None:
-        sheets.append((SUMMARY_SHEET, SUMMARY_HEADERS, summary))
-    for name, headers, values in sheets:
-        sheet = workbook.create_sheet(name)
-        sheet.append(list(headers))
+    Numbers stay numbers.  A text that could start a formula is a string cell with
+    Excel's quote prefix (reports.csv_safe), never a formula.  A control character no
+    XLSX can hold stops the export, naming the receipt and the column.
+    """
+    from reports.xlsx import IllegalCharacter, Sheet, write_xlsx  # noqa: PLC0415
 
-        def cell(value: str | int | None, sheet: Any = sheet) -> Any:
-            # Numbers stay numbers.  A text that could start a formula is a string cell
-            # with Excel's quote prefix (reports.csv_safe), never a formula.
-            if isinstance(value, int) or value is None or not could_be_formula(value):
-                return value
-            quoted = WriteOnlyCell(sheet, value=value)
-            quoted.data_type = "s"
-            quoted.quotePrefix = True
-            return quoted
-
-        for row in values:
-            sheet.append([cell(v) for v in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    intakes = Sheet(title, HEADERS, rows)
+    sheets = (
+        [intakes] if summary is None else [intakes, Sheet(SUMMARY_SHEET, SUMMARY_HEADERS, summary)]
+    )
+    try:
+        return write_xlsx(sheets, quote=could_be_formula)
+    except IllegalCharacter as bad:
+        column = HEADERS[bad.column] if bad.column < len(HEADERS) else str(bad.column + 1)
+        raise UserError(
+            f"受付 {bad.first} の「{column}」に表計算ファイル (XLSX) に書けない制御文字 "
+            f"U+{ord(bad.char):04X} があります",
+            f"receipt {bad.first}, column {column}: the control character "
+            f"U+{ord(bad.char):04X} cannot be written to an XLSX file",
+        ) from None
 
 
 def report_snapshot(summary: DayClose) -> Any:

@@ -7,11 +7,13 @@ only words written here are headings and labels (Japanese first, English smaller
 
 from __future__ import annotations
 
+import threading
 import unicodedata
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, ClassVar
 
 import segno
 from reportlab.lib import colors  # type: ignore[import-untyped]
@@ -19,6 +21,7 @@ from reportlab.lib.enums import TA_CENTER  # type: ignore[import-untyped]
 from reportlab.lib.styles import ParagraphStyle  # type: ignore[import-untyped]
 from reportlab.lib.units import mm  # type: ignore[import-untyped]
 from reportlab.pdfbase.pdfmetrics import stringWidth  # type: ignore[import-untyped]
+from reportlab.pdfgen.pathobject import PDFPathObject  # type: ignore[import-untyped]
 from reportlab.platypus import (  # type: ignore[import-untyped]
     Flowable,
     Spacer,
@@ -42,6 +45,7 @@ WHITE = colors.white
 
 # The quiet zone a QR code needs around it, in modules (ISO/IEC 18004).
 QR_QUIET_MODULES = 4
+QR_MASK = 0  # the mask pattern of every code (see qr_modules)
 # The signature pad's strokes are drawn with round ends, so a tap shows as a dot.
 SIGNATURE_LINE_WIDTH = 1.1
 # Inner margin between a box's border and what is drawn inside it.
@@ -182,10 +186,114 @@ def kinsoku_lines(frags: Sequence[Any], max_widths: Sequence[float], calc_bounds
     return ParaLines(kind=1, lines=lines)
 
 
+class _Lru:
+    """A small thread-safe LRU map (the GUI renders slips on a worker thread)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._items: OrderedDict[Any, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Any) -> Any:
+        with self._lock:
+            value = self._items.get(key)
+            if value is not None:
+                self._items.move_to_end(key)
+            return value
+
+    def put(self, key: Any, value: Any) -> None:
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+# Most of a slip's paragraphs are the same on every slip: the statement of a text
+# version, the clerk's declaration, the notices, the headings and labels.  Parsing their
+# markup and breaking their lines (禁則, two or three times per paragraph as the tables
+# measure their cells) was most of a slip's render time, so both are kept, keyed by what
+# they depend on and nothing else: the markup, the style's values and the width.  A
+# paragraph that differs per slip (a receipt number, a date) simply misses.  Bounded:
+# the oldest entries go first.
+PARSED = _Lru(2048)  # (markup, style key) → the parsed (text, frags, style)
+WRAPPED = _Lru(4096)  # (markup, style key, width) → (line widths, lines, height)
+_STYLE_KEY = "_revoke_desk_style_key"
+
+
+def style_key(style: Any) -> tuple[tuple[str, str], ...]:
+    """A style's values (not its name), as a hashable key.
+
+    Remembered on the style with its id: ``clone()`` copies the attributes, and the
+    copied key, recorded under another object's id, is then computed anew.
+    """
+    remembered = style.__dict__.get(_STYLE_KEY)
+    if remembered is not None and remembered[0] == id(style):
+        return remembered[1]  # type: ignore[no-any-return]
+    key = tuple(
+        sorted(
+            (name, repr(value))
+            for name, value in style.__dict__.items()
+            if name not in ("name", "parent", _STYLE_KEY)
+        )
+    )
+    style.__dict__[_STYLE_KEY] = (id(style), key)
+    return key
+
+
 class Paragraph(ReportLabParagraph):  # type: ignore[misc]
     """A Paragraph whose CJK wrapping (``wordWrap="CJK"``) keeps the 禁則 rules: no line
     starts with 「）」「。」「、」 or a small kana, none ends with 「（」, and a run of Latin
-    text or digits (a phone number, an English note) breaks only at its spaces."""
+    text or digits (a phone number, an English note) breaks only at its spaces.
+
+    Its parsed markup and its lines at a width are shared with every equal paragraph
+    (:data:`PARSED`, :data:`WRAPPED`): both are only read once made, when the paragraph
+    is drawn, and a slip never splits a paragraph across pages.
+    """
+
+    _cache_key: tuple[Any, ...] | None = None
+    # Set by ReportLab's Paragraph (untyped); declared for the caches below.
+    text: Any
+    frags: Any
+    style: Any
+    blPara: Any
+    height: float
+    _wrapWidths: list[float]
+
+    def _setup(self, text: Any, style: Any, bulletText: Any, frags: Any, cleaner: Any) -> None:
+        if frags is not None or bulletText is not None or not isinstance(text, str):
+            super()._setup(text, style, bulletText, frags, cleaner)
+            return
+        key = (text, style_key(style), self.caseSensitive, self.encoding)
+        parsed = PARSED.get(key)
+        if parsed is None:
+            super()._setup(text, style, bulletText, frags, cleaner)
+            PARSED.put(key, (self.text, self.frags, self.style))
+        else:
+            self.text, self.frags, self.style = parsed
+            self.bulletText = None
+            self.debug = 0
+        self._cache_key = key
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        key = self._cache_key
+        if key is None or availWidth < _FUZZ or hasattr(self, "autoLeading"):
+            return super().wrap(availWidth, availHeight)  # type: ignore[no-any-return]
+        wrapped = WRAPPED.get((key, availWidth))
+        if wrapped is None:
+            size = super().wrap(availWidth, availHeight)
+            WRAPPED.put((key, availWidth), (tuple(self._wrapWidths), self.blPara, self.height))
+            return size  # type: ignore[no-any-return]
+        widths, lines, height = wrapped
+        self.blPara = lines
+        self.height = height
+        self.width = availWidth
+        self._wrapWidths = list(widths)
+        return availWidth, height
 
     def breakLinesCJK(self, maxWidths: Any) -> Any:  # ReportLab names it
         style = self.style
@@ -300,7 +408,23 @@ def _hex(color: Any) -> str:
 
 
 class Styles:
-    """The paragraph styles of one format.  Japanese text wraps CJK-style; English by word."""
+    """The paragraph styles of one format.  Japanese text wraps CJK-style; English by word.
+
+    :meth:`of` gives the one set of a format: the styles are never changed once made
+    (a renderer clones one to vary it), and sharing them spares each copy of each slip
+    making them and the paragraph caches keying them anew.
+    """
+
+    _made: ClassVar[dict[Metrics, Styles]] = {}
+    _made_lock: ClassVar[threading.Lock] = threading.Lock()
+
+    @classmethod
+    def of(cls, m: Metrics) -> Styles:
+        with cls._made_lock:
+            styles = cls._made.get(m)
+            if styles is None:
+                styles = cls._made[m] = cls(m)
+            return styles
 
     def __init__(self, m: Metrics) -> None:
         self.m = m
@@ -584,11 +708,15 @@ def draw_cut_line(canvas: Any, x: float, y: float, width: float, size: float) ->
 def qr_modules(payload: str) -> tuple[tuple[bool, ...], ...]:
     """The QR symbol (error correction M) of ``payload``, row by row, dark = True.
 
-    Encoded with segno (~15 ms; ReportLab's own encoder takes ~70 ms for the same
-    symbol) and cached, since a slip draws the same code on both copies and A4 lays
-    each copy out more than once.
+    Encoded with segno (ReportLab's own encoder takes ~70 ms for the same symbol) with
+    a fixed mask pattern: every one of the eight is valid (ISO/IEC 18004 §7.8), and
+    segno's search for the one with the lowest penalty score took ~9 of its ~11 ms.
+    The penalty only avoids patterns that might trouble a poor scanner; the slips'
+    codes are large, printed at 4 dots a module, and read back in the tests.  Cached,
+    since a slip draws the same code on both copies and A4 lays each copy out more
+    than once.
     """
-    qr = segno.make_qr(payload, error="m", boost_error=False)
+    qr = segno.make_qr(payload, error="m", boost_error=False, mask=QR_MASK)
     return tuple(tuple(bool(v) for v in row) for row in qr.matrix)
 
 
@@ -602,6 +730,7 @@ class QrCode(Flowable):  # type: ignore[misc]
 
     def __init__(self, payload: str, *, module: float, min_size: float) -> None:
         super().__init__()
+        self.payload = payload
         self.modules = qr_modules(payload)
         count = len(self.modules)
         self.module = max(module, min_size / count)
@@ -614,22 +743,40 @@ class QrCode(Flowable):  # type: ignore[misc]
 
     def draw(self) -> None:
         c = self.canv
-        n = len(self.modules)
-        path = c.beginPath()
-        for r, row in enumerate(self.modules):
-            y = (n - 1 - r + QR_QUIET_MODULES) * self.module
-            start: int | None = None
-            for col, dark in enumerate([*row, False]):
-                if dark and start is None:
-                    start = col
-                elif not dark and start is not None:
-                    x = (start + QR_QUIET_MODULES) * self.module
-                    path.rect(x, y, (col - start) * self.module, self.module)
-                    start = None
         c.saveState()
         c.setFillColor(BLACK)
-        c.drawPath(path, stroke=0, fill=1)
+        c.drawPath(_QrPath(qr_path_code(self.payload, self.module)), stroke=0, fill=1)
         c.restoreState()
+
+
+@dataclass(frozen=True)
+class _QrPath:
+    """A path whose operators are made already (all ``Canvas.drawPath`` reads of one)."""
+
+    code: str
+
+    def getCode(self) -> str:  # ReportLab's name
+        return self.code
+
+
+@lru_cache(maxsize=16)
+def qr_path_code(payload: str, module: float) -> str:
+    """The path operators of the dark modules of ``payload``'s symbol, one rectangle a
+    run of a row, the quiet zone left around them; made once for both copies of a slip."""
+    modules = qr_modules(payload)
+    n = len(modules)
+    path = PDFPathObject()
+    for r, row in enumerate(modules):
+        y = (n - 1 - r + QR_QUIET_MODULES) * module
+        start: int | None = None
+        for col, dark in enumerate([*row, False]):
+            if dark and start is None:
+                start = col
+            elif not dark and start is not None:
+                x = (start + QR_QUIET_MODULES) * module
+                path.rect(x, y, (col - start) * module, module)
+                start = None
+    return str(path.getCode())
 
 
 class Signature(Flowable):  # type: ignore[misc]

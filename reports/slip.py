@@ -365,7 +365,7 @@ class _Blocks:
         self.s = snapshot
         self.copy = copy
         self.m = metrics
-        self.st = Styles(metrics)
+        self.st = Styles.of(metrics)
         self.qr_factor = qr_factor  # > 1 when the copy will be scaled down by its inverse
         self.qr_symbol_size = 0.0  # set when the QR code is built
 

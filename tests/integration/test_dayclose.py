@@ -205,6 +205,32 @@ def test_an_entry_after_the_close_is_reported_late_with_the_next_day(
     assert verify_export(out).ok
 
 
+def test_late_entries_are_found_across_days_left_open_and_only_for_closed_days(
+    ctx, clock, day, doc, tmp_path
+):
+    """The close reads only the entries since the previous close (desktop.dayclose):
+    a late intake of a closed day is still found when the next close comes days later,
+    and an intake of a day nobody closed yet is never late."""
+    assert _close(ctx).late == ()  # 27 Nov, the shop's first close: nothing can be late
+    clock.advance(hours=1)  # 19:10, still 27 Nov
+    late = commit_document(ctx, doc).number
+    clock.advance(hours=15)  # 28 Nov: left open for now
+    open_day = commit_document(ctx, doc).number
+    clock.advance(hours=24)  # 29 Nov
+    today = commit_document(ctx, doc).number
+    clock.advance(hours=8)
+    out = tmp_path / "export-2026-11-29"
+    third = _close(ctx, date(2026, 11, 29), out=out)
+    assert [line.receipt for line in third.intakes] == [today]
+    assert [e.receipt for e in third.late] == [late]
+    assert [line.receipt for line in third.late_intakes] == [late]
+    assert verify_export(out).ok
+    # 28 Nov, closed last: its intake is its own, and nothing since the 29th's close.
+    second = _close(ctx, date(2026, 11, 28), out=tmp_path / "export-2026-11-28")
+    assert [line.receipt for line in second.intakes] == [open_day]
+    assert second.late == ()
+
+
 def _csv_rows(path: Path, encoding: str = "utf-8-sig") -> list[dict[str, str]]:
     with path.open(encoding=encoding, newline="") as handle:
         return [

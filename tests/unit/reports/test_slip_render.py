@@ -578,3 +578,50 @@ def test_kinsoku_keeps_brackets_and_stops_off_the_line_edges():
                 assert "0120-95-0178" not in text or any("0120-95-0178" in ln for ln in lines)
             # No widow: a last line of a single character.
             assert len(lines) == 1 or len(lines[-1].rstrip("。）」")) > 1, (width, lines)
+
+
+# --- the layout caches ------------------------------------------------------------------
+
+
+def _cold_render(snapshot: SlipSnapshot, fmt: SlipFormat) -> bytes:
+    from reports import layout
+
+    layout.PARSED.clear()
+    layout.WRAPPED.clear()
+    layout.qr_modules.cache_clear()
+    layout.qr_path_code.cache_clear()
+    return render_slip(snapshot, fmt)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_slip_from_the_warm_layout_caches_is_the_same_pdf_as_from_cold_ones(fmt, monkeypatch):
+    """The parsed and broken paragraphs kept across slips (reports.layout.PARSED/WRAPPED)
+    change nothing in the bytes, whatever was rendered before: each sample is rendered
+    with empty caches and again after every other sample has filled them."""
+    from reportlab import rl_config
+
+    monkeypatch.setattr(rl_config, "invariant", 1)  # no creation date or random id
+    cold = {name: _cold_render(make(), fmt) for name, make in SAMPLES.items()}
+    for name in reversed(SAMPLES):  # other orders than the one that filled them
+        assert render_slip(SAMPLES[name](), fmt) == cold[name], name
+
+
+def test_paragraphs_share_a_layout_only_when_markup_style_and_width_agree():
+    from reports.fonts import register_fonts
+    from reports.layout import THERMAL, Paragraph, Styles
+
+    register_fonts()
+    st = Styles.of(THERMAL)
+    text = "本人は、この端末で利用していた電子証明書が失効していることを確認しました。"
+    first = Paragraph(text, st.body)
+    first.wrap(40 * mm, 10_000)
+    same = Paragraph(text, st.body.clone("other name, same values"))
+    same.wrap(40 * mm, 10_000)
+    assert same.blPara is first.blPara  # served from the cache
+    bigger = Paragraph(text, st.body.clone("bigger", fontSize=12, leading=16))
+    bigger.wrap(40 * mm, 10_000)
+    narrower = Paragraph(text, st.body)
+    narrower.wrap(25 * mm, 10_000)
+    for other in (bigger, narrower):
+        assert other.blPara is not first.blPara
+        assert len(other.blPara.lines) > len(first.blPara.lines)
