@@ -20,8 +20,8 @@ from datetime import datetime
 from typing import Any
 
 from cryptography import x509
-from sqlalchemy import bindparam, func, insert, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import bindparam, insert, select
+from sqlalchemy.orm import Session
 
 from db.models import LedgerEntry, Station
 from desktop.errors import UserError
@@ -91,12 +91,12 @@ _HEAD = (
     .order_by(LedgerEntry.seq.desc())
     .limit(1)
 )
-# The other stations' heads, for cross-witnessing on a shared database (see append_locked).
-_OTHER = aliased(LedgerEntry)
-_OTHER_HEADS = select(LedgerEntry.station, LedgerEntry.seq, LedgerEntry.entry_hash).where(
-    LedgerEntry.station != bindparam("station"),
-    LedgerEntry.seq
-    == select(func.max(_OTHER.seq)).where(_OTHER.station == LedgerEntry.station).scalar_subquery(),
+# The other stations, for cross-witnessing on a shared database (see append_locked):
+# their heads are then read one by one with _HEAD, a seek on the (station, seq) key.
+# (One query with a max(seq) per station scanned the whole ledger on every commit:
+# ~40 ms at 30,000 entries, growing with the chain.)
+_OTHER_STATIONS = select(Station.code).where(Station.code != bindparam("station")).order_by(
+    Station.code
 )
 _LOCK_STATION = select(Station.code).where(Station.code == bindparam("station")).with_for_update()
 _STATION_FINGERPRINT = select(Station.fingerprint).where(Station.code == bindparam("station"))
@@ -172,10 +172,11 @@ def append_locked(
     # On a database that several counters share, each entry also carries the other
     # stations' latest heads: cutting one station's tail is then caught by the others
     # (desktop.verification).  A lone station has none, and its bodies stay as they were.
-    others = {
-        row.station: [row.seq, row.entry_hash]
-        for row in connection.execute(_OTHER_HEADS, {"station": signer.station})
-    }
+    others = {}
+    for (station,) in connection.execute(_OTHER_STATIONS, {"station": signer.station}).all():
+        other_head = connection.execute(_HEAD, {"station": station}).first()
+        if other_head is not None:  # a station that has not written yet witnesses nothing
+            others[station] = [other_head.seq, other_head.entry_hash]
     body = {
         **fields,
         **({"heads": others} if others else {}),
