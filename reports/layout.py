@@ -34,7 +34,14 @@ from reportlab.platypus.paragraph import (  # type: ignore[import-untyped]
 )
 from reportlab.rl_config import _FUZZ  # type: ignore[import-untyped]
 
-from reports.fonts import BOLD, REGULAR, markup, string_width
+from reports.fonts import (
+    BOLD,
+    REGULAR,
+    SHAPED_LANGUAGES,
+    UNSPACED_LANGUAGES,
+    markup,
+    string_width,
+)
 from reports.snapshot import Stroke, Text
 
 BLACK = colors.black
@@ -289,10 +296,11 @@ A4 = Metrics(
 )
 
 
-def esc(text: str) -> str:
+def esc(text: str, lang: str | None = None) -> str:
     """Escape a snapshot text for Paragraph markup, setting the characters BIZ UDPGothic
-    lacks (𠮷 and the like) in the fallback face (``reports.fonts.markup``)."""
-    return markup(text)
+    lacks (𠮷 and the like) in the fallback face (``reports.fonts.markup``), and a
+    translation (``lang``) in its script's face."""
+    return markup(text, lang)
 
 
 def _hex(color: Any) -> str:
@@ -342,11 +350,31 @@ class Styles:
         )
         self.mono = style("mono", m.small, cjk=False, leading=m.small * 1.3)
 
-    def en_span(self, en: str, size: float | None = None) -> str:
-        """Markup for English set smaller (and muted) after or beneath Japanese."""
+    def en_span(self, en: str, size: float | None = None, lang: str | None = None) -> str:
+        """Markup for English (or ``lang``) set smaller (and muted) after or beneath Japanese."""
         return (
-            f'<font size="{size or self.m.label_en}" color="{_hex(self.m.muted)}">{esc(en)}</font>'
+            f'<font size="{size or self.m.label_en}" color="{_hex(self.m.muted)}">'
+            f"{esc(en, lang)}</font>"
         )
+
+    def second(self, style: Any, lang: str) -> Any:
+        """``style`` (an English one) as the second language's text needs it: wrapped
+        like Japanese for a language without spaces, shaped for Devanagari."""
+        if lang in UNSPACED_LANGUAGES:
+            return style.clone(f"{style.name}_{lang}", wordWrap="CJK")
+        if lang in SHAPED_LANGUAGES:
+            return style.clone(f"{style.name}_{lang}", shaping=1)
+        return style
+
+    def joint(self, lang: str) -> str:
+        """What joins Japanese and its second language on one line: two no-break
+        spaces, or for a shaped script (which ReportLab shapes a word at a time, in
+        the face of its first letter) a plain space, so no word spans both."""
+        return " " if lang in SHAPED_LANGUAGES else "&nbsp;&nbsp;"
+
+    def tr(self, text: Text, style: Any) -> Any:
+        """The second-language half of ``text`` as a paragraph in ``style``."""
+        return Paragraph(esc(text.en, text.lang), self.second(style, text.lang))
 
     def label(self, ja: str, en: str) -> Any:
         """A table label: Japanese, English beside or beneath it in small type (if any)."""
@@ -364,19 +392,24 @@ class Styles:
         font = BOLD if bold else REGULAR
         needed = (
             string_width(text.ja, font, self.m.body)
-            + string_width(text.en, REGULAR, self.m.body_en)
+            + string_width(text.en, REGULAR, self.m.body_en, text.lang)
             + 2 * self.m.body
         )
-        if needed > width:
-            return [Paragraph(esc(text.ja), style), Paragraph(esc(text.en), self.body_en)]
+        if needed > width or text.lang in SHAPED_LANGUAGES:
+            return [Paragraph(esc(text.ja), style), self.tr(text, self.body_en)]
         return [
-            Paragraph(f"{esc(text.ja)}&nbsp;&nbsp;{self.en_span(text.en, self.m.body_en)}", style)
+            Paragraph(
+                f"{esc(text.ja)}&nbsp;&nbsp;{self.en_span(text.en, self.m.body_en, text.lang)}",
+                style,
+            )
         ]
 
     def run_on(self, text: Text, style: Any = None, en_size: float | None = None) -> Any:
         """Japanese, then the English in smaller type in the same paragraph (wide pages)."""
+        style = self.second(style or self.body, text.lang) if text.lang != "en" else style
         return Paragraph(
-            f"{esc(text.ja)}&nbsp;&nbsp;{self.en_span(text.en, en_size or self.m.body_en)}",
+            f"{esc(text.ja)}{self.joint(text.lang)}"
+            f"{self.en_span(text.en, en_size or self.m.body_en, text.lang)}",
             style or self.body,
         )
 
@@ -390,7 +423,7 @@ class Styles:
         """A bilingual text: Japanese, then English beneath in smaller type."""
         return [
             Paragraph(esc(text.ja), ja_style or self.body),
-            Paragraph(esc(text.en), en_style or self.body_en),
+            self.tr(text, en_style or self.body_en),
         ]
 
 
