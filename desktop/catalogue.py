@@ -237,7 +237,10 @@ def _overlay(base: object, tr: object, lang: str, where: str) -> object:
             ]
         if not isinstance(tr, list) or len(tr) != len(base):
             raise ValueError(f"{where}: must be a list of {len(base)}")
-        return [_overlay(b, t, lang, f"{where}[{i}]") for i, (b, t) in enumerate(zip(base, tr))]
+        return [
+            _overlay(b, t, lang, f"{where}[{i}]")
+            for i, (b, t) in enumerate(zip(base, tr, strict=True))
+        ]
     if isinstance(base, dict):
         texts = {key for key, value in base.items() if _has_text(value)}
         if not isinstance(tr, dict):

@@ -29,8 +29,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import Clerk, Intake, LedgerEntry, Person, Shop, Slip, Station
-from desktop import ledger
-from desktop import languages
+from desktop import languages, ledger
 from desktop.catalogue import (
     Bilingual,
     RevocationCatalogue,

@@ -139,7 +139,7 @@ def test_a_shaped_script_keeps_each_word_in_one_face(code: str) -> None:
     # ReportLab shapes a word in the face of its first letter: a word set partly in
     # Noto Sans Devanagari and partly in BIZ UDPGothic would print wrong glyphs.
     for text in texts_in(code):
-        for face, run in fonts._language_runs(text.en, code):  # noqa: SLF001
+        for face, run in fonts._language_runs(text.en, code):
             if code in fonts.SHAPED_LANGUAGES and face is None:
                 # What the main face sets holds no Devanagari at all.
                 assert not any("\u0900" <= ch <= "\u097f" for ch in run), run
@@ -166,7 +166,7 @@ def test_a_translation_missing_a_text_is_refused() -> None:
     base = _data("slip_texts.json")
     tr = _data("slip_texts.vi.json")
     del tr["refusal_reasons"]["not_done"]
-    with pytest.raises(ValueError, match="refusal_reasons.not_done"):
+    with pytest.raises(ValueError, match=r"refusal_reasons\.not_done"):
         overlay_translation(base, tr)
 
 
