@@ -340,7 +340,7 @@ def build_snapshot(
         reprint_count=reprint_count,
         voided=is_voided(session, receipt),
         language=language,
-        language_note=_language_note(language, base_texts, texts, base_catalogue),
+        language_note=_language_note(language, texts, base_catalogue),
     )
 
 
@@ -353,7 +353,7 @@ def _texts_in(language: str) -> SlipTexts:
 
 
 def _language_note(
-    language: str, base: SlipTexts, texts: SlipTexts, catalogue: RevocationCatalogue
+    language: str, texts: SlipTexts, catalogue: RevocationCatalogue
 ) -> LanguageNote | None:
     """What every slip not in Japanese says: the translation is for reference, the
     Japanese prevails, and the hotline's foreign-language number."""
@@ -362,7 +362,7 @@ def _language_note(
     named = languages.language(language)
     return LanguageNote(
         language=Text(named.ja, named.native, language),
-        prevails=_text(texts.reference_note if language != "en" else base.reference_note),
+        prevails=_text(texts.reference_note),
         foreign_line=_text(texts.foreign_language_line),
         number=catalogue.hotline.foreign_language,
     )
