@@ -303,6 +303,20 @@ def esc(text: str, lang: str | None = None) -> str:
     return markup(text, lang)
 
 
+# A translation is the customer's own reading, not a gloss beneath the Japanese: it is
+# set a little larger than the English, and Devanagari (whose letters are small for
+# their body size) larger again.
+_SECOND_SCALE = {"en": 1.0, "ne": 1.25}
+_TRANSLATION_SCALE = 1.15
+
+
+def second_scale(lang: str | None) -> float:
+    """The size of ``lang``'s text relative to the English styles it is set in."""
+    if lang is None:
+        return 1.0
+    return _SECOND_SCALE.get(lang, _TRANSLATION_SCALE)
+
+
 def _hex(color: Any) -> str:
     return str(color.hexval()).replace("0x", "#")
 
@@ -352,10 +366,8 @@ class Styles:
 
     def en_span(self, en: str, size: float | None = None, lang: str | None = None) -> str:
         """Markup for English (or ``lang``) set smaller (and muted) after or beneath Japanese."""
-        return (
-            f'<font size="{size or self.m.label_en}" color="{_hex(self.m.muted)}">'
-            f"{esc(en, lang)}</font>"
-        )
+        size = (size or self.m.label_en) * second_scale(lang)
+        return f'<font size="{size}" color="{_hex(self.m.muted)}">{esc(en, lang)}</font>'
 
     def second(self, style: Any, lang: str) -> Any:
         """``style`` (an English one) as the second language's text needs it: wrapped
@@ -373,8 +385,17 @@ class Styles:
         return " " if lang in SHAPED_LANGUAGES else "&nbsp;&nbsp;"
 
     def tr(self, text: Text, style: Any) -> Any:
-        """The second-language half of ``text`` as a paragraph in ``style``."""
-        return Paragraph(esc(text.en, text.lang), self.second(style, text.lang))
+        """The second-language half of ``text`` as a paragraph in ``style`` (scaled up
+        for a translation: see :func:`second_scale`)."""
+        second = self.second(style, text.lang)
+        scale = second_scale(text.lang)
+        if scale != 1:
+            second = second.clone(
+                f"{second.name}_x{scale:g}",
+                fontSize=second.fontSize * scale,
+                leading=second.leading * scale,
+            )
+        return Paragraph(esc(text.en, text.lang), second)
 
     def label(self, ja: str, en: str) -> Any:
         """A table label: Japanese, English beside or beneath it in small type (if any)."""
@@ -392,7 +413,7 @@ class Styles:
         font = BOLD if bold else REGULAR
         needed = (
             string_width(text.ja, font, self.m.body)
-            + string_width(text.en, REGULAR, self.m.body_en, text.lang)
+            + string_width(text.en, REGULAR, self.m.body_en * second_scale(text.lang), text.lang)
             + 2 * self.m.body
         )
         if needed > width or text.lang in SHAPED_LANGUAGES:
