@@ -19,6 +19,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from desktop.catalogue import bundled_translation, overlay_translation
 from desktop.domain import StatementLanguage
 
 AUTHORITATIVE = "ja"
@@ -74,3 +75,23 @@ def glossary() -> tuple[Term, ...]:
         Term(ja, {code: tuple(forms) for code, forms in entry["forms"].items()})
         for ja, entry in raw["terms"].items()
     )
+
+
+@cache
+def screen_words(code: str) -> dict[str, str]:
+    """The words of the customer screen itself in ``code`` (title, instruction, headings,
+    the pad's placeholder and buttons: ``desktop/data/customer_screen.json`` and its
+    translations); the statements come from the statement catalogue.
+
+    Raises ``KeyError`` for a language without them.
+    """
+    raw = json.loads(
+        resources.files("desktop").joinpath("data", "customer_screen.json").read_text("utf-8")
+    )
+    if code not in ("ja", "en"):
+        translation = bundled_translation("customer_screen", code)
+        if translation is None:
+            raise KeyError(code)
+        raw = overlay_translation(raw, translation)
+    side = "ja" if code == "ja" else "en"
+    return {key: text[side] for key, text in raw["words"].items()}

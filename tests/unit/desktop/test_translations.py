@@ -24,7 +24,7 @@ from desktop.catalogue import (
     statement_catalogue,
 )
 from desktop.domain import StatementLanguage
-from desktop.languages import CUSTOMER_LANGUAGES, TRANSLATED, glossary, language
+from desktop.languages import CUSTOMER_LANGUAGES, TRANSLATED, glossary, language, screen_words
 from desktop.slip_texts import slip_texts, slip_texts_in
 from desktop.statements import CLERK_STATEMENT_ID, CUSTOMER_STATEMENT_IDS
 from reports import fonts
@@ -203,3 +203,26 @@ def test_japanese_and_english_are_the_base_texts() -> None:
     assert slip_texts_in("ja") is slip_texts() is slip_texts_in("en")
     with pytest.raises(KeyError):
         slip_texts_in("fr")
+
+
+# --- the customer screen's own words ---------------------------------------------------
+
+
+def test_the_screen_words_of_japanese_and_english_are_the_screens() -> None:
+    # ui/customer.py holds them today; the data file is what its language buttons use.
+    from ui.customer import TEXTS
+
+    assert screen_words("ja") == TEXTS["ja"]
+    assert screen_words("en") == TEXTS["en"]
+
+
+@pytest.mark.parametrize("code", TRANSLATED)
+def test_the_screen_words_in_each_language(code: str) -> None:
+    words = screen_words(code)
+    assert words.keys() == screen_words("ja").keys()
+    for key, text in words.items():
+        assert text.strip() and text != screen_words("en")[key]
+        assert not fonts.missing_glyphs(text, code), (key, text)
+        assert fonts.language_font_file(code) is None or fonts.language_font_file(code).is_file()
+    with pytest.raises(KeyError):
+        screen_words("fr")
