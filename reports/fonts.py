@@ -111,7 +111,21 @@ class _TTFont(TTFont):  # type: ignore[misc]
     """A TrueType font whose text extracts right beyond the BMP (see ``_to_unicode_cmap``).
 
     Subsets holding only BMP characters keep ReportLab's own CMap, byte for byte.
+
+    Only a face made with ``shaped=True`` (Devanagari) is ever shaped: ReportLab shapes
+    every word of a shaping paragraph, and BIZ UDPGothic's discretionary ligatures
+    would turn the ページ of a Japanese button label in a Nepali step into ㌻.
+    ReportLab leaves a word unshaped when its face has no HarfBuzz font to give.
     """
+
+    def __init__(self, name: str, filename: str, *, shaped: bool = False) -> None:
+        super().__init__(name, filename)
+        self._shaped = shaped
+
+    def hbFont(self, fontSize: float = 10) -> Any:
+        if not self._shaped:
+            raise AttributeError(f"{self.fontName} is not shaped")
+        return super().hbFont(fontSize)
 
     def addObjects(self, doc: Any) -> None:
         # ReportLab drops the document's state at the end of addObjects: read it first.
@@ -193,7 +207,7 @@ def language_font(lang: str | None) -> str | None:
         return name
     with _lock:
         if name not in _font_chars:
-            font = _TTFont(name, str(FONT_DIR / filename))
+            font = _TTFont(name, str(FONT_DIR / filename), shaped=lang in SHAPED_LANGUAGES)
             pdfmetrics.registerFont(font)
             for bold in (0, 1):
                 for italic in (0, 1):

@@ -427,6 +427,10 @@ class Styles:
 
     def run_on(self, text: Text, style: Any = None, en_size: float | None = None) -> Any:
         """Japanese, then the English in smaller type in the same paragraph (wide pages)."""
+        if text.lang in SHAPED_LANGUAGES:
+            # ReportLab shapes only paragraphs wrapped by word, and Japanese must wrap
+            # like Japanese: the two halves go one beneath the other instead.
+            return Stack([Paragraph(esc(text.ja), style or self.body), self.tr(text, self.body_en)])
         style = self.second(style or self.body, text.lang) if text.lang != "en" else style
         return Paragraph(
             f"{esc(text.ja)}{self.joint(text.lang)}"
@@ -559,6 +563,28 @@ def fit_font_size(text: str, font: str, size: float, width: float) -> float:
     """``size``, or smaller so that ``text`` fits on one line of ``width``."""
     natural = stringWidth(text, font, size)
     return size if natural <= width else size * width / natural
+
+
+class Stack(Flowable):  # type: ignore[misc]
+    """Flowables one beneath the other, as one (a table cell or a story item takes it
+    where it takes a single paragraph); it does not split across pages."""
+
+    def __init__(self, flowables: Sequence[Any]) -> None:
+        super().__init__()
+        self.flowables = list(flowables)
+        self._sizes: list[tuple[float, float]] = []
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        self._sizes = [f.wrap(avail_width, avail_height) for f in self.flowables]
+        self.width = max((w for w, _ in self._sizes), default=0)
+        self.height = sum(h for _, h in self._sizes)
+        return self.width, self.height
+
+    def draw(self) -> None:
+        y = self.height
+        for flowable, (_, h) in zip(self.flowables, self._sizes, strict=True):
+            y -= h
+            flowable.drawOn(self.canv, 0, y)
 
 
 class Stamp(Flowable):  # type: ignore[misc]

@@ -49,7 +49,7 @@ from reportlab.pdfgen.canvas import Canvas  # type: ignore[import-untyped]
 from reportlab.platypus import Spacer, Table  # type: ignore[import-untyped]
 
 from reports import layout
-from reports.fonts import BOLD, REGULAR, register_fonts
+from reports.fonts import BOLD, REGULAR, SHAPED_LANGUAGES, register_fonts
 from reports.layout import A4, THERMAL, Metrics, Paragraph, Styles, esc
 from reports.snapshot import SlipFormat, SlipKind, SlipSnapshot, Text
 
@@ -702,7 +702,9 @@ class _Blocks:
         big = st.body_bold.clone("reason", fontSize=size, leading=size * 1.4)
         title = s.refusal_heading or s.outcome
         heading = [
-            Paragraph(
+            st.run_on(title, st.heading, self.m.body_en)
+            if title.lang in SHAPED_LANGUAGES
+            else Paragraph(
                 f"{esc(title.ja)}{st.joint(title.lang)}"
                 f"{st.en_span(title.en, self.m.body_en, title.lang)}",
                 st.second(st.heading, title.lang),

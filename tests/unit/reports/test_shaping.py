@@ -56,3 +56,33 @@ def test_shaping_uses_the_conjunct_glyphs(tmp_path: Path) -> None:
     # ReportLab gives a shaped glyph no code point maps (क्ष, a ligature) a private-use
     # code of its own: there is one only once something was shaped.
     assert any(0xE000 <= code <= 0xF8FF for code in face.charToGlyph)
+
+
+def test_japanese_in_a_shaped_paragraph_stays_unshaped(tmp_path: Path) -> None:
+    # Regression: shaping every word of the paragraph let BIZ UDPGothic's discretionary
+    # ligatures turn the ページ of a Japanese button label into a broken ㌻.
+    styles = Styles(THERMAL)
+    paragraph = styles.tr(
+        Text("参考", "Mynaportal एप खोलेर 「マイページ」 मा जानुहोस्।", "ne"), styles.body_en
+    )
+    pdf = tmp_path / "label.pdf"
+    SimpleDocTemplate(str(pdf)).build([paragraph])
+    text = subprocess.run(
+        ["pdftotext", str(pdf), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    assert "「マイページ」" in text
+    assert "Mynaportal" in text
+
+
+def test_a_run_on_line_of_nepali_is_stacked_and_shaped() -> None:
+    # Regression: on A4 the steps ran Japanese and the translation on in one paragraph
+    # wrapped like Japanese, which ReportLab never shapes (गर्नुहोस् printed with its halant).
+    from reports.layout import Stack
+
+    styles = Styles(THERMAL)
+    line = styles.run_on(Text("進んでください。", "जानुहोस्।", "ne"))
+    assert isinstance(line, Stack)
+    japanese, nepali = line.flowables
+    assert not japanese.style.shaping
+    assert nepali.style.shaping
+    assert nepali.style.wordWrap != "CJK"
