@@ -41,8 +41,12 @@ DEVICE_OS_VALUES = frozenset({"android", "iphone", "other"})
 
 @dataclass(frozen=True)
 class Bilingual:
+    """A text in Japanese and a second language: English, or in a translated view
+    (:func:`overlay_translation`) the customer's language, which ``lang`` names."""
+
     ja: str
     en: str
+    lang: str = "en"
 
 
 @dataclass(frozen=True)
@@ -158,17 +162,126 @@ class Statement:
 class StatementCatalogue:
     version: str
     texts: dict[str, Bilingual]
+    # language -> statement id -> text: the reference translations of this version
+    # (``<version>.<language>.json``), each with every id of ``texts``.
+    translations: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def statement(self, statement_id: str, language: str) -> Statement:
+        """The text of ``statement_id`` in ``language``, as a record pins it.
+
+        Raises ``KeyError`` for an id or a language this version does not have.
+        """
         texts = self.texts[statement_id]
-        return Statement(statement_id, self.version, language, getattr(texts, language))
+        if language in ("ja", "en"):
+            return Statement(statement_id, self.version, language, getattr(texts, language))
+        return Statement(
+            statement_id, self.version, language, self.translations[language][statement_id]
+        )
+
+    def bilingual(self, statement_id: str, language: str) -> Bilingual:
+        """Japanese and ``language`` (English for ``ja``), for the screen and the slip."""
+        texts = self.texts[statement_id]
+        if language in ("ja", "en"):
+            return texts
+        return Bilingual(texts.ja, self.statement(statement_id, language).text, language)
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        return ("ja", "en", *sorted(self.translations))
 
 
 def _bilingual(raw: dict[str, Any]) -> Bilingual:
     ja, en = raw["ja"], raw["en"]
     if not (isinstance(ja, str) and isinstance(en, str) and ja and en):
         raise ValueError("a text needs both ja and en")
-    return Bilingual(ja, en)
+    return Bilingual(ja, en, raw.get("lang", "en"))
+
+
+# --- translations (issue 13) ------------------------------------------------------
+#
+# A translation file mirrors its base file: the same tree with each {"ja", "en"} text
+# replaced by the text in its language, a list of objects with ids as an object by id,
+# and everything that is no text (ids, OS lists, numbers) left out.  It names the
+# base's catalogue and version and its language:
+#   {"catalogue": "slip_texts", "version": "2026.12.2", "language": "vi", ...}
+# so a translation can never be read against texts it does not translate.
+
+TRANSLATION_KEYS = frozenset({"catalogue", "version", "language"})
+
+
+def _has_text(node: object) -> bool:
+    if isinstance(node, dict):
+        return isinstance(node.get("ja"), str) or any(_has_text(v) for v in node.values())
+    if isinstance(node, list):
+        return any(_has_text(v) for v in node)
+    return False
+
+
+def _overlay(base: object, tr: object, lang: str, where: str) -> object:
+    if isinstance(base, dict) and isinstance(base.get("ja"), str):
+        if not (isinstance(tr, str) and tr.strip()):
+            raise ValueError(f"{where}: the {lang} text is missing")
+        return {**base, "en": tr, "lang": lang}
+    if isinstance(base, list):
+        if base and all(isinstance(item, dict) and "id" in item for item in base):
+            if not isinstance(tr, dict):
+                raise ValueError(f"{where}: must be an object by id")
+            extra = set(tr) - {item["id"] for item in base}
+            if extra:
+                raise ValueError(f"{where}: no such ids {sorted(extra)}")
+            return [
+                _overlay(item, tr.get(item["id"]), lang, f"{where}.{item['id']}")
+                if _has_text(item)
+                else item
+                for item in base
+            ]
+        if not isinstance(tr, list) or len(tr) != len(base):
+            raise ValueError(f"{where}: must be a list of {len(base)}")
+        return [
+            _overlay(b, t, lang, f"{where}[{i}]")
+            for i, (b, t) in enumerate(zip(base, tr, strict=True))
+        ]
+    if isinstance(base, dict):
+        texts = {key for key, value in base.items() if _has_text(value)}
+        if not isinstance(tr, dict):
+            raise ValueError(f"{where}: must be an object")
+        extra = set(tr) - texts - (TRANSLATION_KEYS if where == "" else set())
+        if extra:
+            raise ValueError(f"{where or '(file)'}: nothing to translate under {sorted(extra)}")
+        return {
+            key: _overlay(value, tr.get(key), lang, f"{where}.{key}".lstrip("."))
+            if key in texts
+            else value
+            for key, value in base.items()
+        }
+    return base
+
+
+def overlay_translation(base: dict[str, Any], translation: dict[str, Any]) -> dict[str, Any]:
+    """``base`` (a catalogue's JSON) with every text's ``en`` replaced by the
+    translation's, each marked with its ``lang``; refuses a translation that misses
+    a text, has one the base lacks, or was made for another catalogue or version."""
+    lang = translation.get("language")
+    if not isinstance(lang, str) or not lang:
+        raise ValueError("a translation names its language")
+    for key in ("catalogue", "version"):
+        if translation.get(key) != base.get(key):
+            raise ValueError(
+                f"the {lang} translation is of {key} {translation.get(key)!r}, "
+                f"not {base.get(key)!r}"
+            )
+    result = _overlay(base, translation, lang, "")
+    assert isinstance(result, dict)
+    return result
+
+
+def bundled_translation(name: str, lang: str) -> dict[str, Any] | None:
+    """The bundled ``desktop/data/<name>.<lang>.json``, or None if there is none."""
+    entry = resources.files("desktop").joinpath("data", f"{name}.{lang}.json")
+    if not entry.is_file():
+        return None
+    data: dict[str, Any] = json.loads(entry.read_text(encoding="utf-8"))
+    return data
 
 
 def _version_key(version: object) -> tuple[int, ...]:
@@ -298,6 +411,29 @@ def bundled_revocation_catalogue() -> RevocationCatalogue:
     return parse_revocation_catalogue(_bundled("revocation_paths.json"))
 
 
+@cache
+def _translated_catalogue(lang: str) -> RevocationCatalogue | None:
+    translation = bundled_translation("revocation_paths", lang)
+    if translation is None:
+        return None
+    return parse_revocation_catalogue(
+        overlay_translation(_bundled("revocation_paths.json"), translation)
+    )
+
+
+def catalogue_in(catalogue: RevocationCatalogue, lang: str) -> RevocationCatalogue | None:
+    """``catalogue`` with its texts in Japanese and ``lang`` (``Bilingual.en`` holding
+    ``lang``), or None when no translation of its version ships: a shop-installed
+    newer catalogue is shown in Japanese and English until the app brings its
+    translations.  ``ja`` and ``en`` are the catalogue itself."""
+    if lang in ("ja", "en"):
+        return catalogue
+    translated = _translated_catalogue(lang)
+    if translated is None or translated.version != catalogue.version:
+        return None
+    return translated
+
+
 def revocation_catalogue(override_dir: Path | None = None) -> RevocationCatalogue:
     """The bundled catalogue, or a shop-installed one in ``override_dir`` if newer."""
     bundled = bundled_revocation_catalogue()
@@ -339,13 +475,29 @@ def statement_versions() -> dict[str, StatementCatalogue]:
     """
     folder = resources.files("desktop").joinpath("data", STATEMENTS_FOLDER)
     versions: dict[str, StatementCatalogue] = {}
+    translations: list[tuple[str, dict[str, Any]]] = []
     for entry in folder.iterdir():
         if not entry.name.endswith(".json"):
             continue
-        catalogue = parse_statement_catalogue(json.loads(entry.read_text(encoding="utf-8")))
+        raw = json.loads(entry.read_text(encoding="utf-8"))
+        if "language" in raw:  # <version>.<language>.json: a translation
+            translations.append((entry.name, raw))
+            continue
+        catalogue = parse_statement_catalogue(raw)
         if entry.name != f"{catalogue.version}.json":
             raise ValueError(f"statement file {entry.name} holds version {catalogue.version}")
         versions[catalogue.version] = catalogue
+    for name, raw in translations:
+        version, language = raw.get("version"), raw["language"]
+        if name != f"{version}.{language}.json" or version not in versions:
+            raise ValueError(f"statement translation {name} names version {version} {language}")
+        base = versions[version]
+        texts = raw.get("statements")
+        if not isinstance(texts, dict) or set(texts) != set(base.texts):
+            raise ValueError(f"statement translation {name} must have exactly the ids of {version}")
+        if not all(isinstance(text, str) and text.strip() for text in texts.values()):
+            raise ValueError(f"statement translation {name} has an empty text")
+        base.translations[language] = dict(texts)
     return versions
 
 

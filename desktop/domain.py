@@ -96,8 +96,17 @@ class PerformedBy(StrEnum):
 
 
 class StatementLanguage(StrEnum):
+    """The language the customer reads the statement in (desktop.languages names them)."""
+
     JA = "ja"
     EN = "en"
+    ZH_HANS = "zh-Hans"
+    KO = "ko"
+    VI = "vi"
+    FIL = "fil"
+    PT_BR = "pt-BR"
+    NE = "ne"
+    ID = "id"
 
 
 class Outcome(StrEnum):

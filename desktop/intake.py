@@ -20,13 +20,13 @@ from sqlalchemy.orm import Session
 from db.models import Intake, LedgerEntry, Person, PersonNameToken
 from desktop import ledger
 from desktop.attestation import Decision, decide
-from desktop.catalogue import RevocationCatalogue, statement_catalogue
+from desktop.catalogue import RevocationCatalogue, Statement, statement_catalogue
 from desktop.clerks import is_active_clerk
 from desktop.domain import IntakeDraft, Outcome, age_on, ledger_required
 from desktop.errors import Problem, ValidationFailed
 from desktop.keys import StationSigner
 from desktop.name_tokens import name_tokens
-from desktop.statements import statement_id_for
+from desktop.statements import CLERK_STATEMENT_ID, statement_id_for
 from desktop.transactions import check_same_purpose, transaction_so_far
 
 PERSON_DIGEST_DOMAIN = b"revoke-desk/person/v1\x00"
@@ -112,6 +112,31 @@ def personal_data(draft: IntakeDraft, business_day: date, outcome: Outcome) -> d
     }
 
 
+def _pinned_statement(shown: Statement, japanese: Statement) -> dict[str, str]:
+    """The signed statement as the body pins it: ``sha256`` of the text in the
+    language it was shown in (as since the first version) and, when that is not
+    Japanese, ``ja_sha256`` of the Japanese text, which prevails (issue 13)."""
+    pinned = {
+        "id": shown.id,
+        "version": shown.version,
+        "language": shown.language,
+        "sha256": shown.sha256,
+    }
+    if shown.language != "ja":
+        pinned["ja_sha256"] = japanese.sha256
+    return pinned
+
+
+def _pinned_clerk_statement(japanese: Statement, shown: Statement) -> dict[str, str]:
+    """The clerk's declaration: ``sha256`` of the Japanese (as before) and, when the
+    customer read another language, that language and the hash of its text."""
+    pinned = {"version": japanese.version, "sha256": japanese.sha256}
+    if shown.language != "ja":
+        pinned["language"] = shown.language
+        pinned["language_sha256"] = shown.sha256
+    return pinned
+
+
 def _ledger_fields_missing(draft: IntakeDraft) -> bool:
     seller = draft.seller
     return not (seller.address and seller.occupation and seller.birth_date and seller.id_document)
@@ -174,10 +199,11 @@ def commit_intake(
     number = receipt_number(signer.station, business_day, day_number)
     person = personal_data(draft, business_day, decision.outcome)
     salt = os.urandom(SALT_BYTES)
-    statement = statement_catalogue().statement(
-        statement_id_for(decision.guidance_path, draft.purpose), draft.statement_language.value
-    )
-    clerk_statement = statement_catalogue().statement("clerk_no_assist", "ja")
+    statements = statement_catalogue()
+    language = draft.statement_language.value
+    statement_id = statement_id_for(decision.guidance_path, draft.purpose)
+    statement = statements.statement(statement_id, language)
+    clerk_statement = statements.statement(CLERK_STATEMENT_ID, "ja")
     device = draft.device
     body: dict[str, Any] = {
         "receipt": number,
@@ -210,13 +236,10 @@ def commit_intake(
         },
         "clerk_did_not_assist": draft.clerk_did_not_assist,
         "suspected_stolen": draft.suspected_stolen,
-        "statement": {
-            "id": statement.id,
-            "version": statement.version,
-            "language": statement.language,
-            "sha256": statement.sha256,
-        },
-        "clerk_statement": {"version": clerk_statement.version, "sha256": clerk_statement.sha256},
+        "statement": _pinned_statement(statement, statements.statement(statement_id, "ja")),
+        "clerk_statement": _pinned_clerk_statement(
+            clerk_statement, statements.statement(CLERK_STATEMENT_ID, language)
+        ),
         "catalogue_version": catalogue.version,
         "id_document_type": (
             draft.seller.id_document.type.value

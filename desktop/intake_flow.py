@@ -38,6 +38,7 @@ from desktop.domain import (
     IntakeDraft,
     Outcome,
     Purpose,
+    StatementLanguage,
     age_on,
     ledger_required,
 )
@@ -550,7 +551,9 @@ class IntakeFlow:
             if self.document.get(key) is not None:
                 carried[key] = self.document[key]
         language = self.section("statement").get("language")
-        carried["statement"] = {"language": language if language in ("ja", "en") else "ja"}
+        # The customer reads the next phone's statement in the language they chose.
+        known = {member.value for member in StatementLanguage}
+        carried["statement"] = {"language": language if language in known else "ja"}
         flow.update(carried)
         # The seller's licence number was confirmed already: the same one is not asked again.
         flow._confirmed = {c for c in self._confirmed if c[0] is Confirm.LICENCE_MY_NUMBER}

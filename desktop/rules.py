@@ -255,9 +255,14 @@ def validate_intake(
     reset_checks = _reset_checks(c, doc.get("reset_checks"))
     revocation = _revocation(c, c.section(doc, "revocation", REVOCATION_KEYS), device, catalogue)
     clerk_did_not_assist = c.boolean("clerk_did_not_assist", doc.get("clerk_did_not_assist"))
-    statement = c.section(doc, "statement", STATEMENT_KEYS) or {}
+    # Optional: a document without it (or without its language) was shown Japanese.
+    statement = (c.section(doc, "statement", STATEMENT_KEYS) if "statement" in doc else {}) or {}
+    # The customer's language; a document without one was shown the Japanese text.
     language = c.choice(
-        "statement.language", statement.get("language"), StatementLanguage, label_ja="言語"
+        "statement.language",
+        statement.get("language", StatementLanguage.JA.value),
+        StatementLanguage,
+        label_ja="言語",
     )
     suspected_stolen = c.boolean("suspected_stolen", doc.get("suspected_stolen", False))
     signature = _signature(c, doc.get("signature"))

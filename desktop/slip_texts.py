@@ -15,7 +15,8 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from desktop.catalogue import Bilingual
+from desktop import languages
+from desktop.catalogue import Bilingual, bundled_translation, overlay_translation
 
 LEDGER_NOTICE = "ledger"
 REPAIR_NOTICE = "repair"
@@ -24,7 +25,7 @@ DEFAULT_FACT = "default"
 
 
 def _bilingual(raw: dict[str, str]) -> Bilingual:
-    return Bilingual(raw["ja"], raw["en"])
+    return Bilingual(raw["ja"], raw["en"], raw.get("lang", "en"))
 
 
 def _table(raw: dict[str, Any]) -> dict[str, Bilingual]:
@@ -45,6 +46,10 @@ class SlipTexts:
     statement_languages: dict[str, Bilingual]
     suspended_by_notes: dict[str, Bilingual]
     erased: Bilingual
+    # On a slip not in Japanese: the translation is for reference, Japanese prevails;
+    # and the label of the hotline's foreign-language number.
+    reference_note: Bilingual
+    foreign_language_line: Bilingual
 
     def outcome(self, outcome: str, purpose: str) -> Bilingual:
         """「買取いたしました」, 「本日は…」: what happened to the phone, for this purpose."""
@@ -72,7 +77,8 @@ class SlipTexts:
 
     def statement_language(self, language: str) -> Bilingual:
         """「日本語」 / "English": the language the statement was shown and signed in."""
-        return self.statement_languages.get(language, Bilingual(language, language))
+        named = languages.language(language)
+        return self.statement_languages.get(language, Bilingual(named.ja, named.en))
 
     def suspended_by(self, who: str) -> Bilingual | None:
         """Who suspended and who revoked, for the hotline path; None if not recorded."""
@@ -93,10 +99,33 @@ def parse_slip_texts(raw: dict[str, Any]) -> SlipTexts:
         statement_languages=_table(raw["statement_language"]),
         suspended_by_notes=_table(raw["suspended_by"]),
         erased=_bilingual(raw["erased"]),
+        reference_note=_bilingual(raw["reference_note"]),
+        foreign_language_line=_bilingual(raw["foreign_language_line"]),
     )
+
+
+def _raw() -> dict[str, Any]:
+    text = resources.files("desktop").joinpath("data", "slip_texts.json").read_text("utf-8")
+    data: dict[str, Any] = json.loads(text)
+    return data
 
 
 @cache
 def slip_texts() -> SlipTexts:
-    text = resources.files("desktop").joinpath("data", "slip_texts.json").read_text("utf-8")
-    return parse_slip_texts(json.loads(text))
+    return parse_slip_texts(_raw())
+
+
+@cache
+def slip_texts_in(language: str) -> SlipTexts:
+    """The texts in Japanese and ``language`` (each ``Bilingual.en`` holding it):
+    ``slip_texts_in("vi").privacy_notice("purchase").en`` is the Vietnamese notice.
+
+    ``ja`` and ``en`` give :func:`slip_texts`; a language without a translation file
+    raises ``KeyError``.
+    """
+    if language in ("ja", "en"):
+        return slip_texts()
+    translation = bundled_translation("slip_texts", language)
+    if translation is None:
+        raise KeyError(language)
+    return parse_slip_texts(overlay_translation(_raw(), translation))

@@ -29,12 +29,18 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import Clerk, Intake, LedgerEntry, Person, Shop, Slip, Station
-from desktop import ledger
-from desktop.catalogue import Bilingual, RevocationCatalogue, StepSection, statement_version
+from desktop import languages, ledger
+from desktop.catalogue import (
+    Bilingual,
+    RevocationCatalogue,
+    StepSection,
+    catalogue_in,
+    statement_version,
+)
 from desktop.domain import PURPOSE_LABELS, Purpose
 from desktop.errors import UserError
 from desktop.keys import StationSigner, signature_is_valid
-from desktop.slip_texts import slip_texts
+from desktop.slip_texts import SlipTexts, slip_texts, slip_texts_in
 from desktop.statements import CLERK_STATEMENT_ID
 from desktop.voiding import is_voided
 from reports.signing import check_signed_pdf, sign_pdf
@@ -42,6 +48,7 @@ from reports.slip import render_slip
 from reports.snapshot import (
     DeviceLines,
     Hotline,
+    LanguageNote,
     PathSteps,
     ShopLines,
     SlipFormat,
@@ -91,7 +98,7 @@ class IssuedSlip:
 
 
 def _text(raw: Bilingual) -> Text:
-    return Text(raw.ja, raw.en)
+    return Text(raw.ja, raw.en, raw.lang)
 
 
 def _section(section: StepSection) -> SnapshotSection:
@@ -260,7 +267,13 @@ def build_snapshot(
     clerk = session.get(Clerk, intake.clerk)
     person = session.get(Person, receipt)
     assert station is not None
-    texts = slip_texts()
+    base_texts = slip_texts()
+    # The customer-facing texts in Japanese and the customer's language (issue 13);
+    # the labels and the rest stay Japanese and English.
+    language = body["statement"].get("language", "ja")
+    texts = _texts_in(language)
+    base_catalogue = catalogue
+    catalogue = catalogue_in(catalogue, language) or catalogue
     zone = ZoneInfo(shop.timezone)
     accepted = body["outcome"] == "accepted"
     purpose = body["purpose"]
@@ -292,7 +305,7 @@ def build_snapshot(
             color=device["color"],
             storage=f"{device['storage_gb']} GB" if device.get("storage_gb") else "",
             imeis=tuple(device["imei"]),
-            os_label=_text(texts.os_label(device["os"])),
+            os_label=_text(base_texts.os_label(device["os"])),
         ),
         outcome=_text(texts.outcome(body["outcome"], purpose)),
         revocation_fact=_text(texts.revocation_fact(path.id)) if accepted else None,
@@ -300,8 +313,8 @@ def build_snapshot(
         statement=statement,
         statement_version=body["statement"]["version"],
         statement_sha256=body["statement"]["sha256"],
-        statement_language=_text(texts.statement_language(body["statement"]["language"])),
-        signer=_signer(person.data if person is not None else None, texts.erased),
+        statement_language=_text(base_texts.statement_language(language)),
+        signer=_signer(person.data if person is not None else None, base_texts.erased),
         clerk_declaration=_clerk_statement(body.get("clerk_statement"), body["statement"]),
         path=PathSteps(
             path.id,
@@ -326,6 +339,32 @@ def build_snapshot(
         certificate_fingerprint=station.fingerprint,
         reprint_count=reprint_count,
         voided=is_voided(session, receipt),
+        language=language,
+        language_note=_language_note(language, texts, base_catalogue),
+    )
+
+
+def _texts_in(language: str) -> SlipTexts:
+    """The slip texts in ``language``, or Japanese and English if it has none."""
+    try:
+        return slip_texts_in(language)
+    except KeyError:
+        return slip_texts()
+
+
+def _language_note(
+    language: str, texts: SlipTexts, catalogue: RevocationCatalogue
+) -> LanguageNote | None:
+    """What every slip not in Japanese says: the translation is for reference, the
+    Japanese prevails, and the hotline's foreign-language number."""
+    if language == "ja":
+        return None
+    named = languages.language(language)
+    return LanguageNote(
+        language=Text(named.ja, named.native, language),
+        prevails=_text(texts.reference_note),
+        foreign_line=_text(texts.foreign_language_line),
+        number=catalogue.hotline.foreign_language,
     )
 
 
@@ -346,17 +385,26 @@ def _unavailable(version: str) -> UserError:
 
 def _signed_statement(recorded: dict[str, str]) -> Text:
     """The statement exactly as it was shown and signed, in the version it was signed
-    under (every released version ships with the app), or an error if it cannot be had."""
+    under (every released version ships with the app), or an error if it cannot be had.
+
+    Japanese with the language it was shown in beneath (English for Japanese); both
+    pinned hashes must match: ``sha256`` of the text shown, ``ja_sha256`` (recorded
+    since issue 13 when that was not Japanese) of the Japanese.
+    """
     version = recorded["version"]
+    language = recorded.get("language", "ja")
     try:
         catalogue = statement_version(version)
-        texts = catalogue.texts[recorded["id"]]
-        shown = catalogue.statement(recorded["id"], recorded["language"])
+        shown = catalogue.statement(recorded["id"], language)
+        japanese = catalogue.statement(recorded["id"], "ja")
+        texts = catalogue.bilingual(recorded["id"], language)
     except (KeyError, AttributeError) as exc:
         raise _unavailable(version) from exc
     if shown.sha256 != recorded["sha256"]:
         raise _unavailable(version)
-    return Text(texts.ja, texts.en)
+    if recorded.get("ja_sha256") not in (None, japanese.sha256):
+        raise _unavailable(version)
+    return _text(texts)
 
 
 def _clerk_statement(recorded: dict[str, str] | None, customer: dict[str, str]) -> Text:
@@ -366,14 +414,19 @@ def _clerk_statement(recorded: dict[str, str] | None, customer: dict[str, str]) 
     falls back to the customer statement's version.
     """
     version = (recorded or {}).get("version") or customer["version"]
+    # Since issue 13 the body names the customer's language and pins that text too.
+    language = (recorded or {}).get("language") or "ja"
     try:
         shown = statement_version(version).statement(CLERK_STATEMENT_ID, "ja")
-        texts = statement_version(version).texts[CLERK_STATEMENT_ID]
+        translated = statement_version(version).statement(CLERK_STATEMENT_ID, language)
+        texts = statement_version(version).bilingual(CLERK_STATEMENT_ID, language)
     except KeyError as exc:
         raise _unavailable(version) from exc
     if recorded and recorded.get("sha256") and shown.sha256 != recorded["sha256"]:
         raise _unavailable(version)
-    return Text(texts.ja, texts.en)
+    if (recorded or {}).get("language_sha256") not in (None, translated.sha256):
+        raise _unavailable(version)
+    return _text(texts)
 
 
 def _strokes(raw: object) -> tuple[tuple[tuple[int, int, int], ...], ...]:

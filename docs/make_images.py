@@ -6,7 +6,11 @@ Writes into ``docs/images/``:
   pages, and the two A4 sheets: customer copy and shop copy side by side);
 * ``guidance-thermal.png`` / ``guidance-a4.png``: the guidance slip of a refused intake
   (an Android phone not yet revoked: the app, the forgotten-password fallback and the
-  hotline route).
+  hotline route);
+* ``slip-<lang>-thermal.png`` and ``guidance-<lang>-a4.png`` for each language the
+  customer may choose besides Japanese (issue 13: the Japanese text and the chosen
+  language's reference translation, the note that the Japanese prevails and the
+  hotline's foreign-language number).
 
 The slips are rendered by ``reports.slip.render_slip`` from the sample snapshots of
 ``tests/support/snapshots.py`` (the same ones the renderer's tests use) and rasterised
@@ -20,6 +24,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -27,15 +32,26 @@ sys.path.insert(0, str(ROOT))
 
 from PIL import Image  # noqa: E402 - after the path set-up (Pillow comes with ReportLab)
 
+from desktop.languages import TRANSLATED  # noqa: E402
 from reports.slip import render_slip  # noqa: E402
 from reports.snapshot import SlipFormat, SlipSnapshot  # noqa: E402
 from tests.support import snapshots  # noqa: E402
+
+TRANSLATED_AND_ENGLISH = ("en", *TRANSLATED)
 
 OUT = ROOT / "docs" / "images"
 # Resolution per format: the roll at about twice its printed size on a screen, the A4
 # sheet at a size that reads without zooming in a README.
 DPI = {SlipFormat.THERMAL: 150, SlipFormat.A4: 110}
 SAMPLES = {"slip": snapshots.confirmation, "guidance": snapshots.guidance}
+# One sample a language (issue 13): the confirmation on the roll, the guidance on A4.
+LANGUAGE_SAMPLES = {
+    (f"slip-{code}", SlipFormat.THERMAL): partial(snapshots.confirmation_for, language=code)
+    for code in TRANSLATED_AND_ENGLISH
+} | {
+    (f"guidance-{code}", SlipFormat.A4): partial(snapshots.guidance_for, language=code)
+    for code in TRANSLATED_AND_ENGLISH
+}
 
 
 SHEET_GAP = 24  # pixels between the A4 sheets laid side by side
@@ -82,6 +98,10 @@ def main(argv: list[str] | None = None) -> int:
                 png = args.out / f"{name}-{fmt.value}.png"
                 render_png(sample(), fmt, png, pdf_dir)
                 print(png.relative_to(ROOT) if png.is_relative_to(ROOT) else png)
+        for (name, fmt), language_sample in LANGUAGE_SAMPLES.items():
+            png = args.out / f"{name}-{fmt.value}.png"
+            render_png(language_sample(), fmt, png, pdf_dir)
+            print(png.relative_to(ROOT) if png.is_relative_to(ROOT) else png)
     return 0
 
 

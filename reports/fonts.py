@@ -18,10 +18,22 @@ has stays with the main face (and prints as its box): :func:`missing_glyphs` fin
 them.  Variation selectors and other invisible format characters that no face maps
 are left out of the drawing, as Unicode asks of a renderer that cannot show them, so
 葛 followed by VS17 (U+E0100) prints 葛, not 葛 and a box.
+
+A translation of the customer-facing texts (desktop.languages) is set in the face of
+its own script where BIZ UDPGothic's would be wrong or missing: Droid Sans Fallback for
+simplified Chinese (Chinese, not Japanese, glyph forms) and Hangul, Noto Sans for
+Vietnamese (its stacked diacritics), Noto Sans Devanagari for Nepali, whose conjuncts
+need shaping (``SHAPED_LANGUAGES``: ReportLab shapes through uharfbuzz when a
+paragraph style asks for it).  ``markup(text, lang)`` sets each character the
+language's face maps in that face and the rest (kana of a Japanese button label,
+Latin in a Chinese sentence) as above; Filipino, Portuguese and Indonesian need no
+face of their own.  The language faces are read only when a text in that language
+is first drawn.
 """
 
 from __future__ import annotations
 
+import re
 import threading
 import unicodedata
 from collections.abc import Iterator
@@ -39,6 +51,18 @@ BOLD = "BIZUDPGothic-Bold"
 FALLBACK = "RevokeDeskFallback"
 _FILES = {REGULAR: "BIZUDPGothic-Regular.ttf", BOLD: "BIZUDPGothic-Bold.ttf"}
 FALLBACK_FILE = "HanaMinB.ttf"
+
+# The face that sets a translation's script, per language code (reports/fonts/README.md).
+LANGUAGE_FONTS = {
+    "zh-Hans": ("RevokeDeskHans", "DroidSansFallback.ttf"),
+    "ko": ("RevokeDeskHans", "DroidSansFallback.ttf"),
+    "vi": ("RevokeDeskLatin", "NotoSans-Regular.ttf"),
+    "ne": ("RevokeDeskDeva", "NotoSansDevanagari-Regular.ttf"),
+}
+# Languages whose script needs shaping (conjuncts, reordered vowel signs).
+SHAPED_LANGUAGES = frozenset({"ne"})
+# Languages written without spaces between words: they wrap like Japanese.
+UNSPACED_LANGUAGES = frozenset({"zh-Hans"})
 
 _lock = threading.Lock()
 _registered = False
@@ -87,7 +111,21 @@ class _TTFont(TTFont):  # type: ignore[misc]
     """A TrueType font whose text extracts right beyond the BMP (see ``_to_unicode_cmap``).
 
     Subsets holding only BMP characters keep ReportLab's own CMap, byte for byte.
+
+    Only a face made with ``shaped=True`` (Devanagari) is ever shaped: ReportLab shapes
+    every word of a shaping paragraph, and BIZ UDPGothic's discretionary ligatures
+    would turn the ページ of a Japanese button label in a Nepali step into ㌻.
+    ReportLab leaves a word unshaped when its face has no HarfBuzz font to give.
     """
+
+    def __init__(self, name: str, filename: str, *, shaped: bool = False) -> None:
+        super().__init__(name, filename)
+        self._shaped = shaped
+
+    def hbFont(self, fontSize: float = 10) -> Any:
+        if not self._shaped:
+            raise AttributeError(f"{self.fontName} is not shaped")
+        return super().hbFont(fontSize)
 
     def addObjects(self, doc: Any) -> None:
         # ReportLab drops the document's state at the end of addObjects: read it first.
@@ -159,6 +197,58 @@ def register_fallback() -> None:
         _fallback_loaded = True
 
 
+def language_font(lang: str | None) -> str | None:
+    """The registered face of ``lang``'s script, or None if the main face sets it."""
+    if lang not in LANGUAGE_FONTS:
+        return None
+    name, filename = LANGUAGE_FONTS[lang]
+    register_fonts()
+    if name in _font_chars:
+        return name
+    with _lock:
+        if name not in _font_chars:
+            font = _TTFont(name, str(FONT_DIR / filename), shaped=lang in SHAPED_LANGUAGES)
+            pdfmetrics.registerFont(font)
+            for bold in (0, 1):
+                for italic in (0, 1):
+                    addMapping(name, bold, italic, name)
+            _font_chars[name] = _chars(font)
+    return name
+
+
+def language_font_file(lang: str) -> Path | None:
+    """The font file of ``lang``'s own face (for the screen: Qt loads the same file)."""
+    entry = LANGUAGE_FONTS.get(lang)
+    return FONT_DIR / entry[1] if entry else None
+
+
+def _language_runs(text: str, lang: str | None) -> Iterator[tuple[str | None, str]]:
+    """(face, run) pairs: the language's face for what it maps, None for the rest
+    (which the main face and its fallback then share out)."""
+    face = language_font(lang)
+    if face is None:
+        yield None, text
+        return
+    covered = _font_chars[face]
+    # ReportLab shapes a word with the face of its first character, so in a shaped
+    # script a word goes to one face whole: the language's if it maps all of it
+    # ("रद्द।"), else the main one ("iPhone," or "「マイページ」").
+    units = re.split(r"(\s+)", text) if lang in SHAPED_LANGUAGES else list(text)
+    run: list[str] = []
+    current: str | None = None
+    for unit in units:
+        if not unit:
+            continue
+        use = face if all(ord(ch) in covered for ch in unit) else None
+        if use != current and run:
+            yield current, "".join(run)
+            run = []
+        current = use
+        run.append(unit)
+    if run:
+        yield current, "".join(run)
+
+
 def _invisible(code: int) -> bool:
     """A variation selector or another format character: nothing of its own to draw."""
     return (
@@ -209,17 +299,24 @@ def _runs(text: str, main: frozenset[int]) -> Iterator[tuple[bool, str]]:
         yield in_fallback, "".join(run)
 
 
-def markup(text: str) -> str:
+def markup(text: str, lang: str | None = None) -> str:
     """``text`` escaped for Paragraph markup, each run of characters the main face
-    lacks (and the fallback has) wrapped in ``<font name="RevokeDeskFallback">``.
+    lacks (and the fallback has) wrapped in ``<font name="RevokeDeskFallback">``; with
+    ``lang``, what that language's face maps is wrapped in that face first.
 
     Text the main face covers comes back exactly as ``xml.sax.saxutils.escape`` gives it.
     """
     register_fonts()
-    return "".join(
-        f'<font name="{FALLBACK}">{escape(run)}</font>' if fallback else escape(run)
-        for fallback, run in _runs(text, _main_chars)
-    )
+    out: list[str] = []
+    for face, part in _language_runs(text, lang):
+        if face is not None:
+            out.append(f'<font name="{face}">{escape(part)}</font>')
+            continue
+        out += (
+            f'<font name="{FALLBACK}">{escape(run)}</font>' if fallback else escape(run)
+            for fallback, run in _runs(part, _main_chars)
+        )
+    return "".join(out)
 
 
 def _faced_runs(text: str, font: str) -> Iterator[tuple[str, str]]:
@@ -232,11 +329,16 @@ def _faced_runs(text: str, font: str) -> Iterator[tuple[str, str]]:
         yield (FALLBACK if fallback else font), run
 
 
-def string_width(text: str, font: str, size: float) -> float:
-    """The width of ``text`` as :func:`draw_string` draws it."""
-    return float(
-        sum(pdfmetrics.stringWidth(run, face, size) for face, run in _faced_runs(text, font))
-    )
+def string_width(text: str, font: str, size: float, lang: str | None = None) -> float:
+    """The width of ``text`` as :func:`draw_string` draws it (unshaped), or as
+    :func:`markup` sets it for ``lang``."""
+    total = 0.0
+    for face, part in _language_runs(text, lang):
+        if face is not None:
+            total += pdfmetrics.stringWidth(part, face, size)
+            continue
+        total += sum(pdfmetrics.stringWidth(run, f, size) for f, run in _faced_runs(part, font))
+    return float(total)
 
 
 def draw_string(  # noqa: PLR0917 - drawString's own arguments, then setFont's
@@ -253,15 +355,18 @@ def draw_string(  # noqa: PLR0917 - drawString's own arguments, then setFont's
         canvas.setFont(font, size)
 
 
-def missing_glyphs(text: str) -> set[str]:
-    """The characters of ``text`` that neither the main faces nor the fallback can
-    draw (white space and invisible format characters aside): each would print as
-    the main face's box."""
+def missing_glyphs(text: str, lang: str | None = None) -> set[str]:
+    """The characters of ``text`` that neither ``lang``'s face nor the main faces nor
+    the fallback can draw (white space and invisible format characters aside): each
+    would print as the main face's box."""
     register_fallback()
+    face = language_font(lang)
+    own = _font_chars[face] if face else frozenset()
     return {
         ch
         for ch in text
-        if ord(ch) not in _main_chars
+        if ord(ch) not in own
+        and ord(ch) not in _main_chars
         and ord(ch) not in _fallback_chars
         and not ch.isspace()
         and not _invisible(ord(ch))

@@ -37,7 +37,14 @@ from reportlab.platypus.paragraph import (  # type: ignore[import-untyped]
 )
 from reportlab.rl_config import _FUZZ  # type: ignore[import-untyped]
 
-from reports.fonts import BOLD, REGULAR, markup, string_width
+from reports.fonts import (
+    BOLD,
+    REGULAR,
+    SHAPED_LANGUAGES,
+    UNSPACED_LANGUAGES,
+    markup,
+    string_width,
+)
 from reports.snapshot import Stroke, Text
 
 BLACK = colors.black
@@ -397,10 +404,25 @@ A4 = Metrics(
 )
 
 
-def esc(text: str) -> str:
+def esc(text: str, lang: str | None = None) -> str:
     """Escape a snapshot text for Paragraph markup, setting the characters BIZ UDPGothic
-    lacks (𠮷 and the like) in the fallback face (``reports.fonts.markup``)."""
-    return markup(text)
+    lacks (𠮷 and the like) in the fallback face (``reports.fonts.markup``), and a
+    translation (``lang``) in its script's face."""
+    return markup(text, lang)
+
+
+# A translation is the customer's own reading, not a gloss beneath the Japanese: it is
+# set a little larger than the English, and Devanagari (whose letters are small for
+# their body size) larger again.
+_SECOND_SCALE = {"en": 1.0, "ne": 1.25}
+_TRANSLATION_SCALE = 1.15
+
+
+def second_scale(lang: str | None) -> float:
+    """The size of ``lang``'s text relative to the English styles it is set in."""
+    if lang is None:
+        return 1.0
+    return _SECOND_SCALE.get(lang, _TRANSLATION_SCALE)
 
 
 def _hex(color: Any) -> str:
@@ -466,11 +488,38 @@ class Styles:
         )
         self.mono = style("mono", m.small, cjk=False, leading=m.small * 1.3)
 
-    def en_span(self, en: str, size: float | None = None) -> str:
-        """Markup for English set smaller (and muted) after or beneath Japanese."""
-        return (
-            f'<font size="{size or self.m.label_en}" color="{_hex(self.m.muted)}">{esc(en)}</font>'
-        )
+    def en_span(self, en: str, size: float | None = None, lang: str | None = None) -> str:
+        """Markup for English (or ``lang``) set smaller (and muted) after or beneath Japanese."""
+        size = (size or self.m.label_en) * second_scale(lang)
+        return f'<font size="{size}" color="{_hex(self.m.muted)}">{esc(en, lang)}</font>'
+
+    def second(self, style: Any, lang: str) -> Any:
+        """``style`` (an English one) as the second language's text needs it: wrapped
+        like Japanese for a language without spaces, shaped for Devanagari."""
+        if lang in UNSPACED_LANGUAGES:
+            return style.clone(f"{style.name}_{lang}", wordWrap="CJK")
+        if lang in SHAPED_LANGUAGES:
+            return style.clone(f"{style.name}_{lang}", shaping=1)
+        return style
+
+    def joint(self, lang: str) -> str:
+        """What joins Japanese and its second language on one line: two no-break
+        spaces, or for a shaped script (which ReportLab shapes a word at a time, in
+        the face of its first letter) a plain space, so no word spans both."""
+        return " " if lang in SHAPED_LANGUAGES else "&nbsp;&nbsp;"
+
+    def tr(self, text: Text, style: Any) -> Any:
+        """The second-language half of ``text`` as a paragraph in ``style`` (scaled up
+        for a translation: see :func:`second_scale`)."""
+        second = self.second(style, text.lang)
+        scale = second_scale(text.lang)
+        if scale != 1:
+            second = second.clone(
+                f"{second.name}_x{scale:g}",
+                fontSize=second.fontSize * scale,
+                leading=second.leading * scale,
+            )
+        return Paragraph(esc(text.en, text.lang), second)
 
     def label(self, ja: str, en: str) -> Any:
         """A table label: Japanese, English beside or beneath it in small type (if any)."""
@@ -488,19 +537,28 @@ class Styles:
         font = BOLD if bold else REGULAR
         needed = (
             string_width(text.ja, font, self.m.body)
-            + string_width(text.en, REGULAR, self.m.body_en)
+            + string_width(text.en, REGULAR, self.m.body_en * second_scale(text.lang), text.lang)
             + 2 * self.m.body
         )
-        if needed > width:
-            return [Paragraph(esc(text.ja), style), Paragraph(esc(text.en), self.body_en)]
+        if needed > width or text.lang in SHAPED_LANGUAGES:
+            return [Paragraph(esc(text.ja), style), self.tr(text, self.body_en)]
         return [
-            Paragraph(f"{esc(text.ja)}&nbsp;&nbsp;{self.en_span(text.en, self.m.body_en)}", style)
+            Paragraph(
+                f"{esc(text.ja)}&nbsp;&nbsp;{self.en_span(text.en, self.m.body_en, text.lang)}",
+                style,
+            )
         ]
 
     def run_on(self, text: Text, style: Any = None, en_size: float | None = None) -> Any:
         """Japanese, then the English in smaller type in the same paragraph (wide pages)."""
+        if text.lang in SHAPED_LANGUAGES:
+            # ReportLab shapes only paragraphs wrapped by word, and Japanese must wrap
+            # like Japanese: the two halves go one beneath the other instead.
+            return Stack([Paragraph(esc(text.ja), style or self.body), self.tr(text, self.body_en)])
+        style = self.second(style or self.body, text.lang) if text.lang != "en" else style
         return Paragraph(
-            f"{esc(text.ja)}&nbsp;&nbsp;{self.en_span(text.en, en_size or self.m.body_en)}",
+            f"{esc(text.ja)}{self.joint(text.lang)}"
+            f"{self.en_span(text.en, en_size or self.m.body_en, text.lang)}",
             style or self.body,
         )
 
@@ -514,7 +572,7 @@ class Styles:
         """A bilingual text: Japanese, then English beneath in smaller type."""
         return [
             Paragraph(esc(text.ja), ja_style or self.body),
-            Paragraph(esc(text.en), en_style or self.body_en),
+            self.tr(text, en_style or self.body_en),
         ]
 
 
@@ -629,6 +687,28 @@ def fit_font_size(text: str, font: str, size: float, width: float) -> float:
     """``size``, or smaller so that ``text`` fits on one line of ``width``."""
     natural = stringWidth(text, font, size)
     return size if natural <= width else size * width / natural
+
+
+class Stack(Flowable):  # type: ignore[misc]
+    """Flowables one beneath the other, as one (a table cell or a story item takes it
+    where it takes a single paragraph); it does not split across pages."""
+
+    def __init__(self, flowables: Sequence[Any]) -> None:
+        super().__init__()
+        self.flowables = list(flowables)
+        self._sizes: list[tuple[float, float]] = []
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        self._sizes = [f.wrap(avail_width, avail_height) for f in self.flowables]
+        self.width = max((w for w, _ in self._sizes), default=0)
+        self.height = sum(h for _, h in self._sizes)
+        return self.width, self.height
+
+    def draw(self) -> None:
+        y = self.height
+        for flowable, (_, h) in zip(self.flowables, self._sizes, strict=True):
+            y -= h
+            flowable.drawOn(self.canv, 0, y)
 
 
 class Stamp(Flowable):  # type: ignore[misc]

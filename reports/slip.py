@@ -49,7 +49,7 @@ from reportlab.pdfgen.canvas import Canvas  # type: ignore[import-untyped]
 from reportlab.platypus import Spacer, Table  # type: ignore[import-untyped]
 
 from reports import layout
-from reports.fonts import BOLD, REGULAR, register_fonts
+from reports.fonts import BOLD, REGULAR, SHAPED_LANGUAGES, register_fonts
 from reports.layout import A4, THERMAL, Metrics, Paragraph, Styles, esc
 from reports.snapshot import SlipFormat, SlipKind, SlipSnapshot, Text
 
@@ -259,7 +259,7 @@ def _thermal_copy(s: SlipSnapshot, copy: Copy) -> list[Any]:
     ]
     customer = copy is Copy.CUSTOMER
     if s.kind is SlipKind.GUIDANCE:
-        story += [Spacer(0, THERMAL.gap), b.refusal(w), *b.device(w)]
+        story += [Spacer(0, THERMAL.gap), b.refusal(w), *b.language_note(w), *b.device(w)]
         if customer:
             story += [
                 *b.steps(w),
@@ -273,6 +273,7 @@ def _thermal_copy(s: SlipSnapshot, copy: Copy) -> list[Any]:
         story += [
             *b.device(w),
             *b.statement(w),
+            *b.language_note(w),
             *b.clerk_declaration(w),
             *b.signature(w),
         ]
@@ -321,7 +322,7 @@ def _a4_copy(b: _Blocks) -> Any:
     )
     story: list[Any] = [top]
     if s.kind is SlipKind.GUIDANCE:
-        story += [Spacer(0, A4.gap), b.refusal(w)]
+        story += [Spacer(0, A4.gap), b.refusal(w), *b.language_note(w)]
         if customer:
             half = (w - gap) / 2
             story += [
@@ -337,6 +338,7 @@ def _a4_copy(b: _Blocks) -> Any:
             Spacer(0, A4.gap),
             b.result(w),
             *b.statement(w),
+            *b.language_note(w),
             Spacer(0, A4.gap),
             layout.columns(
                 [
@@ -545,7 +547,7 @@ class _Blocks:
         content = [
             Paragraph(esc(s.statement.ja), st.statement_ja),
             Spacer(0, 1.2 * mm),
-            Paragraph(esc(s.statement.en), st.statement_en),
+            st.tr(s.statement, st.statement_en),
             Spacer(0, 1.2 * mm),
             Paragraph(
                 f"署名時の表示言語: {esc(language.ja)}&nbsp;&nbsp;"
@@ -565,6 +567,23 @@ class _Blocks:
             width,
             aside=Paragraph(version, st.small_en.clone("aside", alignment=2)) if wide else None,
         )
+
+    def language_note(self, width: float) -> list[Any]:
+        """On a slip not in Japanese: that the translation is for reference and the
+        Japanese text prevails, and the hotline's foreign-language number, each in
+        Japanese and in the customer's language."""
+        note, st = self.s.language_note, self.st
+        if note is None:
+            return []
+        content = [
+            Paragraph(f"<b>{esc(note.prevails.ja)}</b>", st.small),
+            st.tr(note.prevails, st.small_en),
+            Spacer(0, 1 * mm),
+            Paragraph(esc(note.foreign_line.ja), st.small),
+            st.tr(note.foreign_line, st.small_en),
+            Paragraph(esc(note.number), st.hotline_foreign),
+        ]
+        return [Spacer(0, self.m.gap), layout.boxed(content, width, line_width=1.2)]
 
     def clerk_declaration(self, width: float, *, lead: bool = True) -> list[Any]:
         return self._section(
@@ -590,14 +609,16 @@ class _Blocks:
         if width >= WIDE:  # the label leads the line
             content = [
                 Paragraph(f"ご注意&nbsp;&nbsp;&nbsp;{esc(text.ja)}", st.body_bold),
-                Paragraph(f"Please note:&nbsp;&nbsp;{esc(text.en)}", st.body_en),
+                Paragraph(f"Please note:&nbsp;&nbsp;{esc(text.en)}", st.body_en)
+                if text.lang == "en"
+                else st.tr(text, st.body_en),
             ]
         else:
             content = [
                 Paragraph(f"ご注意&nbsp;&nbsp;{st.en_span('Please note')}", st.heading),
                 Spacer(0, 0.6 * mm),
                 Paragraph(esc(text.ja), st.body_bold),
-                Paragraph(esc(text.en), st.body_en),
+                st.tr(text, st.body_en),
             ]
         return layout.boxed(content, width, line_width=1.4)
 
@@ -607,12 +628,14 @@ class _Blocks:
             return [
                 Spacer(0, self.m.gap),
                 Paragraph(f"<b>個人情報の利用目的</b>&nbsp;&nbsp;{esc(text.ja)}", st.small),
-                Paragraph(f"<b>Use of personal data:</b>&nbsp;&nbsp;{esc(text.en)}", st.small_en),
+                Paragraph(f"<b>Use of personal data:</b>&nbsp;&nbsp;{esc(text.en)}", st.small_en)
+                if text.lang == "en"
+                else st.tr(text, st.small_en),
             ]
         return self._section(
             "個人情報の利用目的",
             "Use of personal data",
-            [Paragraph(esc(text.ja), st.small), Paragraph(esc(text.en), st.small_en)],
+            [Paragraph(esc(text.ja), st.small), st.tr(text, st.small_en)],
             width,
         )
 
@@ -679,15 +702,19 @@ class _Blocks:
         big = st.body_bold.clone("reason", fontSize=size, leading=size * 1.4)
         title = s.refusal_heading or s.outcome
         heading = [
-            Paragraph(
-                f"{esc(title.ja)}&nbsp;&nbsp;{st.en_span(title.en, self.m.body_en)}", st.heading
+            st.run_on(title, st.heading, self.m.body_en)
+            if title.lang in SHAPED_LANGUAGES
+            else Paragraph(
+                f"{esc(title.ja)}{st.joint(title.lang)}"
+                f"{st.en_span(title.en, self.m.body_en, title.lang)}",
+                st.second(st.heading, title.lang),
             ),
             Spacer(0, 1.2 * mm),
         ]
         if self.copy is Copy.SHOP:  # the shop knows; the reason is what it records
             heading = [Paragraph(f"お断りの理由&nbsp;&nbsp;{st.en_span('Reason')}", st.heading)]
         return layout.boxed(
-            [*heading, Paragraph(esc(reason.ja), big), Paragraph(esc(reason.en), st.body_en)],
+            [*heading, Paragraph(esc(reason.ja), big), st.tr(reason, st.body_en)],
             width,
             line_width=2,
         )
@@ -714,11 +741,11 @@ class _Blocks:
             table.hAlign = "LEFT"
             heading = section.heading
             title = (
-                [st.run_on(Text(f"■ {heading.ja}", heading.en), st.section_heading)]
+                [st.run_on(Text(f"■ {heading.ja}", heading.en, heading.lang), st.section_heading)]
                 if wide
                 else [
                     Paragraph(f"■ {esc(heading.ja)}", st.section_heading),
-                    Paragraph(esc(heading.en), st.body_en),
+                    st.tr(heading, st.body_en),
                 ]
             )
             body += [*([Spacer(0, 1.6 * mm)] if n else []), *title, Spacer(0, 1 * mm), table]
@@ -732,7 +759,7 @@ class _Blocks:
                 Spacer(0, 1 * mm),
                 Paragraph(esc(h.number), st.hotline),
                 Paragraph(esc(h.description.ja), st.small),
-                Paragraph(esc(h.description.en), st.small_en),
+                st.tr(h.description, st.small_en),
                 Spacer(0, 1.4 * mm),
                 Paragraph(
                     f"外国語対応&nbsp;&nbsp;{st.en_span('Other languages', self.m.body_en)}",
@@ -752,7 +779,7 @@ class _Blocks:
                 [
                     [
                         Paragraph("・", st.body),
-                        [Paragraph(esc(note.ja), st.body), Paragraph(esc(note.en), st.body_en)],
+                        [Paragraph(esc(note.ja), st.body), st.tr(note, st.body_en)],
                     ]
                 ],
                 colWidths=[bullet_col, width - bullet_col],

@@ -25,10 +25,28 @@ class SlipKind(StrEnum):
 
 @dataclass(frozen=True)
 class Text:
-    """One text in Japanese (authoritative) and English."""
+    """One text in Japanese (authoritative) and a second language beneath it.
+
+    ``en`` is English, or on a customer-facing text of a record signed in another
+    language (desktop.languages) that language's reference translation, which
+    ``lang`` then names ("zh-Hans", "vi", …) so the renderer sets it in its script.
+    """
 
     ja: str
     en: str
+    lang: str = "en"
+
+
+@dataclass(frozen=True)
+class LanguageNote:
+    """On a slip of a record signed in a language other than Japanese: that the
+    translation is for reference and the Japanese text prevails, and the hotline's
+    foreign-language number, each in Japanese and in that language."""
+
+    language: Text  # 「ベトナム語」 / "Tiếng Việt"
+    prevails: Text  # 「…参考訳です。日本語の文面が優先します。」
+    foreign_line: Text  # 「外国語でのお問い合わせ…」
+    number: str  # 0120-0178-27
 
 
 @dataclass(frozen=True)
@@ -127,6 +145,10 @@ class SlipSnapshot:
     certificate_fingerprint: str  # SHA-256 of the station certificate, hex
     reprint_count: int = 0  # 0 for the first issue; N for the N-th reprint (再発行)
     voided: bool = False  # a reprint of a voided receipt carries a visible VOID mark
+    # The language the customer chose (desktop.languages); a note on every slip not
+    # in Japanese (None for ja).
+    language: str = "ja"
+    language_note: LanguageNote | None = None
 
     @property
     def is_reprint(self) -> bool:

@@ -15,13 +15,21 @@ import hashlib
 import math
 from dataclasses import replace
 
-from desktop.catalogue import Bilingual, bundled_revocation_catalogue, statement_catalogue
+from desktop.catalogue import (
+    Bilingual,
+    RevocationCatalogue,
+    bundled_revocation_catalogue,
+    catalogue_in,
+    statement_catalogue,
+)
 from desktop.domain import PURPOSE_LABELS, Purpose
-from desktop.slip_texts import slip_texts
+from desktop.languages import language as named_language
+from desktop.slip_texts import SlipTexts, slip_texts, slip_texts_in
 from desktop.statements import CLERK_STATEMENT_ID, statement_id_for
 from reports.snapshot import (
     DeviceLines,
     Hotline,
+    LanguageNote,
     PathSteps,
     ShopLines,
     SlipKind,
@@ -47,7 +55,26 @@ NOT_DONE_REASON = Text(TEXTS.refusal_reasons["not_done"].ja, TEXTS.refusal_reaso
 
 
 def _text(node: Bilingual) -> Text:
-    return Text(node.ja, node.en)
+    return Text(node.ja, node.en, node.lang)
+
+
+def _in(language: str) -> tuple[SlipTexts, RevocationCatalogue]:
+    """The slip texts and the catalogue in Japanese and ``language`` (issue 13), as
+    ``desktop.slips.build_snapshot`` picks them."""
+    return slip_texts_in(language), catalogue_in(CATALOGUE, language) or CATALOGUE
+
+
+def language_note(language: str) -> LanguageNote | None:
+    if language == "ja":
+        return None
+    texts = slip_texts_in(language)
+    named = named_language(language)
+    return LanguageNote(
+        language=Text(named.ja, named.native, language),
+        prevails=_text(texts.reference_note),
+        foreign_line=_text(texts.foreign_language_line),
+        number=CATALOGUE.hotline.foreign_language,
+    )
 
 
 GUIDANCE_NOTES = tuple(_text(note) for note in TEXTS.guidance_notes)
@@ -61,13 +88,19 @@ MODELS = {
 
 
 def path(
-    path_id: str, os: str = "android", reason: str | None = None, *, guidance: bool = False
+    path_id: str,
+    os: str = "android",
+    reason: str | None = None,
+    *,
+    guidance: bool = False,
+    language: str = "ja",
 ) -> PathSteps:
     """A path of the revocation catalogue, with the sections a guidance slip prints."""
-    entry = CATALOGUE.paths[path_id]
-    sections = CATALOGUE.guidance(path_id, os, reason) if guidance else ()
+    catalogue = _in(language)[1]
+    entry = catalogue.paths[path_id]
+    sections = catalogue.guidance(path_id, os, reason) if guidance else ()
     heading = entry.heading
-    if guidance and reason in CATALOGUE.refusal_guidance:
+    if guidance and reason in catalogue.refusal_guidance:
         heading = sections[0].heading
     return PathSteps(
         id=path_id,
@@ -83,14 +116,15 @@ def statement(statement_id: str, language: str = "ja") -> tuple[Text, str, str]:
     """The statement text, its catalogue version, and the SHA-256 of the text shown."""
     catalogue = statement_catalogue()
     shown = catalogue.statement(statement_id, language)
-    return _text(catalogue.texts[statement_id]), catalogue.version, shown.sha256
+    return _text(catalogue.bilingual(statement_id, language)), catalogue.version, shown.sha256
 
 
-def hotline() -> Hotline:
+def hotline(language: str = "ja") -> Hotline:
+    catalogue = _in(language)[1]
     return Hotline(
-        number=CATALOGUE.hotline.number,
-        foreign_language=CATALOGUE.hotline.foreign_language,
-        description=_text(CATALOGUE.hotline.description),
+        number=catalogue.hotline.number,
+        foreign_language=catalogue.hotline.foreign_language,
+        description=_text(catalogue.hotline.description),
     )
 
 
@@ -130,10 +164,11 @@ def confirmation_for(
 ) -> SlipSnapshot:
     """An accepted intake on ``path_id`` for ``purpose``, signed in ``language``."""
     text, version, digest = statement(statement_id_for(path_id, purpose), language)
-    clerk_text, _, _ = statement(CLERK_STATEMENT_ID)
+    clerk_text, _, _ = statement(CLERK_STATEMENT_ID, language)
     maker, model = MODELS[os]
     ja_purpose, en_purpose = PURPOSE_LABELS[Purpose(purpose)]
-    note = TEXTS.suspended_by(suspended_by) if path_id == "hotline_suspended" else None
+    texts = _in(language)[0]
+    note = texts.suspended_by(suspended_by) if path_id == "hotline_suspended" else None
     return SlipSnapshot(
         kind=SlipKind.CONFIRMATION,
         shop=ShopLines(
@@ -156,8 +191,8 @@ def confirmation_for(
             imeis=(IMEI,),
             os_label=_text(TEXTS.os_label(os)),
         ),
-        outcome=_text(TEXTS.outcome("accepted", purpose)),
-        revocation_fact=_text(TEXTS.revocation_fact(path_id)),
+        outcome=_text(texts.outcome("accepted", purpose)),
+        revocation_fact=_text(texts.revocation_fact(path_id)),
         refusal_heading=None,
         statement=text,
         statement_version=version,
@@ -165,16 +200,18 @@ def confirmation_for(
         statement_language=_text(TEXTS.statement_language(language)),
         signer=SELLER,
         clerk_declaration=clerk_text,
-        path=path(path_id, os),
+        path=path(path_id, os, language=language),
         path_note=_text(note) if note else None,
         refusal_reason=None,
         guidance_notes=(),
-        hotline=hotline(),
-        reset_reminder=_text(TEXTS.reset_reminder(os)),
-        privacy_notice=_text(TEXTS.privacy_notice(purpose)),
+        hotline=hotline(language),
+        reset_reminder=_text(texts.reset_reminder(os)),
+        privacy_notice=_text(texts.privacy_notice(purpose)),
         signature=signature_strokes(),
         qr_payload=QR_PAYLOAD,
         certificate_fingerprint=CERTIFICATE_FINGERPRINT,
+        language=language,
+        language_note=language_note(language),
     )
 
 
@@ -183,23 +220,27 @@ def guidance_for(
     os: str = "android",
     reason: str = "not_done",
     purpose: str = "trade_in",
+    *,
+    language: str = "ja",
 ) -> SlipSnapshot:
     """A refused intake: ``reason`` on ``path_id``, with the guidance for ``os``."""
-    base = confirmation_for("app_revoked" if os != "iphone" else "iphone_removed", os, purpose)
+    first = "app_revoked" if os != "iphone" else "iphone_removed"
+    base = confirmation_for(first, os, purpose, language=language)
+    texts = _in(language)[0]
     return replace(
         base,
         kind=SlipKind.GUIDANCE,
         receipt="S01-20261127-0002",
         issued_at="2026-11-27 10:20",
         printed_at="2026-11-27 10:21",
-        outcome=_text(TEXTS.outcome("refused", purpose)),
+        outcome=_text(texts.outcome("refused", purpose)),
         revocation_fact=None,
-        refusal_heading=_text(TEXTS.refusal_heading(purpose)),
-        refusal_reason=_text(TEXTS.refusal_reasons[reason]),
-        path=path(path_id, os, reason, guidance=True),
+        refusal_heading=_text(texts.refusal_heading(purpose)),
+        refusal_reason=_text(texts.refusal_reasons[reason]),
+        path=path(path_id, os, reason, guidance=True, language=language),
         path_note=None,
-        guidance_notes=GUIDANCE_NOTES,
-        privacy_notice=_text(TEXTS.privacy_notice(purpose, refused=True)),
+        guidance_notes=tuple(_text(note) for note in texts.guidance_notes),
+        privacy_notice=_text(texts.privacy_notice(purpose, refused=True)),
         signature=(),
     )
 

@@ -452,3 +452,13 @@ def test_a_suspended_phone_at_the_counter_prompts_the_stolen_question():
     flow.update({"suspected_stolen": True})
     assert not flow.suggests_stolen_flag()  # already flagged: nothing more to ask
     assert not _at(Step.REVOCATION, example_document()).suggests_stolen_flag()
+
+
+@pytest.mark.parametrize(("chosen", "carried"), [("vi", "vi"), ("ne", "ne"), ("ja", "ja")])
+def test_another_phone_keeps_the_customers_language(chosen, carried):
+    # Issue 13: the next phone's statement is shown in the language the customer chose.
+    flow, doc = _flow(), example_document()
+    doc["statement"] = {"language": chosen}
+    _fill(flow, doc, through=Step.REVIEW)
+    second = flow.another_device("S01-20261127-0001")
+    assert second.document["statement"] == {"language": carried}

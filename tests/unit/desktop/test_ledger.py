@@ -113,4 +113,6 @@ def test_statement_version_and_hash_are_recorded(ctx):
         "version": shown.version,
         "language": "en",
         "sha256": hashlib.sha256(shown.text.encode()).hexdigest(),
+        # Since issue 13 a record not in Japanese pins the Japanese text too (it prevails).
+        "ja_sha256": statement_catalogue().statement("customer_revoked", "ja").sha256,
     }

@@ -12,7 +12,7 @@ PURPOSES = [purpose.value for purpose in Purpose]
 
 
 def test_the_version_is_bumped_past_the_first_release() -> None:
-    assert TEXTS.version == "2026.12.1"
+    assert TEXTS.version == "2026.12.2"  # 2026.12.2: the language note (issue 13)
 
 
 @pytest.mark.parametrize(

@@ -195,9 +195,15 @@ def _strings(node: Any) -> Iterator[str]:
             yield from _strings(value)
 
 
-@pytest.mark.parametrize("catalogue", sorted(p.name for p in DATA.glob("*.json")))
+# The glossary is never printed: its terms are checked in the texts that use them.
+@pytest.mark.parametrize(
+    "catalogue", sorted(p.name for p in DATA.glob("*.json") if p.name != "glossary.json")
+)
 def test_every_character_of_the_product_texts_has_a_glyph(catalogue):
-    texts = list(_strings(json.loads((DATA / catalogue).read_text(encoding="utf-8"))))
+    raw = json.loads((DATA / catalogue).read_text(encoding="utf-8"))
+    texts = list(_strings(raw))
     assert texts
-    missing = {ch: text for text in texts for ch in missing_glyphs(text)}
+    # A translation (slip_texts.vi.json, …) is set in its language's face where it has one.
+    lang = raw.get("language")
+    missing = {ch: text for text in texts for ch in missing_glyphs(text, lang)}
     assert not missing, {f"U+{ord(ch):04X}": text[:60] for ch, text in missing.items()}
