@@ -95,8 +95,8 @@ _HEAD = (
 # their heads are then read one by one with _HEAD, a seek on the (station, seq) key.
 # (One query with a max(seq) per station scanned the whole ledger on every commit:
 # ~40 ms at 30,000 entries, growing with the chain.)
-_OTHER_STATIONS = select(Station.code).where(Station.code != bindparam("station")).order_by(
-    Station.code
+_OTHER_STATIONS = (
+    select(Station.code).where(Station.code != bindparam("station")).order_by(Station.code)
 )
 _LOCK_STATION = select(Station.code).where(Station.code == bindparam("station")).with_for_update()
 _STATION_FINGERPRINT = select(Station.fingerprint).where(Station.code == bindparam("station"))
