@@ -1,6 +1,7 @@
 """The customer-facing screen: the statement in large type, and the signature box.
 
-The customer reads the statement (Japanese, or English at a tap), sees what the
+The customer reads the statement (Japanese, or one of the languages of Japan's foreign
+residents at a tap: desktop.languages), sees what the
 clerk declares and what their personal data is used for (利用目的, 個人情報保護法
 第21条: shown before they sign, not only printed afterwards), signs with a finger, a
 stylus or the mouse, and confirms.  The
@@ -16,7 +17,7 @@ from collections.abc import Callable, Sequence
 from functools import cache
 from typing import Any, TypeVar
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import (
     QFont,
     QFontDatabase,
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QButtonGroup,
     QFrame,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -38,66 +40,64 @@ from PySide6.QtWidgets import (
 
 from desktop.catalogue import Statement, StatementCatalogue, statement_catalogue
 from desktop.domain import Purpose
+from desktop.languages import CUSTOMER_LANGUAGES, language, screen_words
 from desktop.signature import signature_problem
-from desktop.slip_texts import slip_texts
+from desktop.slip_texts import slip_texts_in
 from desktop.statements import CLERK_STATEMENT_ID, CUSTOMER_STATEMENT_IDS
-from reports.fonts import FONT_DIR
+from reports.fonts import FONT_DIR, language_font_file
 from ui import palette
 from ui.signature_pad import SignaturePad, monotonic_ms
 
 CUSTOMER_STATEMENTS = CUSTOMER_STATEMENT_IDS
 CLERK_STATEMENT = CLERK_STATEMENT_ID
-LANGUAGES = ("ja", "en")
+LANGUAGES = tuple(choice.code for choice in CUSTOMER_LANGUAGES)
 DEFAULT_PURPOSE = "purchase"
 
 STATEMENT_POINT_SIZE = 22  # the statement: read at arm's length, often without glasses
 # A long statement (the English one) is set smaller, down to this, rather than cut off.
-STATEMENT_MIN_POINT_SIZE = 14
+STATEMENT_MIN_POINT_SIZE = 12  # the longest translations (vi, pt-BR) on a 1280×720 screen
 PAD_SHARE = 0.3  # the signature pad keeps at least this share of the screen's height
+# The texts around the statement, set smaller when a long translation needs the room.
+SURROUNDING_SCALES = (1.0, 0.85, 0.72)
 STATEMENT_LINE_HEIGHT = 140  # per cent: kanji lines need air between them
 TITLE_POINT_SIZE = 22
 CLERK_POINT_SIZE = 14  # the clerk's declaration: smaller, it is not the customer's
 CLERK_LINE_HEIGHT = 130
-PAD_MIN_HEIGHT = 130  # still room for a name written with a finger (1280×720 counter)
+PAD_MIN_HEIGHT = 120  # still room for a name written with a finger (1280×720 counter)
 PRIVACY_POINT_SIZE = 12  # the purpose of use: to read, but not what is being signed
 PRIVACY_LINE_HEIGHT = 125
 BODY_POINT_SIZE = 16
 BUTTON_POINT_SIZE = 17
 CONFIRM_POINT_SIZE = 20
 
-# The words of the screen itself (the statements come from the catalogue).
-TEXTS: dict[str, dict[str, str]] = {
-    "ja": {
-        "title": "ご本人による確認とご署名",
-        "instruction": "下の文をお読みください。内容のとおりであれば、枠の中にご署名ください。",
-        "customer_heading": "お客様の申告",
-        "clerk_heading": "担当者の申告",
-        "privacy_heading": "個人情報の利用目的",
-        "placeholder": "ここに、指かペンでご署名ください",
-        "undo": "ひと筆もどす",
-        "clear": "消して書き直す",
-        "cancel": "やめる",
-        "confirm": "同意して署名する",
-        "ready": "この署名でよろしければ「同意して署名する」を押してください。",
-        "stopped": "やめることを係員に伝えました。署名はされていません。係員がご案内します。",
-    },
-    "en": {
-        "title": "Your confirmation and signature",
-        "instruction": "Please read the statement below. If it is true, sign in the box.",
-        "customer_heading": "Your statement",
-        "clerk_heading": "The clerk's declaration",
-        "privacy_heading": "How we use your personal data",
-        "placeholder": "Sign here with your finger or a pen",
-        "undo": "Undo last stroke",
-        "clear": "Clear and sign again",
-        "cancel": "Cancel",
-        "confirm": "Agree and sign",
-        "ready": "If this is your signature, press “Agree and sign”.",
-        "stopped": "The clerk has been told you want to stop. Nothing was signed. "
-        "The clerk will help you.",
-    },
-}
-LANGUAGE_BUTTONS = {"ja": "日本語", "en": "English"}
+# The words of the screen itself, in every language (desktop/data/customer_screen*.json);
+# the statements come from the statement catalogue.
+SIGNATURE_PROBLEM_KEYS = (
+    "sign_empty",
+    "sign_too_many",
+    "sign_too_short",
+    "sign_too_small",
+    "sign_one_line",
+)
+LANGUAGE_BUTTON_POINT_SIZE = 13
+LANGUAGE_COLUMNS = 5  # nine languages in two rows beside the title
+NARROW_LANGUAGE_COLUMNS = 3  # in three rows on a narrow customer display
+
+
+def words(code: str) -> dict[str, str]:
+    """The screen's own words in ``code`` (title, buttons, messages)."""
+    return screen_words(code)
+
+
+def signature_problem_text(problem_ja: str, code: str) -> str:
+    """A signature problem (desktop.signature words it in Japanese and English) in the
+    customer's language, by the Japanese text it has in the screen's words."""
+    japanese = words("ja")
+    for key in SIGNATURE_PROBLEM_KEYS:
+        if japanese[key] == problem_ja:
+            return words(code)[key]
+    return problem_ja
+
 
 STYLE = f"""
 CustomerScreen {{ background: {palette.CUSTOMER_BACKGROUND}; }}
@@ -125,6 +125,7 @@ QPushButton:pressed {{ background: {palette.CUSTOMER_PRESSED}; }}
 QPushButton:disabled {{
     color: {palette.CUSTOMER_DISABLED_TEXT}; border-color: {palette.CUSTOMER_DISABLED_EDGE};
 }}
+QPushButton#language {{ padding: 4px 12px; }}
 QPushButton#language:checked {{
     background: {palette.CUSTOMER_CHOSEN}; color: #ffffff; border-color: {palette.CUSTOMER_CHOSEN};
 }}
@@ -154,8 +155,41 @@ def customer_font_family() -> str:
     return family or QApplication.font().family()
 
 
-def _font(point_size: int, *, bold: bool = False) -> QFont:
-    font = QFont(customer_font_family())
+# Faces of the screen that differ from the slips' (reports/fonts/README.md): Qt picks a
+# face by family name, and a system "Droid Sans Fallback" without Hangul can shadow ours.
+SCREEN_FACES = {"ko": "NanumSquareR.ttf"}
+
+
+def language_font_family(code: str) -> str:
+    """The bundled face of a script BIZ UDPGothic lacks (Hangul, simplified Chinese,
+    Vietnamese, Devanagari: reports.fonts, the slips' own); '' if none."""
+    if code in SCREEN_FACES:
+        return _face_of(str(FONT_DIR / SCREEN_FACES[code]))
+    path = language_font_file(code)
+    return _face_of(str(path)) if path is not None else ""
+
+
+@cache
+def _face_of(path: str) -> str:
+    # Once per file: two languages share one face (Chinese and Korean).
+    font_id = QFontDatabase.addApplicationFont(path)
+    families = QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else []
+    return families[0] if families else ""
+
+
+def font_families(code: str) -> list[str]:
+    """The faces for a text in ``code``: its own script's face first (a Vietnamese line
+    is then set in one face, not patched glyph by glyph), then BIZ UDPGothic, then every
+    other bundled face for what is left (a Japanese word in a Korean text)."""
+    own = language_font_family(code)
+    others = [language_font_family(choice.code) for choice in CUSTOMER_LANGUAGES]
+    ordered = [own, customer_font_family(), *others]
+    return list(dict.fromkeys(family for family in ordered if family))
+
+
+def _font(point_size: int, *, bold: bool = False, code: str = "ja") -> QFont:
+    font = QFont()
+    font.setFamilies(font_families(code))
     font.setPointSize(point_size)
     font.setBold(bold)
     return font
@@ -164,10 +198,72 @@ def _font(point_size: int, *, bold: bool = False) -> QFont:
 def _label(object_name: str, point_size: int, *, bold: bool = False) -> QLabel:
     label = QLabel()
     label.setObjectName(object_name)
-    label.setFont(_font(point_size, bold=bold))
+    _keep_font(label, point_size, bold=bold)
     label.setWordWrap(True)
     label.setTextFormat(Qt.TextFormat.PlainText)
     return label
+
+
+def _keep_font(widget: QWidget, point_size: int, *, bold: bool = False, code: str = "ja") -> None:
+    """Set the widget's font, and remember its size so a language switch can set the
+    same size in the new language's faces (CustomerScreen._restyle)."""
+    widget.setProperty("point_size", point_size)
+    widget.setProperty("bold", bold)
+    widget.setFont(_font(point_size, bold=bold, code=code))
+
+
+class LanguageButtons(QWidget):
+    """The language buttons in rows: five a row where the screen is wide enough, three a
+    row on a narrow customer display (an 800-pixel tablet), so the screen's minimum width
+    is that of three."""
+
+    def __init__(self, buttons: Sequence[QPushButton], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._buttons = list(buttons)
+        self._grid = QGridLayout(self)
+        self._grid.setContentsMargins(0, 0, 0, 0)
+        self._grid.setHorizontalSpacing(6)
+        self._grid.setVerticalSpacing(6)
+        self._columns = 0
+        self._arrange(LANGUAGE_COLUMNS)
+
+    def _arrange(self, columns: int) -> None:
+        if columns == self._columns:
+            return
+        self._columns = columns
+        for button in self._buttons:
+            self._grid.removeWidget(button)
+        for index, button in enumerate(self._buttons):
+            self._grid.addWidget(button, index // columns, index % columns)
+        self.updateGeometry()
+
+    def _width_for(self, columns: int) -> int:
+        widths = [0] * columns
+        for index, button in enumerate(self._buttons):
+            column = index % columns
+            widths[column] = max(widths[column], button.sizeHint().width())
+        return sum(widths) + self._grid.horizontalSpacing() * (columns - 1)
+
+    def _height_for(self, columns: int) -> int:
+        rows = -(-len(self._buttons) // columns)
+        height = max(max(b.sizeHint().height(), b.minimumHeight()) for b in self._buttons)
+        return rows * height + (rows - 1) * self._grid.verticalSpacing()
+
+    def _columns_for(self, width: int) -> int:
+        wide = width >= self._width_for(LANGUAGE_COLUMNS)
+        return LANGUAGE_COLUMNS if wide else NARROW_LANGUAGE_COLUMNS
+
+    def sizeHint(self) -> QSize:
+        return QSize(self._width_for(LANGUAGE_COLUMNS), self._height_for(LANGUAGE_COLUMNS))
+
+    def minimumSizeHint(self) -> QSize:
+        # As narrow as three a row, as low as two rows: the narrow form's height comes
+        # from heightForWidth, on the narrow displays that need it (and have the room).
+        return QSize(self._width_for(NARROW_LANGUAGE_COLUMNS), self._height_for(LANGUAGE_COLUMNS))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        self._arrange(self._columns_for(event.size().width()))
+        super().resizeEvent(event)
 
 
 class CustomerScreen(QWidget):
@@ -179,7 +275,7 @@ class CustomerScreen(QWidget):
     statement clears it (a signature belongs to the text it was given under).
 
     Signals:
-        signed(dict): the customer confirmed: ``{"language": "ja" | "en",
+        signed(dict): the customer confirmed: ``{"language": <a code of LANGUAGES>,
             "strokes": [[[x, y, ms], ...], ...]}``, the intake document's
             ``statement.language`` and ``signature.strokes``.
         cancelled: the customer (or the clerk) stopped without signing.
@@ -214,7 +310,7 @@ class CustomerScreen(QWidget):
 
     @property
     def language(self) -> str:
-        """The language the statement is shown in now: 'ja' or 'en'."""
+        """The language the statement is shown in now (a code of LANGUAGES: 'ja', 'vi', …)."""
         return self._language
 
     @property
@@ -288,16 +384,20 @@ class CustomerScreen(QWidget):
         self._language_group = QButtonGroup(self)
         self._language_group.setExclusive(True)
         self._language_buttons: dict[str, QPushButton] = {}
-        for language in LANGUAGES:
-            button = QPushButton(LANGUAGE_BUTTONS[language])
+        buttons: list[QPushButton] = []
+        for index, code in enumerate(LANGUAGES):
+            # Each language's own name, in its own script's face.
+            button = QPushButton(language(code).native)
             button.setObjectName("language")
+            button.setProperty("language", code)
             button.setCheckable(True)
-            button.setFont(_font(BUTTON_POINT_SIZE, bold=True))
-            button.setMinimumSize(150, 56)
-            self._language_group.addButton(button)
-            self._language_buttons[language] = button
-        self._language_buttons["ja"].clicked.connect(self._on_japanese_clicked)
-        self._language_buttons["en"].clicked.connect(self._on_english_clicked)
+            button.setFont(_font(LANGUAGE_BUTTON_POINT_SIZE, bold=True, code=code))
+            button.setMinimumHeight(36)
+            self._language_group.addButton(button, index)
+            self._language_buttons[code] = button
+            buttons.append(button)
+        languages = LanguageButtons(buttons)
+        self._language_group.idClicked.connect(self._on_language_group_id_clicked)
 
         top = self._top = QHBoxLayout()
         heading = QVBoxLayout()
@@ -305,9 +405,8 @@ class CustomerScreen(QWidget):
         heading.addWidget(self._title)
         heading.addWidget(self._instruction)
         top.addLayout(heading, 1)
-        top.addSpacing(24)
-        for language in LANGUAGES:
-            top.addWidget(self._language_buttons[language], 0, Qt.AlignmentFlag.AlignTop)
+        top.addSpacing(16)
+        top.addWidget(languages)
 
         self._customer_heading = _label("heading", BODY_POINT_SIZE - 2, bold=True)
         self._statement_label = _label("statement", STATEMENT_POINT_SIZE)
@@ -328,7 +427,7 @@ class CustomerScreen(QWidget):
         self._privacy_label.setContentsMargins(28, 0, 28, 0)
 
         self._pad = SignaturePad(clock=clock)
-        self._pad.setFont(_font(BODY_POINT_SIZE))
+        _keep_font(self._pad, BODY_POINT_SIZE)
         # The pad takes whatever height the texts leave (Ignored: its own preferred
         # height does not count), so inside the main window on a 1366×768 counter
         # screen the confirm button stays in view without scrolling.
@@ -379,39 +478,40 @@ class CustomerScreen(QWidget):
 
     def _button(self, point_size: int, *, bold: bool = False) -> QPushButton:
         button = QPushButton()
-        button.setFont(_font(point_size, bold=bold))
+        _keep_font(button, point_size, bold=bold)
         button.setMinimumHeight(56)
         button.setCursor(Qt.CursorShape.PointingHandCursor)
         return button
 
     def _show_texts(self) -> None:
-        words = TEXTS[self._language]
+        said = words(self._language)
         self._language_buttons[self._language].setChecked(True)
-        self._title.setText(words["title"])
-        self._instruction.setText(words["instruction"])
-        self._customer_heading.setText(words["customer_heading"])
+        self._restyle()
+        self._title.setText(said["title"])
+        self._instruction.setText(said["instruction"])
+        self._customer_heading.setText(said["customer_heading"])
         _set_paragraph(
             self._statement_label, html.escape(self.statement().text), STATEMENT_LINE_HEIGHT
         )
         clerk = self._catalogue.statement(CLERK_STATEMENT, self._language)
-        heading = html.escape(words["clerk_heading"])
+        heading = html.escape(said["clerk_heading"])
         _set_paragraph(
             self._clerk_label,
             f"<b>{heading}</b>&#x2003;{html.escape(clerk.text)}",
             CLERK_LINE_HEIGHT,
         )
-        notice = slip_texts().privacy_notice(str(self._purpose or DEFAULT_PURPOSE))
+        notice = slip_texts_in(self._language).privacy_notice(str(self._purpose or DEFAULT_PURPOSE))
         _set_paragraph(
             self._privacy_label,
-            f"<b>{html.escape(words['privacy_heading'])}</b>&#x2003;"
+            f"<b>{html.escape(said['privacy_heading'])}</b>&#x2003;"
             + html.escape(notice.ja if self._language == "ja" else notice.en),
             PRIVACY_LINE_HEIGHT,
         )
-        self._pad.set_placeholder(words["placeholder"])
-        self._undo.setText(words["undo"])
-        self._clear.setText(words["clear"])
-        self._cancel.setText(words["cancel"])
-        self._confirm.setText(words["confirm"])
+        self._pad.set_placeholder(said["placeholder"])
+        self._undo.setText(said["undo"])
+        self._clear.setText(said["clear"])
+        self._cancel.setText(said["cancel"])
+        self._confirm.setText(said["confirm"])
         layout = self.layout()
         if layout is not None:
             # Lay out the new words now rather than at the next event loop pass, so a
@@ -420,35 +520,66 @@ class CustomerScreen(QWidget):
         self._fit_statement()
 
     def _fit_statement(self) -> None:
-        """Set the statement as large as the screen allows (22 pt down to 14 pt): whole,
+        """Set the statement as large as the screen allows (22 pt down to 12 pt): whole,
         never cut off, with the signature pad keeping ``PAD_SHARE`` of the height.
 
         The statement's box is held at exactly the height its text needs at its width
         (a word-wrapped label would otherwise ask for the height of a narrow column and
-        take the pad's room); the other rows keep their heights whatever the size.
+        take the pad's room).  When even the smallest statement leaves the pad too little
+        (the longest translations on a small screen), the texts around it (title,
+        instruction, the clerk's declaration, the purpose of use) are set smaller too,
+        step by step (``SURROUNDING_SCALES``), before the pad gives up its share.
         """
         layout = self.layout()
         if layout is None or self.height() <= 0:
             return
+        surrounding = (
+            self._title,
+            self._instruction,
+            self._customer_heading,
+            self._clerk_label,
+            self._privacy_label,
+        )
+        needed = room = 0
+        for scale in SURROUNDING_SCALES:
+            for label in surrounding:
+                size = label.property("point_size")
+                if isinstance(size, int):
+                    bold = bool(label.property("bold"))
+                    label.setFont(_font(round(size * scale), bold=bold, code=self._language))
+            layout.activate()
+            room = self._room_for_statement_and_pad()
+            width = self._box.width()
+            fits = False
+            for size in range(STATEMENT_POINT_SIZE, STATEMENT_MIN_POINT_SIZE - 1, -1):
+                self._statement_label.setFont(_font(size, code=self._language))
+                needed = self._box_layout.totalHeightForWidth(width)
+                if room - needed >= PAD_SHARE * self.height():
+                    fits = True
+                    break
+            if fits:
+                break
+        # Whole first: the pad keeps at least its minimum, the rest goes to the text.
+        self._box.setFixedHeight(max(0, min(needed, room - self._pad.minimumHeight())))
         layout.activate()
-        width = self._box.width()
+
+    def _room_for_statement_and_pad(self) -> int:
+        layout = self.layout()
+        assert layout is not None
         margins = layout.contentsMargins()
         others = margins.top() + margins.bottom() + layout.spacing() * (layout.count() - 1)
         for i in range(layout.count()):
             item = layout.itemAt(i)
             if item is None or item.widget() is self._box or item.layout() is self._signing:
                 continue
-            others += item.geometry().height()
-        room = self.height() - others  # for the box and the pad together
-        needed = 0
-        for size in range(STATEMENT_POINT_SIZE, STATEMENT_MIN_POINT_SIZE - 1, -1):
-            self._statement_label.setFont(_font(size))
-            needed = self._box_layout.totalHeightForWidth(width)
-            if room - needed >= PAD_SHARE * self.height():
-                break
-        # Never more than leaves the pad its minimum: the window must not grow.
-        self._box.setFixedHeight(max(0, min(needed, room - self._pad.minimumHeight())))
-        layout.activate()
+            # Rows of wrapped text need their height at the width they have.
+            row = item.layout() or item
+            others += (
+                row.heightForWidth(item.geometry().width())
+                if row.hasHeightForWidth()
+                else item.geometry().height()
+            )
+        return self.height() - others
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
@@ -470,16 +601,22 @@ class CustomerScreen(QWidget):
         self._undo.setEnabled(not self._pad.is_empty())
         self._clear.setEnabled(not self._pad.is_empty())
         if problem is None:
-            self._show_message(TEXTS[self._language]["ready"], "ready")
+            self._show_message(words(self._language)["ready"], "ready")
         else:
-            text = problem.ja if self._language == "ja" else problem.en
+            text = signature_problem_text(problem.ja, self._language)
             self._show_message(text, "hint" if self._pad.is_empty() else "problem")
 
-    def _on_japanese_clicked(self) -> None:
-        self.set_language("ja")
+    def _on_language_group_id_clicked(self, index: int) -> None:
+        self.set_language(LANGUAGES[index])
 
-    def _on_english_clicked(self) -> None:
-        self.set_language("en")
+    def _restyle(self) -> None:
+        """Every text of the screen in the faces of the language now shown (the language
+        buttons keep their own)."""
+        for widget in self.findChildren(QWidget):
+            size = widget.property("point_size")
+            if isinstance(size, int) and widget.property("language") is None:
+                bold = bool(widget.property("bold"))
+                widget.setFont(_font(size, bold=bold, code=self._language))
 
     def _on_undo_clicked(self) -> None:
         self._pad.undo_stroke()
@@ -491,7 +628,7 @@ class CustomerScreen(QWidget):
         # The customer sees at once that their やめる was heard (the clerk's side says
         # it too); the pad is cleared so that no half signature is left standing.
         self._pad.clear()
-        self._show_message(TEXTS[self._language]["stopped"], "problem")
+        self._show_message(words(self._language)["stopped"], "problem")
         self.cancelled.emit()
 
     def _on_confirm_clicked(self) -> None:

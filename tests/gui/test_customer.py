@@ -15,6 +15,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from desktop.catalogue import bundled_revocation_catalogue, statement_catalogue
+from desktop.languages import CUSTOMER_LANGUAGES, language, screen_words
 from desktop.rules import validate_intake
 from desktop.signature import signature_problem
 from tests.conftest import example_document
@@ -367,3 +368,39 @@ def test_screenshot_at_counter_tablet_size(screen, clock, screenshots, shot) -> 
 
     assert image.save(str(screenshots / name))
     assert (screenshots / name).stat().st_size > 10_000
+
+
+# --- the languages of Japan's foreign residents ------------------------------------------
+
+
+@pytest.mark.parametrize("code", [c.code for c in CUSTOMER_LANGUAGES if c.code not in ("ja",)])
+def test_each_language_s_button_shows_the_statement_and_the_screen_in_it(
+    qtbot, screen, clock, code
+) -> None:
+    native = language(code).native
+    qtbot.mouseClick(button(screen, native), LEFT)
+    assert screen.language == code
+    statement = statement_catalogue().statement("customer_revoked", code)
+    assert screen.statement_shown() == statement.text
+    said = screen_words(code)
+    assert button(screen, said["confirm"]) is not None
+    assert said["privacy_heading"] in screen.privacy_notice_shown()
+    # a problem with the signature is told in that language too
+    QTest.mouseClick(screen.pad, LEFT, NO_MODIFIER, screen.pad.from_canvas(500, 150).toPoint())
+    assert screen.message() == said["sign_too_short"]
+    screen.pad.clear()
+    sign(screen, clock)
+    with qtbot.waitSignal(screen.signed, timeout=1000) as blocker:
+        qtbot.mouseClick(button(screen, said["confirm"]), LEFT)
+    assert blocker.args[0]["language"] == code
+
+
+def test_every_language_button_has_a_face_for_its_name(screen) -> None:
+    """Each button's name can be drawn by the faces it is set in (no empty boxes)."""
+    from PySide6.QtGui import QFontMetrics
+
+    for code in [c.code for c in CUSTOMER_LANGUAGES]:
+        shown = button(screen, language(code).native)
+        metrics = QFontMetrics(shown.font())
+        missing = [ch for ch in shown.text() if not metrics.inFontUcs4(ord(ch))]
+        assert missing == [], (code, missing)

@@ -40,6 +40,7 @@ from desktop.domain import NETWORK_MARKS as DOMAIN_NETWORK_MARKS
 from desktop.domain import OS_LABELS as DOMAIN_OS_LABELS
 from desktop.domain import PERFORMED_BY_LABELS as DOMAIN_PERFORMED_BY_LABELS
 from desktop.intake_flow import STEP_TITLES, Step
+from desktop.languages import CUSTOMER_LANGUAGES
 from desktop.slip_texts import slip_texts
 from desktop.statements import CLERK_STATEMENT_ID
 from ui import i18n
@@ -517,10 +518,9 @@ SIGN_AGAIN = T(
 SIGNED = T(QT_TRANSLATE_NOOP("IntakeTexts", "署名済み（{count}画）"), "signed ({count} strokes)")
 NOT_SIGNED = T(QT_TRANSLATE_NOOP("IntakeTexts", "署名なし"), "not signed")
 LANGUAGE = T(QT_TRANSLATE_NOOP("IntakeTexts", "確認文の言語"), "Statement language")
-LANGUAGE_LABELS = {
-    "ja": T(QT_TRANSLATE_NOOP("IntakeTexts", "日本語"), "Japanese"),
-    "en": T(QT_TRANSLATE_NOOP("IntakeTexts", "英語"), "English"),
-}
+# The statement's language on the review, by its Japanese and English names (every
+# language the customer can choose: desktop.languages).
+LANGUAGE_LABELS = {choice.code: T(choice.ja, choice.en) for choice in CUSTOMER_LANGUAGES}
 
 # -- review and after ------------------------------------------------------------------------
 

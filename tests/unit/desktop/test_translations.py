@@ -208,12 +208,22 @@ def test_japanese_and_english_are_the_base_texts() -> None:
 # --- the customer screen's own words ---------------------------------------------------
 
 
-def test_the_screen_words_of_japanese_and_english_are_the_screens() -> None:
-    # ui/customer.py holds them today; the data file is what its language buttons use.
-    from ui.customer import TEXTS
+def test_every_signature_problem_has_its_words_in_the_screen_data() -> None:
+    """desktop.signature words its problems in Japanese and English; the customer screen
+    finds each in its data by the Japanese and shows it in the customer's language."""
+    from desktop.signature import signature_problem
+    from ui.customer import SIGNATURE_PROBLEM_KEYS
 
-    assert screen_words("ja") == TEXTS["ja"]
-    assert screen_words("en") == TEXTS["en"]
+    japanese, english = screen_words("ja"), screen_words("en")
+    dot = [[0, 0, 0]]
+    line = [[x, 100, x] for x in range(0, 400, 10)]
+    many = [[[x, 10, 0], [x + 1, 12, 1]] for x in range(0, 400, 5)]
+    problems = [signature_problem(strokes) for strokes in ([], [dot], [line], many)]
+    found = [problem for problem in problems if problem is not None]
+    assert len({problem.ja for problem in found}) >= 3
+    for problem in found:
+        key = next(k for k in SIGNATURE_PROBLEM_KEYS if japanese[k] == problem.ja)
+        assert english[key] == problem.en
 
 
 @pytest.mark.parametrize("code", TRANSLATED)
