@@ -163,8 +163,8 @@ def build(directory: Path, intakes: int, *, log: Any = sys.stderr) -> dict[str, 
     """Make the database (once): ``intakes`` real commits over both stations."""
     from desktop.app import AppContext
     from desktop.clerks import Role, add_clerk
-    from desktop.intake import commit_intake
     from desktop.errors import ValidationFailed
+    from desktop.intake import commit_intake
     from desktop.rules import validate_intake
     from desktop.setup import ShopDetails, initialise
     from desktop.voiding import void_intake
