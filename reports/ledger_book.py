@@ -340,7 +340,7 @@ class _Book:
         """Draw the title and the book's details at the top of page 1; the y below them."""
         snapshot = self.snapshot
         licence = " ".join(part for part in (snapshot.commission, snapshot.license_no) if part)
-        y = PAGE[1] - MARGIN - FRAME_INSET
+        y: float = PAGE[1] - MARGIN - FRAME_INSET
         for paragraph in (
             Paragraph(f"{esc(TITLE_JA)} <font size=9>{esc(TITLE_EN)}</font>", self.title),
             Paragraph(
