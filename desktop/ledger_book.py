@@ -44,7 +44,7 @@ from itertools import groupby
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Text, and_, func, select, type_coerce
+from sqlalchemy import Text, and_, cast, func, select
 from sqlalchemy.orm import Session
 
 from db.models import Intake, LedgerEntry, Person, Shop, Station
@@ -223,7 +223,7 @@ def _person_fields(dialect: str) -> Any:
         paths = [f'$."{field}"' for field in PRINTED_PERSON_FIELDS]
         return func.json_extract(Person.data, *paths)
     elements = [Person.data[field] for field in PRINTED_PERSON_FIELDS]
-    return type_coerce(func.json_build_array(*elements), Text)
+    return cast(func.json_build_array(*elements), Text)
 
 
 def count_ledger_rows(
@@ -307,7 +307,9 @@ def _found(
     )
     person: dict[str, Any] | None = None
     if row.person_receipt is not None:
-        values = json.loads(row.person_fields) if row.person_fields else []
+        values = row.person_fields or []
+        if isinstance(values, str):  # a driver may hand JSON back decoded, or not
+            values = json.loads(values)
         person = {
             field: value
             for field, value in zip(PRINTED_PERSON_FIELDS, values, strict=False)
