@@ -20,7 +20,7 @@ from datetime import datetime
 from typing import Any
 
 from cryptography import x509
-from sqlalchemy import bindparam, func, insert, select
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.orm import Session, aliased
 
 from db.models import LedgerEntry, Station
@@ -93,10 +93,18 @@ _HEAD = (
 )
 # The other stations' heads, for cross-witnessing on a shared database (see append_locked).
 _OTHER = aliased(LedgerEntry)
+# Driven from the (small) station table, each head found through uq_ledger_station_seq:
+# a condition on every entry's seq made SQLite scan the other stations' entries on
+# every append, so a commit grew slower with the database (issue 11).
+_LATEST_ID = (
+    select(_OTHER.id)
+    .where(_OTHER.station == Station.code)
+    .order_by(_OTHER.seq.desc())
+    .limit(1)
+    .scalar_subquery()
+)
 _OTHER_HEADS = select(LedgerEntry.station, LedgerEntry.seq, LedgerEntry.entry_hash).where(
-    LedgerEntry.station != bindparam("station"),
-    LedgerEntry.seq
-    == select(func.max(_OTHER.seq)).where(_OTHER.station == LedgerEntry.station).scalar_subquery(),
+    LedgerEntry.id.in_(select(_LATEST_ID).where(Station.code != bindparam("station")))
 )
 _LOCK_STATION = select(Station.code).where(Station.code == bindparam("station")).with_for_update()
 _STATION_FINGERPRINT = select(Station.fingerprint).where(Station.code == bindparam("station"))
