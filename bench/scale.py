@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import func, select
 from stdnum import luhn
 
 import bench.common  # noqa: F401  (sets the bench key passphrase for every child)
@@ -159,20 +160,63 @@ def _built(directory: Path, intakes: int) -> bool:
     return bool(made.get("version") == BUILDER_VERSION and made.get("intakes") == intakes)
 
 
+def _set_up(ctx: Any, now: datetime) -> None:
+    from desktop.clerks import Role, add_clerk
+    from desktop.setup import ShopDetails, initialise
+
+    shop = ShopDetails(name="ベンチ質店", address="東京都千代田区丸の内1-1-1")
+    with ctx.transaction() as session:
+        signer = initialise(
+            session,
+            keys_dir=ctx.keys_dir,
+            shop=shop,
+            station=STATIONS[0],
+            manager_code=MANAGER,
+            manager_name="店長 一郎",
+            manager_pin=MANAGER_PIN,
+            now=now,
+        )
+        for n, clerk in enumerate(CLERKS):
+            add_clerk(
+                session,
+                signer,
+                code=clerk,
+                name=f"店員 {n + 1}",
+                role=Role.CLERK,
+                pin="5678",
+                now=now,
+                added_by=MANAGER,
+            )
+    for station in STATIONS[1:]:
+        with ctx.transaction() as session:
+            initialise(
+                session,
+                keys_dir=ctx.keys_dir,
+                shop=shop,
+                station=station,
+                manager_code=MANAGER,
+                manager_name="",
+                manager_pin=MANAGER_PIN,
+                now=now,
+            )
+
+
 def build(directory: Path, intakes: int, *, log: Any = sys.stderr) -> dict[str, Any]:
     """Make the database (once): ``intakes`` real commits over both stations."""
+    from db.models import Intake
     from desktop.app import AppContext
-    from desktop.clerks import Role, add_clerk
     from desktop.errors import ValidationFailed
     from desktop.intake import commit_intake
     from desktop.rules import validate_intake
-    from desktop.setup import ShopDetails, initialise
     from desktop.voiding import void_intake
 
     if _built(directory, intakes):
         return dict(json.loads(_marker(directory).read_text(encoding="utf-8")))
-    shutil.rmtree(directory, ignore_errors=True)
-    directory.mkdir(parents=True)
+    # A build stopped part-way (each station-day is one transaction) is taken up again.
+    resume = (directory / "shop.sqlite3").is_file() and (directory / "keys").is_dir()
+    if not resume:
+        shutil.rmtree(directory, ignore_errors=True)
+        directory.mkdir(parents=True)
     _environment(directory)
     zone = ZoneInfo(TIMEZONE)
     opening = datetime.combine(FIRST_DAY, datetime.min.time(), zone).replace(hour=9)
@@ -185,49 +229,26 @@ def build(directory: Path, intakes: int, *, log: Any = sys.stderr) -> dict[str, 
     )
     started = time.perf_counter()
     try:
-        with ctx.transaction() as session:
-            signer = initialise(
-                session,
-                keys_dir=ctx.keys_dir,
-                shop=ShopDetails(name="ベンチ質店", address="東京都千代田区丸の内1-1-1"),
-                station=STATIONS[0],
-                manager_code=MANAGER,
-                manager_name="店長 一郎",
-                manager_pin=MANAGER_PIN,
-                now=clock["now"],
-            )
-            for n, clerk in enumerate(CLERKS):
-                add_clerk(
-                    session,
-                    signer,
-                    code=clerk,
-                    name=f"店員 {n + 1}",
-                    role=Role.CLERK,
-                    pin="5678",
-                    now=clock["now"],
-                    added_by=MANAGER,
-                )
-        for station in STATIONS[1:]:
-            with ctx.transaction() as session:
-                initialise(
-                    session,
-                    keys_dir=ctx.keys_dir,
-                    shop=ShopDetails(name="ベンチ質店", address="東京都千代田区丸の内1-1-1"),
-                    station=station,
-                    manager_code=MANAGER,
-                    manager_name="",
-                    manager_pin=MANAGER_PIN,
-                    now=clock["now"],
-                )
+        made = 0
+        if resume:
+            with ctx.reading() as session:
+                made = int(session.scalar(select(func.count()).select_from(Intake)) or 0)
+        else:
+            _set_up(ctx, clock["now"])
+        resumed_at = made
         signers = {code: ctx.signer(code) for code in STATIONS}
         catalogue = ctx.catalogue()
         rng = random.Random(20261202)
         step = timedelta(hours=10) / PER_STATION_DAY
-        made = 0
-        day = FIRST_DAY
+        per_day = PER_STATION_DAY * len(STATIONS)
+        day = FIRST_DAY + timedelta(days=made // per_day)
+        skip = (made % per_day) // PER_STATION_DAY  # stations of that day already made
         while made < intakes:
             day_open = datetime.combine(day, datetime.min.time(), zone).replace(hour=9)
             for n, station in enumerate(STATIONS):
+                if skip:
+                    skip -= 1
+                    continue
                 todo = min(PER_STATION_DAY, intakes - made)
                 for first in range(0, todo, BATCH):
                     receipts: list[str] = []
@@ -267,7 +288,7 @@ def build(directory: Path, intakes: int, *, log: Any = sys.stderr) -> dict[str, 
                     break
             elapsed = time.perf_counter() - started
             print(
-                f"\rscale: {made:,}/{intakes:,} intakes ({made / elapsed:,.0f}/s)",
+                f"\rscale: {made:,}/{intakes:,} intakes ({(made - resumed_at) / elapsed:,.0f}/s)",
                 end="",
                 file=log,
                 flush=True,
@@ -277,12 +298,15 @@ def build(directory: Path, intakes: int, *, log: Any = sys.stderr) -> dict[str, 
     finally:
         ctx.close()
     seconds = time.perf_counter() - started
+    # A resumed build's rate is that of the part made by this run.
+    rate = (intakes - resumed_at) / seconds if seconds else 0.0
     facts = {
         "version": BUILDER_VERSION,
         "intakes": intakes,
         "stations": len(STATIONS),
         "build_s": round(seconds, 1),
-        "build_per_s": round(intakes / seconds, 1),
+        "build_per_s": round(rate, 1),
+        "resumed_at": resumed_at,
         "last_day": day.isoformat(),
     }
     _marker(directory).write_text(json.dumps(facts), encoding="utf-8")
