@@ -32,9 +32,13 @@ import argparse
 import json
 import os
 import random
+import resource
 import shutil
+import sqlite3
+import subprocess
 import sys
 import time
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -52,7 +56,10 @@ DEFAULT_INTAKES = 100_000
 STATIONS = ("S01", "S02")
 PER_STATION_DAY = 250
 FIRST_DAY = date(2026, 4, 1)
-PERIOD = (date(2026, 7, 1), date(2026, 9, 30))
+# The quarter measured; REVOKE_DESK_BENCH_SCALE_PERIOD=FROM:TO another (a small build).
+PERIOD_ENV = "REVOKE_DESK_BENCH_SCALE_PERIOD"
+_period = os.environ.get(PERIOD_ENV, "2026-07-01:2026-09-30").split(":")
+PERIOD = (date.fromisoformat(_period[0]), date.fromisoformat(_period[1]))
 TIMEZONE = "Asia/Tokyo"
 BATCH = 250  # intakes per transaction while building
 VOID_EVERY = 1000
@@ -313,19 +320,281 @@ def build(directory: Path, intakes: int, *, log: Any = sys.stderr) -> dict[str, 
     return facts
 
 
+# --- the measurements, each in a child process of its own ------------------------------
+
+
+def _rss_mb() -> float:
+    """This process's peak RSS, and its children's (the verify workers), in MB."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return max(own, children) / 1024  # Linux: KiB
+
+
+def _cpu_s() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def _open(directory: Path) -> Any:
+    from desktop.app import AppContext
+
+    _environment(directory)
+    return AppContext.open(f"sqlite:///{directory / 'shop.sqlite3'}", directory / "keys")
+
+
+def _child_ledger(directory: Path, form: str) -> dict[str, Any]:
+    from desktop.ledger_book import count_ledger_rows, ledger_book_csv, ledger_book_pdf
+
+    ctx = _open(directory)
+    now = datetime(2026, 12, 1, tzinfo=UTC)
+    signer = ctx.signer(STATIONS[0])
+    with ctx.reading() as session:
+        rows = count_ledger_rows(session, *PERIOD)
+        cpu, start = _cpu_s(), time.perf_counter()
+        if form == "pdf":
+            data = ledger_book_pdf(session, signer, *PERIOD, now=now)
+        else:
+            data = ledger_book_csv(session, *PERIOD, now=now)
+        wall, cpu = time.perf_counter() - start, _cpu_s() - cpu
+    ctx.close()
+    return {"rows": rows, "wall_s": wall, "cpu_s": cpu, "bytes": len(data), "rss_mb": _rss_mb()}
+
+
+# The floor's rows: the same intakes, the printed fields, by hand.
+FLOOR_SQL = """
+SELECT i.receipt, i.created_at, i.purpose, i.maker, i.model, i.imei1, i.price_yen,
+       json_extract(p.data, '$.address'), json_extract(p.data, '$.name'),
+       json_extract(p.data, '$.occupation'), json_extract(p.data, '$.birth_date'),
+       json_extract(p.data, '$.id_document.type')
+FROM intake AS i
+JOIN ledger_entry AS e ON e.station = i.station AND e.seq = i.seq AND e.kind = 'intake'
+LEFT JOIN person AS p ON p.receipt = i.receipt
+WHERE i.business_day BETWEEN ? AND ? AND i.outcome = 'accepted'
+  AND i.purpose IN ('consignment', 'purchase', 'trade_in')
+ORDER BY i.business_day, i.created_at, i.receipt
+"""
+
+
+def _floor_rows(directory: Path) -> Iterator[tuple[str, ...]]:
+    connection = sqlite3.connect(directory / "shop.sqlite3")
+    try:
+        cursor = connection.execute(FLOOR_SQL, (PERIOD[0].isoformat(), PERIOD[1].isoformat()))
+        while batch := cursor.fetchmany(1000):
+            for row in batch:
+                yield tuple("" if value is None else str(value) for value in row)
+    finally:
+        connection.close()
+
+
+def _child_floor_ledger(directory: Path, form: str) -> dict[str, Any]:
+    """The least a ledger of these rows costs: plain rows, csv.writer or one plain Table
+    of strings per page in the same fonts."""
+    import csv
+    import io
+
+    from reportlab.lib import colors  # type: ignore[import-untyped]
+    from reportlab.pdfgen.canvas import Canvas  # type: ignore[import-untyped]
+    from reportlab.platypus import TableStyle  # type: ignore[import-untyped]
+
+    from reports.fonts import REGULAR, register_fonts
+    from reports.ledger_book import COLUMNS, MARGIN, PAGE
+
+    register_fonts()
+    cpu, start = _cpu_s(), time.perf_counter()
+    out = io.BytesIO()
+    rows = 0
+    if form == "csv":
+        text = io.TextIOWrapper(out, encoding="utf-8-sig", newline="")
+        writer = csv.writer(text, lineterminator="\r\n")
+        for row in _floor_rows(directory):
+            writer.writerow(row)
+            rows += 1
+        text.flush()
+    else:
+        canvas = Canvas(out, pagesize=PAGE, invariant=1, initialFontName=REGULAR)
+        width = PAGE[0] - 2 * MARGIN
+        total = sum(column[3] for column in COLUMNS)
+        widths = [width * column[3] / total for column in COLUMNS]
+        style = TableStyle(
+            [
+                ("FONTNAME", (0, 0), (-1, -1), REGULAR),
+                ("FONTSIZE", (0, 0), (-1, -1), 7),
+                ("GRID", (0, 0), (-1, -1), 0.4, colors.black),
+            ]
+        )
+        page: list[list[str]] = []
+        per_page = 40  # single-line rows: about as many as fit
+        for row in _floor_rows(directory):
+            page.append(list(row[:12]))
+            rows += 1
+            if len(page) == per_page:
+                _floor_page(canvas, page, widths, style)
+                page = []
+        if page:
+            _floor_page(canvas, page, widths, style)
+        canvas.save()
+    wall, cpu = time.perf_counter() - start, _cpu_s() - cpu
+    return {"rows": rows, "wall_s": wall, "cpu_s": cpu, "bytes": out.tell(), "rss_mb": _rss_mb()}
+
+
+def _floor_page(canvas: Any, rows: list[list[str]], widths: list[float], style: Any) -> None:
+    from reportlab.platypus import Table
+
+    from reports.ledger_book import MARGIN, PAGE
+
+    table = Table(rows, colWidths=widths)
+    table.setStyle(style)
+    _, height = table.wrapOn(canvas, PAGE[0], PAGE[1])
+    table.drawOn(canvas, MARGIN, PAGE[1] - MARGIN - height)
+    canvas.showPage()
+
+
+def _child_verify(directory: Path, workers: int | None) -> dict[str, Any]:
+    from desktop.verification import verify_all
+
+    ctx = _open(directory)
+    with ctx.reading() as session:
+        cpu, start = _cpu_s(), time.perf_counter()
+        report = verify_all(session, ctx.keys_dir, trust=ctx.trust, workers=workers)
+        wall, cpu = time.perf_counter() - start, _cpu_s() - cpu
+    ctx.close()
+    entries = sum(station.entries for station in report.stations)
+    return {
+        "ok": report.ok,
+        "entries": entries,
+        "wall_s": wall,
+        "cpu_s": cpu,
+        "rss_mb": _rss_mb(),
+        "lines": report.lines(),
+    }
+
+
+def _child_floor_verify(directory: Path) -> dict[str, Any]:
+    """Per entry only what no verify can skip: the hash and the ECDSA signature check."""
+    from desktop.keys import load_certificate, signature_is_valid
+    from desktop.ledger import compute_entry_hash
+
+    connection = sqlite3.connect(directory / "shop.sqlite3")
+    certificates = {
+        code: load_certificate(pem)
+        for code, pem in connection.execute("SELECT code, certificate_pem FROM station")
+    }
+    cpu, start = _cpu_s(), time.perf_counter()
+    entries = bad = 0
+    cursor = connection.execute(
+        "SELECT station, prev_hash, body, entry_hash, signature FROM ledger_entry "
+        "ORDER BY station, seq"
+    )
+    while batch := cursor.fetchmany(1000):
+        for station, prev_hash, body, entry_hash, signature in batch:
+            entries += 1
+            if compute_entry_hash(prev_hash, body.encode("utf-8")) != entry_hash:
+                bad += 1
+            if not signature_is_valid(certificates[station], bytes.fromhex(entry_hash), signature):
+                bad += 1
+    wall, cpu = time.perf_counter() - start, _cpu_s() - cpu
+    connection.close()
+    return {"entries": entries, "bad": bad, "wall_s": wall, "cpu_s": cpu, "rss_mb": _rss_mb()}
+
+
+CHILDREN: dict[str, Callable[[Path], dict[str, Any]]] = {
+    "ledger-pdf": lambda d: _child_ledger(d, "pdf"),
+    "ledger-csv": lambda d: _child_ledger(d, "csv"),
+    "floor-pdf": lambda d: _child_floor_ledger(d, "pdf"),
+    "floor-csv": lambda d: _child_floor_ledger(d, "csv"),
+    "verify": lambda d: _child_verify(d, None),
+    "verify-one-process": lambda d: _child_verify(d, 1),
+    "floor-verify": _child_floor_verify,
+}
+
+
+def _in_child(name: str, directory: Path) -> dict[str, Any]:
+    """Run one measurement in a fresh process: its peak RSS is that operation's."""
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.scale", "--child", name, "--keep", str(directory)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"{name}: exit {done.returncode}\n{done.stderr[-3000:]}")
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def measure(directory: Path, *, log: Any = sys.stderr) -> dict[str, Any]:
+    """Every figure, subject and floor interleaved (floor first, then subject)."""
+    results: dict[str, dict[str, Any]] = {}
+    for name in (
+        "floor-csv",
+        "ledger-csv",
+        "floor-pdf",
+        "ledger-pdf",
+        "floor-verify",
+        "verify-one-process",
+        "verify",
+    ):
+        print(f"scale: {name} …", file=log, flush=True)
+        results[name] = _in_child(name, directory)
+        shown = {k: v for k, v in results[name].items() if k != "lines"}
+        print(f"scale: {name} {shown}", file=log, flush=True)
+    if results["verify"]["lines"] != results["verify-one-process"]["lines"]:
+        raise RuntimeError("verify in parallel and in one process disagree")
+    figures: dict[str, Any] = {}
+    for form in ("pdf", "csv"):
+        subject, floor = results[f"ledger-{form}"], results[f"floor-{form}"]
+        figures[f"ledger_{form}_rows"] = subject["rows"]
+        figures[f"ledger_{form}_ms_per_row"] = round(1000 * subject["wall_s"] / subject["rows"], 3)
+        figures[f"ledger_{form}_cpu_ms_per_row"] = round(
+            1000 * subject["cpu_s"] / subject["rows"], 3
+        )
+        figures[f"ledger_{form}_floor_ms_per_row"] = round(
+            1000 * floor["wall_s"] / max(floor["rows"], 1), 3
+        )
+        figures[f"ledger_{form}_ratio"] = round(subject["cpu_s"] / max(floor["cpu_s"], 1e-9), 2)
+        figures[f"ledger_{form}_peak_rss_mb"] = round(subject["rss_mb"], 1)
+        figures[f"ledger_{form}_floor_peak_rss_mb"] = round(floor["rss_mb"], 1)
+    one, parallel, floor = (
+        results["verify-one-process"],
+        results["verify"],
+        results["floor-verify"],
+    )
+    figures["verify_ok"] = parallel["ok"]
+    figures["verify_entries"] = parallel["entries"]
+    figures["verify_entries_per_s_per_core"] = round(one["entries"] / one["cpu_s"])
+    figures["verify_parallel_entries_per_core_s"] = round(parallel["entries"] / parallel["cpu_s"])
+    figures["verify_wall_s"] = round(parallel["wall_s"], 1)
+    figures["verify_one_process_wall_s"] = round(one["wall_s"], 1)
+    figures["verify_peak_rss_mb"] = round(parallel["rss_mb"], 1)
+    figures["verify_floor_entries_per_s_per_core"] = round(floor["entries"] / floor["cpu_s"])
+    figures["verify_ratio"] = round(one["cpu_s"] / floor["cpu_s"], 2)
+    figures["cores"] = os.cpu_count()
+    return figures
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.scale", description=__doc__)
     parser.add_argument("--intakes", type=int, default=DEFAULT_INTAKES)
     parser.add_argument("--keep", type=Path, default=None, help=f"folder (env {DIR_ENV})")
     parser.add_argument("--build-only", action="store_true")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--child", choices=sorted(CHILDREN), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     directory = args.keep or scale_dir()
-    facts = build(directory, args.intakes)
-    if args.build_only:
-        print(json.dumps({"scale": facts}) if args.json else facts)
+    if args.child:
+        print(json.dumps(CHILDREN[args.child](directory)))
         return 0
-    raise SystemExit("measurements: not yet")
+    facts = build(directory, args.intakes)
+    if not args.build_only:
+        facts.update(measure(directory))
+        facts["db_mb"] = round((directory / "shop.sqlite3").stat().st_size / 2**20, 1)
+    if args.json:
+        print(json.dumps({"scale": facts}, ensure_ascii=False))
+    else:
+        for key, value in facts.items():
+            print(f"{key}: {value}")
+    return 0
 
 
 if __name__ == "__main__":
