@@ -581,10 +581,12 @@ def _cross_witness_claims(session: Session) -> dict[str, tuple[int, str, str]]:
     """The highest head each station is claimed at by another's entries:
     ``{station: (seq, entry_hash, "BY#SEQ")}`` (desktop.ledger writes the claims)."""
     claims: dict[str, tuple[int, str, str]] = {}
+    # Streamed: on a shared database nearly every body names the others' heads, and a
+    # buffered result held them all at once (~280 MB at 100,000 entries).
     rows = session.execute(
-        select(LedgerEntry.station, LedgerEntry.seq, LedgerEntry.body).where(
-            LedgerEntry.body.contains('"heads":')
-        )
+        select(LedgerEntry.station, LedgerEntry.seq, LedgerEntry.body)
+        .where(LedgerEntry.body.contains('"heads":'))
+        .execution_options(yield_per=STREAM_CHUNK)
     )
     for by, by_seq, body in rows:
         for code, (seq, entry_hash) in json.loads(body).get("heads", {}).items():
