@@ -245,7 +245,12 @@ def _verify_in_child(db_url: str, code: str, keys_dir: Path | None) -> ledger.St
 
 
 def _parallel_url(session: Session) -> str | None:
-    """The URL a worker process can open, or None (an in-memory database: no sharing)."""
+    """The URL a worker process can open, or None: an in-memory database (no sharing),
+    or a frozen bundle (PyInstaller), whose spawned child would start the program
+    again unless its entry point calls ``multiprocessing.freeze_support()`` — not done
+    yet, so a bundle walks the chains in one process."""
+    if getattr(sys, "frozen", False):
+        return None
     url = session.get_bind().engine.url
     text = url.render_as_string(hide_password=False)
     if url.get_backend_name() == "sqlite" and config.sqlite_file(text) is None:

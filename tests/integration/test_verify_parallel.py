@@ -180,3 +180,19 @@ def test_the_progress_bar_shows_on_a_terminal_only(two_counters):
     assert piped.returncode == 0
     assert "verifying" not in piped.stderr.decode("utf-8")
     assert "\r" not in piped.stderr.decode("utf-8")
+
+
+def test_a_frozen_bundle_walks_in_one_process(two_counters, monkeypatch):
+    # A PyInstaller bundle's spawned child would start the program again (its entry
+    # point does not call multiprocessing.freeze_support()): no pool there.
+    def no_pool(*_args, **_kwargs):
+        raise AssertionError("a process pool was started in a frozen bundle")
+
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    monkeypatch.setattr("desktop.verification.ProcessPoolExecutor", no_pool)
+    with two_counters.reading() as session:
+        report = verify_all(session, two_counters.keys_dir, trust=two_counters.trust, workers=2)
+    assert report.ok
+    monkeypatch.delattr(sys, "frozen")
+    with pytest.raises(AssertionError, match="process pool"), two_counters.reading() as session:
+        verify_all(session, two_counters.keys_dir, workers=2)
