@@ -14,6 +14,7 @@ import subprocess
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import event, text
@@ -176,3 +177,32 @@ def test_the_pdf_prints_every_row_exactly_once_across_page_breaks(counters, tmp_
         assert "受付番号" in page  # the headings on every page
         assert re.search(rf"\b{number}\s*/\s*{len(pages)}\s*$", page.rstrip()), page[-200:]
     assert f"{len(printed)} 件" in pages[0]
+
+
+def test_on_postgresql_the_stream_the_filter_and_the_pdf_agree(pg_url, tmp_path, clock):
+    # A server-side cursor, and the printed fields through json_build_array (psycopg
+    # hands json back decoded): the same rows as the plain SQL, each once in the PDF.
+    from desktop.ledger_book import ledger_book_pdf
+    from tests.conftest import set_up_shop
+
+    pg = AppContext.open(pg_url, tmp_path / "keys", create=True, clock=clock)
+    try:
+        set_up_shop(pg)
+        add_station(pg, clock, "S02")
+        for n in range(30):
+            commit_document(pg, example_document(), ("S01", "S02")[n % 2])
+            clock.advance(minutes=2)
+        day = clock().astimezone(ZoneInfo("Asia/Tokyo")).date()
+        with pg.reading() as session:
+            rows = ledger_rows(session, day, day, "Asia/Tokyo")
+            only = ledger_rows(session, day, day, "Asia/Tokyo", station="S02")
+            pdf = ledger_book_pdf(session, pg.signer("S01"), day, day, now=clock())
+        assert [row.receipt for row in rows] == _expected(pg)
+        assert rows[0].name == "山田 太郎" and rows[0].address
+        assert [row.receipt for row in only] == _expected(pg, "S02")
+        path = tmp_path / "pg.pdf"
+        path.write_bytes(pdf)
+        printed = re.findall(r"S0\d-\d{8}-\d{4}", "\n".join(_pages(path)))
+        assert printed == _expected(pg)
+    finally:
+        pg.close()

@@ -196,3 +196,33 @@ def test_a_frozen_bundle_walks_in_one_process(two_counters, monkeypatch):
     monkeypatch.delattr(sys, "frozen")
     with pytest.raises(AssertionError, match="process pool"), two_counters.reading() as session:
         verify_all(session, two_counters.keys_dir, workers=2)
+
+
+def test_on_postgresql_the_walks_in_parallel_agree(pg_url, tmp_path, clock):
+    # The workers open the server with the caller's URL (password included) and walk
+    # with server-side cursors; a person row edited on S02 is named alike.
+    from tests.conftest import set_up_shop
+
+    pg = AppContext.open(pg_url, tmp_path / "keys", create=True, clock=clock)
+    try:
+        set_up_shop(pg)
+        add_station(pg, clock, "S02")
+        for n in range(6):
+            commit_document(pg, example_document(), ("S01", "S02")[n % 2])
+            clock.advance(minutes=2)
+        first = _s02_receipts(pg)[0]
+        with pg.engine.begin() as conn:
+            conn.execute(
+                text(
+                    "UPDATE person SET data = jsonb_set(data::jsonb, '{address}', "
+                    "'\"大阪府大阪市北区1-1\"')::json WHERE receipt = :r"
+                ),
+                {"r": first},
+            )
+        alone, parallel = _both(pg)
+        assert parallel.lines() == alone.lines()
+        finding = parallel.stations[1].finding
+        assert finding is not None
+        assert finding.line() == f"S02#2: personal data of {first} was changed (digest mismatch)"
+    finally:
+        pg.close()
