@@ -1,9 +1,12 @@
 """The 古物台帳 (ledger book): the acquisitions of a period as the law asks to see them.
 
-``ledger_rows`` reads the committed record — the intake rows, their signed ledger
-entries, the personal data and the void entries — and returns
-plain frozen rows, oldest first by shop-local business day.  ``ledger_snapshot``
-turns them into the plain-text snapshot that ``reports.ledger_book`` renders.
+``iter_ledger_rows`` reads the committed record — the intake rows, their signed ledger
+entries, the printed fields of the personal data and the void entries — and yields
+plain frozen rows, oldest first by shop-local business day, streamed from one cursor
+(a quarter of a busy shop is tens of thousands of rows: docs/PERFORMANCE.md, "The
+古物台帳 and verify at scale"); ``ledger_rows`` is the same as a list.
+``ledger_snapshot`` turns them into the plain-text snapshot that ``reports.ledger_book``
+renders as the rows come.
 
 What is listed (docs/decisions.md, "The ledger book"):
 

@@ -41,7 +41,6 @@ TITLE_EN = "Second-hand dealer's ledger"
 PAGE = landscape(A4)
 MARGIN = 10 * mm
 BODY_SIZE = 7
-HEADING_SIZE = 7
 NOTE_HEX = "#b00020"  # alerts: the 不正品 flag, voids and corrections
 NOTE_COLOUR = colors.HexColor(NOTE_HEX)
 LEADING = BODY_SIZE * 1.3
@@ -160,18 +159,18 @@ TOTAL_FORM = "ledger-page-total"  # a form drawn on every page, filled in at the
 TOTAL_BOX = 28  # points kept for the page total on the right of the footer
 
 
-def _styles() -> tuple[Any, Any, Any]:
+def _styles() -> tuple[Any, Any]:
+    """The Paragraph styles of the book's opening lines (its cells are ``_TextCell``)."""
     body = ParagraphStyle(
         "ledger-body",
         fontName=REGULAR,
         fontSize=BODY_SIZE,
-        leading=BODY_SIZE * 1.3,
+        leading=LEADING,
         wordWrap="CJK",
         alignment=TA_LEFT,
     )
-    heading = ParagraphStyle("ledger-heading", parent=body, fontName=BOLD, fontSize=HEADING_SIZE)
     title = ParagraphStyle("ledger-title", parent=body, fontName=BOLD, fontSize=13, leading=17)
-    return body, heading, title
+    return body, title
 
 
 # A cell's text a line at a time: (text, face, colour or None for black).  Each line
@@ -283,7 +282,7 @@ class _Book:
 
     def __init__(self, snapshot: LedgerBookSnapshot, out: io.BytesIO) -> None:
         self.snapshot = snapshot
-        self.body, self.heading, self.title = _styles()
+        self.body, self.title = _styles()
         self.width = PAGE[0] - 2 * MARGIN
         total = sum(column[3] for column in COLUMNS)
         self.widths = [self.width * column[3] / total for column in COLUMNS]
