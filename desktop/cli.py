@@ -46,7 +46,7 @@ from desktop.setup import ImportedIdentity, ShopDetails, initialise
 from desktop.text import clean_text
 from desktop.transactions import intake_context
 from desktop.trust import Checkpoint
-from desktop.verification import verify_all
+from desktop.verification import terminal_progress, verify_all
 from desktop.version import app_version
 from desktop.voiding import void_intake
 
@@ -640,6 +640,7 @@ def cmd_verify(args: argparse.Namespace, console: Console) -> int:
                 trust=ctx.trust,
                 fingerprints=args.fingerprint,
                 checkpoints=checkpoints,
+                progress=terminal_progress(),  # stderr, on a terminal only
             )
     finally:
         ctx.close()

@@ -2,7 +2,10 @@
 
 Wired into ``desktop.cli`` by ``add_parsers(sub, common)``.  Exit codes as the rest
 of the command line: 0 written; 2 bad dates, a period that ends before it starts,
-or a file that cannot be written.
+a station the database does not have, or a file that cannot be written.
+
+``--station`` is, as in every command, the counter whose key signs; ``--only-station``
+chooses whose rows the book lists (a chain's shared database holds every counter's).
 """
 
 from __future__ import annotations
@@ -29,7 +32,14 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     ledger.add_argument("--to", dest="date_to", required=True, metavar="YYYY-MM-DD")
     ledger.add_argument("-o", "--out", required=True, metavar="FILE")
     ledger.add_argument("--csv", action="store_true", help="CSV (UTF-8 with BOM) instead of PDF")
-    ledger.add_argument("--station", help=f"station code (env {config.STATION.env})")
+    ledger.add_argument(
+        "--station", help=f"the station that signs the PDF (env {config.STATION.env})"
+    )
+    ledger.add_argument(
+        "--only-station",
+        metavar="CODE",
+        help="only this counter's acquisitions (default: every counter of the shop)",
+    )
     ledger.add_argument("--clerk", help="who prints the ledger, for the audit entry")
     ledger.set_defaults(handler=cmd_ledger)
 
@@ -61,9 +71,13 @@ def cmd_ledger(args: argparse.Namespace, console: Any) -> int:
         signer = ctx.signer(args.station)
         with ctx.reading() as session:
             if args.csv:
-                data = ledger_book_csv(session, date_from, date_to, now=now)
+                data = ledger_book_csv(
+                    session, date_from, date_to, now=now, station=args.only_station
+                )
             else:
-                data = ledger_book_pdf(session, signer, date_from, date_to, now=now)
+                data = ledger_book_pdf(
+                    session, signer, date_from, date_to, now=now, station=args.only_station
+                )
         try:
             write_atomically(out_path, data, stdout=console.binary if is_stdout(out_path) else None)
         except OSError as exc:
@@ -82,6 +96,7 @@ def cmd_ledger(args: argparse.Namespace, console: Any) -> int:
                 now=now,
                 date_from=date_from.isoformat(),
                 date_to=date_to.isoformat(),
+                **({"station": args.only_station} if args.only_station else {}),
             )
     finally:
         ctx.close()

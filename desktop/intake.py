@@ -300,7 +300,17 @@ def commit_intake(
 
 def check_intake_entry(session: Session, entry: LedgerEntry, body: dict[str, Any]) -> str | None:
     """``verify``: the intake row and the personal data must match the signed body."""
-    intake = session.get(Intake, entry.subject)
+    return check_intake_row(
+        entry, body, session.get(Intake, entry.subject), session.get(Person, entry.subject)
+    )
+
+
+def check_intake_row(
+    entry: LedgerEntry, body: dict[str, Any], intake: Any | None, person: Any | None
+) -> str | None:
+    """:func:`check_intake_entry` on rows already read: ``intake`` and ``person`` are
+    the rows keyed by the entry's receipt (ORM objects or rows with the same
+    attribute names), or None where there is none.  ``verify`` streams them."""
     if intake is None:
         return f"intake row {entry.subject} is missing"
     device = body["device"]
@@ -327,7 +337,6 @@ def check_intake_entry(session: Session, entry: LedgerEntry, body: dict[str, Any
             return f"intake {intake.receipt}: column {column} differs from the signed entry"
     if intake.receipt != receipt_number(intake.station, intake.business_day, intake.day_number):
         return f"intake {intake.receipt}: receipt number does not match its day and number"
-    person = session.get(Person, entry.subject)
     # A missing person row must be covered by a retention purge: desktop.verification checks that.
     if person is not None and person_digest(person.salt, person.data) != body["person_digest"]:
         return f"personal data of {entry.subject} was changed (digest mismatch)"

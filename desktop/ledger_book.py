@@ -1,9 +1,12 @@
 """The 古物台帳 (ledger book): the acquisitions of a period as the law asks to see them.
 
-``ledger_rows`` reads the committed record — the intake rows, their signed ledger
-entries, the personal data and the void entries — and returns
-plain frozen rows, oldest first by shop-local business day.  ``ledger_snapshot``
-turns them into the plain-text snapshot that ``reports.ledger_book`` renders.
+``iter_ledger_rows`` reads the committed record — the intake rows, their signed ledger
+entries, the printed fields of the personal data and the void entries — and yields
+plain frozen rows, oldest first by shop-local business day, streamed from one cursor
+(a quarter of a busy shop is tens of thousands of rows: docs/PERFORMANCE.md, "The
+古物台帳 and verify at scale"); ``ledger_rows`` is the same as a list.
+``ledger_snapshot`` turns them into the plain-text snapshot that ``reports.ledger_book``
+renders as the rows come.
 
 What is listed (docs/decisions.md, "The ledger book"):
 
@@ -37,17 +40,17 @@ columns say so.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from itertools import groupby
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, select
+from sqlalchemy import Text, and_, cast, func, select
 from sqlalchemy.orm import Session
 
-from db.models import Intake, LedgerEntry, Person, Shop
+from db.models import Intake, LedgerEntry, Person, Shop, Station
 from desktop import ledger
 from desktop.domain import (
     CONSENT_METHOD_LABELS,
@@ -148,10 +151,26 @@ class LedgerBookRow:
 
 
 @dataclass(frozen=True)
+class _Intake:
+    """The intake columns the book prints (a plain row, not the ORM object)."""
+
+    receipt: str
+    station: str
+    created_at: datetime
+    business_day: date
+    purpose: str
+    price_yen: int
+    maker: str
+    model: str
+    imei1: str
+    imei2: str
+
+
+@dataclass(frozen=True)
 class _Found:
     """One intake as read, before it is set among the rest of its transaction."""
 
-    intake: Intake
+    intake: _Intake
     body: dict[str, Any]
     person: dict[str, Any] | None
     void: VoidNote | None
@@ -160,6 +179,21 @@ class _Found:
     @property
     def transaction_key(self) -> str:
         return str(self.body.get("transaction") or "") or self.intake.receipt
+
+
+# The personal data the book prints, read out of ``person.data`` by the database:
+# never the whole document, whose signature strokes are most of its bytes.
+PRINTED_PERSON_FIELDS = (
+    "name",
+    "address",
+    "occupation",
+    "age",
+    "birth_date",
+    "id_document",
+    "guardian",
+)
+# Rows fetched from the database at a time (a server-side cursor on PostgreSQL).
+STREAM_CHUNK = 500
 
 
 def check_period(date_from: date, date_to: date) -> None:
@@ -174,19 +208,71 @@ def check_period(date_from: date, date_to: date) -> None:
         )
 
 
-def ledger_rows(
-    session: Session, date_from: date, date_to: date, timezone: str
-) -> list[LedgerBookRow]:
+def _period_conditions(date_from: date, date_to: date, station: str | None) -> list[Any]:
+    conditions: list[Any] = [
+        Intake.business_day >= date_from,
+        Intake.business_day <= date_to,
+        Intake.outcome == Outcome.ACCEPTED.value,
+        Intake.purpose.in_(sorted(purpose.value for purpose in LEDGER_PURPOSES)),
+    ]
+    if station is not None:
+        conditions.append(Intake.station == station)
+    return conditions
+
+
+def _person_fields(dialect: str) -> Any:
+    """One expression giving the printed fields as a JSON array text (one parse per row)."""
+    if dialect == "sqlite":
+        paths = [f'$."{field}"' for field in PRINTED_PERSON_FIELDS]
+        return func.json_extract(Person.data, *paths)
+    elements = [Person.data[field] for field in PRINTED_PERSON_FIELDS]
+    return cast(func.json_build_array(*elements), Text)
+
+
+def count_ledger_rows(
+    session: Session, date_from: date, date_to: date, *, station: str | None = None
+) -> int:
+    """How many rows :func:`iter_ledger_rows` gives (the book's header says so first)."""
+    check_period(date_from, date_to)
+    conditions = _period_conditions(date_from, date_to, station)
+    return int(session.scalar(select(func.count()).select_from(Intake).where(*conditions)) or 0)
+
+
+def iter_ledger_rows(
+    session: Session,
+    date_from: date,
+    date_to: date,
+    timezone: str,
+    *,
+    station: str | None = None,
+) -> Iterator[LedgerBookRow]:
     """The accepted acquisitions of ``date_from``…``date_to`` (business days, inclusive).
 
-    Oldest first; the phones of one transaction together, where its first phone is.
-    A transaction never spans business days, so the rows are set in order one day
-    at a time.
+    Oldest first; the phones of one transaction together, where its first phone is;
+    only ``station``'s when it is given.  Streamed: the rows come from one cursor
+    ``STREAM_CHUNK`` at a time and leave one business day at a time (a transaction
+    never spans business days), so memory holds a day, never the period.
     """
     check_period(date_from, date_to)
     zone = ZoneInfo(timezone)
+    notes = _notes(session, _utc_start(date_from, zone))
+    dialect = session.get_bind().dialect.name
     stmt = (
-        select(Intake, LedgerEntry.body, Person.data)
+        select(
+            Intake.receipt,
+            Intake.station,
+            Intake.created_at,
+            Intake.business_day,
+            Intake.purpose,
+            Intake.price_yen,
+            Intake.maker,
+            Intake.model,
+            Intake.imei1,
+            Intake.imei2,
+            LedgerEntry.body,
+            Person.receipt.label("person_receipt"),
+            _person_fields(dialect).label("person_fields"),
+        )
         .join(
             LedgerEntry,
             and_(
@@ -196,24 +282,61 @@ def ledger_rows(
             ),
         )
         .outerjoin(Person, Person.receipt == Intake.receipt)
-        .where(
-            Intake.business_day >= date_from,
-            Intake.business_day <= date_to,
-            Intake.outcome == Outcome.ACCEPTED.value,
-            Intake.purpose.in_(sorted(purpose.value for purpose in LEDGER_PURPOSES)),
-        )
+        .where(*_period_conditions(date_from, date_to, station))
         .order_by(Intake.business_day, Intake.created_at, Intake.receipt)
+        .execution_options(yield_per=STREAM_CHUNK)
     )
-    found = session.execute(stmt).all()
-    notes = _notes(session, [intake.receipt for intake, _, _ in found])
-    rows: list[LedgerBookRow] = []
-    for _, day in groupby(found, key=lambda r: r[0].business_day):
-        read = [
-            _Found(intake, json.loads(body), person, *notes.get(intake.receipt, (None, ())))
-            for intake, body, person in day
-        ]
-        rows.extend(_day_rows(read, zone))
-    return rows
+    # The `with` closes the (server-side, on PostgreSQL) cursor when the caller stops early.
+    with session.execute(stmt) as result:
+        for _, day in groupby(result, key=lambda r: r.business_day):
+            read = [_found(row, notes) for row in day]
+            yield from _day_rows(read, zone)
+
+
+def _found(
+    row: Any, notes: dict[str, tuple[VoidNote | None, tuple[CorrectionNote, ...]]]
+) -> _Found:
+    intake = _Intake(
+        row.receipt,
+        row.station,
+        row.created_at,
+        row.business_day,
+        row.purpose,
+        row.price_yen,
+        row.maker,
+        row.model,
+        row.imei1,
+        row.imei2,
+    )
+    person: dict[str, Any] | None = None
+    if row.person_receipt is not None:
+        values = row.person_fields or []
+        if isinstance(values, str):  # a driver may hand JSON back decoded, or not
+            values = json.loads(values)
+        person = {
+            field: value
+            for field, value in zip(PRINTED_PERSON_FIELDS, values, strict=False)
+            if value is not None
+        }
+    void, corrections = notes.get(intake.receipt, (None, ()))
+    return _Found(intake, json.loads(row.body), person, void, corrections)
+
+
+def ledger_rows(
+    session: Session,
+    date_from: date,
+    date_to: date,
+    timezone: str,
+    *,
+    station: str | None = None,
+) -> list[LedgerBookRow]:
+    """:func:`iter_ledger_rows` as a list: for a short period (tests, a screen)."""
+    return list(iter_ledger_rows(session, date_from, date_to, timezone, station=station))
+
+
+def _utc_start(day: date, zone: ZoneInfo) -> datetime:
+    """The first moment of business day ``day`` in UTC, less a day for any clock skew."""
+    return datetime.combine(day - timedelta(days=1), time.min, zone).astimezone(UTC)
 
 
 def _day_rows(found: Sequence[_Found], zone: ZoneInfo) -> list[LedgerBookRow]:
@@ -290,38 +413,38 @@ def _with_details_of(row: LedgerBookRow, donor: LedgerBookRow) -> LedgerBookRow:
 
 
 def _notes(
-    session: Session, receipts: list[str]
+    session: Session, since: datetime
 ) -> dict[str, tuple[VoidNote | None, tuple[CorrectionNote, ...]]]:
+    """Every void and correction recorded since ``since``, by the receipt it concerns.
+
+    An intake is voided after it was taken, so the voids of a period's rows are all
+    recorded after the period began: few (about one intake in a thousand), read once,
+    before the rows are streamed.  A correction notes both rows, the voided one
+    ("→ NEW") and its replacement ("OLD の訂正"), whichever of them the period lists.
+    """
     out: dict[str, tuple[VoidNote | None, tuple[CorrectionNote, ...]]] = {}
-    chunk = 500
-    for start in range(0, len(receipts), chunk):
-        events = session.execute(
-            select(LedgerEntry.subject, LedgerEntry.body, LedgerEntry.created_at)
-            .where(
-                LedgerEntry.subject.in_(receipts[start : start + chunk]),
-                LedgerEntry.kind == ledger.EntryKind.VOID,
+    events = session.execute(
+        select(LedgerEntry.subject, LedgerEntry.body, LedgerEntry.created_at)
+        .where(LedgerEntry.kind == ledger.EntryKind.VOID, LedgerEntry.created_at >= since)
+        .order_by(LedgerEntry.created_at, LedgerEntry.id)
+    )
+    for subject, raw, created_at in events:
+        data: dict[str, Any] = json.loads(raw)
+        manager = str(data.get("manager", ""))
+        _, corrections = out.get(subject, (None, ()))
+        void = VoidNote(created_at, str(data.get("reason", "")), manager)
+        replaced_by = str(data.get("replaced_by", ""))
+        if replaced_by:
+            corrections = (
+                *corrections,
+                CorrectionNote(created_at, f"→ {replaced_by}", manager),
             )
-            .order_by(LedgerEntry.created_at, LedgerEntry.id)
-        )
-        for subject, raw, created_at in events:
-            data: dict[str, Any] = json.loads(raw)
-            manager = str(data.get("manager", ""))
-            _, corrections = out.get(subject, (None, ()))
-            void = VoidNote(created_at, str(data.get("reason", "")), manager)
-            replaced_by = str(data.get("replaced_by", ""))
-            if replaced_by:
-                # A correction: the voided row points to its replacement, and the
-                # replacement (when it is in the period) back to what it corrects.
-                corrections = (
-                    *corrections,
-                    CorrectionNote(created_at, f"→ {replaced_by}", manager),
-                )
-                later_void, later = out.get(replaced_by, (None, ()))
-                out[replaced_by] = (
-                    later_void,
-                    (*later, CorrectionNote(created_at, f"{subject} の訂正", manager)),
-                )
-            out[subject] = (void, corrections)
+            later_void, later = out.get(replaced_by, (None, ()))
+            out[replaced_by] = (
+                later_void,
+                (*later, CorrectionNote(created_at, f"{subject} の訂正", manager)),
+            )
+        out[subject] = (void, corrections)
     return out
 
 
@@ -417,7 +540,8 @@ def guardian_text(person: dict[str, Any] | None, *, minor: bool) -> str:
     return ""
 
 
-def features_text(device: dict[str, Any], intake: Intake) -> str:
+def features_text(device: dict[str, Any], intake: Any) -> str:
+    """The 特徴 column; ``intake`` is anything with ``imei1`` and ``imei2``."""
     parts: list[str] = []
     if device.get("color"):
         parts.append(f"色 {device['color']}")
@@ -505,7 +629,7 @@ def _line(row: LedgerBookRow, zone: ZoneInfo) -> LedgerBookLine:
 
 
 def ledger_snapshot(
-    rows: list[LedgerBookRow],
+    rows: Iterable[LedgerBookRow],
     *,
     shop_name: str,
     license_no: str,
@@ -514,33 +638,54 @@ def ledger_snapshot(
     date_to: date,
     generated_at: datetime,
     timezone: str,
+    count: int | None = None,
 ) -> LedgerBookSnapshot:
-    """The plain-text view ``reports.ledger_book`` renders (every text chosen here)."""
+    """The plain-text view ``reports.ledger_book`` renders (every text chosen here).
+
+    ``rows`` may be a stream (then ``count`` says how many it gives): the lines are
+    made from it as the renderer asks for them.
+    """
     zone = ZoneInfo(timezone)
-    lines = [_line(row, zone) for row in rows]
+    if count is None:
+        rows = list(rows)
+        count = len(rows)
     return LedgerBookSnapshot(
         shop_name=shop_name,
         license_no=license_no,
         commission=commission,
         period=f"{date_from:%Y-%m-%d} 〜 {date_to:%Y-%m-%d}",
         generated_at=_when(generated_at, zone),
-        lines=tuple(lines),
+        lines=(_line(row, zone) for row in rows),
+        count=count,
     )
 
 
 def build_snapshot(
-    session: Session, date_from: date, date_to: date, *, now: datetime
+    session: Session,
+    date_from: date,
+    date_to: date,
+    *,
+    now: datetime,
+    station: str | None = None,
 ) -> LedgerBookSnapshot:
-    """The ledger book of a period, as of ``now``, with the shop's details."""
+    """The ledger book of a period, as of ``now``, with the shop's details.
+
+    Its lines are a stream read from ``session`` while it is rendered: render it
+    inside the session's block, once.
+    """
     shop = session.scalars(select(Shop)).first()
     if shop is None:
         raise UserError(
             "まだ設定されていません。先に revoke-desk init を実行してください",
             "not set up yet: run `revoke-desk init` first",
         )
-    rows = ledger_rows(session, date_from, date_to, shop.timezone)
+    if station is not None and session.get(Station, station) is None:
+        raise UserError(
+            f"ステーション {station} はこのデータベースにありません",
+            f"no station {station} in this database",
+        )
     return ledger_snapshot(
-        rows,
+        iter_ledger_rows(session, date_from, date_to, shop.timezone, station=station),
         shop_name=shop.name,
         license_no=shop.license_no,
         commission=shop.commission,
@@ -548,14 +693,25 @@ def build_snapshot(
         date_to=date_to,
         generated_at=now,
         timezone=shop.timezone,
+        count=count_ledger_rows(session, date_from, date_to, station=station),
     )
 
 
 def ledger_book_pdf(
-    session: Session, signer: StationSigner, date_from: date, date_to: date, *, now: datetime
+    session: Session,
+    signer: StationSigner,
+    date_from: date,
+    date_to: date,
+    *,
+    now: datetime,
+    station: str | None = None,
 ) -> bytes:
-    """The signed A4 PDF of the period's ledger book (nothing is written to the ledger)."""
-    snapshot = build_snapshot(session, date_from, date_to, now=now)
+    """The signed A4 PDF of the period's ledger book (nothing is written to the ledger).
+
+    ``station``: only that counter's acquisitions (a chain's shared database);
+    None: the whole shop's.
+    """
+    snapshot = build_snapshot(session, date_from, date_to, now=now, station=station)
     return sign_pdf(
         render_ledger_book(snapshot),
         signer.key,
@@ -565,6 +721,13 @@ def ledger_book_pdf(
     )
 
 
-def ledger_book_csv(session: Session, date_from: date, date_to: date, *, now: datetime) -> bytes:
+def ledger_book_csv(
+    session: Session,
+    date_from: date,
+    date_to: date,
+    *,
+    now: datetime,
+    station: str | None = None,
+) -> bytes:
     """The period's ledger book as CSV (UTF-8 with BOM, every cell spreadsheet-safe)."""
-    return render_ledger_csv(build_snapshot(session, date_from, date_to, now=now))
+    return render_ledger_csv(build_snapshot(session, date_from, date_to, now=now, station=station))

@@ -1,22 +1,40 @@
-"""``revoke-desk verify``: every chain, every signature, every personal-data digest."""
+"""``revoke-desk verify``: every chain, every signature, every personal-data digest.
+
+Each station's chain is walked with two streams side by side, in chain order: its
+ledger entries (``desktop.ledger.verify_station``) and its intake rows joined to
+their personal data, so an intake entry costs no look-up of its own (an intake row
+that is not where its entry says — tampering — is looked up by receipt as before,
+so the verdicts and messages are the same).  With several stations, each chain is
+walked in a process of its own, up to one per core; the checks that span chains
+(pins, witness, checkpoints, cross-station heads, clerks) run in the calling
+process on its own read transaction, begun before the walks, so every head a walk
+reports is at least the one those checks saw.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+import multiprocessing
+import os
+import queue
+import sys
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple, TextIO
 
 from cryptography import x509
-from sqlalchemy import select
+from sqlalchemy import func, outerjoin, select
 from sqlalchemy.orm import Session
 
-from db.models import LedgerEntry, Person, Slip, Station
-from desktop import clerk_ledger, ledger
+from db.engine import make_engine, read_only
+from db.models import Intake, LedgerEntry, Person, Slip, Station
+from desktop import clerk_ledger, config, ledger
 from desktop.errors import UserError
-from desktop.intake import check_intake_entry, find_unchained_intakes
+from desktop.intake import check_intake_entry, check_intake_row, find_unchained_intakes
 from desktop.keys import KeyState, StationKeyFiles, station_key_state, stations_with_keys
 from desktop.retention import check_purge_entry, purged_receipts
 from desktop.trust import Checkpoint, TrustStore, matches
@@ -51,7 +69,11 @@ def check_intake_and_person(
     problem = check_intake_entry(session, entry, body)
     if problem is not None:
         return problem
-    if session.get(Person, entry.subject) is None and entry.subject not in purged_receipts(session):
+    return _person_purged(session, entry, session.get(Person, entry.subject))
+
+
+def _person_purged(session: Session, entry: LedgerEntry, person: object | None) -> str | None:
+    if person is None and entry.subject not in purged_receipts(session):
         return f"personal data of {entry.subject} is missing and no retention purge erased it"
     return None
 
@@ -63,6 +85,282 @@ ENTRY_CHECKS: dict[str, ledger.EntryCheck] = {
     ledger.EntryKind.SLIP_ISSUED: check_slip_entry,
     ledger.EntryKind.REPRINT: check_slip_entry,
 }
+
+
+# Rows read from the database at a time by each stream of a walk.
+STREAM_CHUNK = 1000
+# Below this many entries a second process costs more than it saves.
+PARALLEL_FROM_ENTRIES = 20_000
+PROGRESS_EVERY = 2000  # entries between progress reports of a walk
+
+
+class _PersonRow(NamedTuple):
+    salt: bytes
+    data: dict[str, Any]
+    name: str
+
+
+class _StreamedIntakes:
+    """One station's intake rows with their person rows, in chain (seq) order.
+
+    Read through ``uq_intake_station_seq`` beside the walk of the ledger entries:
+    the row an intake entry names is, unless someone moved it, the next one.
+    """
+
+    def __init__(self, session: Session, station: str) -> None:
+        intake = Intake.__table__
+        person = Person.__table__
+        stmt = (
+            select(
+                *intake.c,
+                person.c.receipt.label("person_receipt"),
+                person.c.salt.label("person_salt"),
+                person.c.data.label("person_data"),
+                person.c.name.label("person_name"),
+            )
+            .select_from(outerjoin(intake, person, person.c.receipt == intake.c.receipt))
+            .where(intake.c.station == station)
+            .order_by(intake.c.seq)
+            .execution_options(yield_per=STREAM_CHUNK)
+        )
+        self._session = session
+        self._stmt = stmt
+        self._rows: Iterator[Any] | None = None
+        self._result: Any = None
+        self._next: Any = None
+
+    def _advance(self) -> None:
+        assert self._rows is not None
+        self._next = next(self._rows, None)
+
+    def rows_for(self, entry: LedgerEntry) -> tuple[Any, _PersonRow | None] | None:
+        """The intake row and person row of ``entry``; None when the row is not where
+        the entry puts it (the caller looks it up by receipt instead)."""
+        if self._rows is None:
+            self._result = self._session.execute(self._stmt)
+            self._rows = iter(self._result)
+            self._advance()
+        while self._next is not None and self._next.seq < entry.seq:
+            self._advance()
+        row = self._next
+        if row is None or row.seq != entry.seq or row.receipt != entry.subject:
+            return None
+        person = None
+        if row.person_receipt is not None:
+            person = _PersonRow(row.person_salt, row.person_data, row.person_name)
+        return row, person
+
+    def close(self) -> None:
+        if self._result is not None:
+            self._result.close()
+
+
+class _StationChecks(Mapping[str, ledger.EntryCheck]):
+    """:data:`ENTRY_CHECKS` for one station's walk: intake entries checked against the
+    streamed rows, and every entry counted for the progress report."""
+
+    def __init__(self, intakes: _StreamedIntakes, tick: Callable[[int], None] | None) -> None:
+        self._checks: dict[str, ledger.EntryCheck] = {
+            **ENTRY_CHECKS,
+            ledger.EntryKind.INTAKE: self._intake,
+        }
+        self._intakes = intakes
+        self._tick = tick
+        self.walked = 0
+
+    def _intake(self, session: Session, entry: LedgerEntry, body: dict[str, Any]) -> str | None:
+        found = self._intakes.rows_for(entry)
+        if found is None:
+            return check_intake_and_person(session, entry, body)
+        intake, person = found
+        problem = check_intake_row(entry, body, intake, person)
+        if problem is not None:
+            return problem
+        return _person_purged(session, entry, person)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        # The walk asks for the check of every entry it has found sound so far.
+        self.walked += 1
+        if self._tick is not None and self.walked % PROGRESS_EVERY == 0:
+            self._tick(PROGRESS_EVERY)
+        return self._checks.get(key, default)
+
+    def __getitem__(self, key: str) -> ledger.EntryCheck:
+        return self._checks[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._checks)
+
+    def __len__(self) -> int:
+        return len(self._checks)
+
+
+def verify_one_station(
+    session: Session,
+    station: Station,
+    keys_dir: Path | None,
+    tick: Callable[[int], None] | None = None,
+) -> ledger.StationReport:
+    """Walk ``station``'s chain (``desktop.ledger.verify_station``) with the streamed rows."""
+    trusted = _certificate_in(keys_dir, station.code) if keys_dir else None
+    intakes = _StreamedIntakes(session, station.code)
+    checks = _StationChecks(intakes, tick)
+    try:
+        report = ledger.verify_station(
+            session, station, entry_checks=checks, trusted_certificate=trusted
+        )
+    finally:
+        intakes.close()
+    if tick is not None:
+        tick(checks.walked % PROGRESS_EVERY)
+    return report
+
+
+# --- one process per station ----------------------------------------------------------
+
+_child_progress: Any = None  # the queue a walk in a worker process reports progress on
+
+
+def _child_init(progress: Any) -> None:
+    global _child_progress  # noqa: PLW0603 - one per worker process, set once
+    _child_progress = progress
+
+
+def _child_tick(done: int) -> None:
+    if _child_progress is not None and done:
+        _child_progress.put(done)
+
+
+def _verify_in_child(db_url: str, code: str, keys_dir: Path | None) -> ledger.StationReport:
+    """One station's walk in a worker process, on its own connection and read transaction."""
+    engine = make_engine(db_url)
+    try:
+        with read_only(engine).begin() as session:
+            station = session.get(Station, code)
+            if station is None:  # gone since the caller listed it: walk nothing
+                raise UserError(f"ステーション {code} がありません", f"no station {code}")
+            return verify_one_station(session, station, keys_dir, _child_tick)
+    finally:
+        engine.dispose()
+
+
+def _parallel_url(session: Session) -> str | None:
+    """The URL a worker process can open, or None: an in-memory database (no sharing),
+    or a frozen bundle (PyInstaller), whose spawned child would start the program
+    again unless its entry point calls ``multiprocessing.freeze_support()`` — not done
+    yet, so a bundle walks the chains in one process."""
+    if getattr(sys, "frozen", False):
+        return None
+    url = session.get_bind().engine.url
+    text = url.render_as_string(hide_password=False)
+    if url.get_backend_name() == "sqlite" and config.sqlite_file(text) is None:
+        return None
+    return text
+
+
+def default_workers(stations: int, entries: int) -> int:
+    """Processes for the walks: one per station, at most one per core; one for a small
+    database (starting a process costs more than walking a few thousand entries)."""
+    if stations < 2 or entries < PARALLEL_FROM_ENTRIES:
+        return 1
+    return max(1, min(stations, os.cpu_count() or 1))
+
+
+def _walk_stations(
+    session: Session,
+    stations: list[Station],
+    keys_dir: Path | None,
+    workers: int,
+    progress: Progress | None,
+) -> list[ledger.StationReport]:
+    tick = progress.advance if progress is not None else None
+    url = _parallel_url(session) if workers > 1 and len(stations) > 1 else None
+    if url is None:
+        return [verify_one_station(session, station, keys_dir, tick) for station in stations]
+    # spawn, as on Windows: a forked child would share the caller's open connections.
+    context = multiprocessing.get_context("spawn")
+    reports: dict[str, ledger.StationReport] = {}
+    done = context.Queue()
+    with ProcessPoolExecutor(
+        max_workers=min(workers, len(stations)),
+        mp_context=context,
+        initializer=_child_init,
+        initargs=(done,),
+    ) as pool:
+        futures: dict[Future[ledger.StationReport], str] = {
+            pool.submit(_verify_in_child, url, station.code, keys_dir): station.code
+            for station in stations
+        }
+        pending = set(futures)
+        while pending:
+            finished, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+            _drain(done, tick)
+            for future in finished:
+                reports[futures[future]] = future.result()
+    _drain(done, tick)
+    return [reports[station.code] for station in stations]
+
+
+def _drain(done: Any, tick: Callable[[int], None] | None) -> None:
+    while True:
+        try:
+            walked = done.get_nowait()
+        except queue.Empty:
+            return
+        if tick is not None:
+            tick(walked)
+
+
+# --- the progress bar -----------------------------------------------------------------
+
+
+class Progress:
+    """A one-line progress bar for ``verify`` on a terminal (stderr).
+
+    Redrawn at most ten times a second; :meth:`finish` clears the line, so what the
+    command prints afterwards (the verdicts) reads as it always did.
+    """
+
+    WIDTH = 30
+
+    def __init__(self, total: int, stream: TextIO) -> None:
+        self.total = max(total, 1)
+        self.stream = stream
+        self.done = 0
+        self._shown = 0.0
+
+    def advance(self, entries: int) -> None:
+        self.done = min(self.total, self.done + entries)
+        now = time.monotonic()
+        if now - self._shown >= 0.1 or self.done == self.total:
+            self._shown = now
+            self._draw()
+
+    def _draw(self) -> None:
+        filled = self.WIDTH * self.done // self.total
+        bar = "#" * filled + "." * (self.WIDTH - filled)
+        percent = 100 * self.done // self.total
+        self.stream.write(
+            f"\r検証中 / verifying [{bar}] {percent:3d}% {self.done:,}/{self.total:,}"
+        )
+        self.stream.flush()
+
+    def finish(self) -> None:
+        self.stream.write("\r\033[K")
+        self.stream.flush()
+
+
+def terminal_progress(stream: TextIO | None = None) -> Callable[[int], Progress] | None:
+    """A maker of :class:`Progress` bars on ``stream`` (stderr) if it is a terminal; None
+    otherwise (a pipe, a log file, a test): nothing but the verdicts is written there."""
+    target = stream if stream is not None else sys.stderr
+    try:
+        tty = target.isatty()
+    except (AttributeError, ValueError):
+        tty = False
+    if not tty:
+        return None
+    return lambda total: Progress(total, target)
 
 
 @dataclass(frozen=True)
@@ -114,22 +412,32 @@ def verify_all(
     trust: TrustStore | None = None,
     fingerprints: Sequence[str] = (),
     checkpoints: Sequence[Checkpoint] = (),
+    workers: int | None = None,
+    progress: Callable[[int], Progress] | None = None,
 ) -> VerifyReport:
     """Verify every station's chain.  Certificates found in ``keys_dir`` must match the database's.
+
+    ``workers``: processes walking the chains (default :func:`default_workers`; 1
+    walks them here, one after the other).  ``progress``: makes the bar shown while
+    walking, given the number of entries (:func:`terminal_progress`).
 
     With ``trust`` (this PC's pins and witness), ``fingerprints`` (``[STATION:]FP`` as
     read from paper) and ``checkpoints`` (heads printed on day reports), the chains are
     also held against what lies outside the database (desktop.trust).
     """
-    reports = []
     stations = list(session.scalars(select(Station).order_by(Station.code)))
-    for station in stations:
-        trusted = _certificate_in(keys_dir, station.code) if keys_dir else None
-        reports.append(
-            ledger.verify_station(
-                session, station, entry_checks=ENTRY_CHECKS, trusted_certificate=trusted
-            )
-        )
+    # Read before the walks (which may run in other processes, on later snapshots):
+    # every head a station claims for another is then at most the head walked.
+    claims = _cross_witness_claims(session)
+    entries = session.scalar(select(func.count()).select_from(LedgerEntry)) or 0
+    if workers is None:
+        workers = default_workers(len(stations), entries)
+    bar = progress(entries) if progress is not None else None
+    try:
+        reports = _walk_stations(session, stations, keys_dir, workers, bar)
+    finally:
+        if bar is not None:
+            bar.finish()
     heads = {report.station: report.head for report in reports}
     walked = {r.station: r.certificates for r in reports if r.finding is None}
     by_code = {station.code: station for station in stations}
@@ -141,7 +449,7 @@ def verify_all(
         problem = _against_checkpoint(session, checkpoint, heads)
         if problem:
             findings.append(problem)
-    findings.extend(_cross_witness_problems(session, heads))
+    findings.extend(_cross_witness_problems(session, claims, heads))
     clerks = clerk_ledger.audit(session)
     return VerifyReport(
         reports,
@@ -274,22 +582,34 @@ def _against_checkpoint(
     return None
 
 
-def _cross_witness_problems(session: Session, heads: dict[str, ledger.ChainHead]) -> list[str]:
-    """On a shared database each entry names the other stations' heads (desktop.ledger).
-
-    The highest head any station claims for another must still be in that chain:
-    cutting one station's tail is caught by the others' entries.
-    """
+def _cross_witness_claims(session: Session) -> dict[str, tuple[int, str, str]]:
+    """The highest head each station is claimed at by another's entries:
+    ``{station: (seq, entry_hash, "BY#SEQ")}`` (desktop.ledger writes the claims)."""
     claims: dict[str, tuple[int, str, str]] = {}
+    # Streamed: on a shared database nearly every body names the others' heads, and a
+    # buffered result held them all at once (~280 MB at 100,000 entries).
     rows = session.execute(
-        select(LedgerEntry.station, LedgerEntry.seq, LedgerEntry.body).where(
-            LedgerEntry.body.contains('"heads":')
-        )
+        select(LedgerEntry.station, LedgerEntry.seq, LedgerEntry.body)
+        .where(LedgerEntry.body.contains('"heads":'))
+        .execution_options(yield_per=STREAM_CHUNK)
     )
     for by, by_seq, body in rows:
         for code, (seq, entry_hash) in json.loads(body).get("heads", {}).items():
             if seq > claims.get(code, (0, "", ""))[0]:
                 claims[code] = (seq, entry_hash, f"{by}#{by_seq}")
+    return claims
+
+
+def _cross_witness_problems(
+    session: Session,
+    claims: dict[str, tuple[int, str, str]],
+    heads: dict[str, ledger.ChainHead],
+) -> list[str]:
+    """On a shared database each entry names the other stations' heads (desktop.ledger).
+
+    The highest head any station claims for another must still be in that chain:
+    cutting one station's tail is caught by the others' entries.
+    """
     problems = []
     for code, (seq, entry_hash, by) in sorted(claims.items()):
         head = heads.get(code)
