@@ -58,6 +58,9 @@ class Pc:
         (base / "var").chmod(0o755)
         self.location = base / "etc" / "location.json"
         self.location.parent.mkdir()
+        # Readable by every account whatever umask an earlier test left in this process
+        # (the app's own start sets 077, and in-process CLI tests run that start).
+        self.location.parent.chmod(0o755)
         self.location.write_text(
             json.dumps(
                 {
