@@ -37,6 +37,7 @@ from desktop.setup import (
     validate_shop,
 )
 from desktop.text import clean_text
+from ui.fit import scrolled
 from ui.forms import (
     FormGrid,
     ShopForm,
@@ -182,6 +183,11 @@ class FirstRunView(QWidget):
         right.addStretch(1)
         columns.addLayout(left, 1)
         columns.addLayout(right, 1)
+        # The two forms scroll (their error lines make them taller than a 768-pixel
+        # screen leaves); the heading and the button row stay in view.
+        forms = QWidget()
+        columns.setContentsMargins(0, 0, 16, 0)  # room for the scroll bar beside the fields
+        forms.setLayout(columns)
 
         buttons = QHBoxLayout()
         buttons.addWidget(self.message, 1)
@@ -197,7 +203,7 @@ class FirstRunView(QWidget):
         else:
             layout.addWidget(heading(stacked(self, self.tr("初期設定"))))
         layout.addWidget(intro)
-        layout.addLayout(columns, 1)
+        layout.addWidget(scrolled(forms), 1)
         layout.addLayout(buttons)
         self._chain_fields()
 

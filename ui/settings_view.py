@@ -279,30 +279,32 @@ class ShopPanel(QWidget):
         self.note.clear()
         show_message(self.message, "", "")
         ctx = services.ctx
-        try:
-            with ctx.transaction() as session:
-                update_shop(
-                    session,
-                    ctx.signer(),
-                    self.form.details(),
-                    manager=manager.code,
-                    now=ctx.clock(),
-                )
-        except ValidationFailed as exc:
-            rest = self.form.show_problems(exc.problems)
-            lines = [message_html(p.ja, p.en, ERROR_SUBTITLE_STYLE) for p in rest]
-            self.message.setText(
-                "<br>".join(lines) or message_html(exc.ja, exc.en, ERROR_SUBTITLE_STYLE)
-            )
-            self.message.setVisible(True)
-            return
-        except UserError as exc:
-            show_message(self.message, exc.ja, exc.en)
+        done = run_action(
+            services,
+            self,
+            lambda session: update_shop(
+                session, ctx.signer(), self.form.details(), manager=manager.code, now=ctx.clock()
+            ),
+            logged=lambda _: f"shop details changed by {manager.code}",
+            on_user_error=self._refused,
+        )
+        if not done.ok:
             return
         ctx.forget_shop_profile()
-        log.info("shop details changed by %s", manager.code)
         self.note.setText(stacked(self, self.tr("保存しました")))
         services.events.settings_changed.emit()
+
+    def _refused(self, error: UserError) -> None:
+        """Each field's problem beneath it; the rest (or the refusal itself) above."""
+        if not isinstance(error, ValidationFailed):
+            show_message(self.message, error.ja, error.en)
+            return
+        rest = self.form.show_problems(error.problems)
+        lines = [message_html(p.ja, p.en, ERROR_SUBTITLE_STYLE) for p in rest]
+        self.message.setText(
+            "<br>".join(lines) or message_html(error.ja, error.en, ERROR_SUBTITLE_STYLE)
+        )
+        self.message.setVisible(True)
 
 
 class StationPanel(QWidget):
@@ -556,15 +558,18 @@ class MinorsPanel(QWidget):
         show_message(self.message, "", "")
         self.note.clear()
         ctx = self._view.services.ctx
-        try:
-            with ctx.transaction() as session:
-                policy = set_policy(
-                    session, ctx.signer(), self.policy(), manager=manager.code, now=ctx.clock()
-                )
-        except UserError as exc:
-            show_message(self.message, exc.ja, exc.en)
+        done = run_action(
+            self._view.services,
+            self,
+            lambda session: set_policy(
+                session, ctx.signer(), self.policy(), manager=manager.code, now=ctx.clock()
+            ),
+            logged=lambda _: f"minors policy changed by {manager.code}",
+            on_user_error=lambda error: show_message(self.message, error.ja, error.en),
+        )
+        policy = done.value
+        if policy is None:
             return
-        log.info("minors policy changed by %s", manager.code)
         self._show_current(policy)
         self.note.setText(stacked(self, self.tr("保存しました")))
         self._view.services.events.settings_changed.emit()

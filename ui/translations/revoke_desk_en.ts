@@ -723,8 +723,8 @@
     </message>
     <message>
         <location filename="../intake/texts.py" line="115"/>
-        <source>選択肢を選ぶ</source>
-        <translation>pick an answer</translation>
+        <source>選んで次へ</source>
+        <translation>answer and move on</translation>
     </message>
     <message>
         <location filename="../intake/texts.py" line="116"/>
