@@ -84,9 +84,12 @@ class FirstRunView(QWidget):
 
     Signals:
         completed(str): set-up is committed; the argument is this counter's station code.
+        database_chosen(str): another database was chosen (the shop's server): the
+            caller opens it and shows the set-up for it (a new shop, or joining one).
     """
 
     completed = Signal(str)
+    database_chosen = Signal(str)
 
     def __init__(
         self, ctx: AppContext, dialogs: DialogService, parent: QWidget | None = None
@@ -189,7 +192,13 @@ class FirstRunView(QWidget):
         columns.setContentsMargins(0, 0, 16, 0)  # room for the scroll bar beside the fields
         forms.setLayout(columns)
 
+        # A counter of a chain sets up on the shop's server, not on a file of its own.
+        self.database_button = QPushButton(both(self, self.tr("サーバーのデータベースを使う…")))
+        self.database_button.setObjectName("choose_database")
+        self.database_button.clicked.connect(self._on_database_clicked)
+        self.database_dialog: QWidget | None = None
         buttons = QHBoxLayout()
+        buttons.addWidget(self.database_button, 0, Qt.AlignmentFlag.AlignTop)
         buttons.addWidget(self.message, 1)
         buttons.addWidget(
             self.submit_button, 0, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop
@@ -206,6 +215,21 @@ class FirstRunView(QWidget):
         layout.addWidget(scrolled(forms), 1)
         layout.addLayout(buttons)
         self._chain_fields()
+
+    def _on_database_clicked(self) -> None:
+        from ui.database_dialog import DatabaseDialog  # noqa: PLC0415 - rarely needed
+
+        dialog = DatabaseDialog(self)
+        dialog.accepted.connect(self._on_database_dialog_accepted)
+        self.database_dialog = dialog
+        dialog.open()
+
+    def _on_database_dialog_accepted(self) -> None:
+        from ui.database_dialog import DatabaseDialog  # noqa: PLC0415
+
+        dialog = self.database_dialog
+        if isinstance(dialog, DatabaseDialog) and dialog.chosen_url:
+            self.database_chosen.emit(dialog.chosen_url)
 
     def _ordered_fields(self) -> list[QLineEdit]:
         shop = [] if self._joining else [self.shop_form.fields[k] for k in ShopForm.FIELDS]

@@ -45,6 +45,7 @@ from desktop.clerks import (
     list_clerks,
     reset_pin,
 )
+from desktop.config import database_label
 from desktop.errors import Problem, UserError, ValidationFailed
 from desktop.minors import (
     DEFAULT_AGE_LIMIT,
@@ -360,6 +361,20 @@ class StationPanel(QWidget):
         self.form.add_row(
             "customer_screen", self.tr("お客様の確認・署名の画面"), self.customer_screen_combo
         )
+        # Which database this PC uses (a file here, or the shop's server): a change is
+        # used from the next start, when every screen opens on it.
+        self.database_value = QLabel(database_label(view.services.ctx.db_url))
+        self.database_value.setObjectName("database_value")
+        self.database_button = QPushButton(both(self, self.tr("変更…")))
+        self.database_button.setObjectName("change_database")
+        self.database_button.clicked.connect(self._on_database_button_clicked)
+        self.database_dialog: QWidget | None = None
+        database_row = QHBoxLayout()
+        database_row.addWidget(self.database_value, 1)
+        database_row.addWidget(self.database_button)
+        database_box = QWidget()
+        database_box.setLayout(database_row)
+        self.form.add_row("database", self.tr("データベース"), database_box)
         self.backup_edit = QLineEdit(settings.get(BACKUP_DIR))
         self.backup_edit.setObjectName("backup_dir")
         self.backup_edit.setReadOnly(True)
@@ -436,6 +451,30 @@ class StationPanel(QWidget):
     def _on_idle_spin_value_changed(self, minutes: int) -> None:
         self._view.services.settings.set(IDLE_LOCK_MINUTES, minutes)
         self._changed()
+
+    def _on_database_button_clicked(self) -> None:
+        from ui.database_dialog import DatabaseDialog  # noqa: PLC0415 - rarely needed
+
+        dialog = DatabaseDialog(self)
+        dialog.accepted.connect(self._on_database_dialog_accepted)
+        self.database_dialog = dialog
+        dialog.open()
+
+    def _on_database_dialog_accepted(self) -> None:
+        from desktop.database_choice import without_password  # noqa: PLC0415
+
+        dialog = self.database_dialog
+        url = getattr(dialog, "chosen_url", "")
+        if url:
+            self.database_value.setText(
+                message_html(
+                    *pair(
+                        self,
+                        self.tr("{url}（次回の起動から使われます）"),
+                        url=without_password(url),
+                    )
+                )
+            )
 
     def _on_customer_screen_combo_activated(self, _index: int) -> None:
         value = str(self.customer_screen_combo.currentData())
