@@ -273,6 +273,7 @@ def build_parser() -> argparse.ArgumentParser:
     verify_slip.set_defaults(handler=cmd_verify_slip)
 
     # Commands kept in their own modules; each adds its sub-parsers (handlers import lazily).
+    from desktop.cli_database import add_parsers as add_database_parsers  # noqa: PLC0415
     from desktop.cli_dayclose import add_parsers as add_dayclose_parsers  # noqa: PLC0415
     from desktop.cli_headoffice import add_parsers as add_headoffice_parsers  # noqa: PLC0415
     from desktop.cli_keys import add_parsers as add_key_parsers  # noqa: PLC0415
@@ -284,6 +285,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_ledger_parsers(sub, common)
     add_maintenance_parsers(sub, common)
     add_key_parsers(sub, common)
+    add_database_parsers(sub, common)
     return parser
 
 

@@ -226,13 +226,51 @@ def log_dir() -> Path:
     return Path(override) if override else data_location().log
 
 
+DATABASE_CHOICE_FILE = "database.json"
+DATABASE_CHOICE_FORMAT = 1
+
+
+def database_choice_file() -> Path:
+    """Where the database chosen in the app is named (desktop.database_choice)."""
+    return data_dir() / DATABASE_CHOICE_FILE
+
+
+def saved_database_url() -> str | None:
+    """The database chosen in the app (``{"format": 1, "url": …}``), None when none was."""
+    path = database_choice_file()
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise _bad_choice(path, exc.strerror or type(exc).__name__) from None
+    try:
+        document = json.loads(raw.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        raise _bad_choice(path, "not JSON", "JSON ではありません") from None
+    url = document.get("url") if isinstance(document, dict) else None
+    if document.get("format") != DATABASE_CHOICE_FORMAT or not isinstance(url, str) or not url:
+        raise _bad_choice(path, "no url of format 1", "format 1 の url がありません")
+    return url
+
+
+def _bad_choice(path: Path, why: str, why_ja: str | None = None) -> UserError:
+    return UserError(
+        f"データベースの設定ファイル {path} が読めません（{why_ja or why}）。"
+        "設定し直すか、ファイルを削除してください",
+        f"the database choice file {path} cannot be read ({why}): choose again or delete it",
+    )
+
+
 def resolve_db_url(explicit: str | None) -> str:
+    """``--db``, else ``REVOKE_DESK_DB``, else the database chosen in the app, else the
+    SQLite file in the data folder."""
     if explicit:
         return explicit
     from_env = os.environ.get(DB_URL.env)
     if from_env:
         return from_env
-    return f"sqlite:///{data_dir() / DB_FILE_NAME}"
+    return saved_database_url() or f"sqlite:///{data_dir() / DB_FILE_NAME}"
 
 
 def not_a_database_url(url: str) -> UserError:
@@ -268,3 +306,14 @@ def resolve_keys_dir(explicit: str | None, db_url: str) -> Path:
     if db_file is not None:
         return db_file.parent / "keys"
     return data_dir() / "keys"
+
+
+def database_label(url: str) -> str:
+    """The database as a clerk can name it on the phone: the file, or server/database."""
+    db_file = sqlite_file(url)
+    if db_file is not None:
+        return db_file.name
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return "sqlite (memory)"
+    return f"{parsed.host or 'localhost'}/{parsed.database or ''}"

@@ -20,7 +20,15 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Offscreen, on the room of a 1366×768 counter screen less its 40-pixel task bar (Qt's
+# default offscreen screen is 800×600,
+# and the main window fits itself to the screen it opens on: ui.fit.fit_window).
+_SCREEN_LAYOUT = Path(tempfile.gettempdir()) / "revoke-desk-screenshots-screen.json"
+_SCREEN_LAYOUT.write_text(
+    json.dumps({"screens": [{"name": "counter", "x": 0, "y": 0, "width": 1366, "height": 728}]}),
+    encoding="utf-8",
+)
+os.environ.setdefault("QT_QPA_PLATFORM", f"offscreen:configfile={_SCREEN_LAYOUT}")
 # The sample shops' station keys are encrypted at rest like any shop's (desktop.keys).
 os.environ.setdefault("REVOKE_DESK_KEY_PASSPHRASE", "sample-shop-passphrase")
 ROOT = Path(__file__).resolve().parents[1]

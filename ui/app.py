@@ -149,6 +149,7 @@ class Startup(QObject):
 
             first_run = FirstRunView(self.ctx, self.dialogs)
             first_run.completed.connect(self._on_first_run_completed)
+            first_run.database_chosen.connect(self._on_first_run_database_chosen)
             fit_window(first_run, FIRST_RUN_SIZE)
             self._show(first_run)
             return first_run
@@ -173,6 +174,18 @@ class Startup(QObject):
 
     def _on_first_run_completed(self, station: str) -> None:
         self.open_main_window(station)
+
+    def _on_first_run_database_chosen(self, url: str) -> None:
+        """The set-up again, on the database just chosen (a new shop there, or joining)."""
+        try:
+            ctx = AppContext.open(url, config.resolve_keys_dir(None, url), create=True)
+        except UserError as error:
+            self.dialogs.user_error(self.window, error)
+            return
+        ctx.passphrase_prompt = self.ctx.passphrase_prompt
+        previous, self.ctx = self.ctx, ctx
+        previous.close()
+        self.start()
 
 
 @dataclass
@@ -274,10 +287,10 @@ def main(argv: Sequence[str] | None = None, *, smoke: bool = False) -> int:
         try:
             return smoke_check(launched)
         finally:
-            launched.ctx.close()
+            launched.startup.ctx.close()
     previous_hook, sys.excepthook = sys.excepthook, _report_uncaught
     try:
         return run_event_loop(launched.app)
     finally:
         sys.excepthook = previous_hook
-        launched.ctx.close()
+        launched.startup.ctx.close()  # the first run may have moved it to another database

@@ -82,6 +82,7 @@ SIGNATURE_PROBLEM_KEYS = (
 LANGUAGE_BUTTON_POINT_SIZE = 13
 LANGUAGE_COLUMNS = 5  # nine languages in two rows beside the title
 NARROW_LANGUAGE_COLUMNS = 3  # in three rows on a narrow customer display
+HEADING_MIN_WIDTH = 240
 
 
 def words(code: str) -> dict[str, str]:
@@ -399,6 +400,9 @@ class CustomerScreen(QWidget):
         languages = LanguageButtons(buttons)
         self._language_group.idClicked.connect(self._on_language_group_id_clicked)
 
+        # The title keeps a readable width beside the language buttons (a narrow
+        # display puts those in three rows rather than squeeze the title to a column).
+        self._title.setMinimumWidth(HEADING_MIN_WIDTH)
         top = self._top = QHBoxLayout()
         heading = QVBoxLayout()
         heading.setSpacing(4)

@@ -37,6 +37,7 @@ from desktop.setup import (
     validate_shop,
 )
 from desktop.text import clean_text
+from ui.fit import scrolled
 from ui.forms import (
     FormGrid,
     ShopForm,
@@ -83,9 +84,12 @@ class FirstRunView(QWidget):
 
     Signals:
         completed(str): set-up is committed; the argument is this counter's station code.
+        database_chosen(str): another database was chosen (the shop's server): the
+            caller opens it and shows the set-up for it (a new shop, or joining one).
     """
 
     completed = Signal(str)
+    database_chosen = Signal(str)
 
     def __init__(
         self, ctx: AppContext, dialogs: DialogService, parent: QWidget | None = None
@@ -182,8 +186,19 @@ class FirstRunView(QWidget):
         right.addStretch(1)
         columns.addLayout(left, 1)
         columns.addLayout(right, 1)
+        # The two forms scroll (their error lines make them taller than a 768-pixel
+        # screen leaves); the heading and the button row stay in view.
+        forms = QWidget()
+        columns.setContentsMargins(0, 0, 16, 0)  # room for the scroll bar beside the fields
+        forms.setLayout(columns)
 
+        # A counter of a chain sets up on the shop's server, not on a file of its own.
+        self.database_button = QPushButton(both(self, self.tr("サーバーのデータベースを使う…")))
+        self.database_button.setObjectName("choose_database")
+        self.database_button.clicked.connect(self._on_database_clicked)
+        self.database_dialog: QWidget | None = None
         buttons = QHBoxLayout()
+        buttons.addWidget(self.database_button, 0, Qt.AlignmentFlag.AlignTop)
         buttons.addWidget(self.message, 1)
         buttons.addWidget(
             self.submit_button, 0, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop
@@ -197,9 +212,24 @@ class FirstRunView(QWidget):
         else:
             layout.addWidget(heading(stacked(self, self.tr("初期設定"))))
         layout.addWidget(intro)
-        layout.addLayout(columns, 1)
+        layout.addWidget(scrolled(forms), 1)
         layout.addLayout(buttons)
         self._chain_fields()
+
+    def _on_database_clicked(self) -> None:
+        from ui.database_dialog import DatabaseDialog  # noqa: PLC0415 - rarely needed
+
+        dialog = DatabaseDialog(self)
+        dialog.accepted.connect(self._on_database_dialog_accepted)
+        self.database_dialog = dialog
+        dialog.open()
+
+    def _on_database_dialog_accepted(self) -> None:
+        from ui.database_dialog import DatabaseDialog  # noqa: PLC0415
+
+        dialog = self.database_dialog
+        if isinstance(dialog, DatabaseDialog) and dialog.chosen_url:
+            self.database_chosen.emit(dialog.chosen_url)
 
     def _ordered_fields(self) -> list[QLineEdit]:
         shop = [] if self._joining else [self.shop_form.fields[k] for k in ShopForm.FIELDS]

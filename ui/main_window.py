@@ -22,10 +22,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.engine import make_url
 
-from desktop import config
 from desktop.clerks import ClerkView, is_active_clerk
+from desktop.config import database_label
 from desktop.errors import UserError
 from desktop.settings import (
     IDLE_LOCK_MINUTES,
@@ -81,17 +80,6 @@ DEFAULT_SCREENS: Mapping[str, ScreenFactory] = {
     SETTINGS: settings_screen,
     DAYCLOSE: dayclose_screen,
 }
-
-
-def database_label(url: str) -> str:
-    """The database as a clerk can name it on the phone: the file, or server/database."""
-    db_file = config.sqlite_file(url)
-    if db_file is not None:
-        return db_file.name
-    parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite":
-        return "sqlite (memory)"
-    return f"{parsed.host or 'localhost'}/{parsed.database or ''}"
 
 
 class HomeView(QWidget):

@@ -45,6 +45,7 @@ from desktop.clerks import (
     list_clerks,
     reset_pin,
 )
+from desktop.config import database_label
 from desktop.errors import Problem, UserError, ValidationFailed
 from desktop.minors import (
     DEFAULT_AGE_LIMIT,
@@ -279,30 +280,32 @@ class ShopPanel(QWidget):
         self.note.clear()
         show_message(self.message, "", "")
         ctx = services.ctx
-        try:
-            with ctx.transaction() as session:
-                update_shop(
-                    session,
-                    ctx.signer(),
-                    self.form.details(),
-                    manager=manager.code,
-                    now=ctx.clock(),
-                )
-        except ValidationFailed as exc:
-            rest = self.form.show_problems(exc.problems)
-            lines = [message_html(p.ja, p.en, ERROR_SUBTITLE_STYLE) for p in rest]
-            self.message.setText(
-                "<br>".join(lines) or message_html(exc.ja, exc.en, ERROR_SUBTITLE_STYLE)
-            )
-            self.message.setVisible(True)
-            return
-        except UserError as exc:
-            show_message(self.message, exc.ja, exc.en)
+        done = run_action(
+            services,
+            self,
+            lambda session: update_shop(
+                session, ctx.signer(), self.form.details(), manager=manager.code, now=ctx.clock()
+            ),
+            logged=lambda _: f"shop details changed by {manager.code}",
+            on_user_error=self._refused,
+        )
+        if not done.ok:
             return
         ctx.forget_shop_profile()
-        log.info("shop details changed by %s", manager.code)
         self.note.setText(stacked(self, self.tr("保存しました")))
         services.events.settings_changed.emit()
+
+    def _refused(self, error: UserError) -> None:
+        """Each field's problem beneath it; the rest (or the refusal itself) above."""
+        if not isinstance(error, ValidationFailed):
+            show_message(self.message, error.ja, error.en)
+            return
+        rest = self.form.show_problems(error.problems)
+        lines = [message_html(p.ja, p.en, ERROR_SUBTITLE_STYLE) for p in rest]
+        self.message.setText(
+            "<br>".join(lines) or message_html(error.ja, error.en, ERROR_SUBTITLE_STYLE)
+        )
+        self.message.setVisible(True)
 
 
 class StationPanel(QWidget):
@@ -358,6 +361,20 @@ class StationPanel(QWidget):
         self.form.add_row(
             "customer_screen", self.tr("お客様の確認・署名の画面"), self.customer_screen_combo
         )
+        # Which database this PC uses (a file here, or the shop's server): a change is
+        # used from the next start, when every screen opens on it.
+        self.database_value = QLabel(database_label(view.services.ctx.db_url))
+        self.database_value.setObjectName("database_value")
+        self.database_button = QPushButton(both(self, self.tr("変更…")))
+        self.database_button.setObjectName("change_database")
+        self.database_button.clicked.connect(self._on_database_button_clicked)
+        self.database_dialog: QWidget | None = None
+        database_row = QHBoxLayout()
+        database_row.addWidget(self.database_value, 1)
+        database_row.addWidget(self.database_button)
+        database_box = QWidget()
+        database_box.setLayout(database_row)
+        self.form.add_row("database", self.tr("データベース"), database_box)
         self.backup_edit = QLineEdit(settings.get(BACKUP_DIR))
         self.backup_edit.setObjectName("backup_dir")
         self.backup_edit.setReadOnly(True)
@@ -434,6 +451,30 @@ class StationPanel(QWidget):
     def _on_idle_spin_value_changed(self, minutes: int) -> None:
         self._view.services.settings.set(IDLE_LOCK_MINUTES, minutes)
         self._changed()
+
+    def _on_database_button_clicked(self) -> None:
+        from ui.database_dialog import DatabaseDialog  # noqa: PLC0415 - rarely needed
+
+        dialog = DatabaseDialog(self)
+        dialog.accepted.connect(self._on_database_dialog_accepted)
+        self.database_dialog = dialog
+        dialog.open()
+
+    def _on_database_dialog_accepted(self) -> None:
+        from desktop.database_choice import without_password  # noqa: PLC0415
+
+        dialog = self.database_dialog
+        url = getattr(dialog, "chosen_url", "")
+        if url:
+            self.database_value.setText(
+                message_html(
+                    *pair(
+                        self,
+                        self.tr("{url}（次回の起動から使われます）"),
+                        url=without_password(url),
+                    )
+                )
+            )
 
     def _on_customer_screen_combo_activated(self, _index: int) -> None:
         value = str(self.customer_screen_combo.currentData())
@@ -556,15 +597,18 @@ class MinorsPanel(QWidget):
         show_message(self.message, "", "")
         self.note.clear()
         ctx = self._view.services.ctx
-        try:
-            with ctx.transaction() as session:
-                policy = set_policy(
-                    session, ctx.signer(), self.policy(), manager=manager.code, now=ctx.clock()
-                )
-        except UserError as exc:
-            show_message(self.message, exc.ja, exc.en)
+        done = run_action(
+            self._view.services,
+            self,
+            lambda session: set_policy(
+                session, ctx.signer(), self.policy(), manager=manager.code, now=ctx.clock()
+            ),
+            logged=lambda _: f"minors policy changed by {manager.code}",
+            on_user_error=lambda error: show_message(self.message, error.ja, error.en),
+        )
+        policy = done.value
+        if policy is None:
             return
-        log.info("minors policy changed by %s", manager.code)
         self._show_current(policy)
         self.note.setText(stacked(self, self.tr("保存しました")))
         self._view.services.events.settings_changed.emit()

@@ -113,7 +113,7 @@ HINT_ENTER = T(
     QT_TRANSLATE_NOOP("IntakeTexts", "次の項目・最後の項目なら次の画面"),
     "next field, or the next page from the last one",
 )
-HINT_CHOOSE = T(QT_TRANSLATE_NOOP("IntakeTexts", "選択肢を選ぶ"), "pick an answer")
+HINT_CHOOSE = T(QT_TRANSLATE_NOOP("IntakeTexts", "選んで次へ"), "answer and move on")
 HINT_TICK = T(QT_TRANSLATE_NOOP("IntakeTexts", "チェック"), "tick")
 HINT_COMMIT = T(QT_TRANSLATE_NOOP("IntakeTexts", "確定して登録"), "commit")
 PAGE_PROBLEMS = T(
