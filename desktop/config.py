@@ -22,9 +22,10 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from platformdirs import user_config_path, user_data_path, user_log_path
 from sqlalchemy.engine import make_url
@@ -152,23 +153,30 @@ def bad_location_file(path: Path, why: str, why_ja: str | None = None) -> UserEr
     )
 
 
+def _read_json_file(path: Path, bad: Callable[[Path, str, str | None], UserError]) -> Any:
+    """A small settings file of ours as JSON; None when it is not there, ``bad`` when it
+    cannot be read or parsed (one clear line, exit 2)."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise bad(path, exc.strerror or type(exc).__name__, None) from None
+    try:
+        return json.loads(raw.decode("utf-8-sig"))  # Windows tools like to write a BOM
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        raise bad(path, "not JSON", "JSON ではありません") from None
+
+
 def read_location_file(path: Path) -> DataLocation | None:
     """The machine-wide location a file names; None when there is no file.
 
     ``{"format": 1, "scope": "machine", "data_dir": …, "trust_dir": …, "log_dir": …,
     "group": …}`` with absolute paths; ``"scope": "user"`` means the per-user folders.
     """
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
+    document = _read_json_file(path, bad_location_file)
+    if document is None:
         return None
-    except OSError as exc:
-        raise bad_location_file(path, exc.strerror or type(exc).__name__) from None
-    try:
-        text = raw.decode("utf-8-sig")  # Windows tools like to write a BOM
-        document = json.loads(text)
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
-        raise bad_location_file(path, "not JSON", "JSON ではありません") from None
     if not isinstance(document, dict) or document.get("format") != LOCATION_FORMAT:
         raise bad_location_file(
             path, f"not format {LOCATION_FORMAT}", f"format {LOCATION_FORMAT} ではありません"
@@ -238,17 +246,12 @@ def database_choice_file() -> Path:
 def saved_database_url() -> str | None:
     """The database chosen in the app (``{"format": 1, "url": …}``), None when none was."""
     path = database_choice_file()
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
+    document = _read_json_file(path, _bad_choice)
+    if document is None:
         return None
-    except OSError as exc:
-        raise _bad_choice(path, exc.strerror or type(exc).__name__) from None
-    try:
-        document = json.loads(raw.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
-        raise _bad_choice(path, "not JSON", "JSON ではありません") from None
-    url = document.get("url") if isinstance(document, dict) else None
+    if not isinstance(document, dict):
+        raise _bad_choice(path, "not an object", "オブジェクトではありません")
+    url = document.get("url")
     if document.get("format") != DATABASE_CHOICE_FORMAT or not isinstance(url, str) or not url:
         raise _bad_choice(path, "no url of format 1", "format 1 の url がありません")
     return url

@@ -9,7 +9,9 @@ anything is saved, so a typing mistake never leaves the counter pointing nowhere
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -40,9 +42,12 @@ log = logging.getLogger(__name__)
 class DatabaseDialog(QDialog):
     """The two choices, the server's fields, 接続を試す and 保存.
 
-    After ``exec()`` accepted, :attr:`chosen_url` is the database to use (the next start
-    uses it; the first run switches to it at once).
+    Signals:
+        chosen(str): saved; the database to use (the next start uses it; the first run
+            switches to it at once).  Also kept in :attr:`chosen_url`.
     """
+
+    chosen = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -142,3 +147,13 @@ class DatabaseDialog(QDialog):
             return
         log.info("database chosen: %s", without_password(self.chosen_url))
         self.accept()
+        self.chosen.emit(self.chosen_url)
+
+
+def open_database_dialog(parent: QWidget, on_chosen: Callable[[str], None]) -> DatabaseDialog:
+    """Open the dialog over ``parent`` (window-modal, not blocking); ``on_chosen`` gets the
+    database once it is saved."""
+    dialog = DatabaseDialog(parent)
+    dialog.chosen.connect(on_chosen)
+    dialog.open()
+    return dialog

@@ -217,19 +217,9 @@ class FirstRunView(QWidget):
         self._chain_fields()
 
     def _on_database_clicked(self) -> None:
-        from ui.database_dialog import DatabaseDialog  # noqa: PLC0415 - rarely needed
+        from ui.database_dialog import open_database_dialog  # noqa: PLC0415 - rarely needed
 
-        dialog = DatabaseDialog(self)
-        dialog.accepted.connect(self._on_database_dialog_accepted)
-        self.database_dialog = dialog
-        dialog.open()
-
-    def _on_database_dialog_accepted(self) -> None:
-        from ui.database_dialog import DatabaseDialog  # noqa: PLC0415
-
-        dialog = self.database_dialog
-        if isinstance(dialog, DatabaseDialog) and dialog.chosen_url:
-            self.database_chosen.emit(dialog.chosen_url)
+        self.database_dialog = open_database_dialog(self, self.database_chosen.emit)
 
     def _ordered_fields(self) -> list[QLineEdit]:
         shop = [] if self._joining else [self.shop_form.fields[k] for k in ShopForm.FIELDS]

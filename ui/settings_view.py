@@ -453,28 +453,15 @@ class StationPanel(QWidget):
         self._changed()
 
     def _on_database_button_clicked(self) -> None:
-        from ui.database_dialog import DatabaseDialog  # noqa: PLC0415 - rarely needed
+        from ui.database_dialog import open_database_dialog  # noqa: PLC0415 - rarely needed
 
-        dialog = DatabaseDialog(self)
-        dialog.accepted.connect(self._on_database_dialog_accepted)
-        self.database_dialog = dialog
-        dialog.open()
+        self.database_dialog = open_database_dialog(self, self._on_database_chosen)
 
-    def _on_database_dialog_accepted(self) -> None:
+    def _on_database_chosen(self, url: str) -> None:
         from desktop.database_choice import without_password  # noqa: PLC0415
 
-        dialog = self.database_dialog
-        url = getattr(dialog, "chosen_url", "")
-        if url:
-            self.database_value.setText(
-                message_html(
-                    *pair(
-                        self,
-                        self.tr("{url}（次回の起動から使われます）"),
-                        url=without_password(url),
-                    )
-                )
-            )
+        shown = pair(self, self.tr("{url}（次回の起動から使われます）"), url=without_password(url))
+        self.database_value.setText(message_html(*shown))
 
     def _on_customer_screen_combo_activated(self, _index: int) -> None:
         value = str(self.customer_screen_combo.currentData())
