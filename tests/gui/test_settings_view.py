@@ -368,3 +368,21 @@ def test_a_manager_sets_the_minors_rule_and_it_is_signed(qtbot, main_window, ser
     assert json.loads(entry.body)["by"] == "M01"
     assert "保存しました" in panel.note.text()
     assert "18歳未満からは買取・下取り・委託をしない" in panel.current.text()
+
+
+def test_the_database_is_named_and_changed_from_the_counter_tab(
+    qtbot, main_window, services, tmp_path, monkeypatch
+):
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))  # the choice file goes there
+    view = as_manager(qtbot, main_window)
+    panel = view.station_panel
+    view.show_tab(panel)
+    assert "shop.sqlite3" in panel.database_value.text()
+    panel.database_button.click()
+    dialog = panel.database_dialog
+    assert dialog is not None and dialog.isVisible()
+    assert dialog.this_pc.isChecked()  # nothing chosen yet: this PC
+    dialog.save_button.click()
+    assert not dialog.isVisible()
+    assert "次回の起動" in panel.database_value.text()
+    assert "next start" in panel.database_value.text()
