@@ -370,6 +370,30 @@ for _step in ("purpose", "reset", "customer", "review"):
     screenshot(f"intake-{_step}.png")(_intake_shot(_step))
 
 
+def _customer_in(code: str) -> Shot:
+    """The customer's statement in ``code``, in the main window at the counter's size."""
+
+    def shot(scene: Scene) -> QWidget:
+        from desktop.intake_flow import Step  # noqa: PLC0415
+        from ui.intake.pages import CustomerPage  # noqa: PLC0415
+        from ui.intake.wizard import IntakeWizard  # noqa: PLC0415
+
+        window = _intake_at(scene, "customer")
+        wizard = window.screen_widget(INTAKE)
+        assert isinstance(wizard, IntakeWizard)
+        page = wizard.pages[Step.CUSTOMER]
+        assert isinstance(page, CustomerPage)
+        page.customer_screen.set_language(code)
+        return window
+
+    return shot
+
+
+# One picture a language of the customer screen (issue 13): each was looked at.
+for _language in ("en", "zh-Hans", "ko", "vi", "fil", "pt-BR", "ne", "id"):
+    screenshot(f"customer-screen-{_language}.png")(_customer_in(_language))
+
+
 @screenshot("intake-revocation.png")
 def intake_revocation(scene: Scene) -> QWidget:
     from ui.intake.pages import RevocationPage  # noqa: PLC0415

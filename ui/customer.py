@@ -63,7 +63,8 @@ STATEMENT_LINE_HEIGHT = 140  # per cent: kanji lines need air between them
 TITLE_POINT_SIZE = 22
 CLERK_POINT_SIZE = 14  # the clerk's declaration: smaller, it is not the customer's
 CLERK_LINE_HEIGHT = 130
-PAD_MIN_HEIGHT = 120  # still room for a name written with a finger (1280×720 counter)
+PAD_BUTTON_HEIGHT = 46
+PAD_MIN_HEIGHT = 100  # still room for a name written with a finger, on a 1280×720 counter
 PRIVACY_POINT_SIZE = 12  # the purpose of use: to read, but not what is being signed
 PRIVACY_LINE_HEIGHT = 125
 BODY_POINT_SIZE = 16
@@ -393,7 +394,7 @@ class CustomerScreen(QWidget):
             button.setProperty("language", code)
             button.setCheckable(True)
             button.setFont(_font(LANGUAGE_BUTTON_POINT_SIZE, bold=True, code=code))
-            button.setMinimumHeight(36)
+            button.setMinimumHeight(32)
             self._language_group.addButton(button, index)
             self._language_buttons[code] = button
             buttons.append(button)
@@ -404,11 +405,9 @@ class CustomerScreen(QWidget):
         # display puts those in three rows rather than squeeze the title to a column).
         self._title.setMinimumWidth(HEADING_MIN_WIDTH)
         top = self._top = QHBoxLayout()
-        heading = QVBoxLayout()
-        heading.setSpacing(4)
-        heading.addWidget(self._title)
-        heading.addWidget(self._instruction)
-        top.addLayout(heading, 1)
+        # The title beside the language buttons; the instruction below them, the whole
+        # width (beside them a long translation wrapped to lines the row had no room for).
+        top.addWidget(self._title, 1, Qt.AlignmentFlag.AlignTop)
         top.addSpacing(16)
         top.addWidget(languages)
 
@@ -443,7 +442,11 @@ class CustomerScreen(QWidget):
         self._clear = self._button(BUTTON_POINT_SIZE)
         self._clear.clicked.connect(self._on_clear_clicked)
         pad_buttons = QVBoxLayout()
-        pad_buttons.setSpacing(12)
+        pad_buttons.setSpacing(8)
+        # Beside the pad, lower than the buttons below it: the pad's row sets the
+        # screen's minimum height on a 1280×720 counter.
+        for small in (self._undo, self._clear):
+            small.setMinimumHeight(PAD_BUTTON_HEIGHT)
         pad_buttons.addWidget(self._undo)
         pad_buttons.addWidget(self._clear)
         pad_buttons.addStretch(1)
@@ -472,9 +475,10 @@ class CustomerScreen(QWidget):
         notes.setSpacing(6)
         notes.addWidget(self._clerk_label)
         notes.addWidget(self._privacy_label)
-        layout.setContentsMargins(36, 10, 36, 10)
-        layout.setSpacing(10)
+        layout.setContentsMargins(36, 8, 36, 8)
+        layout.setSpacing(8)
         layout.addLayout(top)
+        layout.addWidget(self._instruction)
         layout.addWidget(box)
         layout.addLayout(notes)
         layout.addLayout(signing, 1)
@@ -555,7 +559,11 @@ class CustomerScreen(QWidget):
             room = self._room_for_statement_and_pad()
             width = self._box.width()
             fits = False
-            for size in range(STATEMENT_POINT_SIZE, STATEMENT_MIN_POINT_SIZE - 1, -1):
+            # What the customer signs stays the largest text: smaller surroundings come
+            # before a statement no larger than the clerk's declaration beside it.
+            last = scale == SURROUNDING_SCALES[-1]
+            smallest = STATEMENT_MIN_POINT_SIZE if last else round(CLERK_POINT_SIZE * scale) + 2
+            for size in range(STATEMENT_POINT_SIZE, smallest - 1, -1):
                 self._statement_label.setFont(_font(size, code=self._language))
                 needed = self._box_layout.totalHeightForWidth(width)
                 if room - needed >= PAD_SHARE * self.height():
