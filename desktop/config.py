@@ -246,7 +246,14 @@ def database_choice_file() -> Path:
 def saved_database_url() -> str | None:
     """The database chosen in the app (``{"format": 1, "url": …}``), None when none was."""
     path = database_choice_file()
-    document = _read_json_file(path, _bad_choice)
+    try:
+        document = _read_json_file(path, _bad_choice)
+    except UserError:
+        if path.parent.exists() and not os.access(path.parent, os.R_OK | os.X_OK):
+            # Another account's shop (a machine-wide folder of a group this account is
+            # not in): opening the database then says so, with what to do.
+            return None
+        raise
     if document is None:
         return None
     if not isinstance(document, dict):
