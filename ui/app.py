@@ -177,6 +177,8 @@ class Startup(QObject):
 
     def _on_first_run_database_chosen(self, url: str) -> None:
         """The set-up again, on the database just chosen (a new shop there, or joining)."""
+        if url == self.ctx.db_url:
+            return  # the one open already (this PC's file chosen again)
         try:
             ctx = AppContext.open(url, config.resolve_keys_dir(None, url), create=True)
         except UserError as error:

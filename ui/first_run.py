@@ -198,7 +198,9 @@ class FirstRunView(QWidget):
         self.database_button.clicked.connect(self._on_database_clicked)
         self.database_dialog: QWidget | None = None
         buttons = QHBoxLayout()
-        buttons.addWidget(self.database_button, 0, Qt.AlignmentFlag.AlignTop)
+        buttons.addWidget(
+            self.database_button, 0, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop
+        )
         buttons.addWidget(self.message, 1)
         buttons.addWidget(
             self.submit_button, 0, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop

@@ -236,6 +236,8 @@ def test_the_first_run_moves_to_the_chosen_server(qtbot, home, password_server, 
     first = startup.start()
     qtbot.addWidget(first)
     assert isinstance(first, FirstRunView)
+    first.database_chosen.emit(local.db_url)  # this PC's file chosen again: nothing moves
+    assert startup.ctx is local and startup.window is first
     first.database_chosen.emit(password_server.url())
     try:
         assert startup.ctx.db_url == password_server.url()
