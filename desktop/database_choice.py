@@ -137,7 +137,7 @@ def check_connection(url: str) -> None:
         {"connect_timeout": CONNECT_TIMEOUT_S} if parsed.get_backend_name() == "postgresql" else {}
     )
     try:
-        engine = create_engine(parsed, connect_args=arguments, poolclass=None)
+        engine = create_engine(parsed, connect_args=arguments)
     except (ArgumentError, NoSuchModuleError):
         raise config.not_a_database_url(url) from None
     try:

@@ -40,7 +40,7 @@ from db.models import Intake, LedgerEntry, Person, PersonNameToken, Station
 from desktop import ledger
 from desktop.keys import signature_is_valid
 from desktop.name_tokens import prefix_range, search_key
-from desktop.slips import PAYLOAD_PREFIX, SlipPayload
+from desktop.slips import PAYLOAD_PREFIX, SlipPayload, payload_entry
 
 _IMEI_LIKE = re.compile(r"[0-9]{6,15}")
 _RECEIPT_LIKE = re.compile(r"[A-Z0-9]{1,8}-[0-9]{0,8}(-[0-9]{0,5})?")
@@ -433,16 +433,8 @@ def check_scanned_slip(session: Session, text: str) -> ScannedSlip:
             f"the code's signature does not verify with station {payload.station}'s "
             "certificate: not a genuine slip, or an altered one",
         )
-    entry = session.execute(
-        select(LedgerEntry).where(
-            LedgerEntry.station == payload.station, LedgerEntry.seq == payload.seq
-        )
-    ).scalar_one_or_none()
-    if (
-        entry is None
-        or entry.kind != ledger.EntryKind.INTAKE
-        or entry.entry_hash != payload.entry_hash
-    ):
+    entry = payload_entry(session, payload)
+    if entry is None:
         return ScannedSlip(
             SlipStanding.NOT_IN_LEDGER,
             f"署名は本物ですが、この台帳に記録 {place} がありません"

@@ -467,6 +467,25 @@ def _issuing_fingerprint(session: Session, issue: dict[str, Any]) -> str:
     return ledger.certificate_at(history, int(issue["seq"])).fingerprint
 
 
+def payload_entry(session: Session, payload: SlipPayload) -> LedgerEntry | None:
+    """The intake entry a slip's code names, if this ledger holds it with that hash.
+
+    The one look-up behind ``verify-slip`` and the counter's QR scan (desktop.history).
+    """
+    entry = session.execute(
+        select(LedgerEntry).where(
+            LedgerEntry.station == payload.station, LedgerEntry.seq == payload.seq
+        )
+    ).scalar_one_or_none()
+    if (
+        entry is None
+        or entry.kind != ledger.EntryKind.INTAKE
+        or entry.entry_hash != payload.entry_hash
+    ):
+        return None
+    return entry
+
+
 def verify_slip(session: Session, pdf: bytes) -> SlipVerdict:
     """Is this PDF a slip this shop issued, unchanged, for a record that still stands?"""
     check = check_signed_pdf(pdf)
@@ -482,17 +501,8 @@ def verify_slip(session: Session, pdf: bytes) -> SlipVerdict:
         return SlipVerdict(
             False, f"station {payload.station} is not in this database (another shop's slip?)"
         )
-    entry = session.execute(
-        select(LedgerEntry).where(
-            LedgerEntry.station == payload.station, LedgerEntry.seq == payload.seq
-        )
-    ).scalar_one_or_none()
-    if (
-        entry is None
-        or entry.kind != ledger.EntryKind.INTAKE
-        or entry.entry_hash != payload.entry_hash
-        or entry.signature != payload.signature
-    ):
+    entry = payload_entry(session, payload)
+    if entry is None or entry.signature != payload.signature:
         if check.signer_fingerprint not in _fingerprints(session, station):
             return SlipVerdict(False, f"the PDF was not signed by station {payload.station}'s key")
         return SlipVerdict(False, "the QR payload does not match the ledger")

@@ -153,6 +153,17 @@ def render_ledger_csv(snapshot: LedgerBookSnapshot) -> bytes:
 
 CELL_PADDING_X = 2
 CELL_PADDING_Y = 1.5
+# The grid, heading shade and padding every page's table shares.
+TABLE_STYLE: tuple[tuple[Any, ...], ...] = (
+    ("FONTNAME", (0, 0), (-1, -1), REGULAR),
+    ("GRID", (0, 0), (-1, -1), 0.4, colors.black),
+    ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#dddddd")),
+    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+    ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING_X),
+    ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING_X),
+    ("TOPPADDING", (0, 0), (-1, -1), CELL_PADDING_Y),
+    ("BOTTOMPADDING", (0, 0), (-1, -1), CELL_PADDING_Y),
+)
 # Below the frame's top and above its bottom, as the page template had (6 pt).
 FRAME_INSET = 6
 TOTAL_FORM = "ledger-page-total"  # a form drawn on every page, filled in at the end
@@ -360,16 +371,7 @@ class _Book:
         """Draw one page: the headings, ``units``, and the footer; then start the next."""
         data: list[list[Any]] = []
         heights: list[float] = []
-        commands: list[tuple[Any, ...]] = [
-            ("FONTNAME", (0, 0), (-1, -1), REGULAR),
-            ("GRID", (0, 0), (-1, -1), 0.4, colors.black),
-            ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#dddddd")),
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING_X),
-            ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING_X),
-            ("TOPPADDING", (0, 0), (-1, -1), CELL_PADDING_Y),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), CELL_PADDING_Y),
-        ]
+        commands: list[tuple[Any, ...]] = list(TABLE_STYLE)
         # The phones of one transaction follow each other: [first table row, last, key].
         frames: list[list[Any]] = []
         for unit in [self.header, *units]:
@@ -427,14 +429,7 @@ class _Book:
         table.setStyle(
             TableStyle(
                 [
-                    ("FONTNAME", (0, 0), (-1, -1), REGULAR),
-                    ("GRID", (0, 0), (-1, -1), 0.4, colors.black),
-                    ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#dddddd")),
-                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                    ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING_X),
-                    ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING_X),
-                    ("TOPPADDING", (0, 0), (-1, -1), CELL_PADDING_Y),
-                    ("BOTTOMPADDING", (0, 0), (-1, -1), CELL_PADDING_Y),
+                    *TABLE_STYLE,
                     ("SPAN", (0, 1), (-1, 1)),
                 ]
             )
