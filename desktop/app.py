@@ -63,6 +63,7 @@ class AppContext:
     # memory so that a key rotation encrypts the new key with the same one.
     _passphrases: dict[str, str | None] = field(init=False, default_factory=dict)
     _shop_profile: ShopDetails | None = field(init=False, default=None)
+    _trust: TrustStore | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
         self._sessions = session_factory(self.engine)
@@ -142,7 +143,15 @@ class AppContext:
 
     @property
     def trust(self) -> TrustStore:
-        return TrustStore(config.trust_dir(), self.db_url)
+        """This PC's pins and witness for this database (desktop.trust).
+
+        Made once per context: where the trust folder is, and the database's identity
+        (a resolved path), are settled when the program starts, and the witness is
+        written after every commit.
+        """
+        if self._trust is None:
+            self._trust = TrustStore(config.trust_dir(), self.db_url)
+        return self._trust
 
     def _witness(self, heads: dict[str, tuple[int, str, str]], created: dict[str, str]) -> None:
         """Record what a commit made.  The commit stands whatever happens here.

@@ -159,7 +159,7 @@ def make_private(path: Path, wanted: Protection | None = None) -> None:
             path.chmod(target)
 
 
-def private_folder(path: Path, *, ours: bool) -> Path:
+def private_folder(path: Path, *, ours: bool, wanted: Protection | None = None) -> Path:
     """Make ``path`` (and missing parents) as a folder for the app's users only.
 
     An existing folder is set only when it is ``ours`` (the app's own data or log
@@ -167,7 +167,7 @@ def private_folder(path: Path, *, ours: bool) -> Path:
     folder's mode for everyone else.  On Windows a folder the app creates gets its
     protected DACL (:func:`protect_on_windows`).
     """
-    wanted = protection()
+    wanted = wanted or protection()
     existed = path.is_dir()
     path.mkdir(parents=True, exist_ok=True, mode=wanted.folder_mode & 0o777)
     if ours or not existed:
@@ -319,9 +319,9 @@ def write_atomically(path: Path, data: bytes, *, stdout: BinaryIO | None = None)
 
 
 @contextlib.contextmanager
-def exclusive_lock(path: Path) -> Iterator[None]:
+def exclusive_lock(path: Path, wanted: Protection | None = None) -> Iterator[None]:
     """Two processes on one PC (two windows, a script) take turns on ``path`` (a lock file)."""
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, protection().file_mode)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, (wanted or protection()).file_mode)
     try:
         try:
             import fcntl  # noqa: PLC0415 - POSIX only
