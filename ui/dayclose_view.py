@@ -67,7 +67,7 @@ log = logging.getLogger(__name__)
 
 Opener = Callable[[Path], object]
 
-# The CSV encodings of ``revoke-desk close-day --encoding`` (desktop/cli_dayclose.py).
+# The CSV encodings of ``revoke-desk close-day --encoding`` (desktop.cli.common).
 ENCODINGS = (
     ("utf-8-sig", "UTF-8（BOM付き・Excel向け）", "UTF-8 with BOM (Excel)"),
     ("cp932", "Shift_JIS（CP932・古いシステム向け）", "Shift_JIS (CP932, older systems)"),

@@ -24,6 +24,7 @@ import pytest
 from desktop import cli, dayclose
 from desktop.app import AppContext
 from desktop.catalogue import bundled_revocation_catalogue
+from desktop.cli import common
 from desktop.dayclose import DayClose, close_day
 from desktop.domain import (
     CertificateUsed,
@@ -628,8 +629,8 @@ def test_a_rewritten_and_resigned_by_nobody_manifest_is_caught(ctx, closed):
 def _run(ctx: AppContext, monkeypatch, *args: str, stdin: str = "") -> tuple[int, str, str]:
     """``revoke-desk`` in-process, on the test's database and clock."""
     monkeypatch.setattr(
-        cli,
-        "_open",
+        common,
+        "open_context",
         lambda args, create=False: AppContext.open(ctx.db_url, ctx.keys_dir, clock=ctx.clock),
     )
     out, err = io.StringIO(), io.StringIO()

@@ -1,20 +1,18 @@
-"""The command line (ARCHITECTURE.md, "Command line": a stable contract).
+"""The counter's commands: init, intake, clerk, void, minors-policy, verify, slip,
+verify-slip.
 
-Exit codes: 0 done; 1 ``verify`` found tampering; 2 bad input or a condition the
-user can fix (the message says which); 3 an unexpected fault (details in the log).
-Errors are one line on stderr, in Japanese and English; never a traceback.
+Wired into ``desktop.cli.main.build_parser`` by :func:`add_parsers`; the handlers follow
+the command line's shape (``cmd_x(args, console) -> int``, a ``UserError`` for what the
+user can fix, the exit codes of ``desktop.cli.common``).
 """
 
 from __future__ import annotations
 
 import argparse
-import getpass
 import logging
-import sys
-from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any, BinaryIO, TextIO
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -22,7 +20,6 @@ from sqlalchemy.engine import make_url
 
 from db.models import Clerk, Shop, Station
 from desktop import config, strict_json
-from desktop.app import AppContext
 from desktop.audit import command_line_user
 from desktop.clerks import (
     Role,
@@ -32,12 +29,18 @@ from desktop.clerks import (
     list_clerks,
     reset_pin,
 )
-from desktop.errors import UserError, ValidationFailed
-from desktop.files import is_stdout, no_access, writable_target, write_atomically
+from desktop.cli.common import (
+    EXIT_OK,
+    EXIT_TAMPERED,
+    Console,
+    opened,
+    require_folder_of,
+)
+from desktop.errors import UserError
+from desktop.files import is_stdout, write_atomically
 from desktop.intake import commit_intake
 from desktop.key_access import new_passphrase, pkcs12_password
 from desktop.keys import PASSPHRASE_ENV, import_pkcs12
-from desktop.logs import setup_logging
 from desktop.minors import MinorsPolicy
 from desktop.minors import current_policy as current_minors_policy
 from desktop.minors import set_policy as set_minors_policy
@@ -47,82 +50,15 @@ from desktop.text import clean_text
 from desktop.transactions import intake_context
 from desktop.trust import Checkpoint
 from desktop.verification import terminal_progress, verify_all
-from desktop.version import app_version
 from desktop.voiding import void_intake
 
 log = logging.getLogger(__name__)
 
-EXIT_OK = 0
-EXIT_TAMPERED = 1
-EXIT_USAGE = 2
-EXIT_FAULT = 3
 MAX_DOCUMENT_BYTES = 2_000_000
 
 
-class Console:
-    """Where a command writes its output and reads its input.
-
-    PINs are prompted for on a terminal and read one per line from a pipe.
-    """
-
-    def __init__(self, out: TextIO, stdin: TextIO) -> None:
-        self.out = out
-        self.stream = stdin
-
-    def write(self, text: str) -> None:
-        self.out.write(text)
-
-    @property
-    def binary(self) -> BinaryIO:
-        """The output as bytes, for ``-o -`` (a PDF or CSV piped on)."""
-        return self.out.buffer
-
-    def read_bytes(self, limit: int) -> bytes:
-        return self.stream.buffer.read(limit)
-
-    def pin(self, prompt: str, *, confirm: bool = False) -> str:
-        if self.stream.isatty():
-            pin = getpass.getpass(prompt)
-            if confirm and getpass.getpass("もう一度 / again: ") != pin:
-                raise UserError("PINが一致しません", "the PINs do not match")
-            return pin
-        line = self.stream.readline()
-        if not line:
-            raise UserError(
-                "PINが標準入力にありません", "expected the PIN on standard input (one per line)"
-            )
-        return line.rstrip("\r\n")
-
-
-class VersionAction(argparse.Action):
-    """``--version``: the version, then which data location is in use (per-user or
-    machine-wide), so a shop PC's set-up can be read off one command."""
-
-    def __call__(self, parser, namespace, values, option_string=None):  # type: ignore[no-untyped-def]
-        sys.stdout.write(f"revoke-desk {app_version()}\n{config.location_summary()}\n")
-        parser.exit(0)
-
-
-def build_parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--db", metavar="URL", help=f"database URL (env {config.DB_URL.env})")
-    common.add_argument(
-        "--keys", metavar="DIR", help=f"station key folder (env {config.KEYS_DIR.env})"
-    )
-    common.add_argument("--verbose", action="store_true", help="show the log on stderr")
-
-    parser = argparse.ArgumentParser(
-        prog="revoke-desk",
-        description=(
-            "Revoke Desk — スマホ用電子証明書の失効確認と古物台帳のための受付アプリ / "
-            "counter app for My Number certificate revocation attestations at phone trade-in shops."
-        ),
-    )
-    parser.add_argument(
-        "--version", action=VersionAction, nargs=0, help="show the version and the data location"
-    )
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-
+def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
+    """Add the counter's commands to the ``revoke-desk`` subcommands."""
     init = sub.add_parser(
         "init",
         parents=[common],
@@ -272,33 +208,12 @@ def build_parser() -> argparse.ArgumentParser:
     verify_slip.add_argument("pdf", metavar="FILE.pdf")
     verify_slip.set_defaults(handler=cmd_verify_slip)
 
-    # Commands kept in their own modules; each adds its sub-parsers (handlers import lazily).
-    from desktop.cli_database import add_parsers as add_database_parsers  # noqa: PLC0415
-    from desktop.cli_dayclose import add_parsers as add_dayclose_parsers  # noqa: PLC0415
-    from desktop.cli_headoffice import add_parsers as add_headoffice_parsers  # noqa: PLC0415
-    from desktop.cli_keys import add_parsers as add_key_parsers  # noqa: PLC0415
-    from desktop.cli_ledger import add_parsers as add_ledger_parsers  # noqa: PLC0415
-    from desktop.cli_maintenance import add_parsers as add_maintenance_parsers  # noqa: PLC0415
-
-    add_dayclose_parsers(sub, common)
-    add_headoffice_parsers(sub, common)
-    add_ledger_parsers(sub, common)
-    add_maintenance_parsers(sub, common)
-    add_key_parsers(sub, common)
-    add_database_parsers(sub, common)
-    return parser
-
 
 def _manager_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--manager", required=True, help="the approving manager's code (their PIN comes first)"
     )
     parser.add_argument("--station", help=f"station code (env {config.STATION.env})")
-
-
-def _open(args: argparse.Namespace, *, create: bool = False) -> AppContext:
-    db_url = config.resolve_db_url(args.db)
-    return AppContext.open(db_url, config.resolve_keys_dir(args.keys, db_url), create=create)
 
 
 def _imported_identity(path: str) -> ImportedIdentity:
@@ -319,8 +234,7 @@ def cmd_init(args: argparse.Namespace, console: Console) -> int:
     # The key is encrypted at rest from the start (desktop.keys): the passphrase is
     # asked for before anything is made, so a missing one leaves nothing behind.
     passphrase = new_passphrase("station key")
-    ctx = _open(args, create=True)
-    try:
+    with opened(args, create=True) as ctx:
         with ctx.reading() as session:
             joining = session.get(Clerk, args.manager) is not None
             stored = session.scalars(select(Shop)).first()
@@ -369,8 +283,6 @@ def cmd_init(args: argparse.Namespace, console: Console) -> int:
             f"keys: {ctx.keys_dir} (encrypted: unlock with {PASSPHRASE_ENV}, "
             "`revoke-desk key remember` or a prompt)\n"
         )
-    finally:
-        ctx.close()
     return EXIT_OK
 
 
@@ -424,8 +336,7 @@ def _read_document(source: str, console: Console) -> Any:
 
 def cmd_intake(args: argparse.Namespace, console: Console) -> int:
     document = _read_document(args.json, console)
-    ctx = _open(args)
-    try:
+    with opened(args) as ctx:
         signer = ctx.signer(args.station)
         catalogue = ctx.catalogue()
         timezone = ctx.shop_profile().timezone
@@ -440,8 +351,6 @@ def cmd_intake(args: argparse.Namespace, console: Console) -> int:
             )
         log.info("intake committed: %s", receipt.line())
         console.write(receipt.line() + "\n")
-    finally:
-        ctx.close()
     return EXIT_OK
 
 
@@ -463,8 +372,7 @@ def _new_pin(console: Console, code: str) -> str:
 def cmd_clerk_add(args: argparse.Namespace, console: Console) -> int:
     manager_pin = _approving_manager(args, console)
     pin = _new_pin(console, args.code)
-    ctx = _open(args)
-    try:
+    with opened(args) as ctx:
         signer = ctx.signer(args.station)
         manager = ctx.authenticate(
             args.manager, manager_pin, require=Role.MANAGER, station=args.station
@@ -482,8 +390,6 @@ def cmd_clerk_add(args: argparse.Namespace, console: Console) -> int:
             )
         log.info("clerk %s added as %s by %s", clerk.code, clerk.role, manager.code)
         console.write(f"{clerk.code} {clerk.role.value} added\n")
-    finally:
-        ctx.close()
     return EXIT_OK
 
 
@@ -492,8 +398,7 @@ def cmd_clerk_role(args: argparse.Namespace, console: Console) -> int:
     role = Role(args.role)
     # A new manager needs a PIN of 6+ digits: the clerk's may be shorter.
     pin = _new_pin(console, args.code) if role is Role.MANAGER else None
-    ctx = _open(args)
-    try:
+    with opened(args) as ctx:
         signer = ctx.signer(args.station)
         manager = ctx.authenticate(
             args.manager, manager_pin, require=Role.MANAGER, station=args.station
@@ -510,16 +415,13 @@ def cmd_clerk_role(args: argparse.Namespace, console: Console) -> int:
             )
         log.info("clerk %s made %s by %s", clerk.code, clerk.role, manager.code)
         console.write(f"{clerk.code} {clerk.role.value}\n")
-    finally:
-        ctx.close()
     return EXIT_OK
 
 
 def cmd_clerk_reset_pin(args: argparse.Namespace, console: Console) -> int:
     manager_pin = _approving_manager(args, console)
     pin = _new_pin(console, args.code)
-    ctx = _open(args)
-    try:
+    with opened(args) as ctx:
         signer = ctx.signer(args.station)
         manager = ctx.authenticate(
             args.manager, manager_pin, require=Role.MANAGER, station=args.station
@@ -530,15 +432,12 @@ def cmd_clerk_reset_pin(args: argparse.Namespace, console: Console) -> int:
             )
         log.info("PIN of clerk %s reset by %s", clerk.code, manager.code)
         console.write(f"{clerk.code} PIN reset\n")
-    finally:
-        ctx.close()
     return EXIT_OK
 
 
 def cmd_clerk_deactivate(args: argparse.Namespace, console: Console) -> int:
     manager_pin = _approving_manager(args, console)
-    ctx = _open(args)
-    try:
+    with opened(args) as ctx:
         signer = ctx.signer(args.station)
         manager = ctx.authenticate(
             args.manager, manager_pin, require=Role.MANAGER, station=args.station
@@ -549,28 +448,22 @@ def cmd_clerk_deactivate(args: argparse.Namespace, console: Console) -> int:
             )
         log.info("clerk %s deactivated by %s", clerk.code, manager.code)
         console.write(f"{clerk.code} deactivated\n")
-    finally:
-        ctx.close()
     return EXIT_OK
 
 
 def cmd_clerk_list(args: argparse.Namespace, console: Console) -> int:
-    ctx = _open(args)
-    try:
+    with opened(args) as ctx:
         with ctx.reading() as session:
             clerks = list_clerks(session)
         for clerk in clerks:
             state = "active" if clerk.active else "inactive"
             console.write(f"{clerk.code}\t{clerk.role.value}\t{state}\t{clerk.name}\n")
-    finally:
-        ctx.close()
     return EXIT_OK
 
 
 def cmd_void(args: argparse.Namespace, console: Console) -> int:
     pin = console.pin(f"{args.manager} のPIN / PIN for {args.manager}: ")
-    ctx = _open(args)
-    try:
+    with opened(args) as ctx:
         signer = ctx.signer(args.station)
         manager = ctx.authenticate(args.manager, pin, require=Role.MANAGER, station=args.station)
         with ctx.transaction() as session:
@@ -585,8 +478,6 @@ def cmd_void(args: argparse.Namespace, console: Console) -> int:
             )
         log.info("receipt %s voided by %s", args.receipt, manager.code)
         console.write(f"{args.receipt} void\n")
-    finally:
-        ctx.close()
     return EXIT_OK
 
 
@@ -598,8 +489,7 @@ def _policy_line(policy: MinorsPolicy) -> str:
 def cmd_minors_policy(args: argparse.Namespace, console: Console) -> int:
     """Without options: print the rule in force.  With any: a manager changes it."""
     changing = any(v is not None for v in (args.age_limit, args.consent, args.prefecture))
-    ctx = _open(args)
-    try:
+    with opened(args) as ctx:
         with ctx.reading() as session:
             current = current_minors_policy(session)
         if not changing:
@@ -626,26 +516,20 @@ def cmd_minors_policy(args: argparse.Namespace, console: Console) -> int:
             )
         log.info("minors policy changed by %s", manager.code)
         console.write(_policy_line(policy))
-    finally:
-        ctx.close()
     return EXIT_OK
 
 
 def cmd_verify(args: argparse.Namespace, console: Console) -> int:
     checkpoints = [Checkpoint.parse(text) for text in args.checkpoint]
-    ctx = _open(args)
-    try:
-        with ctx.reading() as session:
-            report = verify_all(
-                session,
-                ctx.keys_dir,
-                trust=ctx.trust,
-                fingerprints=args.fingerprint,
-                checkpoints=checkpoints,
-                progress=terminal_progress(),  # stderr, on a terminal only
-            )
-    finally:
-        ctx.close()
+    with opened(args) as ctx, ctx.reading() as session:
+        report = verify_all(
+            session,
+            ctx.keys_dir,
+            trust=ctx.trust,
+            fingerprints=args.fingerprint,
+            checkpoints=checkpoints,
+            progress=terminal_progress(),  # stderr, on a terminal only
+        )
     for line in report.lines():
         console.write(line + "\n")
     if report.ok:
@@ -661,8 +545,7 @@ def cmd_slip(args: argparse.Namespace, console: Console) -> int:
 
     out_path = Path(args.out)
     require_folder_of(out_path)
-    ctx = _open(args)
-    try:
+    with opened(args) as ctx:
         signer = ctx.signer(args.station)
         with ctx.transaction() as session:
             issued = issue_slip(
@@ -675,8 +558,6 @@ def cmd_slip(args: argparse.Namespace, console: Console) -> int:
                 now=ctx.clock(),
                 by=args.clerk or command_line_user(),
             )
-    finally:
-        ctx.close()
     # The record and the stored slip are committed: a failure to write the file now
     # loses nothing, and a reprint gives the customer their copy.
     try:
@@ -697,30 +578,6 @@ def cmd_slip(args: argparse.Namespace, console: Console) -> int:
     return EXIT_OK
 
 
-def require_folder_of(path: Path) -> None:
-    """Refuse an output file that cannot be written (before any work is done or recorded).
-
-    Its folder must exist and the path must be a regular file or nothing; ``-`` is
-    standard output.
-    """
-    if is_stdout(path):
-        return
-    if not path.parent.is_dir():
-        raise UserError(f"保存先のフォルダ {path.parent} がありません", f"no folder {path.parent}")
-    writable_target(path)
-
-
-def parse_day(text: str, option: str) -> date:
-    """A ``YYYY-MM-DD`` option value, or a message naming the option."""
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise UserError(
-            f"--{option} の日付 {text!r} が正しくありません（YYYY-MM-DD の形で指定してください）",
-            f"--{option}: {text!r} is not a date (YYYY-MM-DD)",
-        ) from None
-
-
 def cmd_verify_slip(args: argparse.Namespace, console: Console) -> int:
     from desktop.slips import verify_slip  # noqa: PLC0415 - see cmd_slip
 
@@ -731,58 +588,11 @@ def cmd_verify_slip(args: argparse.Namespace, console: Console) -> int:
             f"{args.pdf} を読み込めません: {exc.strerror}",
             f"cannot read {args.pdf}: {exc.strerror}",
         ) from exc
-    ctx = _open(args)
-    try:
-        with ctx.reading() as session:
-            verdict = verify_slip(session, pdf)
-    finally:
-        ctx.close()
+    with opened(args) as ctx, ctx.reading() as session:
+        verdict = verify_slip(session, pdf)
     if verdict.ok:
         console.write(f"OK {verdict.reason}\n")
         return EXIT_OK
     console.write(f"NG {verdict.reason}\n")
     log.warning("verify-slip rejected a file: %s", verdict.reason)
     return EXIT_TAMPERED
-
-
-Handler = Callable[[argparse.Namespace, Console], int]
-
-
-def run(
-    argv: Sequence[str],
-    *,
-    out: TextIO = sys.stdout,
-    err: TextIO = sys.stderr,
-    stdin: TextIO = sys.stdin,
-) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    handler: Handler | None = getattr(args, "handler", None)
-    if handler is None:
-        parser.print_help(out)
-        return EXIT_OK
-    log_path = setup_logging(verbose=getattr(args, "verbose", False))
-    try:
-        return handler(args, Console(out, stdin))
-    except ValidationFailed as exc:
-        for problem in exc.problems:
-            err.write(problem.line() + "\n")
-        return EXIT_USAGE
-    except UserError as exc:
-        err.write(f"エラー / error: {exc.line()}\n")
-        return EXIT_USAGE
-    except KeyboardInterrupt:
-        err.write("中断しました / interrupted\n")
-        return EXIT_USAGE
-    except PermissionError as exc:  # the PC's set-up, not a bug: which file, and what to do
-        log.warning("permission denied in %s: %s", args.command, exc.filename)
-        err.write(f"エラー / error: {no_access(exc.filename).line()}\n")
-        return EXIT_USAGE
-    except Exception:
-        log.exception("unexpected fault in %s", args.command)
-        where = f" ({log_path})" if log_path else ""
-        err.write(
-            f"予期しないエラーが発生しました。ログを確認してください{where} / "
-            f"unexpected fault: see the log{where}\n"
-        )
-        return EXIT_FAULT
