@@ -46,9 +46,7 @@ import csv
 import hashlib
 import io
 import json
-import os
 import shutil
-import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -84,6 +82,7 @@ from desktop.domain import (
     label,
 )
 from desktop.errors import UserError
+from desktop.files import write_folder_atomically
 from desktop.keys import StationSigner, certificate_fingerprint, signature_is_valid
 from reports.csv_safe import could_be_formula, safe_cell
 
@@ -470,15 +469,6 @@ def export_day(summary: DayClose, out_dir: Path, signer: StationSigner) -> Path:
     ``out_dir`` must not exist yet (or be an empty folder): an export never mixes
     with other files.
     """
-    if out_dir.exists() and (not out_dir.is_dir() or any(out_dir.iterdir())):
-        raise UserError(
-            f"出力先 {out_dir} は空のフォルダではありません",
-            f"{out_dir} exists and is not an empty folder",
-        )
-    if not out_dir.parent.is_dir():
-        raise UserError(
-            f"出力先の親フォルダ {out_dir.parent} がありません", f"no folder {out_dir.parent}"
-        )
     files = {**summary.files, CERT_FILE: signer.certificate_pem.encode("ascii")}
     manifest = manifest_bytes(summary, files)
     everything = {
@@ -486,26 +476,7 @@ def export_day(summary: DayClose, out_dir: Path, signer: StationSigner) -> Path:
         MANIFEST: manifest,
         SIGNATURE: (signer.sign(manifest) + "\n").encode("ascii"),
     }
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.partial-", dir=out_dir.parent))
-    try:
-        for name, data in everything.items():
-            with (staging / name).open("wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-        if out_dir.exists():
-            out_dir.rmdir()
-        staging.rename(out_dir)
-    except OSError as exc:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise UserError(
-            f"出力フォルダ {out_dir} を書けませんでした（{exc.strerror}）",
-            f"cannot write the export folder {out_dir} ({exc.strerror})",
-        ) from exc
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    return out_dir
+    return write_folder_atomically(out_dir, everything)
 
 
 # ---------------------------------------------------------------------------
