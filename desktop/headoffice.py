@@ -59,22 +59,15 @@ from desktop.catalogue import RevocationCatalogue
 from desktop.dayclose import IntakeLine, PurposeTotal, purpose_totals
 from desktop.domain import PURPOSE_LABELS, Label
 from desktop.errors import UserError
-from desktop.exports import (
-    CERT_FILE,
-    COLUMNS,
-    ENCODINGS,
-    MANIFEST,
-    SIGNATURE,
-    ja,
-    row_values,
-    sha256,
-)
+from desktop.export_folder import CERT_FILE, MANIFEST, SIGNATURE, sha256
+from desktop.exports import ja, row_values
 from desktop.files import write_folder_atomically
 from desktop.keys import StationSigner, certificate_fingerprint, signature_is_valid
 from desktop.ledger_book import check_period
 from desktop.setup import ShopDetails
 from desktop.trust import matches
 from reports.csv_safe import could_be_formula, safe_cell
+from reports.day_export import COLUMNS, ENCODINGS
 
 MANIFEST_FORMAT = "revoke-desk-head-office-export/v1"
 CSV_FILE = "intakes.csv"

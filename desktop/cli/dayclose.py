@@ -30,6 +30,8 @@ from desktop.cli.common import (
     require_folder,
 )
 from desktop.cli.headoffice import verify_folder
+from desktop.export_folder import verify_export
+from desktop.exports import close_and_export
 
 log = logging.getLogger(__name__)
 
@@ -76,8 +78,6 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
 
 
 def cmd_close_day(args: argparse.Namespace, console: Console) -> int:
-    from desktop.exports import close_and_export  # noqa: PLC0415 - ReportLab only when closing
-
     day = parse_day(args.date, "date")
     out_dir = Path(args.out)
     require_empty_folder(out_dir)
@@ -115,7 +115,6 @@ def _backup(ctx: AppContext, folder: Path, keep: int, console: Console, *, by: s
 
 
 def cmd_verify_export(args: argparse.Namespace, console: Console) -> int:
-    from desktop.exports import verify_export  # noqa: PLC0415
     from desktop.headoffice import is_head_office_folder  # noqa: PLC0415
 
     folder = Path(args.folder)
