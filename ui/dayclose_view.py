@@ -5,7 +5,7 @@ new sub-folder ``<station>-<YYYYMMDD>`` is made there) and the CSV's encoding
 (UTF-8 with a BOM for Excel, or CP932/Shift_JIS for older systems, as
 ``revoke-desk close-day --encoding``), then presses 締める and confirms — a close
 cannot be undone, so the question defaults to いいえ.  The close runs off the GUI
-thread (:class:`ui.background.Lane`); ``desktop.dayclose.close_day`` reports its
+thread (:class:`ui.background.Lane`); ``desktop.exports.close_day_exports`` reports its
 stages into the bar, in words.  The export is written before the commit, as the
 command line does, so a folder that cannot be written leaves the day open; the
 backup of the counter's backup folder follows.  Afterwards the screen shows,
