@@ -5,7 +5,10 @@ user can fix (the message says which); 3 an unexpected fault (details in the log
 Errors are one line on stderr, in Japanese and English; never a traceback.
 
 ``desktop.cli.common`` holds what every command shares; ``desktop.cli.main`` the
-parser and :func:`run`; each other module a group of commands.
+parser and :func:`run`; each other module is the command face of one part of the
+core, named after it (``setup``, ``intake``, ``clerks``, ``voiding``, ``minors``,
+``verify``, ``slips``, ``dayclose``, ``headoffice``, ``ledger``, ``maintenance``,
+``keys``, ``database``).
 """
 
 from desktop.cli.common import EXIT_FAULT, EXIT_OK, EXIT_TAMPERED, EXIT_USAGE, Console

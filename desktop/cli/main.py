@@ -14,7 +14,21 @@ from collections.abc import Callable, Sequence
 from typing import TextIO
 
 from desktop import config
-from desktop.cli import counter, database, dayclose, headoffice, keys, ledger, maintenance
+from desktop.cli import (
+    clerks,
+    database,
+    dayclose,
+    headoffice,
+    intake,
+    keys,
+    ledger,
+    maintenance,
+    minors,
+    setup,
+    slips,
+    verify,
+    voiding,
+)
 from desktop.cli.common import EXIT_FAULT, EXIT_OK, EXIT_USAGE, Console
 from desktop.errors import UserError, ValidationFailed
 from desktop.files import no_access
@@ -54,7 +68,21 @@ def build_parser() -> argparse.ArgumentParser:
         "--version", action=VersionAction, nargs=0, help="show the version and the data location"
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for commands in (counter, dayclose, headoffice, ledger, maintenance, keys, database):
+    for commands in (
+        setup,
+        intake,
+        clerks,
+        voiding,
+        minors,
+        verify,
+        slips,
+        dayclose,
+        headoffice,
+        ledger,
+        maintenance,
+        keys,
+        database,
+    ):
         commands.add_parsers(sub, common)
     return parser
 
