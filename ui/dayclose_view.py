@@ -5,7 +5,7 @@ new sub-folder ``<station>-<YYYYMMDD>`` is made there) and the CSV's encoding
 (UTF-8 with a BOM for Excel, or CP932/Shift_JIS for older systems, as
 ``revoke-desk close-day --encoding``), then presses 締める and confirms — a close
 cannot be undone, so the question defaults to いいえ.  The close runs off the GUI
-thread (:class:`ui.background.Lane`); ``desktop.dayclose.close_day`` reports its
+thread (:class:`ui.background.Lane`); ``desktop.exports.close_day_exports`` reports its
 stages into the bar, in words.  The export is written before the commit, as the
 command line does, so a folder that cannot be written leaves the day open; the
 backup of the counter's backup folder follows.  Afterwards the screen shows,
@@ -67,7 +67,7 @@ log = logging.getLogger(__name__)
 
 Opener = Callable[[Path], object]
 
-# The CSV encodings of ``revoke-desk close-day --encoding`` (desktop/cli_dayclose.py).
+# The CSV encodings of ``revoke-desk close-day --encoding`` (desktop.cli.common).
 ENCODINGS = (
     ("utf-8-sig", "UTF-8（BOM付き・Excel向け）", "UTF-8 with BOM (Excel)"),
     ("cp932", "Shift_JIS（CP932・古いシステム向け）", "Shift_JIS (CP932, older systems)"),
