@@ -45,9 +45,7 @@ def test_the_hand_written_commit_writes_what_verify_accepts(tmp_path: Path) -> N
         with ctx.reading() as session:
             report = verify_all(session, ctx.keys_dir)
             intakes = session.execute(select(func.count()).select_from(Intake)).scalar_one()
-            tokens = session.execute(
-                select(func.count()).select_from(PersonNameToken)
-            ).scalar_one()
+            tokens = session.execute(select(func.count()).select_from(PersonNameToken)).scalar_one()
             found = [row.receipt for row in search(session, HistoryQuery(text="ヤマダ"))]
         assert [station.finding for station in report.stations] == [None], report.lines()
         assert report.stations[0].head.seq == 1 + 2 + 3  # set-up (station, clerk), 3 intakes
