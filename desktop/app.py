@@ -34,6 +34,7 @@ from desktop.clerks import ClerkView, Role, authenticate
 from desktop.errors import UserError
 from desktop.files import make_database_private, no_access, private_folder
 from desktop.key_access import PassphrasePrompt, terminal_prompt, unlock_station
+from desktop.key_swap import finish_pending_rotation
 from desktop.keys import StationSigner, stations_with_keys
 from desktop.setup import ShopDetails
 from desktop.trust import TrustStore, WitnessedHead
@@ -228,8 +229,6 @@ class AppContext:
                     f"station {code} is not registered in this database",
                 )
             fingerprint = registered.fingerprint
-        from desktop.rotation import finish_pending_rotation  # noqa: PLC0415 - rarely needed
-
         finish_pending_rotation(self.keys_dir, code, fingerprint)
         unlocked = unlock_station(self.keys_dir, code, prompt=self.passphrase_prompt)
         if unlocked.signer.fingerprint != fingerprint:

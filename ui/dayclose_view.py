@@ -30,8 +30,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QDate, Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QFont, QFontDatabase, QFontMetrics, QShowEvent
+from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtGui import QFont, QFontDatabase, QFontMetrics, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -52,6 +52,7 @@ from desktop.settings import BACKUP_DIR, BACKUP_KEEP
 from ui import i18n, palette
 from ui.background import Lane
 from ui.fit import scrolled
+from ui.folders import Opener, open_in_file_manager
 from ui.headoffice_view import BUTTON_TEXT as HEAD_OFFICE_BUTTON
 from ui.headoffice_view import text as head_office_text
 from ui.i18n import both, message, pair
@@ -65,7 +66,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-Opener = Callable[[Path], object]
 
 # The CSV encodings of ``revoke-desk close-day --encoding`` (desktop.cli.common).
 ENCODINGS = (
@@ -100,10 +100,6 @@ class CloseOutcome:
     backup: BackupResult | None
     backup_folder: str  # the counter's backup folder setting ("" = none set)
     backup_error: UserError | None  # the close stands; only the backup failed
-
-
-def open_in_file_manager(folder: Path) -> object:
-    return QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
 
 
 class DayCloseView(QWidget):
