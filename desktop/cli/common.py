@@ -64,6 +64,10 @@ class Console:
             )
         return line.rstrip("\r\n")
 
+    def manager_pin(self, manager: str, *, confirm: bool = False) -> str:
+        """The PIN of the manager who approves (``--manager``), asked the same everywhere."""
+        return self.pin(f"{manager} のPIN / PIN for {manager}: ", confirm=confirm)
+
 
 def open_context(args: argparse.Namespace, *, create: bool = False) -> AppContext:
     """The application context of ``--db`` and ``--keys`` (or their defaults)."""

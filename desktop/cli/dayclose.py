@@ -81,7 +81,7 @@ def cmd_close_day(args: argparse.Namespace, console: Console) -> int:
     day = parse_day(args.date, "date")
     out_dir = Path(args.out)
     require_empty_folder(out_dir)
-    pin = console.pin(f"{args.manager} のPIN / PIN for {args.manager}: ")
+    pin = console.manager_pin(args.manager)
     with opened(args) as ctx:
         signer = ctx.signer(args.station)
         manager = ctx.authenticate(args.manager, pin, require=Role.MANAGER, station=args.station)

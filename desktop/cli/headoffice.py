@@ -106,7 +106,7 @@ def cmd_head_office_export(args: argparse.Namespace, console: Console) -> int:
         raise UserError(
             f"出力先の親フォルダ {out_dir.parent} がありません", f"no folder {out_dir.parent}"
         )
-    pin = console.pin(f"{args.manager} のPIN / PIN for {args.manager}: ")
+    pin = console.manager_pin(args.manager)
     with opened(args) as ctx:
         signer = ctx.signer(args.station)
         manager = ctx.authenticate(args.manager, pin, require=Role.MANAGER, station=args.station)

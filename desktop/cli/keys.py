@@ -138,7 +138,7 @@ def cmd_forget(args: argparse.Namespace, console: Console) -> int:
 def cmd_rotate(args: argparse.Namespace, console: Console) -> int:
     from desktop.rotation import rotate_station_key  # noqa: PLC0415 - only a rotation needs it
 
-    pin = console.pin(f"{args.manager} のPIN / PIN for {args.manager}: ")
+    pin = console.manager_pin(args.manager)
     with opened(args) as ctx:
         result = rotate_station_key(ctx, manager=args.manager, pin=pin, station=args.station)
     console.write(

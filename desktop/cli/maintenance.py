@@ -61,7 +61,7 @@ def cmd_backup(args: argparse.Namespace, console: Console) -> int:
 
 
 def cmd_restore(args: argparse.Namespace, console: Console) -> int:
-    pin = console.pin(f"{args.manager} のPIN / PIN for {args.manager}: ")
+    pin = console.manager_pin(args.manager)
     db_url = config.resolve_db_url(args.db)
     keys_dir = config.resolve_keys_dir(args.keys, db_url)
     current = config.sqlite_file(db_url)

@@ -56,7 +56,7 @@ def cmd_minors_policy(args: argparse.Namespace, console: Console) -> int:
                 "変更には店長コード（--manager）が必要です",
                 "a change needs a manager's code (--manager)",
             )
-        pin = console.pin(f"{args.manager} のPIN / PIN for {args.manager}: ")
+        pin = console.manager_pin(args.manager)
         signer = ctx.signer(args.station)
         manager = ctx.authenticate(args.manager, pin, require=Role.MANAGER, station=args.station)
         wanted = MinorsPolicy(

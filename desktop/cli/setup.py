@@ -72,7 +72,7 @@ def _imported_identity(path: str) -> ImportedIdentity:
 
 
 def cmd_init(args: argparse.Namespace, console: Console) -> int:
-    pin = console.pin(f"{args.manager} のPIN / PIN for {args.manager}: ", confirm=True)
+    pin = console.manager_pin(args.manager, confirm=True)
     identity = _imported_identity(args.pkcs12) if args.pkcs12 else None
     # The key is encrypted at rest from the start (desktop.keys): the passphrase is
     # asked for before anything is made, so a missing one leaves nothing behind.

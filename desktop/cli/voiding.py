@@ -31,7 +31,7 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
 
 
 def cmd_void(args: argparse.Namespace, console: Console) -> int:
-    pin = console.pin(f"{args.manager} のPIN / PIN for {args.manager}: ")
+    pin = console.manager_pin(args.manager)
     with opened(args) as ctx:
         signer = ctx.signer(args.station)
         manager = ctx.authenticate(args.manager, pin, require=Role.MANAGER, station=args.station)
