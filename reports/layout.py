@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import threading
 import unicodedata
-from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -20,7 +19,7 @@ from reportlab.lib import colors  # type: ignore[import-untyped]
 from reportlab.lib.enums import TA_CENTER  # type: ignore[import-untyped]
 from reportlab.lib.styles import ParagraphStyle  # type: ignore[import-untyped]
 from reportlab.lib.units import mm  # type: ignore[import-untyped]
-from reportlab.pdfbase.pdfmetrics import stringWidth  # type: ignore[import-untyped]
+from reportlab.pdfbase.pdfmetrics import getFont, stringWidth  # type: ignore[import-untyped]
 from reportlab.pdfgen.pathobject import PDFPathObject  # type: ignore[import-untyped]
 from reportlab.platypus import (  # type: ignore[import-untyped]
     Flowable,
@@ -42,6 +41,7 @@ from reports.fonts import (
     REGULAR,
     SHAPED_LANGUAGES,
     UNSPACED_LANGUAGES,
+    Lru,
     markup,
     string_width,
 )
@@ -193,33 +193,6 @@ def kinsoku_lines(frags: Sequence[Any], max_widths: Sequence[float], calc_bounds
     return ParaLines(kind=1, lines=lines)
 
 
-class _Lru:
-    """A small thread-safe LRU map (the GUI renders slips on a worker thread)."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self._items: OrderedDict[Any, Any] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: Any) -> Any:
-        with self._lock:
-            value = self._items.get(key)
-            if value is not None:
-                self._items.move_to_end(key)
-            return value
-
-    def put(self, key: Any, value: Any) -> None:
-        with self._lock:
-            self._items[key] = value
-            self._items.move_to_end(key)
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
-
-
 # Most of a slip's paragraphs are the same on every slip: the statement of a text
 # version, the clerk's declaration, the notices, the headings and labels.  Parsing their
 # markup and breaking their lines (禁則, two or three times per paragraph as the tables
@@ -227,8 +200,8 @@ class _Lru:
 # they depend on and nothing else: the markup, the style's values and the width.  A
 # paragraph that differs per slip (a receipt number, a date) simply misses.  Bounded:
 # the oldest entries go first.
-PARSED = _Lru(2048)  # (markup, style key) → the parsed (text, frags, style)
-WRAPPED = _Lru(4096)  # (markup, style key, width) → (line widths, lines, height)
+PARSED = Lru(2048)  # (markup, style key) → the parsed (text, frags, style)
+WRAPPED = Lru(4096)  # (markup, style key, width) → (line widths, lines, height)
 _STYLE_KEY = "_revoke_desk_style_key"
 
 
@@ -937,3 +910,169 @@ class Signature(Flowable):  # type: ignore[misc]
             for point in stroke[1:]:
                 path.lineTo(*at(point))
             c.drawPath(path, stroke=1, fill=0)
+
+
+# --- fixed blocks: laid out and drawn once per text, replayed on every slip -----------
+#
+# Most of a roll slip is text that is the same on every slip of a shop, a kind and a
+# text version: the copy band, the shop's lines, the title, the statement, the notices,
+# the clerk's declaration, a guidance slip's steps.  A FixedBlock is such a run of
+# flowables, built by a function of its key alone.  The first slip with a given
+# sequence of fixed blocks (its *template*) lays them out and draws them once on a
+# scratch canvas; every slip then appends the recorded PDF operators instead of laying
+# out, breaking and drawing the same text again.
+#
+# The operators name glyphs by their code in the document's font subsets, and
+# ReportLab gives a character its code in the order a document first uses it.  So a
+# document that replays a template is *seeded* first, before anything is drawn: each
+# font is named, and given the template's characters, in the order the scratch canvas
+# used them.  The seeded codes are then exactly those the operators were recorded
+# with, whatever the slip's own data (a name, an address) adds after them.
+
+
+@dataclass(frozen=True)
+class _Recorded:
+    size: tuple[float, float]
+    ops: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class _FontSeed:
+    name: str  # the registered font name
+    dynamic: bool  # a TrueType font, subset per document
+    chars: str  # its characters in the order of their codes (dynamic fonts only)
+
+
+@dataclass(frozen=True)
+class FixedTemplate:
+    """The recordings of one sequence of fixed blocks, and the font seed they need."""
+
+    seed: tuple[_FontSeed, ...]
+    font_mapping: tuple[tuple[str, str], ...]  # doc.fontMapping after seeding
+    assignments: dict[str, dict[int, int]]  # per dynamic font: its codes after seeding
+    blocks: tuple[_Recorded, ...]
+
+
+class FixedBlock(Flowable):  # type: ignore[misc]
+    """A run of flowables that depends only on ``key``, drawn one beneath the other
+    across ``width`` (each centred if its ``hAlign`` says so, as a roll page places
+    them), and replayed from a :class:`FixedTemplate` once one is attached.
+
+    ``build`` must make the flowables from what ``key`` holds and nothing else: the
+    key is all a template is found by (see ``reports.slip``, which builds a block from
+    an object that holds only the key's fields).
+    """
+
+    def __init__(self, key: tuple[Any, ...], width: float, build: Any) -> None:
+        super().__init__()
+        self.key = (*key, width)
+        self.block_width = width
+        self._build = build
+        self._children: list[Any] | None = None
+        self._placed: list[tuple[Any, float, float]] = []
+        self.recorded: _Recorded | None = None
+        self.hAlign = "LEFT"
+
+    def _layout(self) -> tuple[float, float]:
+        if self._children is None:
+            self._children = list(self._build())
+        sizes = [child.wrapOn(self.canv, self.block_width, 1e6) for child in self._children]
+        height = sum(h for _, h in sizes)
+        y = height
+        self._placed = []
+        for child, (w, h) in zip(self._children, sizes, strict=True):
+            y -= h
+            centred = getattr(child, "hAlign", "LEFT") == "CENTER"
+            self._placed.append((child, (self.block_width - w) / 2 if centred else 0, y))
+        return self.block_width, height
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        if self.recorded is not None:
+            return self.recorded.size
+        return self._layout()
+
+    def draw(self) -> None:
+        if self.recorded is not None:
+            self.canv._code.extend(self.recorded.ops)
+            return
+        self._draw_live()
+
+    def _draw_live(self) -> None:
+        for child, x, y in self._placed:
+            child.drawOn(self.canv, x, y)
+
+
+TEMPLATES = Lru(64)  # template key (the blocks' keys in order) → FixedTemplate
+
+
+def _font_state(name: str, doc: Any) -> Any:
+    font = getFont(name)
+    return font, (font.state.get(doc) if font._dynamicFont else None)
+
+
+def _record(blocks: Sequence[FixedBlock], new_canvas: Any) -> FixedTemplate:
+    """Lay out and draw ``blocks`` on a scratch canvas made like the slip's own, and
+    keep their operators and the font codes they used."""
+    scratch = new_canvas()
+    doc = scratch._doc
+    recorded = []
+    for block in blocks:
+        scratch.saveState()
+        block.canv = scratch
+        size = block._layout()
+        start = len(scratch._code)
+        block._draw_live()
+        recorded.append(_Recorded(size, tuple(scratch._code[start:])))
+        del block.canv
+        scratch.restoreState()
+    seed = []
+    assignments = {}
+    for name in doc.fontMapping:
+        font, state = _font_state(name, doc)
+        if state is None:
+            seed.append(_FontSeed(name, dynamic=False, chars=""))
+            continue
+        fresh = type(state)(font._asciiReadable, font).assignments
+        new = sorted((n, code) for code, n in state.assignments.items() if fresh.get(code) != n)
+        seed.append(_FontSeed(name, dynamic=True, chars="".join(chr(c) for _, c in new)))
+        assignments[name] = dict(state.assignments)
+    return FixedTemplate(
+        seed=tuple(seed),
+        font_mapping=tuple(doc.fontMapping.items()),
+        assignments=assignments,
+        blocks=tuple(recorded),
+    )
+
+
+def _seed(canvas: Any, template: FixedTemplate) -> None:
+    """Give ``canvas``'s document the template's font names and codes (see above)."""
+    doc = canvas._doc
+    for seed in template.seed:
+        font, _ = _font_state(seed.name, doc)
+        if seed.dynamic:
+            font.splitString(seed.chars, doc)
+            font.getSubsetInternalName(0, doc)
+        else:
+            doc.getInternalFontName(seed.name)
+    for name, expected in template.assignments.items():
+        _, state = _font_state(name, doc)
+        if state.assignments != expected:
+            raise RuntimeError(f"the seeded codes of {name} differ from the recorded ones")
+    if tuple(doc.fontMapping.items()) != template.font_mapping:
+        raise RuntimeError("the seeded font names differ from the recorded ones")
+
+
+def replay_fixed(canvas: Any, blocks: Sequence[FixedBlock], new_canvas: Any) -> None:
+    """Attach the recorded template of ``blocks`` (made now if need be) and seed
+    ``canvas`` with its font codes.  Call before anything is drawn on ``canvas``;
+    ``new_canvas`` makes a canvas exactly as ``canvas`` was made."""
+    if not blocks:
+        return
+    key = tuple(block.key for block in blocks)
+    template = TEMPLATES.get(key)
+    if template is None:
+        template = _record(blocks, new_canvas)
+        TEMPLATES.put(key, template)
+    _seed(canvas, template)
+    for block, recorded in zip(blocks, template.blocks, strict=True):
+        block.recorded = recorded

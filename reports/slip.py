@@ -39,8 +39,10 @@ payload without decoding the image.
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
+from types import SimpleNamespace
 from typing import Any
 
 from reportlab.lib.pagesizes import A4 as A4_SIZE  # type: ignore[import-untyped]
@@ -125,7 +127,7 @@ def render_slip(snapshot: SlipSnapshot, fmt: SlipFormat) -> bytes:
     register_fonts()
     out = io.BytesIO()
     size = (THERMAL_PAGE_WIDTH, THERMAL_PAGE_WIDTH) if fmt is SlipFormat.THERMAL else A4_SIZE
-    canvas = Canvas(out, pagesize=size, initialFontName=REGULAR, initialFontSize=8)
+    canvas = _new_canvas(out, size)
     title_ja, title_en = TITLES[snapshot.kind]
     canvas.setTitle(f"Revoke Desk slip {snapshot.receipt}")
     canvas.setSubject(f"{title_ja} / {title_en}")
@@ -133,7 +135,7 @@ def render_slip(snapshot: SlipSnapshot, fmt: SlipFormat) -> bytes:
     canvas.setCreator(CREATOR)
     canvas.setKeywords(keywords(snapshot))
     if fmt is SlipFormat.THERMAL:
-        _draw_thermal(canvas, snapshot)
+        _draw_thermal(canvas, snapshot, lambda: _new_canvas(io.BytesIO(), size))
     else:
         _draw_a4(canvas, snapshot)
         canvas.showPage()
@@ -141,16 +143,25 @@ def render_slip(snapshot: SlipSnapshot, fmt: SlipFormat) -> bytes:
     return out.getvalue()
 
 
+def _new_canvas(out: io.BytesIO, size: tuple[float, float]) -> Any:
+    """A slip's canvas (and the scratch canvas its fixed blocks are recorded on, which
+    must be made the same way: see ``layout.replay_fixed``)."""
+    return Canvas(out, pagesize=size, initialFontName=REGULAR, initialFontSize=8)
+
+
 # --- page assembly -----------------------------------------------------------------
 
 THERMAL_COPIES = (Copy.CUSTOMER, Copy.SHOP)  # one page each, in this order
 
 
-def _draw_thermal(canvas: Any, s: SlipSnapshot) -> None:
-    """Each copy on a page of its own, as long as the copy's content."""
+def _draw_thermal(canvas: Any, s: SlipSnapshot, new_canvas: Callable[[], Any]) -> None:
+    """Each copy on a page of its own, as long as the copy's content; the blocks that
+    are the same on every such slip replayed (``layout.FixedBlock``)."""
     width = THERMAL.width
-    for copy in THERMAL_COPIES:
-        story = _thermal_copy(s, copy)
+    stories = [_thermal_copy(s, copy) for copy in THERMAL_COPIES]
+    fixed = [item for story in stories for item in story if isinstance(item, layout.FixedBlock)]
+    layout.replay_fixed(canvas, fixed, new_canvas)
+    for story in stories:
         sizes = [flowable.wrapOn(canvas, width, THERMAL_MAX_LENGTH) for flowable in story]
         page_height = sum(h for _, h in sizes) + 2 * THERMAL_MARGIN
         canvas.setPageSize((THERMAL_PAGE_WIDTH, page_height))
@@ -244,41 +255,91 @@ def _draw_a4(canvas: Any, s: SlipSnapshot) -> None:
 
 
 def _thermal_copy(s: SlipSnapshot, copy: Copy) -> list[Any]:
+    """One roll copy: its record-dependent flowables, and between them fixed blocks
+    (``_Blocks.fixed``) built from the texts named beside each and nothing else."""
     b = _Blocks(s, copy, THERMAL)
     w = THERMAL.width
     story = [
-        b.copy_band(w),
-        Spacer(0, 2.2 * mm),
-        *b.shop(centered=True),
-        Spacer(0, 2.4 * mm),
-        *b.title(centered=True),
-        Spacer(0, 2 * mm),
+        b.fixed(
+            "head",
+            w,
+            {"shop": s.shop, "kind": s.kind},
+            lambda f: [
+                f.copy_band(w),
+                Spacer(0, 2.2 * mm),
+                *f.shop(centered=True),
+                Spacer(0, 2.4 * mm),
+                *f.title(centered=True),
+                Spacer(0, 2 * mm),
+            ],
+        ),
         *b.receipt(w, centered=True),
         Spacer(0, 2 * mm),
         b.details(w),
     ]
     customer = copy is Copy.CUSTOMER
     if s.kind is SlipKind.GUIDANCE:
-        story += [Spacer(0, THERMAL.gap), b.refusal(w), *b.language_note(w), *b.device(w)]
+        reason = {
+            "refusal_reason": s.refusal_reason,
+            "refusal_heading": s.refusal_heading,
+            "outcome": s.outcome,
+            "language_note": s.language_note,
+        }
+        story += [
+            b.fixed(
+                "refusal",
+                w,
+                reason,
+                lambda f: [Spacer(0, THERMAL.gap), f.refusal(w), *f.language_note(w)],
+            ),
+            *b.device(w),
+        ]
         if customer:
-            story += [
-                *b.steps(w),
-                Spacer(0, THERMAL.gap),
-                b.hotline(w),
-                *b.notes(w),
-            ]
+            steps = {"path": s.path, "hotline": s.hotline, "guidance_notes": s.guidance_notes}
+            story.append(
+                b.fixed(
+                    "steps",
+                    w,
+                    steps,
+                    lambda f: [
+                        *f.steps(w),
+                        Spacer(0, THERMAL.gap),
+                        f.hotline(w),
+                        *f.notes(w),
+                    ],
+                )
+            )
         else:
-            story += b.handed_over()
+            story.append(b.fixed("handed_over", w, {}, lambda f: f.handed_over()))
     else:
+        declarations = {
+            "statement": s.statement,
+            "statement_version": s.statement_version,
+            "statement_sha256": s.statement_sha256,
+            "statement_language": s.statement_language,
+            "language_note": s.language_note,
+            "clerk_declaration": s.clerk_declaration,
+        }
         story += [
             *b.device(w),
-            *b.statement(w),
-            *b.language_note(w),
-            *b.clerk_declaration(w),
+            b.fixed(
+                "declarations",
+                w,
+                declarations,
+                lambda f: [*f.statement(w), *f.language_note(w), *f.clerk_declaration(w)],
+            ),
             *b.signature(w),
         ]
     if customer:
-        story += [Spacer(0, THERMAL.gap), b.reminder(w), *b.privacy(w)]
+        notices = {"reset_reminder": s.reset_reminder, "privacy_notice": s.privacy_notice}
+        story.append(
+            b.fixed(
+                "notices",
+                w,
+                notices,
+                lambda f: [Spacer(0, THERMAL.gap), f.reminder(w), *f.privacy(w)],
+            )
+        )
     return [*story, *b.verification(w)]
 
 
@@ -370,6 +431,29 @@ class _Blocks:
         self.st = Styles.of(metrics)
         self.qr_factor = qr_factor  # > 1 when the copy will be scaled down by its inverse
         self.qr_symbol_size = 0.0  # set when the QR code is built
+
+    def fixed(
+        self,
+        name: str,
+        width: float,
+        fields: dict[str, Any],
+        build: Callable[[_Blocks], list[Any]],
+    ) -> layout.FixedBlock:
+        """A block that is the same on every slip with these ``fields`` (texts of the
+        catalogue, the shop's lines; never the record's own data), in this copy and
+        format.  ``build`` is given blocks whose snapshot holds *only* ``fields``: a
+        builder that reached for anything else (a name, a receipt number) would fail
+        at once instead of baking one customer's data into every slip, and the key
+        the recording is found by is exactly those fields, the copy, the format and
+        the width."""
+        copy, metrics = self.copy, self.m
+        key = (name, copy, metrics, tuple(sorted(fields.items())))
+
+        def make() -> list[Any]:
+            only_fields: Any = SimpleNamespace(**fields)
+            return build(_Blocks(only_fields, copy, metrics))
+
+        return layout.FixedBlock(key, width, make)
 
     def _section(
         self, ja: str, en: str, body: list[Any], width: float, *, lead: bool = True

@@ -584,10 +584,12 @@ def test_kinsoku_keeps_brackets_and_stops_off_the_line_edges():
 
 
 def _cold_render(snapshot: SlipSnapshot, fmt: SlipFormat) -> bytes:
-    from reports import layout
+    from reports import fonts, layout
 
     layout.PARSED.clear()
     layout.WRAPPED.clear()
+    layout.TEMPLATES.clear()
+    fonts.FONT_STREAM_FLATE.clear()
     layout.qr_modules.cache_clear()
     layout.qr_path_code.cache_clear()
     return render_slip(snapshot, fmt)
