@@ -44,7 +44,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab.lib.fonts import addMapping  # type: ignore[import-untyped]
-from reportlab.pdfbase import pdfmetrics  # type: ignore[import-untyped]
+from reportlab.pdfbase import pdfdoc, pdfmetrics  # type: ignore[import-untyped]
 from reportlab.pdfbase.ttfonts import TTFont  # type: ignore[import-untyped]
 
 FONT_DIR = Path(__file__).with_name("fonts")
@@ -139,6 +139,16 @@ class _CachedFlate:
 FONT_STREAM_FLATE = _CachedFlate(COMPRESSED_CACHE_SIZE)
 
 
+class _Formatted(pdfdoc.PDFObject):  # type: ignore[misc]
+    """A direct PDF object already written out (it holds no references)."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+    def format(self, document: Any) -> bytes:
+        return self.data
+
+
 def _to_unicode_cmap(font_name: str, subset: list[int]) -> str:
     """ReportLab's ToUnicode CMap, with every code point written as UTF-16BE.
 
@@ -189,6 +199,7 @@ class _TTFont(TTFont):  # type: ignore[misc]
         super().__init__(name, filename)
         self._shaped = shaped
         self._subsets = Lru(SUBSET_CACHE_SIZE)
+        self._widths = Lru(SUBSET_CACHE_SIZE)
         face = self.face
         make_subset = face.makeSubset
 
@@ -217,8 +228,9 @@ class _TTFont(TTFont):  # type: ignore[misc]
             for n, subset in enumerate(self.state[doc].subsets)
             if max(subset, default=0) > 0xFFFF
         ]
-        names = [
-            self.getSubsetInternalName(n, doc)[1:] for n in range(len(self.state[doc].subsets))
+        subsets = [
+            (self.getSubsetInternalName(n, doc)[1:], tuple(subset))
+            for n, subset in enumerate(self.state[doc].subsets)
         ]
         super().addObjects(doc)
         fonts = doc.idToObject["BasicFonts"].dict
@@ -226,9 +238,17 @@ class _TTFont(TTFont):  # type: ignore[misc]
             pdf_font = fonts[internal_name]
             stream = doc.idToObject[pdf_font.ToUnicode.name]
             stream.content = _to_unicode_cmap(pdf_font.BaseFont, subset)
-        if doc.compression:
-            for internal_name in names:
-                pdf_font = fonts[internal_name]
+        for internal_name, subset in subsets:
+            pdf_font = fonts[internal_name]
+            # The widths of a subset, like its font program, are this face's widths of
+            # its code points: formatted once per subset (ReportLab formats each of the
+            # 256 numbers anew for every document otherwise).
+            widths = self._widths.get(subset)
+            if widths is None:
+                widths = _Formatted(pdfdoc.format(pdf_font.Widths, doc))
+                self._widths.put(subset, widths)
+            pdf_font.Widths = widths
+            if doc.compression:
                 descriptor = doc.idToObject[pdf_font.FontDescriptor.name]
                 for ref in (pdf_font.ToUnicode, descriptor.dict["FontFile2"]):
                     doc.idToObject[ref.name].filters = [FONT_STREAM_FLATE]

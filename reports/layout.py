@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 import unicodedata
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -19,6 +20,12 @@ from reportlab.lib import colors  # type: ignore[import-untyped]
 from reportlab.lib.enums import TA_CENTER  # type: ignore[import-untyped]
 from reportlab.lib.styles import ParagraphStyle  # type: ignore[import-untyped]
 from reportlab.lib.units import mm  # type: ignore[import-untyped]
+from reportlab.pdfbase.pdfdoc import (  # type: ignore[import-untyped]
+    PDFDictionary,
+    PDFFormXObject,
+    PDFName,
+    PDFStream,
+)
 from reportlab.pdfbase.pdfmetrics import getFont, stringWidth  # type: ignore[import-untyped]
 from reportlab.pdfgen.pathobject import PDFPathObject  # type: ignore[import-untyped]
 from reportlab.platypus import (  # type: ignore[import-untyped]
@@ -933,7 +940,7 @@ class Signature(Flowable):  # type: ignore[misc]
 @dataclass(frozen=True)
 class _Recorded:
     size: tuple[float, float]
-    ops: tuple[str, ...]
+    stream: bytes  # the block's operators, compressed (FlateDecode)
 
 
 @dataclass(frozen=True)
@@ -971,6 +978,7 @@ class FixedBlock(Flowable):  # type: ignore[misc]
         self._children: list[Any] | None = None
         self._placed: list[tuple[Any, float, float]] = []
         self.recorded: _Recorded | None = None
+        self.form_name = ""  # the form XObject of the recording, in this document
         self.hAlign = "LEFT"
 
     def _layout(self) -> tuple[float, float]:
@@ -993,7 +1001,7 @@ class FixedBlock(Flowable):  # type: ignore[misc]
 
     def draw(self) -> None:
         if self.recorded is not None:
-            self.canv._code.extend(self.recorded.ops)
+            self.canv.doForm(self.form_name)
             return
         self._draw_live()
 
@@ -1022,7 +1030,8 @@ def _record(blocks: Sequence[FixedBlock], new_canvas: Any) -> FixedTemplate:
         size = block._layout()
         start = len(scratch._code)
         block._draw_live()
-        recorded.append(_Recorded(size, tuple(scratch._code[start:])))
+        ops = "\n".join(scratch._code[start:]).encode("extpdfdoc")
+        recorded.append(_Recorded(size, zlib.compress(ops)))
         del block.canv
         scratch.restoreState()
     seed = []
@@ -1058,6 +1067,12 @@ def _seed(canvas: Any, template: FixedTemplate) -> None:
         _, state = _font_state(name, doc)
         if state.assignments != expected:
             raise RuntimeError(f"the seeded codes of {name} differ from the recorded ones")
+        # The slip's own characters (a name, an address) start a subset of their own,
+        # so that every seeded subset is the same on every slip of the template and
+        # its font program is made and compressed once (reports.fonts): ReportLab
+        # opens a new subset when its next code falls on a multiple of 256.
+        if state.nextCode & 0xFF:
+            state.nextCode = (state.nextCode | 0xFF) + 1
     if tuple(doc.fontMapping.items()) != template.font_mapping:
         raise RuntimeError("the seeded font names differ from the recorded ones")
 
@@ -1074,5 +1089,23 @@ def replay_fixed(canvas: Any, blocks: Sequence[FixedBlock], new_canvas: Any) -> 
         template = _record(blocks, new_canvas)
         TEMPLATES.put(key, template)
     _seed(canvas, template)
-    for block, recorded in zip(blocks, template.blocks, strict=True):
+    for n, (block, recorded) in enumerate(zip(blocks, template.blocks, strict=True)):
         block.recorded = recorded
+        block.form_name = f"RevokeDeskFixed{n}"
+        canvas._doc.addForm(block.form_name, _form(recorded))
+
+
+# Room around a recorded block in its form's bounding box (which clips): a rule's
+# half width, a descender, a stroke's round cap may reach past the block's own box.
+FORM_MARGIN = 72.0
+
+
+def _form(recorded: _Recorded) -> Any:
+    """A form XObject holding ``recorded``'s operators, compressed once already; its
+    resources are the document's fonts, as ReportLab gives every form."""
+    width, height = recorded.size
+    form = PDFFormXObject(-FORM_MARGIN, -FORM_MARGIN, width + FORM_MARGIN, height + FORM_MARGIN)
+    form.Contents = PDFStream(
+        dictionary=PDFDictionary({"Filter": PDFName("FlateDecode")}), content=recorded.stream
+    )
+    return form

@@ -258,6 +258,7 @@ def _thermal_copy(s: SlipSnapshot, copy: Copy) -> list[Any]:
     """One roll copy: its record-dependent flowables, and between them fixed blocks
     (``_Blocks.fixed``) built from the texts named beside each and nothing else."""
     b = _Blocks(s, copy, THERMAL)
+    b.replay_headings = True
     w = THERMAL.width
     story = [
         b.fixed(
@@ -430,6 +431,9 @@ class _Blocks:
         self.m = metrics
         self.st = Styles.of(metrics)
         self.qr_factor = qr_factor  # > 1 when the copy will be scaled down by its inverse
+        # Section headings as fixed blocks (the roll's top-level story replays them;
+        # A4 sets its sections in table cells, where nothing is replayed).
+        self.replay_headings = False
         self.qr_symbol_size = 0.0  # set when the QR code is built
 
     def fixed(
@@ -458,7 +462,17 @@ class _Blocks:
     def _section(
         self, ja: str, en: str, body: list[Any], width: float, *, lead: bool = True
     ) -> list[Any]:
-        return layout.section(self.st, ja, en, body, width, lead=lead)
+        if not self.replay_headings:
+            return layout.section(self.st, ja, en, body, width, lead=lead)
+        # On the roll, a heading (its gap, its rule) is the same on every slip: a
+        # fixed block of its own, even where the body beneath is the record's.
+        heading = self.fixed(
+            "section heading",
+            width,
+            {"ja": ja, "en": en, "lead": lead},
+            lambda f: layout.section(f.st, f.s.ja, f.s.en, [], width, lead=f.s.lead),
+        )
+        return [heading, *body]
 
     def copy_band(self, width: float) -> Any:
         ja, en = self.copy.value
