@@ -238,15 +238,15 @@ class _TTFont(TTFont):  # type: ignore[misc]
             pdf_font = fonts[internal_name]
             stream = doc.idToObject[pdf_font.ToUnicode.name]
             stream.content = _to_unicode_cmap(pdf_font.BaseFont, subset)
-        for internal_name, subset in subsets:
+        for internal_name, codes in subsets:
             pdf_font = fonts[internal_name]
             # The widths of a subset, like its font program, are this face's widths of
             # its code points: formatted once per subset (ReportLab formats each of the
             # 256 numbers anew for every document otherwise).
-            widths = self._widths.get(subset)
+            widths = self._widths.get(codes)
             if widths is None:
                 widths = _Formatted(pdfdoc.format(pdf_font.Widths, doc))
-                self._widths.put(subset, widths)
+                self._widths.put(codes, widths)
             pdf_font.Widths = widths
             if doc.compression:
                 descriptor = doc.idToObject[pdf_font.FontDescriptor.name]

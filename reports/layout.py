@@ -7,6 +7,7 @@ only words written here are headings and labels (Japanese first, English smaller
 
 from __future__ import annotations
 
+import re
 import threading
 import unicodedata
 import zlib
@@ -15,9 +16,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, ClassVar
 
-import segno
 from reportlab.lib import colors  # type: ignore[import-untyped]
 from reportlab.lib.enums import TA_CENTER  # type: ignore[import-untyped]
+from reportlab.lib.rl_accel import fp_str  # type: ignore[import-untyped]
 from reportlab.lib.styles import ParagraphStyle  # type: ignore[import-untyped]
 from reportlab.lib.units import mm  # type: ignore[import-untyped]
 from reportlab.pdfbase.pdfdoc import (  # type: ignore[import-untyped]
@@ -27,7 +28,6 @@ from reportlab.pdfbase.pdfdoc import (  # type: ignore[import-untyped]
     PDFStream,
 )
 from reportlab.pdfbase.pdfmetrics import getFont, stringWidth  # type: ignore[import-untyped]
-from reportlab.pdfgen.pathobject import PDFPathObject  # type: ignore[import-untyped]
 from reportlab.platypus import (  # type: ignore[import-untyped]
     Flowable,
     Spacer,
@@ -42,6 +42,8 @@ from reportlab.platypus.paragraph import (  # type: ignore[import-untyped]
     makeCJKParaLine,
 )
 from reportlab.rl_config import _FUZZ  # type: ignore[import-untyped]
+from segno import consts as qr_consts
+from segno import encoder as _segno_encoder
 
 from reports.fonts import (
     BOLD,
@@ -53,6 +55,9 @@ from reports.fonts import (
     string_width,
 )
 from reports.snapshot import Stroke, Text
+
+qr_encoder: Any = _segno_encoder  # segno's internals (unannotated): see qr_modules
+qr_encoder_consts: Any = qr_consts
 
 BLACK = colors.black
 WHITE = colors.white
@@ -631,10 +636,19 @@ def label_column(styles: Styles, labels: Sequence[tuple[str, str]], width: float
     return float(min(max(m.label_col, max(widths) + LABEL_GAP), width * LABEL_MAX))
 
 
-def key_values(styles: Styles, rows: Sequence[tuple[str, str, Sequence[Any]]], width: float) -> Any:
-    """Label / value rows: the label bilingual in a narrow column, the value beside it."""
+def key_values(
+    styles: Styles,
+    rows: Sequence[tuple[str, str, Sequence[Any]]],
+    width: float,
+    *,
+    label: Any = None,
+) -> Any:
+    """Label / value rows: the label bilingual in a narrow column, the value beside it.
+
+    ``label(ja, en, width)`` makes a label's flowable (by default ``styles.label``)."""
     label_col = label_column(styles, [(ja, en) for ja, en, _ in rows], width)
-    data = [[styles.label(ja, en), list(value)] for ja, en, value in rows]
+    make_label = label or (lambda ja, en, _: styles.label(ja, en))
+    data = [[make_label(ja, en, label_col), list(value)] for ja, en, value in rows]
     t = Table(
         data,
         colWidths=[label_col, width - label_col],
@@ -764,6 +778,46 @@ def draw_cut_line(canvas: Any, x: float, y: float, width: float, size: float) ->
     canvas.restoreState()
 
 
+@dataclass(frozen=True)
+class _QrTemplate:
+    """A QR version's symbol for an all-zero message (function patterns, format and
+    version information, the data modules masked with :data:`QR_MASK`), and where each
+    bit of the message goes: a message's symbol is this one with its set bits flipped."""
+
+    rows: tuple[bytes, ...]
+    positions: tuple[tuple[int, int], ...]
+
+
+@lru_cache(maxsize=8)
+def _qr_template(version: int, error: int) -> _QrTemplate:
+    encoder = qr_encoder
+    size = encoder.calc_matrix_size(version)
+
+    def function_patterns() -> Any:
+        matrix = encoder.make_matrix(size, size)
+        encoder.add_finder_patterns(matrix, size, size)
+        encoder.add_alignment_patterns(matrix, size, size)
+        return matrix
+
+    # The placement order: segno's own placement of markers (3, 4, …: never a module
+    # value) into a copy of the matrix with room for them.
+    free = sum(row.count(0x2) for row in function_patterns())
+    marked = [list(row) for row in function_patterns()]
+    encoder.add_codewords(marked, list(range(3, 3 + free)), version)
+    where = {
+        value - 3: (i, j)
+        for i, row in enumerate(marked)
+        for j, value in enumerate(row)
+        if value >= 3
+    }
+    zero = function_patterns()
+    encoder.add_codewords(zero, encoder.Buffer([0] * free), version)
+    _, zero = encoder.find_and_apply_best_mask(zero, size, size, QR_MASK)
+    encoder.add_format_info(zero, version, error, QR_MASK)
+    encoder.add_version_info(zero, version)
+    return _QrTemplate(tuple(bytes(row) for row in zero), tuple(where[n] for n in range(free)))
+
+
 @lru_cache(maxsize=64)
 def qr_modules(payload: str) -> tuple[tuple[bool, ...], ...]:
     """The QR symbol (error correction M) of ``payload``, row by row, dark = True.
@@ -775,9 +829,52 @@ def qr_modules(payload: str) -> tuple[tuple[bool, ...], ...]:
     codes are large, printed at 4 dots a module, and read back in the tests.  Cached,
     since a slip draws the same code on both copies and A4 lays each copy out more
     than once.
+
+    segno makes the message (segments, padding, error correction); the modules are
+    then those of the version's all-zero symbol with the message's set bits flipped
+    (:func:`_qr_template`), which is what segno's placement and masking give (the
+    mask is a fixed XOR over the data modules), at a fraction of the cost.  A test
+    compares the two for many payloads.
     """
-    qr = segno.make_qr(payload, error="m", boost_error=False, mask=QR_MASK)
-    return tuple(tuple(bool(v) for v in row) for row in qr.matrix)
+    return tuple(tuple(bool(v) for v in row) for row in qr_rows(payload))
+
+
+@lru_cache(maxsize=64)
+def qr_rows(payload: str) -> tuple[bytes, ...]:
+    """:func:`qr_modules` as bytes, one a row, 1 = dark (what the drawing reads)."""
+    version, error, message = _qr_message(payload)
+    template = _qr_template(version, error)
+    rows = [bytearray(row) for row in template.rows]
+    for (i, j), bit in zip(template.positions, message, strict=True):
+        if bit:
+            rows[i][j] ^= 1
+    return tuple(bytes(row) for row in rows)
+
+
+def clear_qr_caches() -> None:
+    """Forget every QR symbol and path made so far (for benches and tests)."""
+    qr_modules.cache_clear()
+    qr_rows.cache_clear()
+    qr_path_code.cache_clear()
+
+
+def _qr_message(payload: str) -> tuple[int, int, bytes]:
+    """The version, error level and final message bits segno encodes ``payload`` with
+    (error correction M, as ``segno.make_qr(payload, error="m", boost_error=False)``)."""
+    encoder = qr_encoder
+    error = qr_consts.ERROR_LEVEL_M
+    segments = encoder.prepare_data(payload, None, None)
+    version = encoder.find_version(segments, error, eci=False, micro=False)
+    buff = encoder.Buffer()
+    ver_range = encoder.version_range(version)
+    for segment in segments:
+        encoder.write_segment(buff, segment, None, ver_range, False)
+    capacity: int = qr_encoder_consts.SYMBOL_CAPACITY[version][error]
+    encoder.write_terminator(buff, capacity, None, len(buff))
+    encoder.write_padding_bits(buff, version, len(buff))
+    encoder.write_pad_codewords(buff, version, capacity, len(buff))
+    final = encoder.make_final_message(version, error, buff)
+    return version, error, bytes(final.getbits())
 
 
 class QrCode(Flowable):  # type: ignore[misc]
@@ -791,8 +888,7 @@ class QrCode(Flowable):  # type: ignore[misc]
     def __init__(self, payload: str, *, module: float, min_size: float) -> None:
         super().__init__()
         self.payload = payload
-        self.modules = qr_modules(payload)
-        count = len(self.modules)
+        count = len(qr_rows(payload))
         self.module = max(module, min_size / count)
         self.symbol_size = count * self.module
         self.size = (count + 2 * QR_QUIET_MODULES) * self.module
@@ -822,21 +918,20 @@ class _QrPath:
 @lru_cache(maxsize=16)
 def qr_path_code(payload: str, module: float) -> str:
     """The path operators of the dark modules of ``payload``'s symbol, one rectangle a
-    run of a row, the quiet zone left around them; made once for both copies of a slip."""
-    modules = qr_modules(payload)
-    n = len(modules)
-    path = PDFPathObject()
-    for r, row in enumerate(modules):
+    run of a row, the quiet zone left around them; made once for both copies of a slip.
+    The same operators ReportLab's ``PDFPathObject.rect`` writes, without its calls."""
+    rows = qr_rows(payload)
+    n = len(rows)
+    rects = []
+    for r, row in enumerate(rows):
         y = (n - 1 - r + QR_QUIET_MODULES) * module
-        start: int | None = None
-        for col, dark in enumerate([*row, False]):
-            if dark and start is None:
-                start = col
-            elif not dark and start is not None:
-                x = (start + QR_QUIET_MODULES) * module
-                path.rect(x, y, (col - start) * module, module)
-                start = None
-    return str(path.getCode())
+        for run in _DARK_RUN.finditer(row):
+            x = (run.start() + QR_QUIET_MODULES) * module
+            rects.append(f"{fp_str(x, y, (run.end() - run.start()) * module, module)} re")
+    return " ".join(rects)
+
+
+_DARK_RUN = re.compile(rb"\x01+")
 
 
 class Signature(Flowable):  # type: ignore[misc]
@@ -940,7 +1035,13 @@ class Signature(Flowable):  # type: ignore[misc]
 @dataclass(frozen=True)
 class _Recorded:
     size: tuple[float, float]
-    stream: bytes  # the block's operators, compressed (FlateDecode)
+    ops: str  # the block's operators
+    stream: bytes | None  # and compressed (FlateDecode), if it is drawn as a form
+
+
+# A recording at least this long is drawn as a form XObject, compressed once for every
+# slip; a shorter one (a heading and its rule) is cheaper written into the page.
+FORM_MIN_OPS = 2048
 
 
 @dataclass(frozen=True)
@@ -1001,7 +1102,10 @@ class FixedBlock(Flowable):  # type: ignore[misc]
 
     def draw(self) -> None:
         if self.recorded is not None:
-            self.canv.doForm(self.form_name)
+            if self.form_name:
+                self.canv.doForm(self.form_name)
+            else:
+                self.canv._code.append(self.recorded.ops)
             return
         self._draw_live()
 
@@ -1030,8 +1134,9 @@ def _record(blocks: Sequence[FixedBlock], new_canvas: Any) -> FixedTemplate:
         size = block._layout()
         start = len(scratch._code)
         block._draw_live()
-        ops = "\n".join(scratch._code[start:]).encode("extpdfdoc")
-        recorded.append(_Recorded(size, zlib.compress(ops)))
+        ops = "\n".join(scratch._code[start:])
+        stream = zlib.compress(ops.encode("extpdfdoc")) if len(ops) >= FORM_MIN_OPS else None
+        recorded.append(_Recorded(size, ops, stream))
         del block.canv
         scratch.restoreState()
     seed = []
@@ -1091,8 +1196,9 @@ def replay_fixed(canvas: Any, blocks: Sequence[FixedBlock], new_canvas: Any) -> 
     _seed(canvas, template)
     for n, (block, recorded) in enumerate(zip(blocks, template.blocks, strict=True)):
         block.recorded = recorded
-        block.form_name = f"RevokeDeskFixed{n}"
-        canvas._doc.addForm(block.form_name, _form(recorded))
+        if recorded.stream is not None:
+            block.form_name = f"RevokeDeskFixed{n}"
+            canvas._doc.addForm(block.form_name, _form(recorded.size, recorded.stream))
 
 
 # Room around a recorded block in its form's bounding box (which clips): a rule's
@@ -1100,12 +1206,12 @@ def replay_fixed(canvas: Any, blocks: Sequence[FixedBlock], new_canvas: Any) -> 
 FORM_MARGIN = 72.0
 
 
-def _form(recorded: _Recorded) -> Any:
-    """A form XObject holding ``recorded``'s operators, compressed once already; its
+def _form(size: tuple[float, float], stream: bytes) -> Any:
+    """A form XObject holding a recording's operators, compressed once already; its
     resources are the document's fonts, as ReportLab gives every form."""
-    width, height = recorded.size
+    width, height = size
     form = PDFFormXObject(-FORM_MARGIN, -FORM_MARGIN, width + FORM_MARGIN, height + FORM_MARGIN)
     form.Contents = PDFStream(
-        dictionary=PDFDictionary({"Filter": PDFName("FlateDecode")}), content=recorded.stream
+        dictionary=PDFDictionary({"Filter": PDFName("FlateDecode")}), content=stream
     )
     return form

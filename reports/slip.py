@@ -158,8 +158,8 @@ def _draw_thermal(canvas: Any, s: SlipSnapshot, new_canvas: Callable[[], Any]) -
     """Each copy on a page of its own, as long as the copy's content; the blocks that
     are the same on every such slip replayed (``layout.FixedBlock``)."""
     width = THERMAL.width
-    stories = [_thermal_copy(s, copy) for copy in THERMAL_COPIES]
-    fixed = [item for story in stories for item in story if isinstance(item, layout.FixedBlock)]
+    fixed: list[layout.FixedBlock] = []
+    stories = [_thermal_copy(s, copy, fixed) for copy in THERMAL_COPIES]
     layout.replay_fixed(canvas, fixed, new_canvas)
     for story in stories:
         sizes = [flowable.wrapOn(canvas, width, THERMAL_MAX_LENGTH) for flowable in story]
@@ -254,11 +254,11 @@ def _draw_a4(canvas: Any, s: SlipSnapshot) -> None:
         canvas.restoreState()
 
 
-def _thermal_copy(s: SlipSnapshot, copy: Copy) -> list[Any]:
+def _thermal_copy(s: SlipSnapshot, copy: Copy, made: list[layout.FixedBlock]) -> list[Any]:
     """One roll copy: its record-dependent flowables, and between them fixed blocks
     (``_Blocks.fixed``) built from the texts named beside each and nothing else."""
     b = _Blocks(s, copy, THERMAL)
-    b.replay_headings = True
+    b.made = made
     w = THERMAL.width
     story = [
         b.fixed(
@@ -431,9 +431,9 @@ class _Blocks:
         self.m = metrics
         self.st = Styles.of(metrics)
         self.qr_factor = qr_factor  # > 1 when the copy will be scaled down by its inverse
-        # Section headings as fixed blocks (the roll's top-level story replays them;
-        # A4 sets its sections in table cells, where nothing is replayed).
-        self.replay_headings = False
+        # The roll's fixed blocks, in the order they are made (None: nothing is made
+        # fixed, as on A4 and inside a fixed block's own builder).
+        self.made: list[layout.FixedBlock] | None = None
         self.qr_symbol_size = 0.0  # set when the QR code is built
 
     def fixed(
@@ -457,12 +457,36 @@ class _Blocks:
             only_fields: Any = SimpleNamespace(**fields)
             return build(_Blocks(only_fields, copy, metrics))
 
-        return layout.FixedBlock(key, width, make)
+        block = layout.FixedBlock(key, width, make)
+        if self.made is not None:
+            self.made.append(block)
+        return block
+
+    def fixed_value(
+        self,
+        name: str,
+        width: float,
+        fields: dict[str, Any],
+        build: Callable[[_Blocks], list[Any]],
+    ) -> list[Any]:
+        """A table cell's content that is a catalogue text (a purpose, an outcome): a
+        fixed block on the roll (see :meth:`fixed`), built as it is elsewhere."""
+        if self.made is None:
+            return build(self)
+        return [self.fixed(name, width, fields, build)]
+
+    def _label(self, ja: str, en: str, width: float) -> Any:
+        if self.made is None:
+            return self.st.label(ja, en)
+        return self.fixed("label", width, {"ja": ja, "en": en}, lambda f: [f.st.label(ja, en)])
+
+    def _key_values(self, rows: list[tuple[str, str, list[Any]]], width: float) -> Any:
+        return layout.key_values(self.st, rows, width, label=self._label)
 
     def _section(
         self, ja: str, en: str, body: list[Any], width: float, *, lead: bool = True
     ) -> list[Any]:
-        if not self.replay_headings:
+        if self.made is None:
             return layout.section(self.st, ja, en, body, width, lead=lead)
         # On the roll, a heading (its gap, its rule) is the same on every slip: a
         # fixed block of its own, even where the body beneath is the record's.
@@ -470,7 +494,7 @@ class _Blocks:
             "section heading",
             width,
             {"ja": ja, "en": en, "lead": lead},
-            lambda f: layout.section(f.st, f.s.ja, f.s.en, [], width, lead=f.s.lead),
+            lambda f: layout.section(f.st, ja, en, [], width, lead=lead),
         )
         return [heading, *body]
 
@@ -575,32 +599,61 @@ class _Blocks:
         confirmation = s.kind is SlipKind.CONFIRMATION
         shop = self.copy is Copy.SHOP
         value_width = width - layout.label_column(st, self.LABELS, width)
+        purpose = s.purpose
         rows: list[tuple[str, str, list[Any]]] = [
             ("受付日時", "Date", [Paragraph(esc(s.issued_at), st.body)]),
             ("担当者", "Clerk", [Paragraph(esc(s.clerk), st.body)]),
-            ("取引", "Transaction", st.inline(s.purpose, value_width)),
+            (
+                "取引",
+                "Transaction",
+                self.fixed_value(
+                    "purpose",
+                    value_width,
+                    {"purpose": purpose},
+                    lambda f: f.st.inline(purpose, value_width),
+                ),
+            ),
         ]
         if result:
             rows += self._result_rows(value_width)
         if not confirmation and shop:  # the customer copy lists the steps instead
-            rows.append(("ご案内", "Guidance", st.text(s.path.heading)))
+            heading = s.path.heading
+            guidance = self.fixed_value(
+                "guidance", value_width, {"heading": heading}, lambda f: f.st.text(heading)
+            )
+            rows.append(("ご案内", "Guidance", guidance))
         if shop and s.signer:  # who signed (or was given the guidance), for the file
             label = ("署名者", "Signer") if confirmation else ("お名前", "Name")
             rows.append((*label, [Paragraph(esc(s.signer), st.body_bold)]))
-        return layout.key_values(st, rows, width)
+        return self._key_values(rows, width)
 
     def _result_rows(self, value_width: float) -> list[tuple[str, str, list[Any]]]:
         """What happened to the phone (for the purpose), what was confirmed about the
         certificate, and the path as the customer attested it."""
-        s, st = self.s, self.st
-        outcome = st.inline(s.outcome, value_width, bold=True)
-        if s.revocation_fact is not None:
-            outcome += st.inline(s.revocation_fact, value_width)
-        rows = [("結果", "Outcome", outcome)]
+        s = self.s
+        outcome, fact = s.outcome, s.revocation_fact
+
+        def outcome_lines(f: _Blocks) -> list[Any]:
+            lines = f.st.inline(outcome, value_width, bold=True)
+            if fact is not None:
+                lines += f.st.inline(fact, value_width)
+            return lines
+
+        fields = {"outcome": outcome, "revocation_fact": fact}
+        rows = [
+            ("結果", "Outcome", self.fixed_value("outcome", value_width, fields, outcome_lines))
+        ]
         if s.kind is SlipKind.CONFIRMATION:
-            path = st.inline(s.path.title, value_width)
-            if s.path_note is not None:
-                path += st.inline(s.path_note, value_width)
+            title, note = s.path.title, s.path_note
+
+            def path_lines(f: _Blocks) -> list[Any]:
+                lines = f.st.inline(title, value_width)
+                if note is not None:
+                    lines += f.st.inline(note, value_width)
+                return lines
+
+            fields = {"path_title": title, "path_note": note}
+            path = self.fixed_value("path", value_width, fields, path_lines)
             rows.append(("失効の方法", "Path", path))
         return rows
 
@@ -624,7 +677,11 @@ class _Blocks:
         ]
         if d.storage:
             rows.append(("容量", "Storage", [Paragraph(esc(d.storage), st.body)]))
-        rows.append(("OS", "", st.inline(d.os_label, value_width)))
+        os_label = d.os_label
+        os_value = self.fixed_value(
+            "os", value_width, {"os_label": os_label}, lambda f: f.st.inline(os_label, value_width)
+        )
+        rows.append(("OS", "", os_value))
         for i, imei in enumerate(d.imeis, start=1):
             label = f"IMEI {i}" if len(d.imeis) > 1 else "IMEI"
             if self.copy is Copy.CUSTOMER:
@@ -634,7 +691,7 @@ class _Blocks:
             else:
                 value = [Paragraph(esc(imei), st.body_bold)]
             rows.append((label, "", value))
-        table = layout.key_values(st, rows, width)
+        table = self._key_values(rows, width)
         return self._section("端末", "Device", [table], width, lead=lead)
 
     def statement(self, width: float) -> list[Any]:
@@ -750,19 +807,32 @@ class _Blocks:
         """The roll's verification section: the QR code with its caption beside it."""
         s, st = self.s, self.st
         qr = self._qr()
+        gap = 3 * mm
+        text_width = width - qr.size - gap
+        fingerprint = s.certificate_fingerprint  # the station's, the same on all its slips
+
+        def caption(f: _Blocks) -> list[Any]:
+            return [
+                Paragraph(f"記録の照合用&nbsp;{st.en_span('For checking this record')}", st.small),
+                Spacer(0, 1.2 * mm),
+                Paragraph(
+                    f"端末証明書の指紋 SHA-256<br/>{st.en_span('Station certificate fingerprint')}",
+                    st.small,
+                ),
+                Paragraph("<br/>".join(group_fingerprint(fingerprint)), st.mono),
+                Spacer(0, 1.2 * mm),
+            ]
+
         text = [
-            Paragraph(f"記録の照合用&nbsp;{st.en_span('For checking this record')}", st.small),
-            Spacer(0, 1.2 * mm),
-            Paragraph(
-                f"端末証明書の指紋 SHA-256<br/>{st.en_span('Station certificate fingerprint')}",
-                st.small,
+            *self.fixed_value(
+                "verification caption",
+                text_width,
+                {"certificate_fingerprint": fingerprint},
+                caption,
             ),
-            Paragraph("<br/>".join(group_fingerprint(s.certificate_fingerprint)), st.mono),
-            Spacer(0, 1.2 * mm),
             Paragraph(f"印刷&nbsp;{st.en_span('Printed')}<br/>{esc(s.printed_at)}", st.small),
         ]
-        gap = 3 * mm
-        body = [layout.columns([[qr], text], [qr.size, width - qr.size - gap], gap)]
+        body = [layout.columns([[qr], text], [qr.size, text_width], gap)]
         return self._section("検証", "Verification", body, width)
 
     def qr_column(self, width: float) -> list[Any]:

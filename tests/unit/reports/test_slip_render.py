@@ -590,8 +590,7 @@ def _cold_render(snapshot: SlipSnapshot, fmt: SlipFormat) -> bytes:
     layout.WRAPPED.clear()
     layout.TEMPLATES.clear()
     fonts.FONT_STREAM_FLATE.clear()
-    layout.qr_modules.cache_clear()
-    layout.qr_path_code.cache_clear()
+    layout.clear_qr_caches()
     return render_slip(snapshot, fmt)
 
 
