@@ -18,7 +18,6 @@ from typing import Any, ClassVar
 
 from reportlab.lib import colors  # type: ignore[import-untyped]
 from reportlab.lib.enums import TA_CENTER  # type: ignore[import-untyped]
-from reportlab.lib.rl_accel import fp_str  # type: ignore[import-untyped]
 from reportlab.lib.styles import ParagraphStyle  # type: ignore[import-untyped]
 from reportlab.lib.units import mm  # type: ignore[import-untyped]
 from reportlab.pdfbase.pdfdoc import (  # type: ignore[import-untyped]
@@ -873,8 +872,60 @@ def _qr_message(payload: str) -> tuple[int, int, bytes]:
     encoder.write_terminator(buff, capacity, None, len(buff))
     encoder.write_padding_bits(buff, version, len(buff))
     encoder.write_pad_codewords(buff, version, capacity, len(buff))
-    final = encoder.make_final_message(version, error, buff)
-    return version, error, bytes(final.getbits())
+    return version, error, _final_message(version, error, bytes(buff.getbits()))
+
+
+_TO_DIGITS = bytes.maketrans(b"\x00\x01", b"01")
+_FROM_DIGITS = bytes.maketrans(b"01", b"\x00\x01")
+
+
+@lru_cache(maxsize=8)
+def _rs_rows(error_words: int) -> tuple[int, ...]:
+    """For each leading coefficient, what one step of the Reed–Solomon division XORs
+    into the next ``error_words`` codewords, as one integer (big-endian bytes)."""
+    log, exp = qr_encoder_consts.GALIOS_LOG, qr_encoder_consts.GALIOS_EXP
+    gen = qr_encoder_consts.GEN_POLY[error_words]
+    rows = [0]
+    for coef in range(1, 256):
+        rows.append(int.from_bytes(bytes(exp[log[coef] + g] for g in gen), "big"))
+    return tuple(rows)
+
+
+def _final_message(version: int, error: int, bits: bytes) -> bytes:
+    """segno's ``make_final_message`` (ISO/IEC 18004 §7.5–7.6: the data codewords in
+    blocks, each block's error correction codewords, interleaved, then the remainder
+    bits), with the division done a whole row at a time."""
+    data = int(bits.translate(_TO_DIGITS), 2).to_bytes(len(bits) // 8, "big")
+    data_blocks: list[bytes] = []
+    error_blocks: list[bytes] = []
+    at = 0
+    for info in qr_encoder_consts.ECC[version][error]:
+        words = info.num_total - info.num_data
+        rows = _rs_rows(words)
+        mask = (1 << (8 * words)) - 1
+        for _ in range(info.num_blocks):
+            block = data[at : at + info.num_data]
+            at += info.num_data
+            remainder = 0
+            for byte in block:
+                lead = (remainder >> (8 * (words - 1))) ^ byte
+                remainder = ((remainder << 8) & mask) ^ rows[lead]
+            data_blocks.append(block)
+            error_blocks.append(remainder.to_bytes(words, "big"))
+    out = bytearray()
+    for blocks in (data_blocks, error_blocks):
+        for i in range(max(len(b) for b in blocks)):
+            out.extend(b[i] for b in blocks if i < len(b))
+    message = "".join(f"{byte:08b}" for byte in out).encode().translate(_FROM_DIGITS)
+    return message + bytes(_REMAINDER_BITS.get(version, 0))
+
+
+# ISO/IEC 18004 Table 1: the remainder bits after the final message, by version.
+_REMAINDER_BITS = {
+    **dict.fromkeys((2, 3, 4, 5, 6), 7),
+    **dict.fromkeys((14, 15, 16, 17, 18, 19, 20, 28, 29, 30, 31, 32, 33, 34), 3),
+    **dict.fromkeys((21, 22, 23, 24, 25, 26, 27), 4),
+}
 
 
 class QrCode(Flowable):  # type: ignore[misc]
@@ -901,7 +952,8 @@ class QrCode(Flowable):  # type: ignore[misc]
         c = self.canv
         c.saveState()
         c.setFillColor(BLACK)
-        c.drawPath(_QrPath(qr_path_code(self.payload, self.module)), stroke=0, fill=1)
+        c.scale(self.module, self.module)  # the path counts in modules
+        c.drawPath(_QrPath(qr_path_code(self.payload)), stroke=0, fill=1)
         c.restoreState()
 
 
@@ -916,19 +968,18 @@ class _QrPath:
 
 
 @lru_cache(maxsize=16)
-def qr_path_code(payload: str, module: float) -> str:
-    """The path operators of the dark modules of ``payload``'s symbol, one rectangle a
-    run of a row, the quiet zone left around them; made once for both copies of a slip.
-    The same operators ReportLab's ``PDFPathObject.rect`` writes, without its calls."""
+def qr_path_code(payload: str) -> str:
+    """The path operators of the dark modules of ``payload``'s symbol in module units
+    (drawn scaled to the module's size), one rectangle a run of a row, the quiet zone
+    left around them; made once for both copies of a slip."""
     rows = qr_rows(payload)
     n = len(rows)
-    rects = []
-    for r, row in enumerate(rows):
-        y = (n - 1 - r + QR_QUIET_MODULES) * module
-        for run in _DARK_RUN.finditer(row):
-            x = (run.start() + QR_QUIET_MODULES) * module
-            rects.append(f"{fp_str(x, y, (run.end() - run.start()) * module, module)} re")
-    return " ".join(rects)
+    quiet = QR_QUIET_MODULES
+    return " ".join(
+        f"{run.start() + quiet} {n - 1 - r + quiet} {run.end() - run.start()} 1 re"
+        for r, row in enumerate(rows)
+        for run in _DARK_RUN.finditer(row)
+    )
 
 
 _DARK_RUN = re.compile(rb"\x01+")
