@@ -682,6 +682,39 @@ def fit_font_size(text: str, font: str, size: float, width: float) -> float:
     return size if natural <= width else size * width / natural
 
 
+class Beside(Flowable):  # type: ignore[misc]
+    """Columns of flowables side by side, top-aligned, ``gap`` apart: what
+    :func:`columns` lays out, without a Table's per-cell styles and measuring (the
+    roll's verification section, drawn on every slip)."""
+
+    def __init__(self, cells: Sequence[Sequence[Any]], widths: Sequence[float], gap: float) -> None:
+        super().__init__()
+        self.cells = [list(cell) for cell in cells]
+        self.widths = list(widths)
+        self.gap = gap
+        self._sizes: list[list[tuple[float, float]]] = []
+        self.hAlign = "LEFT"
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        canv = getattr(self, "canv", None)
+        self._sizes = [
+            [f.wrapOn(canv, w, avail_height) for f in cell]
+            for cell, w in zip(self.cells, self.widths, strict=True)
+        ]
+        self.width = sum(self.widths) + self.gap * (len(self.widths) - 1)
+        self.height = max((sum(h for _, h in sizes) for sizes in self._sizes), default=0)
+        return self.width, self.height
+
+    def draw(self) -> None:
+        x = 0.0
+        for cell, sizes, w in zip(self.cells, self._sizes, self.widths, strict=True):
+            y = self.height
+            for flowable, (_, h) in zip(cell, sizes, strict=True):
+                y -= h
+                flowable.drawOn(self.canv, x, y)
+            x += w + self.gap
+
+
 class Stack(Flowable):  # type: ignore[misc]
     """Flowables one beneath the other, as one (a table cell or a story item takes it
     where it takes a single paragraph); it does not split across pages."""

@@ -832,7 +832,7 @@ class _Blocks:
             ),
             Paragraph(f"印刷&nbsp;{st.en_span('Printed')}<br/>{esc(s.printed_at)}", st.small),
         ]
-        body = [layout.columns([[qr], text], [qr.size, text_width], gap)]
+        body = [layout.Beside([[qr], text], [qr.size, text_width], gap)]
         return self._section("検証", "Verification", body, width)
 
     def qr_column(self, width: float) -> list[Any]:
