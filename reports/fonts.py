@@ -105,7 +105,7 @@ class Lru:
 # (its statement, notices, headings) fill the first subsets of a face the same way on
 # every slip (see reports.layout.FixedBlock), so those are made and compressed once.
 SUBSET_CACHE_SIZE = 64
-COMPRESSED_CACHE_SIZE = 256
+COMPRESSED_CACHE_SIZE = 128  # font programs and their ToUnicode maps: a few MB at most
 
 
 class _CachedFlate:
