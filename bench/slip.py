@@ -30,7 +30,7 @@ from desktop.intake import commit_intake
 from desktop.rules import validate_intake
 from desktop.slips import build_snapshot
 from reports.fonts import REGULAR, register_fonts
-from reports.layout import qr_modules
+from reports.layout import clear_qr_caches
 from reports.signing import sign_pdf
 from reports.slip import render_slip
 from reports.snapshot import SlipFormat, SlipSnapshot
@@ -96,7 +96,7 @@ class SlipBench:
     def subject(self) -> int:
         snapshot = self.snapshots[self.next % len(self.snapshots)]
         self.next += 1
-        qr_modules.cache_clear()  # its own payload anyway; nothing left from a warm-up
+        clear_qr_caches()  # its own payload anyway; nothing left from a warm-up
         start = time.perf_counter_ns()
         pdf = render_slip(snapshot, SlipFormat.THERMAL)
         sign_pdf(pdf, self.signer.key, self.signer.certificate, reason="bench")

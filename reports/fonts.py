@@ -36,13 +36,15 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
+import zlib
+from collections import OrderedDict
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab.lib.fonts import addMapping  # type: ignore[import-untyped]
-from reportlab.pdfbase import pdfmetrics  # type: ignore[import-untyped]
+from reportlab.pdfbase import pdfdoc, pdfmetrics  # type: ignore[import-untyped]
 from reportlab.pdfbase.ttfonts import TTFont  # type: ignore[import-untyped]
 
 FONT_DIR = Path(__file__).with_name("fonts")
@@ -70,6 +72,81 @@ _fallback_loaded = False
 _main_chars: frozenset[int] = frozenset()  # code points both main faces map
 _fallback_chars: frozenset[int] = frozenset()
 _font_chars: dict[str, frozenset[int]] = {}  # per registered font name, for draw_string
+
+
+class Lru:
+    """A small thread-safe LRU map (the GUI renders slips on a worker thread)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._items: OrderedDict[Any, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Any) -> Any:
+        with self._lock:
+            value = self._items.get(key)
+            if value is not None:
+                self._items.move_to_end(key)
+            return value
+
+    def put(self, key: Any, value: Any) -> None:
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+# Font programs of subsets per face, and their compressed streams: a slip's fixed texts
+# (its statement, notices, headings) fill the first subsets of a face the same way on
+# every slip (see reports.layout.FixedBlock), so those are made and compressed once.
+SUBSET_CACHE_SIZE = 64
+COMPRESSED_CACHE_SIZE = 128  # font programs and their ToUnicode maps: a few MB at most
+
+
+class _CachedFlate:
+    """ReportLab's FlateDecode filter, keeping the compressed bytes of what it was given.
+
+    Keyed by the uncompressed bytes themselves, so a hit can only return the
+    compression of the very same content; used for the font streams only (a page's
+    content differs from slip to slip).
+    """
+
+    pdfname = "FlateDecode"
+
+    def __init__(self, size: int) -> None:
+        self._done = Lru(size)
+
+    def encode(self, content: bytes | str) -> bytes:
+        data = content.encode("utf8") if isinstance(content, str) else content
+        made = self._done.get(data)
+        if made is None:
+            made = zlib.compress(data)
+            self._done.put(data, made)
+        return made  # type: ignore[no-any-return]
+
+    def decode(self, encoded: bytes) -> bytes:
+        return zlib.decompress(encoded)
+
+    def clear(self) -> None:
+        self._done.clear()
+
+
+FONT_STREAM_FLATE = _CachedFlate(COMPRESSED_CACHE_SIZE)
+
+
+class _Formatted(pdfdoc.PDFObject):  # type: ignore[misc]
+    """A direct PDF object already written out (it holds no references)."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+    def format(self, document: Any) -> bytes:
+        return self.data
 
 
 def _to_unicode_cmap(font_name: str, subset: list[int]) -> str:
@@ -121,6 +198,23 @@ class _TTFont(TTFont):  # type: ignore[misc]
     def __init__(self, name: str, filename: str, *, shaped: bool = False) -> None:
         super().__init__(name, filename)
         self._shaped = shaped
+        self._subsets = Lru(SUBSET_CACHE_SIZE)
+        self._widths = Lru(SUBSET_CACHE_SIZE)
+        face = self.face
+        make_subset = face.makeSubset
+
+        def cached_subset(subset: list[int]) -> bytes:
+            # A subset's font program is a function of this face and of the code
+            # points in code order, and of nothing else: every slip whose fixed texts
+            # fill a subset the same way makes the same bytes, so they are made once.
+            key = tuple(subset)
+            made = self._subsets.get(key)
+            if made is None:
+                made = make_subset(subset)
+                self._subsets.put(key, made)
+            return made  # type: ignore[no-any-return]
+
+        face.makeSubset = cached_subset
 
     def hbFont(self, fontSize: float = 10) -> Any:
         if not self._shaped:
@@ -134,12 +228,30 @@ class _TTFont(TTFont):  # type: ignore[misc]
             for n, subset in enumerate(self.state[doc].subsets)
             if max(subset, default=0) > 0xFFFF
         ]
+        subsets = [
+            (self.getSubsetInternalName(n, doc)[1:], tuple(subset))
+            for n, subset in enumerate(self.state[doc].subsets)
+        ]
         super().addObjects(doc)
         fonts = doc.idToObject["BasicFonts"].dict
         for internal_name, subset in beyond_bmp:
             pdf_font = fonts[internal_name]
             stream = doc.idToObject[pdf_font.ToUnicode.name]
             stream.content = _to_unicode_cmap(pdf_font.BaseFont, subset)
+        for internal_name, codes in subsets:
+            pdf_font = fonts[internal_name]
+            # The widths of a subset, like its font program, are this face's widths of
+            # its code points: formatted once per subset (ReportLab formats each of the
+            # 256 numbers anew for every document otherwise).
+            widths = self._widths.get(codes)
+            if widths is None:
+                widths = _Formatted(pdfdoc.format(pdf_font.Widths, doc))
+                self._widths.put(codes, widths)
+            pdf_font.Widths = widths
+            if doc.compression:
+                descriptor = doc.idToObject[pdf_font.FontDescriptor.name]
+                for ref in (pdf_font.ToUnicode, descriptor.dict["FontFile2"]):
+                    doc.idToObject[ref.name].filters = [FONT_STREAM_FLATE]
 
 
 def _chars(font: Any) -> frozenset[int]:

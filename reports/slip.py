@@ -39,8 +39,10 @@ payload without decoding the image.
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
+from types import SimpleNamespace
 from typing import Any
 
 from reportlab.lib.pagesizes import A4 as A4_SIZE  # type: ignore[import-untyped]
@@ -125,7 +127,7 @@ def render_slip(snapshot: SlipSnapshot, fmt: SlipFormat) -> bytes:
     register_fonts()
     out = io.BytesIO()
     size = (THERMAL_PAGE_WIDTH, THERMAL_PAGE_WIDTH) if fmt is SlipFormat.THERMAL else A4_SIZE
-    canvas = Canvas(out, pagesize=size, initialFontName=REGULAR, initialFontSize=8)
+    canvas = _new_canvas(out, size)
     title_ja, title_en = TITLES[snapshot.kind]
     canvas.setTitle(f"Revoke Desk slip {snapshot.receipt}")
     canvas.setSubject(f"{title_ja} / {title_en}")
@@ -133,7 +135,7 @@ def render_slip(snapshot: SlipSnapshot, fmt: SlipFormat) -> bytes:
     canvas.setCreator(CREATOR)
     canvas.setKeywords(keywords(snapshot))
     if fmt is SlipFormat.THERMAL:
-        _draw_thermal(canvas, snapshot)
+        _draw_thermal(canvas, snapshot, lambda: _new_canvas(io.BytesIO(), size))
     else:
         _draw_a4(canvas, snapshot)
         canvas.showPage()
@@ -141,16 +143,25 @@ def render_slip(snapshot: SlipSnapshot, fmt: SlipFormat) -> bytes:
     return out.getvalue()
 
 
+def _new_canvas(out: io.BytesIO, size: tuple[float, float]) -> Any:
+    """A slip's canvas (and the scratch canvas its fixed blocks are recorded on, which
+    must be made the same way: see ``layout.replay_fixed``)."""
+    return Canvas(out, pagesize=size, initialFontName=REGULAR, initialFontSize=8)
+
+
 # --- page assembly -----------------------------------------------------------------
 
 THERMAL_COPIES = (Copy.CUSTOMER, Copy.SHOP)  # one page each, in this order
 
 
-def _draw_thermal(canvas: Any, s: SlipSnapshot) -> None:
-    """Each copy on a page of its own, as long as the copy's content."""
+def _draw_thermal(canvas: Any, s: SlipSnapshot, new_canvas: Callable[[], Any]) -> None:
+    """Each copy on a page of its own, as long as the copy's content; the blocks that
+    are the same on every such slip replayed (``layout.FixedBlock``)."""
     width = THERMAL.width
-    for copy in THERMAL_COPIES:
-        story = _thermal_copy(s, copy)
+    fixed: list[layout.FixedBlock] = []
+    stories = [_thermal_copy(s, copy, fixed) for copy in THERMAL_COPIES]
+    layout.replay_fixed(canvas, fixed, new_canvas)
+    for story in stories:
         sizes = [flowable.wrapOn(canvas, width, THERMAL_MAX_LENGTH) for flowable in story]
         page_height = sum(h for _, h in sizes) + 2 * THERMAL_MARGIN
         canvas.setPageSize((THERMAL_PAGE_WIDTH, page_height))
@@ -243,42 +254,93 @@ def _draw_a4(canvas: Any, s: SlipSnapshot) -> None:
         canvas.restoreState()
 
 
-def _thermal_copy(s: SlipSnapshot, copy: Copy) -> list[Any]:
+def _thermal_copy(s: SlipSnapshot, copy: Copy, made: list[layout.FixedBlock]) -> list[Any]:
+    """One roll copy: its record-dependent flowables, and between them fixed blocks
+    (``_Blocks.fixed``) built from the texts named beside each and nothing else."""
     b = _Blocks(s, copy, THERMAL)
+    b.made = made
     w = THERMAL.width
     story = [
-        b.copy_band(w),
-        Spacer(0, 2.2 * mm),
-        *b.shop(centered=True),
-        Spacer(0, 2.4 * mm),
-        *b.title(centered=True),
-        Spacer(0, 2 * mm),
+        b.fixed(
+            "head",
+            w,
+            {"shop": s.shop, "kind": s.kind},
+            lambda f: [
+                f.copy_band(w),
+                Spacer(0, 2.2 * mm),
+                *f.shop(centered=True),
+                Spacer(0, 2.4 * mm),
+                *f.title(centered=True),
+                Spacer(0, 2 * mm),
+            ],
+        ),
         *b.receipt(w, centered=True),
         Spacer(0, 2 * mm),
         b.details(w),
     ]
     customer = copy is Copy.CUSTOMER
     if s.kind is SlipKind.GUIDANCE:
-        story += [Spacer(0, THERMAL.gap), b.refusal(w), *b.language_note(w), *b.device(w)]
+        reason = {
+            "refusal_reason": s.refusal_reason,
+            "refusal_heading": s.refusal_heading,
+            "outcome": s.outcome,
+            "language_note": s.language_note,
+        }
+        story += [
+            b.fixed(
+                "refusal",
+                w,
+                reason,
+                lambda f: [Spacer(0, THERMAL.gap), f.refusal(w), *f.language_note(w)],
+            ),
+            *b.device(w),
+        ]
         if customer:
-            story += [
-                *b.steps(w),
-                Spacer(0, THERMAL.gap),
-                b.hotline(w),
-                *b.notes(w),
-            ]
+            steps = {"path": s.path, "hotline": s.hotline, "guidance_notes": s.guidance_notes}
+            story.append(
+                b.fixed(
+                    "steps",
+                    w,
+                    steps,
+                    lambda f: [
+                        *f.steps(w),
+                        Spacer(0, THERMAL.gap),
+                        f.hotline(w),
+                        *f.notes(w),
+                    ],
+                )
+            )
         else:
-            story += b.handed_over()
+            story.append(b.fixed("handed_over", w, {}, lambda f: f.handed_over()))
     else:
+        declarations = {
+            "statement": s.statement,
+            "statement_version": s.statement_version,
+            "statement_sha256": s.statement_sha256,
+            "statement_language": s.statement_language,
+            "language_note": s.language_note,
+            "clerk_declaration": s.clerk_declaration,
+        }
         story += [
             *b.device(w),
-            *b.statement(w),
-            *b.language_note(w),
-            *b.clerk_declaration(w),
+            b.fixed(
+                "declarations",
+                w,
+                declarations,
+                lambda f: [*f.statement(w), *f.language_note(w), *f.clerk_declaration(w)],
+            ),
             *b.signature(w),
         ]
     if customer:
-        story += [Spacer(0, THERMAL.gap), b.reminder(w), *b.privacy(w)]
+        notices = {"reset_reminder": s.reset_reminder, "privacy_notice": s.privacy_notice}
+        story.append(
+            b.fixed(
+                "notices",
+                w,
+                notices,
+                lambda f: [Spacer(0, THERMAL.gap), f.reminder(w), *f.privacy(w)],
+            )
+        )
     return [*story, *b.verification(w)]
 
 
@@ -369,12 +431,72 @@ class _Blocks:
         self.m = metrics
         self.st = Styles.of(metrics)
         self.qr_factor = qr_factor  # > 1 when the copy will be scaled down by its inverse
+        # The roll's fixed blocks, in the order they are made (None: nothing is made
+        # fixed, as on A4 and inside a fixed block's own builder).
+        self.made: list[layout.FixedBlock] | None = None
         self.qr_symbol_size = 0.0  # set when the QR code is built
+
+    def fixed(
+        self,
+        name: str,
+        width: float,
+        fields: dict[str, Any],
+        build: Callable[[_Blocks], list[Any]],
+    ) -> layout.FixedBlock:
+        """A block that is the same on every slip with these ``fields`` (texts of the
+        catalogue, the shop's lines; never the record's own data), in this copy and
+        format.  ``build`` is given blocks whose snapshot holds *only* ``fields``: a
+        builder that reached for anything else (a name, a receipt number) would fail
+        at once instead of baking one customer's data into every slip, and the key
+        the recording is found by is exactly those fields, the copy, the format and
+        the width."""
+        copy, metrics = self.copy, self.m
+        key = (name, copy, metrics, tuple(sorted(fields.items())))
+
+        def make() -> list[Any]:
+            only_fields: Any = SimpleNamespace(**fields)
+            return build(_Blocks(only_fields, copy, metrics))
+
+        block = layout.FixedBlock(key, width, make)
+        if self.made is not None:
+            self.made.append(block)
+        return block
+
+    def fixed_value(
+        self,
+        name: str,
+        width: float,
+        fields: dict[str, Any],
+        build: Callable[[_Blocks], list[Any]],
+    ) -> list[Any]:
+        """A table cell's content that is a catalogue text (a purpose, an outcome): a
+        fixed block on the roll (see :meth:`fixed`), built as it is elsewhere."""
+        if self.made is None:
+            return build(self)
+        return [self.fixed(name, width, fields, build)]
+
+    def _label(self, ja: str, en: str, width: float) -> Any:
+        if self.made is None:
+            return self.st.label(ja, en)
+        return self.fixed("label", width, {"ja": ja, "en": en}, lambda f: [f.st.label(ja, en)])
+
+    def _key_values(self, rows: list[tuple[str, str, list[Any]]], width: float) -> Any:
+        return layout.key_values(self.st, rows, width, label=self._label)
 
     def _section(
         self, ja: str, en: str, body: list[Any], width: float, *, lead: bool = True
     ) -> list[Any]:
-        return layout.section(self.st, ja, en, body, width, lead=lead)
+        if self.made is None:
+            return layout.section(self.st, ja, en, body, width, lead=lead)
+        # On the roll, a heading (its gap, its rule) is the same on every slip: a
+        # fixed block of its own, even where the body beneath is the record's.
+        heading = self.fixed(
+            "section heading",
+            width,
+            {"ja": ja, "en": en, "lead": lead},
+            lambda f: layout.section(f.st, ja, en, [], width, lead=lead),
+        )
+        return [heading, *body]
 
     def copy_band(self, width: float) -> Any:
         ja, en = self.copy.value
@@ -477,32 +599,61 @@ class _Blocks:
         confirmation = s.kind is SlipKind.CONFIRMATION
         shop = self.copy is Copy.SHOP
         value_width = width - layout.label_column(st, self.LABELS, width)
+        purpose = s.purpose
         rows: list[tuple[str, str, list[Any]]] = [
             ("受付日時", "Date", [Paragraph(esc(s.issued_at), st.body)]),
             ("担当者", "Clerk", [Paragraph(esc(s.clerk), st.body)]),
-            ("取引", "Transaction", st.inline(s.purpose, value_width)),
+            (
+                "取引",
+                "Transaction",
+                self.fixed_value(
+                    "purpose",
+                    value_width,
+                    {"purpose": purpose},
+                    lambda f: f.st.inline(purpose, value_width),
+                ),
+            ),
         ]
         if result:
             rows += self._result_rows(value_width)
         if not confirmation and shop:  # the customer copy lists the steps instead
-            rows.append(("ご案内", "Guidance", st.text(s.path.heading)))
+            heading = s.path.heading
+            guidance = self.fixed_value(
+                "guidance", value_width, {"heading": heading}, lambda f: f.st.text(heading)
+            )
+            rows.append(("ご案内", "Guidance", guidance))
         if shop and s.signer:  # who signed (or was given the guidance), for the file
             label = ("署名者", "Signer") if confirmation else ("お名前", "Name")
             rows.append((*label, [Paragraph(esc(s.signer), st.body_bold)]))
-        return layout.key_values(st, rows, width)
+        return self._key_values(rows, width)
 
     def _result_rows(self, value_width: float) -> list[tuple[str, str, list[Any]]]:
         """What happened to the phone (for the purpose), what was confirmed about the
         certificate, and the path as the customer attested it."""
-        s, st = self.s, self.st
-        outcome = st.inline(s.outcome, value_width, bold=True)
-        if s.revocation_fact is not None:
-            outcome += st.inline(s.revocation_fact, value_width)
-        rows = [("結果", "Outcome", outcome)]
+        s = self.s
+        outcome, fact = s.outcome, s.revocation_fact
+
+        def outcome_lines(f: _Blocks) -> list[Any]:
+            lines = f.st.inline(outcome, value_width, bold=True)
+            if fact is not None:
+                lines += f.st.inline(fact, value_width)
+            return lines
+
+        fields = {"outcome": outcome, "revocation_fact": fact}
+        rows = [
+            ("結果", "Outcome", self.fixed_value("outcome", value_width, fields, outcome_lines))
+        ]
         if s.kind is SlipKind.CONFIRMATION:
-            path = st.inline(s.path.title, value_width)
-            if s.path_note is not None:
-                path += st.inline(s.path_note, value_width)
+            title, note = s.path.title, s.path_note
+
+            def path_lines(f: _Blocks) -> list[Any]:
+                lines = f.st.inline(title, value_width)
+                if note is not None:
+                    lines += f.st.inline(note, value_width)
+                return lines
+
+            fields = {"path_title": title, "path_note": note}
+            path = self.fixed_value("path", value_width, fields, path_lines)
             rows.append(("失効の方法", "Path", path))
         return rows
 
@@ -526,7 +677,11 @@ class _Blocks:
         ]
         if d.storage:
             rows.append(("容量", "Storage", [Paragraph(esc(d.storage), st.body)]))
-        rows.append(("OS", "", st.inline(d.os_label, value_width)))
+        os_label = d.os_label
+        os_value = self.fixed_value(
+            "os", value_width, {"os_label": os_label}, lambda f: f.st.inline(os_label, value_width)
+        )
+        rows.append(("OS", "", os_value))
         for i, imei in enumerate(d.imeis, start=1):
             label = f"IMEI {i}" if len(d.imeis) > 1 else "IMEI"
             if self.copy is Copy.CUSTOMER:
@@ -536,7 +691,7 @@ class _Blocks:
             else:
                 value = [Paragraph(esc(imei), st.body_bold)]
             rows.append((label, "", value))
-        table = layout.key_values(st, rows, width)
+        table = self._key_values(rows, width)
         return self._section("端末", "Device", [table], width, lead=lead)
 
     def statement(self, width: float) -> list[Any]:
@@ -652,19 +807,32 @@ class _Blocks:
         """The roll's verification section: the QR code with its caption beside it."""
         s, st = self.s, self.st
         qr = self._qr()
+        gap = 3 * mm
+        text_width = width - qr.size - gap
+        fingerprint = s.certificate_fingerprint  # the station's, the same on all its slips
+
+        def caption(f: _Blocks) -> list[Any]:
+            return [
+                Paragraph(f"記録の照合用&nbsp;{st.en_span('For checking this record')}", st.small),
+                Spacer(0, 1.2 * mm),
+                Paragraph(
+                    f"端末証明書の指紋 SHA-256<br/>{st.en_span('Station certificate fingerprint')}",
+                    st.small,
+                ),
+                Paragraph("<br/>".join(group_fingerprint(fingerprint)), st.mono),
+                Spacer(0, 1.2 * mm),
+            ]
+
         text = [
-            Paragraph(f"記録の照合用&nbsp;{st.en_span('For checking this record')}", st.small),
-            Spacer(0, 1.2 * mm),
-            Paragraph(
-                f"端末証明書の指紋 SHA-256<br/>{st.en_span('Station certificate fingerprint')}",
-                st.small,
+            *self.fixed_value(
+                "verification caption",
+                text_width,
+                {"certificate_fingerprint": fingerprint},
+                caption,
             ),
-            Paragraph("<br/>".join(group_fingerprint(s.certificate_fingerprint)), st.mono),
-            Spacer(0, 1.2 * mm),
             Paragraph(f"印刷&nbsp;{st.en_span('Printed')}<br/>{esc(s.printed_at)}", st.small),
         ]
-        gap = 3 * mm
-        body = [layout.columns([[qr], text], [qr.size, width - qr.size - gap], gap)]
+        body = [layout.Beside([[qr], text], [qr.size, text_width], gap)]
         return self._section("検証", "Verification", body, width)
 
     def qr_column(self, width: float) -> list[Any]:

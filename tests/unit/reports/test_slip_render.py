@@ -584,12 +584,13 @@ def test_kinsoku_keeps_brackets_and_stops_off_the_line_edges():
 
 
 def _cold_render(snapshot: SlipSnapshot, fmt: SlipFormat) -> bytes:
-    from reports import layout
+    from reports import fonts, layout
 
     layout.PARSED.clear()
     layout.WRAPPED.clear()
-    layout.qr_modules.cache_clear()
-    layout.qr_path_code.cache_clear()
+    layout.TEMPLATES.clear()
+    fonts.FONT_STREAM_FLATE.clear()
+    layout.clear_qr_caches()
     return render_slip(snapshot, fmt)
 
 
@@ -625,3 +626,118 @@ def test_paragraphs_share_a_layout_only_when_markup_style_and_width_agree():
     for other in (bigger, narrower):
         assert other.blPara is not first.blPara
         assert len(other.blPara.lines) > len(first.blPara.lines)
+
+
+# --- fixed blocks (reports.layout.FixedBlock) ------------------------------------------
+
+
+def _a_customer(n: int) -> SlipSnapshot:
+    """The confirmation sample with the record data of the ``n``-th customer."""
+    from dataclasses import replace
+
+    base = snapshots.confirmation()
+    return replace(
+        base,
+        receipt=f"S01-20261127-{n:04d}",
+        issued_at=f"2026-11-27 1{n}:0{n}",
+        printed_at=f"2026-11-27 1{n}:1{n}",
+        signer=("山田 太郎", "鈴木 花子")[n % 2],
+        device=replace(
+            base.device,
+            maker=("Google", "Apple")[n % 2],
+            model=("Pixel 8", "iPhone 13")[n % 2],
+            imeis=((f"35693803564{n:04d}"),),
+        ),
+        qr_payload=base.qr_payload.replace(":42:", f":{40 + n}:"),
+    )
+
+
+def test_a_roll_slip_from_a_warm_template_prints_its_own_record(tmp_path):
+    """Two customers' slips share the fixed blocks (one template, filled by the first);
+    the second slip prints its own receipt, signer, device and QR code and nothing of
+    the first one's."""
+    from reports import layout
+
+    first, second = _a_customer(1), _a_customer(2)
+    layout.TEMPLATES.clear()
+    render_slip(first, SlipFormat.THERMAL)
+    templates = len(layout.TEMPLATES._items)
+    slip = Rendered(second, SlipFormat.THERMAL, tmp_path)
+    assert len(layout.TEMPLATES._items) == templates == 1  # the second slip replayed it
+    customer, shop = slip.copies()
+    for own, other in [
+        (second.receipt, first.receipt),
+        (second.issued_at.replace(" ", ""), first.issued_at.replace(" ", "")),
+        (second.device.model.replace(" ", ""), first.device.model.replace(" ", "")),
+        (second.device.maker, first.device.maker),
+    ]:
+        assert own in customer and own in shop, own
+        assert other not in customer + shop, other
+    assert squeeze(second.signer) in shop
+    assert squeeze(first.signer) not in customer + shop
+    assert second.device.imeis[0] in shop and first.device.imeis[0] not in shop
+    assert squeeze(second.statement.ja) in customer  # the replayed statement reads back
+    assert slip.qr_codes() == [second.qr_payload] * 2
+
+
+def test_a_fixed_block_is_built_from_its_key_alone():
+    """A fixed block's builder sees a snapshot holding only the fields it is keyed by:
+    reaching for a record's data (the receipt number) fails instead of being recorded
+    into every later slip."""
+    from reports import slip as slip_module
+    from reports.layout import THERMAL
+
+    blocks = slip_module._Blocks(snapshots.confirmation(), Copy.CUSTOMER, THERMAL)
+    block = blocks.fixed("leaky", 50 * mm, {"kind": "x"}, lambda f: [f.receipt(50 * mm)])
+    with pytest.raises(AttributeError, match="receipt"):
+        block.wrapOn(Canvas(io.BytesIO()), 50 * mm, 1000)
+
+
+def test_fixed_blocks_are_found_by_every_field_they_are_built_from():
+    """Another statement text (a new version) or another shop is another template, not
+    the first one's recording."""
+    from dataclasses import replace
+
+    from reports import layout
+    from reports.snapshot import Text
+
+    base = snapshots.confirmation()
+    layout.TEMPLATES.clear()
+    render_slip(base, SlipFormat.THERMAL)
+    other_statement = replace(base, statement=Text("別の版の申告文です。", "Another version."))
+    other_shop = replace(base, shop=replace(base.shop, name="別の店"))
+    for other in (other_statement, other_shop):
+        before = len(layout.TEMPLATES._items)
+        text = squeeze(pdf_text_of(render_slip(other, SlipFormat.THERMAL)))
+        assert len(layout.TEMPLATES._items) == before + 1
+        assert squeeze(other.statement.ja) in text and squeeze(other.shop.name) in text
+
+
+def pdf_text_of(pdf: bytes) -> str:
+    return subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True
+    ).stdout.decode()
+
+
+def test_qr_modules_are_segnos_symbol_with_the_fixed_mask():
+    """The per-version template (reports.layout.qr_rows) gives exactly segno's symbol,
+    for payloads of every length and mode the slips and the tests use."""
+    import random
+
+    import segno
+
+    from reports import layout
+
+    rng = random.Random(11)
+    payloads = [snapshots.QR_PAYLOAD, "RD1:S01:1:x"]
+    payloads += [
+        "RD1:S01:42:" + "".join(rng.choice("0123456789abcdef") for _ in range(rng.randint(1, 240)))
+        for _ in range(60)
+    ]
+    payloads += ["".join(rng.choice("ABC0123 :$%") for _ in range(rng.randint(1, 300)))]
+    payloads += ["受付番号" * rng.randint(1, 30), "12345678901234567890"]
+    for payload in payloads:
+        expected = segno.make_qr(payload, error="m", boost_error=False, mask=layout.QR_MASK)
+        assert layout.qr_modules(payload) == tuple(
+            tuple(bool(v) for v in row) for row in expected.matrix
+        ), payload
