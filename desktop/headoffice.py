@@ -37,8 +37,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import csv
-import io
 import json
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
@@ -66,8 +64,8 @@ from desktop.keys import StationSigner, certificate_fingerprint, signature_is_va
 from desktop.ledger_book import check_period
 from desktop.setup import ShopDetails
 from desktop.trust import matches
-from reports.csv_safe import could_be_formula, safe_cell
-from reports.day_export import COLUMNS, ENCODINGS
+from reports.day_export import COLUMNS, ENCODINGS, UnencodableCharacter, table_csv, table_xlsx
+from reports.xlsx import IllegalCharacter, Sheet
 
 MANIFEST_FORMAT = "revoke-desk-head-office-export/v1"
 CSV_FILE = "intakes.csv"
@@ -386,57 +384,49 @@ def _numbers(total: PurposeTotal) -> list[Cell]:
 
 
 def render_csv(headers: Sequence[str], rows: list[list[Cell]], encoding: str) -> bytes:
-    """The CSV bytes; CP932 stops at the first cell it cannot encode, naming it."""
+    """The CSV bytes (reports.day_export); CP932 stops at the first cell it cannot encode."""
     if encoding not in ENCODINGS:
         raise UserError(
             f"文字コード {encoding} には対応していません", f"unknown encoding {encoding}"
         )
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(headers)
-    writer.writerows([safe_cell(value) for value in row] for row in rows)
     try:
-        return buffer.getvalue().encode(encoding)
-    except UnicodeEncodeError:
-        pass
-    for row in rows:
-        for header, value in zip(headers, row, strict=True):
-            for char in safe_cell(value):
-                try:
-                    char.encode(encoding)
-                except UnicodeEncodeError:
-                    raise UserError(
-                        f"{row[0]} {row[1]} の「{header}」の文字「{char}」(U+{ord(char):04X}) は"
-                        "CP932（Shift_JIS）で書けません。UTF-8 で出力してください",
-                        f"{row[0]} {row[1]}, column {header}: the character {char!r} "
-                        f"(U+{ord(char):04X}) cannot be written in CP932; export as UTF-8",
-                    ) from None
-    raise AssertionError("an unencodable character outside the cells")  # pragma: no cover
+        return table_csv(headers, rows, encoding)
+    except UnencodableCharacter as bad:
+        where, char = bad.row[:2], bad.char
+        raise UserError(
+            f"{where[0]} {where[1]} の「{bad.key}」の文字「{char}」(U+{ord(char):04X}) は"
+            "CP932（Shift_JIS）で書けません。UTF-8 で出力してください",
+            f"{where[0]} {where[1]}, column {bad.key}: the character {char!r} "
+            f"(U+{ord(char):04X}) cannot be written in CP932; export as UTF-8",
+        ) from None
 
 
 def render_xlsx(sheets: Sequence[tuple[str, Sequence[str], list[list[Cell]]]]) -> bytes:
     """Each (name, headers, rows) as a sheet; a text that could start a formula stays text."""
-    from openpyxl import Workbook  # type: ignore[import-untyped]  # noqa: PLC0415
-    from openpyxl.cell import WriteOnlyCell  # type: ignore[import-untyped]  # noqa: PLC0415
+    try:
+        return table_xlsx([Sheet(name[:31], headers, rows) for name, headers, rows in sheets])
+    except IllegalCharacter as bad:
+        name, headers, _rows = _sheet_of(sheets, bad)
+        column = headers[bad.column] if bad.column < len(headers) else str(bad.column + 1)
+        raise UserError(
+            f"{name} の {bad.first} の「{column}」に表計算ファイル (XLSX) に書けない制御文字 "
+            f"U+{ord(bad.char):04X} があります",
+            f"{name}, {bad.first}, column {column}: the control character "
+            f"U+{ord(bad.char):04X} cannot be written to an XLSX file",
+        ) from None
 
-    workbook = Workbook(write_only=True)
+
+def _sheet_of(
+    sheets: Sequence[tuple[str, Sequence[str], list[list[Cell]]]], bad: IllegalCharacter
+) -> tuple[str, Sequence[str], list[list[Cell]]]:
+    """The sheet whose row ``bad.row`` (1-based, after the header) holds the bad cell."""
     for name, headers, rows in sheets:
-        sheet = workbook.create_sheet(name[:31])
-        sheet.append(list(headers))
-
-        def cell(value: Cell, sheet: Any = sheet) -> Any:
-            if isinstance(value, int) or value is None or not could_be_formula(value):
-                return value
-            quoted = WriteOnlyCell(sheet, value=value)
-            quoted.data_type = "s"
-            quoted.quotePrefix = True
-            return quoted
-
-        for row in rows:
-            sheet.append([cell(v) for v in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+        index = bad.row - 2
+        if 0 <= index < len(rows) and bad.column < len(rows[index]):
+            cell = rows[index][bad.column]
+            if isinstance(cell, str) and bad.char in cell:
+                return name, headers, rows
+    return sheets[0]
 
 
 def render_files(

@@ -87,41 +87,62 @@ def header_of(key: str) -> str:
 class UnencodableCharacter(ValueError):
     """A cell holds a character the CSV's encoding (CP932) cannot write."""
 
-    def __init__(self, receipt: Cell, key: str, char: str) -> None:
-        super().__init__(f"receipt {receipt}, column {key}: U+{ord(char):04X}")
-        self.receipt = receipt  # the row's first cell
-        self.key = key  # the column's key (COLUMNS)
+    def __init__(self, row: Sequence[Cell], key: str, char: str) -> None:
+        super().__init__(f"row {row[0]}, column {key}: U+{ord(char):04X}")
+        self.row = tuple(row)
+        self.receipt = row[0]  # the row's first cell (the receipt, in the day export)
+        self.key = key  # the column's key (COLUMNS), or its header for another table
         self.char = char
 
 
-def _csv_text(headers: Sequence[str], rows: list[list[Cell]]) -> str:
+def table_csv(
+    headers: Sequence[str],
+    rows: list[list[Cell]],
+    encoding: str,
+    *,
+    keys: Sequence[str] | None = None,
+) -> bytes:
+    """Any table's CSV bytes (the day's, head office's): CRLF lines, every cell made safe.
+
+    CP932 stops at the first cell it cannot encode: :class:`UnencodableCharacter` names
+    the row and the column (its key from ``keys``, else its header).
+    """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(headers)
     writer.writerows([safe_cell(value) for value in row] for row in rows)
-    return buffer.getvalue()
-
-
-def render_summary_csv(rows: list[list[Cell]], encoding: str) -> bytes:
-    """The summary CSV (labels and numbers only: every character is CP932's)."""
-    return _csv_text(SUMMARY_HEADERS, rows).encode(encoding)
-
-
-def render_csv(rows: list[list[Cell]], encoding: str) -> bytes:
-    """The intakes CSV; CP932 stops at the first cell it cannot encode, naming it."""
-    text = _csv_text(HEADERS, rows)
     try:
-        return text.encode(encoding)
+        return buffer.getvalue().encode(encoding)
     except UnicodeEncodeError:
         pass
     for row in rows:
-        for key, value in zip(KEYS, row, strict=True):
+        for key, value in zip(keys or headers, row, strict=True):
             for char in safe_cell(value):
                 try:
                     char.encode(encoding)
                 except UnicodeEncodeError:
-                    raise UnencodableCharacter(row[0], key, char) from None
+                    raise UnencodableCharacter(row, key, char) from None
+    for header in headers:  # pragma: no cover - our headers are CP932's
+        header.encode(encoding)
     raise AssertionError("an unencodable character outside the cells")  # pragma: no cover
+
+
+def table_xlsx(sheets: Sequence[Sheet]) -> bytes:
+    """Sheets as XLSX: numbers stay numbers, a text that could start a formula stays text.
+
+    A control character no XLSX can hold raises ``reports.xlsx.IllegalCharacter``.
+    """
+    return write_xlsx(sheets, quote=could_be_formula)
+
+
+def render_summary_csv(rows: list[list[Cell]], encoding: str) -> bytes:
+    """The summary CSV (labels and numbers only: every character is CP932's)."""
+    return table_csv(SUMMARY_HEADERS, rows, encoding)
+
+
+def render_csv(rows: list[list[Cell]], encoding: str) -> bytes:
+    """The intakes CSV; CP932 stops at the first cell it cannot encode, naming it."""
+    return table_csv(HEADERS, rows, encoding, keys=KEYS)
 
 
 def render_xlsx(
@@ -138,4 +159,4 @@ def render_xlsx(
     sheets = (
         [intakes] if summary is None else [intakes, Sheet(SUMMARY_SHEET, SUMMARY_HEADERS, summary)]
     )
-    return write_xlsx(sheets, quote=could_be_formula)
+    return table_xlsx(sheets)
