@@ -291,19 +291,26 @@ def certificate_at(history: Sequence[CertificateEpoch], seq: int) -> Certificate
     return [epoch for epoch in history if epoch.from_seq <= seq][-1]
 
 
+# Told of every entry the walk has found sound, with its decoded body (so that a
+# caller collecting something from the bodies need not decode them again).
+SoundEntry = Callable[[LedgerEntry, dict[str, Any]], None]
+
+
 def verify_station(
     session: Session,
     station: Station,
     *,
     entry_checks: Mapping[str, EntryCheck],
     trusted_certificate: x509.Certificate | None = None,
+    on_sound: SoundEntry | None = None,
 ) -> StationReport:
     """Walk one chain from its first entry; stop at the first bad one.
 
     The walk starts with the station's first certificate — the row's, or, once the key
     has been rotated, the one the first ``key_rotated`` entry names as the previous —
     and moves to the next certificate after each ``key_rotated`` entry.  The row must
-    hold the last one.
+    hold the last one.  ``on_sound`` is called with each entry found sound, in chain
+    order.
     """
     certificate = load_certificate(station.certificate_pem)
     empty = ChainHead(station.code, 0, GENESIS_PREV_HASH)
@@ -340,7 +347,7 @@ def verify_station(
     )
     # The `with` closes the (server-side, on PostgreSQL) cursor when the walk stops early.
     with session.scalars(stmt) as entries:
-        return _walk(session, station, entries, first, entry_checks)
+        return _walk(session, station, entries, first, entry_checks, on_sound=on_sound)
 
 
 def _walk(
@@ -349,6 +356,8 @@ def _walk(
     entries: Iterable[LedgerEntry],
     certificate: x509.Certificate,
     entry_checks: Mapping[str, EntryCheck],
+    *,
+    on_sound: SoundEntry | None,
 ) -> StationReport:
     count = 0
     head = ChainHead(station.code, 0, GENESIS_PREV_HASH)
@@ -367,9 +376,8 @@ def _walk(
                     expected, f"entry missing (the chain jumps from #{head.seq} to #{entry.seq})"
                 )
             return report(entry.seq, "entry out of order or duplicated")
-        problem = _check_entry(entry, head.entry_hash, certificate)
+        problem, body = _checked_body(entry, head.entry_hash, certificate)
         if problem is None:
-            body = json.loads(entry.body)
             if entry.kind == EntryKind.STATION_CREATED:
                 problem = _check_created(body, fingerprints[-1])
             elif entry.kind == EntryKind.KEY_ROTATED:
@@ -384,6 +392,8 @@ def _walk(
                 problem = check(session, entry, body)
         if problem is not None:
             return report(entry.seq, problem)
+        if on_sound is not None:
+            on_sound(entry, body)
         head = ChainHead(station.code, entry.seq, entry.entry_hash)
         count += 1
     if (
@@ -438,14 +448,31 @@ def entry_problem(entry: LedgerEntry, certificate: x509.Certificate) -> str | No
 
 
 def _check_entry(entry: LedgerEntry, prev_hash: str, certificate: x509.Certificate) -> str | None:
+    return _checked_body(entry, prev_hash, certificate)[0]
+
+
+_NO_BODY: dict[str, Any] = {}
+
+
+def _checked_body(
+    entry: LedgerEntry, prev_hash: str, certificate: x509.Certificate
+) -> tuple[str | None, dict[str, Any]]:
+    """What is wrong with the entry (or None), and its body decoded once for the walk
+    (empty when the problem is that it cannot be)."""
     if entry.prev_hash != prev_hash:
-        return "prev_hash does not link to the previous entry"
+        return "prev_hash does not link to the previous entry", _NO_BODY
     try:
         body = json.loads(entry.body)
     except ValueError:
-        return "body is not valid JSON"
+        return "body is not valid JSON", _NO_BODY
     if not isinstance(body, dict):
-        return "body is not a JSON object"
+        return "body is not a JSON object", _NO_BODY
+    return _problem_in(entry, body, prev_hash, certificate), body
+
+
+def _problem_in(
+    entry: LedgerEntry, body: dict[str, Any], prev_hash: str, certificate: x509.Certificate
+) -> str | None:
     body_bytes = canonical(body)
     if body_bytes != entry.body.encode("utf-8"):
         return "body is not in canonical form (it was rewritten)"
