@@ -164,9 +164,8 @@ def _stored_person_problem(
     fast = canonical_stored_person(stored.text)
     if fast is not None:
         canonical_data, rest = fast
-        if person_digest_of_canonical(stored.salt, canonical_data) == body[
-            "person_digest"
-        ] and stored.name == rest.get("name"):
+        digest = person_digest_of_canonical(stored.salt, canonical_data)
+        if digest == body["person_digest"] and stored.name == rest.get("name"):
             return None
     data = None if stored.text is None else json.loads(stored.text)
     return check_person_row(entry, body, _PersonRow(stored.salt, data, stored.name))
