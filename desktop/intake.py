@@ -8,6 +8,7 @@ may the receipt number be shown or printed.
 from __future__ import annotations
 
 import hashlib
+import operator
 import os
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -303,6 +304,27 @@ def commit_intake(
     return Receipt(number, decision, signer.station, entry.seq, entry.entry_hash)
 
 
+# The intake columns that must equal the signed body's values, in the order checked.
+SIGNED_INTAKE_COLUMNS = (
+    "station",
+    "seq",
+    "business_day",
+    "created_at",
+    "clerk",
+    "purpose",
+    "price_yen",
+    "outcome",
+    "refusal_reason",
+    "revocation_path",
+    "device_os",
+    "maker",
+    "model",
+    "imei1",
+    "imei2",
+)
+_SIGNED_INTAKE_VALUES = operator.attrgetter(*SIGNED_INTAKE_COLUMNS)
+
+
 def check_intake_entry(session: Session, entry: LedgerEntry, body: dict[str, Any]) -> str | None:
     """``verify``: the intake row and the personal data must match the signed body."""
     return check_intake_row(
@@ -320,26 +342,28 @@ def check_intake_row(
         return f"intake row {entry.subject} is missing"
     device = body["device"]
     imeis = device["imei"]
-    expected = {
-        "station": entry.station,
-        "seq": entry.seq,
-        "business_day": date.fromisoformat(body["business_day"]),
-        "created_at": entry.created_at,
-        "clerk": body["clerk"],
-        "purpose": body["purpose"],
-        "price_yen": body["price_yen"],
-        "outcome": body["outcome"],
-        "refusal_reason": body["reason"],
-        "revocation_path": body["revocation"]["path"],
-        "device_os": device["os"],
-        "maker": device["maker"],
-        "model": device["model"],
-        "imei1": imeis[0],
-        "imei2": imeis[1] if len(imeis) > 1 else "",
-    }
-    for column, value in expected.items():
-        if getattr(intake, column) != value:
-            return f"intake {intake.receipt}: column {column} differs from the signed entry"
+    expected = (
+        entry.station,
+        entry.seq,
+        date.fromisoformat(body["business_day"]),
+        entry.created_at,
+        body["clerk"],
+        body["purpose"],
+        body["price_yen"],
+        body["outcome"],
+        body["reason"],
+        body["revocation"]["path"],
+        device["os"],
+        device["maker"],
+        device["model"],
+        imeis[0],
+        imeis[1] if len(imeis) > 1 else "",
+    )
+    # All at once (verify does this 100,000 times); column by column to name the first.
+    if _SIGNED_INTAKE_VALUES(intake) != expected:
+        for column, value in zip(SIGNED_INTAKE_COLUMNS, expected, strict=True):
+            if getattr(intake, column) != value:
+                return f"intake {intake.receipt}: column {column} differs from the signed entry"
     if intake.receipt != receipt_number(intake.station, intake.business_day, intake.day_number):
         return f"intake {intake.receipt}: receipt number does not match its day and number"
     # A missing person row must be covered by a retention purge: desktop.verification checks that.

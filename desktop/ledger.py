@@ -17,7 +17,7 @@ import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from cryptography import x509
 from sqlalchemy import bindparam, insert, select
@@ -339,14 +339,19 @@ def verify_station(
                 "key_rotated: the previous certificate it names cannot be read",
             )
             return StationReport(station.code, 0, empty, finding)
+    table = LedgerEntry.__table__
     stmt = (
-        select(LedgerEntry)
-        .where(LedgerEntry.station == station.code)
-        .order_by(LedgerEntry.seq, LedgerEntry.id)
+        select(*table.c)
+        .where(table.c.station == station.code)
+        .order_by(table.c.seq, table.c.id)
         .execution_options(yield_per=1000)
     )
     # The `with` closes the (server-side, on PostgreSQL) cursor when the walk stops early.
-    with session.scalars(stmt) as entries:
+    with session.execute(stmt) as rows:
+        # Plain rows of the entry's columns, not mapped objects (a fifth of the walk's
+        # time at 100,000 entries went to making them): the walk and every check only
+        # read the columns, by the same names.
+        entries = cast(Iterable[LedgerEntry], rows)
         return _walk(session, station, entries, first, entry_checks, on_sound=on_sound)
 
 
