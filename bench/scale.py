@@ -1,13 +1,15 @@
-"""The 古物台帳 and ``verify`` on a database of real intakes: ``python -m bench.scale``.
+"""The 古物台帳, ``verify``, the day close and the name search on a database of real
+intakes: ``python -m bench scale [--intakes N] [--stations K] [--keep DIR] [--json]``
+(or ``python -m bench.scale``).
 
 The database is built once (it takes minutes) through the project's own commit path —
 ``validate_intake`` and ``commit_intake`` in ``AppContext.transaction()``, as the
-counter does it — for two stations of one shop, each intake chained, signed, with a
-person's details and a signature of four strokes of sixty points, about 500 intakes a
-day (250 a counter), one in a thousand voided by a manager.  It is kept in
-``$REVOKE_DESK_BENCH_SCALE_DIR`` (default ``/tmp/revoke-desk-bench-scale``) as
-``shop.sqlite3`` with ``keys/`` and ``trust/`` and rebuilt only when ``BUILDER_VERSION``
-or the number of intakes changes.
+counter does it — for ``--stations`` counters of one shop (default two), each intake
+chained, signed, with a person's details and a signature of four strokes of sixty
+points, 250 intakes a counter a day, one in a thousand voided by a manager.  It is kept
+in ``--keep`` or ``$REVOKE_DESK_BENCH_SCALE_DIR`` (default
+``/tmp/revoke-desk-bench-scale``) as ``shop.sqlite3`` with ``keys/`` and ``trust/`` and
+rebuilt only when ``BUILDER_VERSION``, the number of intakes or of stations changes.
 
 What is measured, each in a child process of its own so that ``ru_maxrss`` is that
 operation's peak (``resource.getrusage(RUSAGE_CHILDREN)`` of a fresh child):
@@ -23,7 +25,17 @@ operation's peak (``resource.getrusage(RUSAGE_CHILDREN)`` of a fresh child):
   every entry, the hash and the ECDSA signature check alone (``cryptography``), read
   with a plain ``sqlite3`` cursor, on one core.
 
+- ``close-day``: ``desktop.dayclose.close_day`` and ``desktop.exports.export_day`` of a
+  1,000-intake day at S01 after the built days, none closed (the shop's first close),
+  its intakes committed untimed in the same transaction, all rolled back.
+- the history's name search (``desktop.history.search``) for a name nobody has and
+  one about a hundredth of the sellers have: median ms.
+
 ``--json`` prints one object ``{"scale": {...}}`` on stdout; progress goes to stderr.
+The issue's figures are ``intakes``, ``stations``, ``build_per_s``,
+``verify_entries_per_s`` (one process, per core of CPU), ``ledger_ms_per_row`` (the
+worse of PDF and CSV, CPU), ``ledger_peak_rss_mb``, ``close_day_s`` (wall),
+``name_miss_ms``, ``name_hit_ms`` and ``db_mb``; the other keys are their detail.
 """
 
 from __future__ import annotations
