@@ -304,6 +304,15 @@ def commit_intake(
     return Receipt(number, decision, signer.station, entry.seq, entry.entry_hash)
 
 
+def _receipt_of(intake: Any) -> str:
+    """:func:`receipt_number` of an intake row, without ``strftime`` for a day of a year
+    with four digits (the same text, in half the time: verify asks 100,000 times)."""
+    day = intake.business_day
+    if type(day) is date and day.year >= 1000:
+        return f"{intake.station}-{day.year}{day.month:02d}{day.day:02d}-{intake.day_number:04d}"
+    return receipt_number(intake.station, day, intake.day_number)
+
+
 # The intake columns that must equal the signed body's values, in the order checked.
 SIGNED_INTAKE_COLUMNS = (
     "station",
@@ -364,7 +373,7 @@ def check_intake_row(
         for column, value in zip(SIGNED_INTAKE_COLUMNS, expected, strict=True):
             if getattr(intake, column) != value:
                 return f"intake {intake.receipt}: column {column} differs from the signed entry"
-    if intake.receipt != receipt_number(intake.station, intake.business_day, intake.day_number):
+    if intake.receipt != _receipt_of(intake):
         return f"intake {intake.receipt}: receipt number does not match its day and number"
     # A missing person row must be covered by a retention purge: desktop.verification checks that.
     if person is not None:

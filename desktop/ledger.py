@@ -490,15 +490,12 @@ def _problem_in(
         return "entry_hash does not match the body (the body was changed)"
     if not signature_is_valid(certificate, bytes.fromhex(entry.entry_hash), entry.signature):
         return "signature does not verify with the station certificate"
-    columns = {
-        "station": entry.station,
-        "seq": entry.seq,
-        "kind": entry.kind,
-        "subject": entry.subject,
-    }
-    for key, value in columns.items():
-        if body.get(key) != value:
-            return f"column {key} ({value!r}) differs from the signed body ({body.get(key)!r})"
+    columns = (entry.station, entry.seq, entry.kind, entry.subject)
+    signed = (body.get("station"), body.get("seq"), body.get("kind"), body.get("subject"))
+    if signed != columns:  # all at once; one by one to name the first that differs
+        for key, value in zip(("station", "seq", "kind", "subject"), columns, strict=True):
+            if body.get(key) != value:
+                return f"column {key} ({value!r}) differs from the signed body ({body.get(key)!r})"
     try:
         signed_at = datetime.fromisoformat(str(body.get("at")))
     except ValueError:
