@@ -68,9 +68,9 @@ def _close(rounds: int | None, directory: Path) -> Result:
 
 BENCHES: dict[str, Bench] = {
     "commit": Bench(_commit, target_ratio=2.0),
-    # The same with synchronous=OFF on both sides: the CPU of a commit (p50_ms is the
-    # figure); against a bare insert the ratio is recorded, not a goal.
-    "commit_cpu": Bench(_commit_cpu, target_ratio=30.0),
+    # synchronous=OFF on both sides and CPU time: the project's commit against the same
+    # commit hand-written on plain sqlite3 (bench/commit_by_hand.py), issue 11's <= 1.6.
+    "commit_cpu": Bench(_commit_cpu, target_ratio=1.6),
     "slip": Bench(_slip, target_ratio=1.5),
     "startup": Bench(_startup, target_ratio=1.4),
     "history": Bench(_history, target_ratio=1.5),

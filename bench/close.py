@@ -8,9 +8,9 @@ of 240 points — none of them closed yet, so the close of the last day is the s
 must not read the other 29 days.  Build it ``nice``d: about 3 s a day on a quiet
 machine, a minute a day on a loaded one.
 
-Subject: ``desktop.dayclose.close_day`` (read the day, render the signed day report,
+Subject: ``desktop.exports.close_day_exports`` (read the day, render the signed day report,
 the CSV and the XLSX, append the signed ``day_closed`` entry) and
-``desktop.exports.export_day`` (write the folder with its signed manifest), in one
+``desktop.export_folder.export_day`` (write the folder with its signed manifest), in one
 transaction that is then rolled back, so that every round closes the same day.  The
 rollback skips the one commit's fsync; everything else a manager waits for is timed.
 
@@ -38,10 +38,11 @@ from bench.commit import DOCUMENT, STATION, set_up_shop
 from bench.common import Result, interleave
 from db.migrate import SCHEMA_HEAD
 from desktop.app import AppContext
-from desktop.dayclose import close_day
-from desktop.exports import HEADERS, export_day, export_rows
+from desktop.export_folder import export_day
+from desktop.exports import close_day_exports, export_rows
 from desktop.intake import commit_intake
 from desktop.rules import validate_intake
+from reports.day_export import HEADERS
 
 DEFAULT_ROUNDS = 10
 WARMUP_ROUNDS = 1
@@ -144,7 +145,9 @@ class CloseBench:
         self.signer = self.ctx.signer(STATION)
         try:
             with self.ctx.transaction() as session:
-                summary = close_day(session, self.signer, day=DAY, manager="M01", now=self.now)
+                summary = close_day_exports(
+                    session, self.signer, day=DAY, manager="M01", now=self.now
+                )
                 self.rows = export_rows(summary)
                 raise _Rollback
         except _Rollback:
@@ -163,7 +166,9 @@ class CloseBench:
         start = time.perf_counter_ns()
         try:
             with self.ctx.transaction() as session:
-                summary = close_day(session, self.signer, day=DAY, manager="M01", now=self.now)
+                summary = close_day_exports(
+                    session, self.signer, day=DAY, manager="M01", now=self.now
+                )
                 export_day(summary, out, self.signer)
                 raise _Rollback
         except _Rollback:

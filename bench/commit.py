@@ -10,6 +10,13 @@ with the same pragmas (``db.engine.SQLITE_PRAGMAS``), inserting the canonical bo
 bytes of the latest committed ledger entry into a one-table schema between
 ``BEGIN IMMEDIATE`` and ``COMMIT``.  In a round where the floor goes first, that is
 the previous round's entry: the same document, so the same length to a byte or two.
+
+``commit_cpu`` (issue 11) runs both sides with ``synchronous=OFF`` and times each
+step's CPU (``time.thread_time_ns``: the thread's user and system time, so SQLite's work
+counts and waiting for a disk does not).  Its floor is not the bare insert but the same
+commit hand-written on a plain ``sqlite3`` connection into a second shop of the same
+schema (``bench.commit_by_hand``): the ratio is what SQLAlchemy and the witness file
+cost over the least a program doing the same work could.
 """
 
 from __future__ import annotations
@@ -24,6 +31,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import event, select
 
+from bench.commit_by_hand import HandWrittenCommit
 from bench.common import Result, interleave
 from db.engine import BUSY_TIMEOUT_MS, SQLITE_PRAGMAS
 from db.models import LedgerEntry
@@ -148,7 +156,22 @@ class CommitBench:
     """
 
     def __init__(self, directory: Path, *, cpu: bool = False) -> None:
+        self.cpu = cpu
         self.ctx = open_bench_shop(directory)
+        self.by_hand: HandWrittenCommit | None = None
+        if cpu:
+            # The hand-written floor's own shop: the same set-up, then only sqlite3.
+            (directory / "by-hand").mkdir()
+            other = open_bench_shop(directory / "by-hand")
+            self.by_hand = HandWrittenCommit(
+                directory / "by-hand" / "shop.sqlite3",
+                signer=other.signer(STATION),
+                catalogue=other.catalogue(),
+                timezone=other.shop_profile().timezone,
+                synchronous_off=True,
+            )
+            self.hand_clock = SteppingClock()
+            other.close()
         if cpu:
             # After db.engine's own connect hook (which sets FULL), on fresh connections.
             event.listen(self.ctx.engine, "connect", _synchronous_off)
@@ -169,6 +192,8 @@ class CommitBench:
         self.body = b""
 
     def close(self) -> None:
+        if self.by_hand is not None:
+            self.by_hand.close()
         self.floor_db.close()
         self.ctx.close()
 
@@ -191,11 +216,14 @@ class CommitBench:
                 now=now,
             )
 
+    def _clock_ns(self) -> int:
+        return time.thread_time_ns() if self.cpu else time.perf_counter_ns()
+
     def subject(self) -> int:
         self.document = copy.deepcopy(DOCUMENT)
-        start = time.perf_counter_ns()
+        start = self._clock_ns()
         receipt = self.commit_once()
-        elapsed = time.perf_counter_ns() - start
+        elapsed = self._clock_ns() - start
         with self.ctx.reading() as session:
             body = session.execute(
                 select(LedgerEntry.body).where(
@@ -206,6 +234,8 @@ class CommitBench:
         return elapsed
 
     def floor(self) -> int:
+        if self.by_hand is not None:
+            return self.hand_written()
         body = self.body
         db = self.floor_db
         start = time.perf_counter_ns()
@@ -213,6 +243,15 @@ class CommitBench:
         db.execute("INSERT INTO entry (body) VALUES (?)", (body,))
         db.execute("COMMIT")
         return time.perf_counter_ns() - start
+
+    def hand_written(self) -> int:
+        """The ``commit_cpu`` floor: the same commit without SQLAlchemy (its CPU)."""
+        assert self.by_hand is not None
+        document = copy.deepcopy(DOCUMENT)
+        now = self.hand_clock()
+        start = time.thread_time_ns()
+        self.by_hand.commit(document, now)
+        return time.thread_time_ns() - start
 
 
 def run(*, rounds: int, directory: Path, warmup: int = WARMUP_ROUNDS, cpu: bool = False) -> Result:

@@ -34,6 +34,7 @@ from desktop.clerks import ClerkView, Role, authenticate
 from desktop.errors import UserError
 from desktop.files import make_database_private, no_access, private_folder
 from desktop.key_access import PassphrasePrompt, terminal_prompt, unlock_station
+from desktop.key_swap import finish_pending_rotation
 from desktop.keys import StationSigner, stations_with_keys
 from desktop.setup import ShopDetails
 from desktop.trust import TrustStore, WitnessedHead
@@ -63,6 +64,7 @@ class AppContext:
     # memory so that a key rotation encrypts the new key with the same one.
     _passphrases: dict[str, str | None] = field(init=False, default_factory=dict)
     _shop_profile: ShopDetails | None = field(init=False, default=None)
+    _trust: TrustStore | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
         self._sessions = session_factory(self.engine)
@@ -142,7 +144,15 @@ class AppContext:
 
     @property
     def trust(self) -> TrustStore:
-        return TrustStore(config.trust_dir(), self.db_url)
+        """This PC's pins and witness for this database (desktop.trust).
+
+        Made once per context: where the trust folder is, and the database's identity
+        (a resolved path), are settled when the program starts, and the witness is
+        written after every commit.
+        """
+        if self._trust is None:
+            self._trust = TrustStore(config.trust_dir(), self.db_url)
+        return self._trust
 
     def _witness(self, heads: dict[str, tuple[int, str, str]], created: dict[str, str]) -> None:
         """Record what a commit made.  The commit stands whatever happens here.
@@ -219,8 +229,6 @@ class AppContext:
                     f"station {code} is not registered in this database",
                 )
             fingerprint = registered.fingerprint
-        from desktop.rotation import finish_pending_rotation  # noqa: PLC0415 - rarely needed
-
         finish_pending_rotation(self.keys_dir, code, fingerprint)
         unlocked = unlock_station(self.keys_dir, code, prompt=self.passphrase_prompt)
         if unlocked.signer.fingerprint != fingerprint:

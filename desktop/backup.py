@@ -144,6 +144,8 @@ def backup_database(ctx: AppContext, out: Path, *, by: str = "") -> BackupResult
             "バックアップ先が使用中のデータベースと同じです",
             "the backup file would overwrite the database itself",
         )
+    # Not desktop.files.write_atomically: the bytes come from SQLite's online backup into
+    # a file, and are checked there (integrity_check) before the rename.
     partial = out.with_name(f".{out.name}.partial")
     _remove(partial)
     try:

@@ -1,11 +1,12 @@
 """Day close: the manager's end-of-day summary of one station, sealed in the ledger.
 
-``close_day`` reads the shop-local business day of one station, renders its exports
-in memory (the signed day report, the intakes as CSV and XLSX: ``desktop.exports``)
-and appends one signed ``day_closed`` ledger entry whose body holds the day, the
-counts, the chain head at the moment of closing and the SHA-256 of every export.
-All in the caller's transaction: if anything fails (a character CP932 cannot
-encode, a full disk while the folder is written) nothing is recorded.
+``day_to_close`` reads the shop-local business day of one station; ``close_day``
+seals the exports it is given (rendered from that summary by ``desktop.exports``: the
+signed day report, the intakes as CSV and XLSX) in one signed ``day_closed`` ledger
+entry whose body holds the day, the counts, the chain head at the moment of closing
+and the SHA-256 of every export.  All in the caller's transaction: if anything fails
+(a character CP932 cannot encode, a full disk while the folder is written) nothing
+is recorded.  This module renders nothing and imports no renderer.
 
 A day closes once per station.  An entry made after its own day was closed (an
 intake of 27 Nov committed after 27 Nov's close, a void or reprint dated that day)
@@ -23,6 +24,7 @@ writer never see a session.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import Counter
 from collections.abc import Callable, Mapping
@@ -272,26 +274,22 @@ def find_close(session: Session, station: str, day: date) -> LedgerEntry | None:
     ).first()
 
 
-def close_day(
+def day_to_close(
     session: Session,
     signer: StationSigner,
     *,
     day: date,
     manager: str,
     now: datetime,
-    encoding: str = "utf-8-sig",
     progress: Progress | None = None,
     catalogue: RevocationCatalogue | None = None,
 ) -> DayClose:
-    """Close ``day`` of the signer's station, in the caller's transaction.
+    """The summary of ``day`` of the signer's station, about to be closed.
 
-    The caller has already checked the manager's PIN.  Renders the exports in memory
-    (so that their SHA-256 go into the signed close entry) and appends the entry;
-    ``desktop.exports.export_day`` then writes the folder.  The exports name the
-    revocation paths by their titles in ``catalogue`` (the bundled one by default).
+    Locks the station's chain (nobody appends between the head read here and the close
+    entry :func:`close_day` appends, in the same transaction), and refuses a day still
+    to come and a day closed already.
     """
-    from desktop import exports  # noqa: PLC0415 - ReportLab/openpyxl only when closing
-
     report = progress or _noop
     station = signer.station
     ledger.lock_station(session, station)  # nobody appends between the head and the close
@@ -317,27 +315,42 @@ def close_day(
         now=now,
         catalogue=catalogue,
     )
-    summary = replace(summary, shop_name=shop.name, fingerprint=signer.fingerprint)
-    report("rendering", 25)
-    files = exports.render_files(summary, signer, encoding=encoding, progress=report)
-    report("sealing", 90)
+    return replace(summary, shop_name=shop.name, fingerprint=signer.fingerprint)
+
+
+def close_day(
+    session: Session,
+    signer: StationSigner,
+    summary: DayClose,
+    files: Mapping[str, bytes],
+    *,
+    encoding: str,
+) -> DayClose:
+    """Seal the day of ``summary`` (from :func:`day_to_close`) and its exports ``files``.
+
+    Appends the signed ``day_closed`` entry, in the caller's transaction: the day, the
+    counts, the chain head and the SHA-256 of every file (named as in the folder,
+    ``desktop.export_folder``), so that a changed file is told from the ledger.
+    """
+    day = summary.day.isoformat()
     close_entry = ledger.append_locked(
         session,
         signer,
         ledger.EntryKind.DAY_CLOSED,
         {
-            "day": day.isoformat(),
-            "manager": manager,
+            "day": day,
+            "manager": summary.manager,
             "counts": summary.counts,
             "head": {"seq": summary.head.seq, "entry_hash": summary.head.entry_hash},
             "encoding": encoding,
-            "exports": {name: exports.sha256(data) for name, data in sorted(files.items())},
+            "exports": {
+                name: hashlib.sha256(data).hexdigest() for name, data in sorted(files.items())
+            },
             "late": [e.seq for e in summary.late],
         },
-        now=now,
-        subject=day.isoformat(),
+        now=summary.closed_at,
+        subject=day,
     )
-    report("closed", 95)
     return replace(summary, close_entry=close_entry, encoding=encoding, files=dict(files))
 
 

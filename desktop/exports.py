@@ -1,15 +1,10 @@
-"""The day's export folder: what it holds, how it is written, and how it is checked.
+"""The day's exports: what the report, the CSVs and the XLSX of a closed day say.
 
-A folder per closed day::
-
-    day-report.pdf    the signed day report (reports.day_report, PAdES)
-    intakes.csv       the intakes, UTF-8 with BOM (Excel in Japan needs it) or CP932
-    day-summary.csv   the counts and money totals per purpose, in the same encoding
-    intakes.xlsx      the intakes (first sheet) and the summary (second sheet), values
-                      only, never a formula (reports.xlsx)
-    station-cert.pem  the station certificate, to check the signatures offline
-    manifest.json     every other file's SHA-256 and size, the counts, the chain head
-    manifest.sig      the station key's signature of manifest.json's exact bytes (base64)
+From the frozen summary of a day (``desktop.dayclose.DayClose``) to the rows and the
+report snapshot, labelled, and through the renderers of ``reports`` (day_report,
+day_export, signing) to the files' bytes.  :func:`close_day_exports` is the close of
+a day with its exports sealed in the ledger; :func:`close_and_export` adds the folder
+(``desktop.export_folder``), the one use case the CLI and the GUI share.
 
 Which personal data the intakes files carry (DOMAIN.md §3 and §5: "exports leave the
 shop's control: complete for the police ledger, minimal elsewhere"):
@@ -34,42 +29,29 @@ prices of the accepted, not voided intakes per purpose (買取・下取り・委
 check against the till.
 
 Every cell goes through ``reports.csv_safe.safe_cell`` (CSV injection: a leading
-``= + - @`` TAB or CR gets an apostrophe).  The folder is written to a hidden sibling
-and renamed into place only when complete, so a failure leaves nothing half-written.
+``= + - @`` TAB or CR gets an apostrophe): reports.day_export.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
-import csv
-import hashlib
-import io
-import json
-import os
 import shutil
-import tempfile
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
-from datetime import date
+from collections.abc import Callable
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from cryptography import x509
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import Shop, Station
-from desktop import ledger
 from desktop.app import AppContext
+from desktop.catalogue import RevocationCatalogue
 from desktop.dayclose import (
-    COUNTS_VERSION,
     DayClose,
     IntakeLine,
+    Progress,
     PurposeTotal,
     close_day,
-    find_close,
+    day_to_close,
     purpose_totals,
 )
 from desktop.domain import (
@@ -84,86 +66,23 @@ from desktop.domain import (
     label,
 )
 from desktop.errors import UserError
-from desktop.keys import StationSigner, certificate_fingerprint, signature_is_valid
-from reports.csv_safe import could_be_formula, safe_cell
+from desktop.export_folder import CSV_FILE, REPORT, SUMMARY_FILE, XLSX_FILE, export_day
+from desktop.keys import StationSigner
+from reports.day_export import (
+    ENCODINGS,
+    HEADERS,
+    UnencodableCharacter,
+    header_of,
+    render_csv,
+    render_summary_csv,
+    render_xlsx,
+)
+from reports.xlsx import IllegalCharacter
 
-REPORT = "day-report.pdf"
-CSV_FILE = "intakes.csv"
-SUMMARY_FILE = "day-summary.csv"
-XLSX_FILE = "intakes.xlsx"
-CERT_FILE = "station-cert.pem"
-MANIFEST = "manifest.json"
-SIGNATURE = "manifest.sig"
-# v2: the summary CSV and the XLSX summary sheet, labels instead of ids, counts of
-# rules version 2 (voided intakes apart, money per purpose).
-MANIFEST_FORMAT = "revoke-desk-day-export/v2"
-ENCODINGS = ("utf-8-sig", "cp932")
 ACQUISITIONS = frozenset({"purchase", "trade_in", "consignment"})
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    header: str  # Japanese / English, as the spreadsheet's first row shows it
-    personal: bool = False
-
-
-COLUMNS: tuple[Column, ...] = (
-    Column("receipt", "受付番号 receipt"),
-    Column("business_day", "営業日 day"),
-    Column("time", "時刻 time"),
-    Column("late", "締め後 late"),
-    Column("purpose", "区分 purpose"),
-    Column("outcome", "結果 outcome"),
-    Column("refusal_reason", "お断りの理由 refusal reason"),
-    Column("voided", "取消 void"),
-    Column("void_reason", "取消理由 void reason"),
-    Column("price_yen", "金額(円) price"),
-    Column("item", "品目 item"),
-    Column("quantity", "数量 quantity"),
-    Column("maker", "メーカー maker"),
-    Column("model", "機種 model"),
-    Column("color", "色 colour"),
-    Column("storage_gb", "容量(GB) storage"),
-    Column("os", "OS"),
-    Column("imei1", "IMEI 1"),
-    Column("imei2", "IMEI 2"),
-    Column("serial", "製造番号 serial"),
-    Column("network_restriction", "ネットワーク利用制限 network restriction"),
-    Column("suspected_stolen", "不正品の疑い suspected stolen"),
-    Column("revocation_path", "失効経路 revocation path"),
-    Column("clerk", "担当 clerk"),
-    Column("name", "氏名 name", personal=True),
-    Column("address", "住所 address", personal=True),
-    Column("occupation", "職業 occupation", personal=True),
-    Column("age", "年齢 age", personal=True),
-    Column("id_method", "確認方法 ID method", personal=True),
-)
-HEADERS = tuple(c.header for c in COLUMNS)
-KEYS = tuple(c.key for c in COLUMNS)
-
-SUMMARY_HEADERS = (
-    "営業日 day",
-    "ステーション station",
-    "対象 scope",
-    "区分 purpose",
-    "受付 accepted",
-    "お断り refused",
-    "取消 voided",
-    "金額合計(円) total yen",
-)
-SUMMARY_SHEET = "集計 summary"
 SCOPE_DAY = "当日"
 SCOPE_LATE = "締め後の記録（前の営業日の分）"
 TOTAL_LABEL = "計"
-
-
-def header_of(key: str) -> str:
-    return HEADERS[KEYS.index(key)]
-
-
-def sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 def needs_ledger_data(line: IntakeLine) -> bool:
@@ -273,63 +192,27 @@ def _check_encoding(encoding: str) -> None:
         )
 
 
-def _csv_text(headers: tuple[str, ...], rows: list[list[str | int | None]]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(headers)
-    writer.writerows([safe_cell(value) for value in row] for row in rows)
-    return buffer.getvalue()
-
-
-def render_summary_csv(rows: list[list[str | int | None]], encoding: str) -> bytes:
-    """The summary CSV (labels and numbers only: every character is CP932's)."""
+def csv_bytes(rows: list[list[str | int | None]], encoding: str) -> bytes:
+    """The intakes CSV; a character CP932 cannot write stops it, naming the cell."""
     _check_encoding(encoding)
-    return _csv_text(SUMMARY_HEADERS, rows).encode(encoding)
-
-
-def render_csv(rows: list[list[str | int | None]], encoding: str) -> bytes:
-    """The CSV bytes; CP932 stops at the first cell it cannot encode, naming it."""
-    _check_encoding(encoding)
-    text = _csv_text(HEADERS, rows)
     try:
-        return text.encode(encoding)
-    except UnicodeEncodeError:
-        pass
-    for row in rows:
-        for key, value in zip(KEYS, row, strict=True):
-            cell = safe_cell(value)
-            for char in cell:
-                try:
-                    char.encode(encoding)
-                except UnicodeEncodeError:
-                    raise UserError(
-                        f"受付 {row[0]} の「{header_of(key)}」の文字「{char}」(U+{ord(char):04X}) は"
-                        "CP932（Shift_JIS）で書けません。UTF-8 で出力してください",
-                        f"receipt {row[0]}, column {key}: the character {char!r} "
-                        f"(U+{ord(char):04X}) cannot be written in CP932; export as UTF-8",
-                    ) from None
-    raise AssertionError("an unencodable character outside the cells")  # pragma: no cover
+        return render_csv(rows, encoding)
+    except UnencodableCharacter as bad:
+        char = bad.char
+        raise UserError(
+            f"受付 {bad.receipt} の「{header_of(bad.key)}」の文字「{char}」(U+{ord(char):04X}) は"
+            "CP932（Shift_JIS）で書けません。UTF-8 で出力してください",
+            f"receipt {bad.receipt}, column {bad.key}: the character {char!r} "
+            f"(U+{ord(char):04X}) cannot be written in CP932; export as UTF-8",
+        ) from None
 
 
-def render_xlsx(
-    rows: Iterable[Sequence[str | int | None]],
-    title: str,
-    summary: Iterable[Sequence[str | int | None]] | None = None,
+def xlsx_bytes(
+    rows: list[list[str | int | None]], title: str, summary: list[list[str | int | None]]
 ) -> bytes:
-    """The intakes on the first sheet (named ``title``), the summary on the second.
-
-    Numbers stay numbers.  A text that could start a formula is a string cell with
-    Excel's quote prefix (reports.csv_safe), never a formula.  A control character no
-    XLSX can hold stops the export, naming the receipt and the column.
-    """
-    from reports.xlsx import IllegalCharacter, Sheet, write_xlsx  # noqa: PLC0415
-
-    intakes = Sheet(title, HEADERS, rows)
-    sheets = (
-        [intakes] if summary is None else [intakes, Sheet(SUMMARY_SHEET, SUMMARY_HEADERS, summary)]
-    )
+    """The intakes and the summary as XLSX; a control character stops it, naming the cell."""
     try:
-        return write_xlsx(sheets, quote=could_be_formula)
+        return render_xlsx(rows, title, summary)
     except IllegalCharacter as bad:
         column = HEADERS[bad.column] if bad.column < len(HEADERS) else str(bad.column + 1)
         raise UserError(
@@ -415,7 +298,7 @@ def render_files(
     signer: StationSigner,
     *,
     encoding: str,
-    progress: Callable[[str, int], None],
+    progress: Progress,
 ) -> dict[str, bytes]:
     """The report, CSV and XLSX bytes of a day (nothing touches the disk)."""
     from reports.day_report import render_day_report  # noqa: PLC0415
@@ -424,10 +307,10 @@ def render_files(
     rows = export_rows(summary)
     totals = summary_rows(summary)
     progress("csv", 30)
-    csv_bytes = render_csv(rows, encoding)  # first: a CP932 failure should stop early
-    summary_bytes = render_summary_csv(totals, encoding)
+    intakes_csv = csv_bytes(rows, encoding)  # first: a CP932 failure should stop early
+    summary_csv = render_summary_csv(totals, encoding)
     progress("xlsx", 40)
-    xlsx_bytes = render_xlsx(rows, f"{summary.station} {summary.day}", totals)
+    xlsx = xlsx_bytes(rows, f"{summary.station} {summary.day}", totals)
     progress("report", 60)
     pdf = sign_pdf(
         render_day_report(report_snapshot(summary)),
@@ -436,230 +319,42 @@ def render_files(
         reason=f"Revoke Desk day close {summary.station} {summary.day}",
         location=summary.shop_name,
     )
-    return {REPORT: pdf, CSV_FILE: csv_bytes, SUMMARY_FILE: summary_bytes, XLSX_FILE: xlsx_bytes}
+    return {REPORT: pdf, CSV_FILE: intakes_csv, SUMMARY_FILE: summary_csv, XLSX_FILE: xlsx}
 
 
-def manifest_bytes(summary: DayClose, files: Mapping[str, bytes]) -> bytes:
-    assert summary.close_entry is not None, "export a day only after close_day"
-    manifest = {
-        "format": MANIFEST_FORMAT,
-        "station": summary.station,
-        "day": summary.day.isoformat(),
-        "generated_at": summary.closed_at.isoformat(),
-        "manager": summary.manager,
-        "encoding": summary.encoding,
-        "files": [
-            {"name": name, "sha256": sha256(data), "size": len(data)}
-            for name, data in sorted(files.items())
-        ],
-        "counts": summary.counts,
-        "chain_head": {"seq": summary.head.seq, "entry_hash": summary.head.entry_hash},
-        "close_entry": {
-            "seq": summary.close_entry.seq,
-            "entry_hash": summary.close_entry.entry_hash,
-        },
-        "certificate_fingerprint": summary.fingerprint,
-    }
-    text = json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
-    return text.encode("utf-8")
-
-
-def export_day(summary: DayClose, out_dir: Path, signer: StationSigner) -> Path:
-    """Write the closed day's folder atomically; returns ``out_dir``.
-
-    ``out_dir`` must not exist yet (or be an empty folder): an export never mixes
-    with other files.
-    """
-    if out_dir.exists() and (not out_dir.is_dir() or any(out_dir.iterdir())):
-        raise UserError(
-            f"出力先 {out_dir} は空のフォルダではありません",
-            f"{out_dir} exists and is not an empty folder",
-        )
-    if not out_dir.parent.is_dir():
-        raise UserError(
-            f"出力先の親フォルダ {out_dir.parent} がありません", f"no folder {out_dir.parent}"
-        )
-    files = {**summary.files, CERT_FILE: signer.certificate_pem.encode("ascii")}
-    manifest = manifest_bytes(summary, files)
-    everything = {
-        **files,
-        MANIFEST: manifest,
-        SIGNATURE: (signer.sign(manifest) + "\n").encode("ascii"),
-    }
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.partial-", dir=out_dir.parent))
-    try:
-        for name, data in everything.items():
-            with (staging / name).open("wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-        if out_dir.exists():
-            out_dir.rmdir()
-        staging.rename(out_dir)
-    except OSError as exc:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise UserError(
-            f"出力フォルダ {out_dir} を書けませんでした（{exc.strerror}）",
-            f"cannot write the export folder {out_dir} ({exc.strerror})",
-        ) from exc
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    return out_dir
-
-
-# ---------------------------------------------------------------------------
-# verify-export
-
-
-@dataclass(frozen=True)
-class ExportVerdict:
-    problems: tuple[str, ...]  # each names the file or count that differs
-    station: str = ""
-    day: str = ""
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
-    def lines(self) -> list[str]:
-        if self.ok:
-            return [f"OK {self.station} {self.day}: signature, files and counts agree"]
-        return [f"NG {problem}" for problem in self.problems]
-
-
-def verify_export(folder: Path, session: Session | None = None) -> ExportVerdict:
-    """Check an export folder: signature, every file's hash, and (with a session) the ledger."""
-    problems: list[str] = []
-    raw: dict[str, bytes] = {}
-    for name in (MANIFEST, SIGNATURE, CERT_FILE):
-        try:
-            raw[name] = (folder / name).read_bytes()
-        except OSError:
-            problems.append(f"{name}: missing")
-    if problems:
-        return ExportVerdict(tuple(problems))
-    try:
-        certificate = x509.load_pem_x509_certificate(raw[CERT_FILE])
-    except ValueError:
-        return ExportVerdict((f"{CERT_FILE}: not a certificate (changed?)",))
-    try:
-        signature = raw[SIGNATURE].decode("ascii").strip()
-        base64.b64decode(signature, validate=True)
-    except (UnicodeDecodeError, binascii.Error):
-        signature = ""
-    if not signature or not signature_is_valid(certificate, raw[MANIFEST], signature):
-        problems.append(
-            f"{MANIFEST}/{SIGNATURE}: the signature does not verify with {CERT_FILE} "
-            "(the manifest or its signature was changed)"
-        )
-    try:
-        manifest = json.loads(raw[MANIFEST].decode("utf-8"))
-        station, day = str(manifest["station"]), str(manifest["day"])
-        listed = {str(f["name"]): f for f in manifest["files"]}
-    except (UnicodeDecodeError, ValueError, KeyError, TypeError):
-        return ExportVerdict((*problems, f"{MANIFEST}: not a readable manifest"))
-    if manifest.get("certificate_fingerprint") != certificate_fingerprint(certificate):
-        problems.append(f"{CERT_FILE}: not the certificate the manifest names")
-    for name, entry in sorted(listed.items()):
-        path = folder / Path(name).name
-        try:
-            data = path.read_bytes()
-        except OSError:
-            problems.append(f"{name}: missing")
-            continue
-        if sha256(data) != entry.get("sha256") or len(data) != entry.get("size"):
-            problems.append(f"{name}: SHA-256 differs from the manifest (the file was changed)")
-    expected = {*listed, MANIFEST, SIGNATURE}
-    for path in sorted(folder.iterdir()):
-        if path.name not in expected:
-            problems.append(f"{path.name}: not listed in the manifest")
-    if session is not None:
-        problems.extend(_against_ledger(session, manifest, certificate, station, day))
-    return ExportVerdict(tuple(problems), station, day)
-
-
-def _against_ledger(
+def close_day_exports(
     session: Session,
-    manifest: dict[str, Any],
-    certificate: x509.Certificate,
-    station: str,
-    day: str,
-) -> list[str]:
-    from desktop.dayclose import day_counts, legacy_day_counts, summarise_day  # noqa: PLC0415
+    signer: StationSigner,
+    *,
+    day: date,
+    manager: str,
+    now: datetime,
+    encoding: str = "utf-8-sig",
+    progress: Progress | None = None,
+    catalogue: RevocationCatalogue | None = None,
+) -> DayClose:
+    """Close ``day`` of the signer's station with its exports, in the caller's transaction.
 
-    problems: list[str] = []
-    registered = session.get(Station, station)
-    if registered is None:
-        return [f"station {station}: not in this database"]
-    try:
-        the_day = date.fromisoformat(day)
-    except ValueError:
-        return [*problems, f"{MANIFEST}: day {day!r} is not a date"]
-    close = find_close(session, station, the_day)
-    # The certificate in force at the close: after a key rotation, older exports carry
-    # the old one (desktop.ledger.certificate_history).
-    try:
-        history = ledger.certificate_history(session, registered)
-        epoch = ledger.certificate_at(history, close.seq) if close else history[-1]
-        in_force = epoch.fingerprint
-    except (ValueError, KeyError, TypeError):
-        in_force = registered.fingerprint
-    if in_force != certificate_fingerprint(certificate):
-        problems.append(
-            f"{CERT_FILE}: differs from station {station}'s certificate in the database"
-        )
-    if close is None:
-        return [*problems, f"ledger: no day close of {station} {day}"]
-    body = json.loads(close.body)
-    if manifest.get("close_entry") != {"seq": close.seq, "entry_hash": close.entry_hash}:
-        problems.append(f"{MANIFEST}: close_entry differs from the ledger's #{close.seq}")
-    if manifest.get("chain_head") != body["head"]:
-        problems.append(f"{MANIFEST}: chain_head differs from the ledger's close entry")
-    listed = {f["name"]: f["sha256"] for f in manifest.get("files", [])}
-    for name, digest in body["exports"].items():
-        if listed.get(name) != digest:
-            problems.append(f"{name}: SHA-256 differs from the ledger's close entry")
-    problems.extend(
-        _count_differences("ledger close entry", manifest.get("counts"), body["counts"])
+    The caller has already checked the manager's PIN.  Renders the exports in memory
+    (so that their SHA-256 go into the signed close entry) and seals them
+    (``desktop.dayclose.close_day``); :func:`desktop.export_folder.export_day` then
+    writes the folder.  The exports name the revocation paths by their titles in
+    ``catalogue`` (the bundled one by default).
+    """
+    report = progress or _noop
+    summary = day_to_close(
+        session, signer, day=day, manager=manager, now=now, progress=report, catalogue=catalogue
     )
-    # Recount from the intakes themselves: those of the day recorded before the close.
-    shop = session.scalars(select(Shop)).one()
-    now_view = summarise_day(
-        session, station, the_day, timezone=shop.timezone, manager="", now=close.created_at
-    )
-    # A void made after the close (it is reported late, with a later close) did not
-    # count at this one.
-    on_time = tuple(
-        replace(i, voided=i.voided and i.void_seq < close.seq)
-        for i in now_view.intakes
-        if i.seq < close.seq
-    )
-    stored = dict(manifest.get("counts") or {})
-    version = stored.get("version")
-    if version == COUNTS_VERSION:
-        recount = day_counts(on_time, (), (), ())
-    elif version is None:  # a close made before the counts had a version: rules 1
-        recount = legacy_day_counts(on_time)
-    else:
-        return [*problems, f"counts: rules version {version!r} unknown to this version"]
-    for key in ("voids", "reprints", "late"):
-        stored.pop(key, None)
-        recount.pop(key, None)
-    problems.extend(_count_differences("ledger intakes", stored, recount))
-    return problems
+    report("rendering", 25)
+    files = render_files(summary, signer, encoding=encoding, progress=report)
+    report("sealing", 90)
+    closed = close_day(session, signer, summary, files, encoding=encoding)
+    report("closed", 95)
+    return closed
 
 
-def _count_differences(source: str, exported: Any, ledger_counts: Any) -> list[str]:
-    if not isinstance(exported, dict) or not isinstance(ledger_counts, dict):
-        return [f"counts: missing in the export or the {source}"]
-    problems = []
-    for key in sorted({*exported, *ledger_counts}):
-        if exported.get(key) != ledger_counts.get(key):
-            problems.append(
-                f"counts.{key}: export {exported.get(key)!r}, {source} {ledger_counts.get(key)!r}"
-            )
-    return problems
+def _noop(stage: str, percent: int) -> None:
+    del stage, percent
 
 
 def close_and_export(
@@ -670,7 +365,7 @@ def close_and_export(
     manager: str,
     out_dir: Path,
     encoding: str = "utf-8-sig",
-    progress: Callable[[str, int], None] | None = None,
+    progress: Progress | None = None,
 ) -> DayClose:
     """Close ``day`` and write its export folder: the one use case the CLI and the GUI share.
 
@@ -681,7 +376,7 @@ def close_and_export(
     written = False
     try:
         with ctx.transaction() as session:
-            summary = close_day(
+            summary = close_day_exports(
                 session,
                 signer,
                 day=day,

@@ -21,6 +21,8 @@ unit-tested here, but icacls itself has never run (no Windows here; docs/threat-
 but only over a regular file or nothing: ``os.replace`` run as root happily replaces
 a device node, a FIFO or a directory's symlink, which once turned ``slip -o /dev/full``
 into a "success" that destroyed the device node.  ``-`` means standard output.
+``write_folder_atomically`` is its counterpart for a folder of files (an export): all
+of them, fsynced, in a hidden sibling that is renamed into place only when complete.
 """
 
 from __future__ import annotations
@@ -28,10 +30,12 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import shutil
 import stat
 import subprocess
 import sys
-from collections.abc import Iterator
+import tempfile
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -159,7 +163,7 @@ def make_private(path: Path, wanted: Protection | None = None) -> None:
             path.chmod(target)
 
 
-def private_folder(path: Path, *, ours: bool) -> Path:
+def private_folder(path: Path, *, ours: bool, wanted: Protection | None = None) -> Path:
     """Make ``path`` (and missing parents) as a folder for the app's users only.
 
     An existing folder is set only when it is ``ours`` (the app's own data or log
@@ -167,7 +171,7 @@ def private_folder(path: Path, *, ours: bool) -> Path:
     folder's mode for everyone else.  On Windows a folder the app creates gets its
     protected DACL (:func:`protect_on_windows`).
     """
-    wanted = protection()
+    wanted = wanted or protection()
     existed = path.is_dir()
     path.mkdir(parents=True, exist_ok=True, mode=wanted.folder_mode & 0o777)
     if ours or not existed:
@@ -318,10 +322,47 @@ def write_atomically(path: Path, data: bytes, *, stdout: BinaryIO | None = None)
         raise
 
 
+def write_folder_atomically(out_dir: Path, files: Mapping[str, bytes]) -> Path:
+    """Write the files into ``out_dir`` (new, or an empty folder) atomically, fsynced.
+
+    An export never mixes with other files, and a failure leaves nothing half-written:
+    the files go into a hidden sibling, renamed to ``out_dir`` once every one is on disk.
+    """
+    if out_dir.exists() and (not out_dir.is_dir() or any(out_dir.iterdir())):
+        raise UserError(
+            f"出力先 {out_dir} は空のフォルダではありません",
+            f"{out_dir} exists and is not an empty folder",
+        )
+    if not out_dir.parent.is_dir():
+        raise UserError(
+            f"出力先の親フォルダ {out_dir.parent} がありません", f"no folder {out_dir.parent}"
+        )
+    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.partial-", dir=out_dir.parent))
+    try:
+        for name, data in files.items():
+            with (staging / name).open("wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+        if out_dir.exists():
+            out_dir.rmdir()
+        staging.rename(out_dir)
+    except OSError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise UserError(
+            f"出力フォルダ {out_dir} を書けませんでした（{exc.strerror}）",
+            f"cannot write the export folder {out_dir} ({exc.strerror})",
+        ) from exc
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return out_dir
+
+
 @contextlib.contextmanager
-def exclusive_lock(path: Path) -> Iterator[None]:
+def exclusive_lock(path: Path, wanted: Protection | None = None) -> Iterator[None]:
     """Two processes on one PC (two windows, a script) take turns on ``path`` (a lock file)."""
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, protection().file_mode)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, (wanted or protection()).file_mode)
     try:
         try:
             import fcntl  # noqa: PLC0415 - POSIX only

@@ -40,9 +40,6 @@ import binascii
 import csv
 import io
 import json
-import os
-import shutil
-import tempfile
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -62,21 +59,15 @@ from desktop.catalogue import RevocationCatalogue
 from desktop.dayclose import IntakeLine, PurposeTotal, purpose_totals
 from desktop.domain import PURPOSE_LABELS, Label
 from desktop.errors import UserError
-from desktop.exports import (
-    CERT_FILE,
-    COLUMNS,
-    ENCODINGS,
-    MANIFEST,
-    SIGNATURE,
-    ja,
-    row_values,
-    sha256,
-)
+from desktop.export_folder import CERT_FILE, MANIFEST, SIGNATURE, sha256
+from desktop.exports import ja, row_values
+from desktop.files import write_folder_atomically
 from desktop.keys import StationSigner, certificate_fingerprint, signature_is_valid
 from desktop.ledger_book import check_period
 from desktop.setup import ShopDetails
 from desktop.trust import matches
 from reports.csv_safe import could_be_formula, safe_cell
+from reports.day_export import COLUMNS, ENCODINGS
 
 MANIFEST_FORMAT = "revoke-desk-head-office-export/v1"
 CSV_FILE = "intakes.csv"
@@ -516,39 +507,6 @@ def manifest_bytes(
     )
 
 
-def write_folder(out_dir: Path, files: Mapping[str, bytes]) -> Path:
-    """Write the files into ``out_dir`` (new, or an empty folder) atomically, fsynced."""
-    if out_dir.exists() and (not out_dir.is_dir() or any(out_dir.iterdir())):
-        raise UserError(
-            f"出力先 {out_dir} は空のフォルダではありません",
-            f"{out_dir} exists and is not an empty folder",
-        )
-    if not out_dir.parent.is_dir():
-        raise UserError(
-            f"出力先の親フォルダ {out_dir.parent} がありません", f"no folder {out_dir.parent}"
-        )
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.partial-", dir=out_dir.parent))
-    try:
-        for name, data in files.items():
-            with (staging / name).open("wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-        if out_dir.exists():
-            out_dir.rmdir()
-        staging.rename(out_dir)
-    except OSError as exc:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise UserError(
-            f"出力フォルダ {out_dir} を書けませんでした（{exc.strerror}）",
-            f"cannot write the export folder {out_dir} ({exc.strerror})",
-        ) from exc
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    return out_dir
-
-
 def export_head_office(
     ctx: AppContext,
     signer: StationSigner,
@@ -585,7 +543,7 @@ def export_head_office(
         MANIFEST: manifest,
         SIGNATURE: (signer.sign(manifest) + "\n").encode("ascii"),
     }
-    write_folder(out_dir, everything)
+    write_folder_atomically(out_dir, everything)
     with ctx.transaction() as session:
         record_copy(
             session,

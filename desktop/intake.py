@@ -148,6 +148,107 @@ def _ledger_fields_missing(draft: IntakeDraft) -> bool:
     return not (seller.address and seller.occupation and seller.birth_date and seller.id_document)
 
 
+def intake_body(
+    draft: IntakeDraft,
+    decision: Decision,
+    *,
+    receipt: str,
+    business_day: date,
+    first_receipt: str,
+    transaction_total_yen: int,
+    digest: str,
+    catalogue: RevocationCatalogue,
+) -> dict[str, Any]:
+    """The fields an intake's ledger entry signs (no database: :func:`commit_intake`
+    looks up the numbers first).  ``digest`` is the person's :func:`person_digest`."""
+    statements = statement_catalogue()
+    language = draft.statement_language.value
+    statement_id = statement_id_for(decision.guidance_path, draft.purpose)
+    statement = statements.statement(statement_id, language)
+    clerk_statement = statements.statement(CLERK_STATEMENT_ID, "ja")
+    device = draft.device
+    body: dict[str, Any] = {
+        "receipt": receipt,
+        "business_day": business_day.isoformat(),
+        "outcome": decision.outcome.value,
+        "reason": decision.reason.value if decision.reason else "",
+        "guidance_path": decision.guidance_path,
+        "purpose": draft.purpose.value,
+        "price_yen": draft.price_yen,
+        "clerk": draft.clerk,
+        "device": {
+            "os": device.os.value,
+            "maker": device.maker,
+            "model": device.model,
+            "color": device.color,
+            "storage_gb": device.storage_gb,
+            "imei": list(device.imeis),
+            "serial": device.serial,
+            "network_restriction": device.network_restriction.value,
+        },
+        "reset_checks": dict(draft.reset_checks),
+        "revocation": {
+            "certificate_used": draft.revocation.certificate_used.value,
+            "path": draft.revocation.path,
+            "performed_by": draft.revocation.performed_by.value,
+            "holder_is_seller": draft.revocation.holder_is_seller,
+            "suspended_by": (
+                draft.revocation.suspended_by.value if draft.revocation.suspended_by else ""
+            ),
+        },
+        "clerk_did_not_assist": draft.clerk_did_not_assist,
+        "suspected_stolen": draft.suspected_stolen,
+        "statement": _pinned_statement(statement, statements.statement(statement_id, "ja")),
+        "clerk_statement": _pinned_clerk_statement(
+            clerk_statement, statements.statement(CLERK_STATEMENT_ID, language)
+        ),
+        "catalogue_version": catalogue.version,
+        "id_document_type": (
+            draft.seller.id_document.type.value
+            if draft.seller.id_document and decision.outcome is Outcome.ACCEPTED
+            else ""
+        ),
+        "transaction": first_receipt,
+        "transaction_total_yen": transaction_total_yen,
+        "minor": draft.guardian_consent is not None,
+        "person_digest": digest,
+    }
+    return body
+
+
+def intake_row(
+    draft: IntakeDraft,
+    body: dict[str, Any],
+    *,
+    station: str,
+    seq: int,
+    business_day: date,
+    day_number: int,
+    now: datetime,
+) -> dict[str, Any]:
+    """The intake table's row of a signed body: the columns ``verify`` checks against it."""
+    device = draft.device
+    return {
+        "receipt": body["receipt"],
+        "station": station,
+        "seq": seq,
+        "business_day": business_day,
+        "day_number": day_number,
+        "created_at": now,
+        "clerk": draft.clerk,
+        "purpose": draft.purpose.value,
+        "price_yen": draft.price_yen,
+        "outcome": body["outcome"],
+        "refusal_reason": body["reason"],
+        "revocation_path": draft.revocation.path,
+        "device_os": device.os.value,
+        "maker": device.maker,
+        "model": device.model,
+        "imei1": device.imeis[0],
+        "imei2": device.imeis[1] if len(device.imeis) > 1 else "",
+    }
+
+
 def commit_intake(
     session: Session,
     draft: IntakeDraft,
@@ -205,58 +306,16 @@ def commit_intake(
     number = receipt_number(signer.station, business_day, day_number)
     person = personal_data(draft, business_day, decision.outcome)
     salt = os.urandom(SALT_BYTES)
-    statements = statement_catalogue()
-    language = draft.statement_language.value
-    statement_id = statement_id_for(decision.guidance_path, draft.purpose)
-    statement = statements.statement(statement_id, language)
-    clerk_statement = statements.statement(CLERK_STATEMENT_ID, "ja")
-    device = draft.device
-    body: dict[str, Any] = {
-        "receipt": number,
-        "business_day": business_day.isoformat(),
-        "outcome": decision.outcome.value,
-        "reason": decision.reason.value if decision.reason else "",
-        "guidance_path": decision.guidance_path,
-        "purpose": draft.purpose.value,
-        "price_yen": draft.price_yen,
-        "clerk": draft.clerk,
-        "device": {
-            "os": device.os.value,
-            "maker": device.maker,
-            "model": device.model,
-            "color": device.color,
-            "storage_gb": device.storage_gb,
-            "imei": list(device.imeis),
-            "serial": device.serial,
-            "network_restriction": device.network_restriction.value,
-        },
-        "reset_checks": dict(draft.reset_checks),
-        "revocation": {
-            "certificate_used": draft.revocation.certificate_used.value,
-            "path": draft.revocation.path,
-            "performed_by": draft.revocation.performed_by.value,
-            "holder_is_seller": draft.revocation.holder_is_seller,
-            "suspended_by": (
-                draft.revocation.suspended_by.value if draft.revocation.suspended_by else ""
-            ),
-        },
-        "clerk_did_not_assist": draft.clerk_did_not_assist,
-        "suspected_stolen": draft.suspected_stolen,
-        "statement": _pinned_statement(statement, statements.statement(statement_id, "ja")),
-        "clerk_statement": _pinned_clerk_statement(
-            clerk_statement, statements.statement(CLERK_STATEMENT_ID, language)
-        ),
-        "catalogue_version": catalogue.version,
-        "id_document_type": (
-            draft.seller.id_document.type.value
-            if draft.seller.id_document and decision.outcome is Outcome.ACCEPTED
-            else ""
-        ),
-        "transaction": so_far.first_receipt,
-        "transaction_total_yen": transaction_total,
-        "minor": draft.guardian_consent is not None,
-        "person_digest": person_digest(salt, person),
-    }
+    body = intake_body(
+        draft,
+        decision,
+        receipt=number,
+        business_day=business_day,
+        first_receipt=so_far.first_receipt,
+        transaction_total_yen=transaction_total,
+        digest=person_digest(salt, person),
+        catalogue=catalogue,
+    )
     entry = ledger.append_locked(
         session, signer, ledger.EntryKind.INTAKE, body, now=now, subject=number
     )
@@ -264,25 +323,15 @@ def commit_intake(
     connection.execute(
         _INSERT_INTAKE,
         [
-            {
-                "receipt": number,
-                "station": signer.station,
-                "seq": entry.seq,
-                "business_day": business_day,
-                "day_number": day_number,
-                "created_at": now,
-                "clerk": draft.clerk,
-                "purpose": draft.purpose.value,
-                "price_yen": draft.price_yen,
-                "outcome": decision.outcome.value,
-                "refusal_reason": body["reason"],
-                "revocation_path": draft.revocation.path,
-                "device_os": device.os.value,
-                "maker": device.maker,
-                "model": device.model,
-                "imei1": device.imeis[0],
-                "imei2": device.imeis[1] if len(device.imeis) > 1 else "",
-            }
+            intake_row(
+                draft,
+                body,
+                station=signer.station,
+                seq=entry.seq,
+                business_day=business_day,
+                day_number=day_number,
+                now=now,
+            )
         ],
     )
     connection.execute(

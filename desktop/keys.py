@@ -379,7 +379,11 @@ def write_station_identity(
 
 def _write_new_file(path: Path, data: bytes, *, replace: bool = False) -> None:
     """0600 (shared PC: 0660) from the first byte, fsynced; never follows or replaces a
-    file unless ``replace``."""
+    file unless ``replace``.
+
+    Not ``desktop.files.write_atomically``: a private key must never exist, even for a
+    moment, with the umask's mode, so the file is created with its mode (O_EXCL) here.
+    """
     if replace:
         path.unlink(missing_ok=True)
     fd = new_private_file(path)

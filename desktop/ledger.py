@@ -96,15 +96,26 @@ _HEAD = (
     .order_by(LedgerEntry.seq.desc())
     .limit(1)
 )
-# The other stations, for cross-witnessing on a shared database (see append_locked):
-# their heads are then read one by one with _HEAD, a seek on the (station, seq) key.
-# (One query with a max(seq) per station scanned the whole ledger on every commit:
-# ~40 ms at 30,000 entries, growing with the chain.)
-_OTHER_STATIONS = (
-    select(Station.code).where(Station.code != bindparam("station")).order_by(Station.code)
+# Every station with its key's fingerprint and its chain head, in one statement: the
+# appending station's own (the key check, the next seq) and the others' for
+# cross-witnessing on a shared database (see append_locked).  Each head is a seek on
+# the (station, seq) key, a correlated subquery per station row.  (A max(seq) per
+# station as a condition scanned the whole ledger on every commit: ~40 ms at 30,000
+# entries; one statement per station cost a round trip each: issue 11.)
+_LATEST = (
+    select(LedgerEntry)
+    .where(LedgerEntry.station == Station.code)
+    .order_by(LedgerEntry.seq.desc())
+    .limit(1)
+    .correlate(Station)
 )
+_STATION_HEADS = select(
+    Station.code,
+    Station.fingerprint,
+    _LATEST.with_only_columns(LedgerEntry.seq).scalar_subquery().label("seq"),
+    _LATEST.with_only_columns(LedgerEntry.entry_hash).scalar_subquery().label("entry_hash"),
+).order_by(Station.code)
 _LOCK_STATION = select(Station.code).where(Station.code == bindparam("station")).with_for_update()
-_STATION_FINGERPRINT = select(Station.fingerprint).where(Station.code == bindparam("station"))
 _INSERT_ENTRY = insert(LedgerEntry)
 
 
@@ -150,6 +161,33 @@ def append(
     return append_locked(session, signer, kind, fields, now=now, subject=subject)
 
 
+def entry_body(
+    fields: Mapping[str, Any],
+    *,
+    kind: str,
+    station: str,
+    seq: int,
+    subject: str,
+    now: datetime,
+    heads: Mapping[str, list[Any]],
+) -> dict[str, Any]:
+    """The body an entry signs: the caller's fields and the chain's own (no database).
+
+    ``heads`` are the other stations' latest ``[seq, entry_hash]`` (cross-witnessing);
+    a lone station has none, and then the body has no ``heads`` at all.
+    """
+    return {
+        **fields,
+        **({"heads": dict(heads)} if heads else {}),
+        "v": BODY_VERSION,
+        "kind": kind,
+        "station": station,
+        "seq": seq,
+        "subject": subject,
+        "at": now.isoformat(),
+    }
+
+
 def append_locked(
     session: Session,
     signer: StationSigner,
@@ -161,10 +199,9 @@ def append_locked(
 ) -> ChainHead:
     """:func:`append` for a caller that already took :func:`lock_station` in this transaction."""
     connection = session.connection()
-    registered = connection.execute(
-        _STATION_FINGERPRINT, {"station": signer.station}
-    ).scalar_one_or_none()
-    if registered is not None and registered != signer.fingerprint:
+    stations = connection.execute(_STATION_HEADS).all()
+    own = next((row for row in stations if row.code == signer.station), None)
+    if own is not None and own.fingerprint != signer.fingerprint:
         # A key rotated by another program (a script, another window) while this one
         # held the old key: the retired key must never sign again.
         raise UserError(
@@ -172,26 +209,25 @@ def append_locked(
             f"the signing key of station {signer.station} has been rotated since this program "
             "loaded it: restart it to use the new key",
         )
-    head = chain_head(session, signer.station)
+    # No row of its own: an unregistered station, which the ledger's foreign key refuses.
+    head = (
+        ChainHead(signer.station, own.seq, own.entry_hash)
+        if own is not None and own.seq is not None
+        else ChainHead(signer.station, 0, GENESIS_PREV_HASH)
+    )
     seq = head.seq + 1
     # On a database that several counters share, each entry also carries the other
     # stations' latest heads: cutting one station's tail is then caught by the others
-    # (desktop.verification).  A lone station has none, and its bodies stay as they were.
-    others = {}
-    for (station,) in connection.execute(_OTHER_STATIONS, {"station": signer.station}).all():
-        other_head = connection.execute(_HEAD, {"station": station}).first()
-        if other_head is not None:  # a station that has not written yet witnesses nothing
-            others[station] = [other_head.seq, other_head.entry_hash]
-    body = {
-        **fields,
-        **({"heads": others} if others else {}),
-        "v": BODY_VERSION,
-        "kind": kind,
-        "station": signer.station,
-        "seq": seq,
-        "subject": subject,
-        "at": now.isoformat(),
+    # (desktop.verification).  A lone station has none, and its bodies stay as they were;
+    # a station that has not written yet witnesses nothing.
+    others = {
+        row.code: [row.seq, row.entry_hash]
+        for row in stations
+        if row.code != signer.station and row.seq is not None
     }
+    body = entry_body(
+        fields, kind=kind, station=signer.station, seq=seq, subject=subject, now=now, heads=others
+    )
     body_bytes = canonical(body)
     entry_hash = compute_entry_hash(head.entry_hash, body_bytes)
     signature = signer.sign(bytes.fromhex(entry_hash))

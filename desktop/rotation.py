@@ -26,7 +26,8 @@ those backups have expired.
 
 A crash between the commit (3) and the renames (4) leaves the database naming the
 staged certificate: the next :meth:`AppContext.signer` finishes the renames
-(:func:`finish_pending_rotation`).  A crash before the commit leaves staged files the
+(:func:`desktop.key_swap.finish_pending_rotation`, apart so that ``desktop.app`` needs
+nothing of this module).  A crash before the commit leaves staged files the
 database does not name: they are set aside as ``.abandoned-<time>``, never deleted.
 """
 
@@ -34,7 +35,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 from cryptography import x509
@@ -48,18 +49,16 @@ from desktop.clerks import Role
 from desktop.errors import UserError
 from desktop.files import exclusive_lock
 from desktop.key_access import new_passphrase
+from desktop.key_swap import LOCK_FILE, set_aside, swap_in
 from desktop.keys import (
     StationKeyFiles,
     StationSigner,
     certificate_fingerprint,
     new_identity,
-    sync_folder,
     write_station_identity,
 )
 
 log = logging.getLogger(__name__)
-
-LOCK_FILE = ".rotation.lock"
 
 
 @dataclass(frozen=True)
@@ -70,10 +69,6 @@ class RotationResult:
     new_fingerprint: str
     retired_key: Path
     pinned: bool  # this PC's trust folder pins the new fingerprint
-
-
-def _stamp(now: datetime) -> str:
-    return now.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
 def rotate_station_key(
@@ -90,7 +85,7 @@ def rotate_station_key(
     staged = files.staged()
     now = ctx.clock()
     with exclusive_lock(ctx.keys_dir / LOCK_FILE):
-        _set_aside(staged, now)  # a rotation that never committed (see finish_pending_rotation)
+        set_aside(staged, now)  # a rotation that never committed (see finish_pending_rotation)
         key, certificate = new_identity(code, ctx.shop_profile().name, now)
         new = write_station_identity(
             ctx.keys_dir, code, key, certificate, passphrase=passphrase, files=staged
@@ -102,7 +97,7 @@ def rotate_station_key(
             staged.key.unlink(missing_ok=True)
             staged.certificate.unlink(missing_ok=True)
             raise
-        retired = _swap(files, now)
+        retired = swap_in(files, now)
     ctx.adopt_signer(new, passphrase)
     try:
         pinned = ctx.trust.stations().get(code)
@@ -159,51 +154,3 @@ def _record(
     row.fingerprint = fingerprint
     session.flush()
     return head.seq
-
-
-def _swap(files: StationKeyFiles, now: datetime) -> StationKeyFiles:
-    """Retire the live files and give the staged ones their names."""
-    staged = files.staged()
-    retired = files.retired(_stamp(now))
-    files.key.replace(retired.key)
-    files.certificate.replace(retired.certificate)
-    staged.key.replace(files.key)
-    staged.certificate.replace(files.certificate)
-    sync_folder(files.key.parent)
-    return retired
-
-
-def _set_aside(staged: StationKeyFiles, now: datetime) -> None:
-    for path in (staged.key, staged.certificate):
-        if path.exists():
-            aside = path.with_name(f"{path.name}.abandoned-{_stamp(now)}")
-            log.warning("a key rotation that never committed left %s: kept as %s", path, aside)
-            path.replace(aside)
-
-
-def finish_pending_rotation(keys_dir: Path, station: str, registered_fingerprint: str) -> None:
-    """Finish (or set aside) a rotation that stopped half-way; nothing to do almost always."""
-    files = StationKeyFiles.in_dir(keys_dir, station)
-    staged = files.staged()
-    if not staged.key.exists() and not staged.certificate.exists():
-        return
-    with exclusive_lock(keys_dir / LOCK_FILE):  # a rotation running now holds it
-        if not staged.key.exists():
-            return  # it finished while we waited
-        try:
-            fingerprint = certificate_fingerprint(
-                x509.load_pem_x509_certificate(staged.certificate.read_bytes())
-            )
-        except (OSError, ValueError):
-            fingerprint = ""
-        now = datetime.now(UTC)
-        if fingerprint and fingerprint == registered_fingerprint:
-            log.warning("finishing the key rotation of station %s (stopped after commit)", station)
-            _swap(files, now)
-        else:
-            _set_aside(staged, now)
-    if not files.key.exists():
-        raise UserError(
-            f"ステーション {station} の署名鍵がありません（{keys_dir}）",
-            f"no signing key for station {station} in {keys_dir}",
-        )

@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Generic, TypeVar
+
+from desktop.files import write_atomically
 
 log = logging.getLogger(__name__)
 
@@ -136,6 +137,5 @@ class StationSettings:
 
     def _save(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = self.path.with_name(f".{self.path.name}.partial")
-        temporary.write_text(json.dumps(self._values, ensure_ascii=False, indent=2), "utf-8")
-        os.replace(temporary, self.path)
+        text = json.dumps(self._values, ensure_ascii=False, indent=2)
+        write_atomically(self.path, text.encode("utf-8"))

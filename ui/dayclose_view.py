@@ -5,7 +5,7 @@ new sub-folder ``<station>-<YYYYMMDD>`` is made there) and the CSV's encoding
 (UTF-8 with a BOM for Excel, or CP932/Shift_JIS for older systems, as
 ``revoke-desk close-day --encoding``), then presses 締める and confirms — a close
 cannot be undone, so the question defaults to いいえ.  The close runs off the GUI
-thread (:class:`ui.background.Lane`); ``desktop.dayclose.close_day`` reports its
+thread (:class:`ui.background.Lane`); ``desktop.exports.close_day_exports`` reports its
 stages into the bar, in words.  The export is written before the commit, as the
 command line does, so a folder that cannot be written leaves the day open; the
 backup of the counter's backup folder follows.  Afterwards the screen shows,
@@ -30,8 +30,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QDate, Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QFont, QFontDatabase, QFontMetrics, QShowEvent
+from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtGui import QFont, QFontDatabase, QFontMetrics, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -52,6 +52,7 @@ from desktop.settings import BACKUP_DIR, BACKUP_KEEP
 from ui import i18n, palette
 from ui.background import Lane
 from ui.fit import scrolled
+from ui.folders import Opener, open_in_file_manager
 from ui.headoffice_view import BUTTON_TEXT as HEAD_OFFICE_BUTTON
 from ui.headoffice_view import text as head_office_text
 from ui.i18n import both, message, pair
@@ -65,9 +66,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-Opener = Callable[[Path], object]
 
-# The CSV encodings of ``revoke-desk close-day --encoding`` (desktop/cli_dayclose.py).
+# The CSV encodings of ``revoke-desk close-day --encoding`` (desktop.cli.common).
 ENCODINGS = (
     ("utf-8-sig", "UTF-8（BOM付き・Excel向け）", "UTF-8 with BOM (Excel)"),
     ("cp932", "Shift_JIS（CP932・古いシステム向け）", "Shift_JIS (CP932, older systems)"),
@@ -100,10 +100,6 @@ class CloseOutcome:
     backup: BackupResult | None
     backup_folder: str  # the counter's backup folder setting ("" = none set)
     backup_error: UserError | None  # the close stands; only the backup failed
-
-
-def open_in_file_manager(folder: Path) -> object:
-    return QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
 
 
 class DayCloseView(QWidget):

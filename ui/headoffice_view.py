@@ -15,7 +15,6 @@ not in the translation catalogue); with the UI in English only the English shows
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -37,6 +36,7 @@ from PySide6.QtWidgets import (
 
 from desktop.clerks import Role
 from desktop.errors import UserError
+from ui.folders import Opener, open_in_file_manager
 from ui.i18n import in_english
 from ui.services import Services
 
@@ -45,7 +45,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-Opener = Callable[[Path], object]
 ENCODINGS = (("UTF-8 (BOM, Excel)", "utf-8-sig"), ("CP932 (Shift_JIS)", "cp932"))
 
 
@@ -61,12 +60,6 @@ def _to_date(value: QDate) -> date:
     return date(value.year(), value.month(), value.day())
 
 
-def default_opener(folder: Path) -> object:
-    from ui.dayclose_view import open_in_file_manager  # noqa: PLC0415 - one opener for both
-
-    return open_in_file_manager(folder)
-
-
 class HeadOfficeDialog(QDialog):
     """Export every station's day or period for head office.  No signals."""
 
@@ -75,7 +68,7 @@ class HeadOfficeDialog(QDialog):
         services: Services,
         parent: QWidget | None = None,
         *,
-        opener: Opener = default_opener,
+        opener: Opener = open_in_file_manager,
     ) -> None:
         super().__init__(parent)
         self.services = services

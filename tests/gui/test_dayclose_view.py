@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 
 from desktop.clerks import ClerkView, Role
 from desktop.dayclose import find_close
-from desktop.exports import verify_export
+from desktop.export_folder import verify_export
 from desktop.voiding import void_intake
 from tests.conftest import example_document
 from tests.support.intakes import commit_document

@@ -28,7 +28,7 @@ from desktop.backup import (
     rotate_backups,
 )
 from desktop.cli import Console
-from desktop.cli_maintenance import add_parsers
+from desktop.cli.maintenance import add_parsers
 from desktop.errors import UserError
 from desktop.verification import verify_all
 from tests.conftest import MANAGER_PIN, example_document

@@ -24,7 +24,8 @@ import pytest
 from desktop import cli, dayclose
 from desktop.app import AppContext
 from desktop.catalogue import bundled_revocation_catalogue
-from desktop.dayclose import DayClose, close_day
+from desktop.cli import common
+from desktop.dayclose import DayClose
 from desktop.domain import (
     CertificateUsed,
     DeviceOs,
@@ -36,23 +37,22 @@ from desktop.domain import (
     RefusalReason,
 )
 from desktop.errors import UserError
-from desktop.exports import (
+from desktop.export_folder import (
     CERT_FILE,
     CSV_FILE,
     MANIFEST,
     REPORT,
     SIGNATURE,
     SUMMARY_FILE,
-    SUMMARY_HEADERS,
-    SUMMARY_SHEET,
     XLSX_FILE,
     export_day,
-    header_of,
     verify_export,
 )
+from desktop.exports import close_day_exports
 from desktop.slips import issue_slip
 from desktop.voiding import void_intake
 from reports.csv_safe import original_cell
+from reports.day_export import SUMMARY_HEADERS, SUMMARY_SHEET, header_of
 from reports.day_report import MARGIN, PAGE_WIDTH
 from reports.snapshot import SlipFormat
 from tests.conftest import MANAGER_PIN, Clock, example_document
@@ -115,7 +115,7 @@ def _close(
 ) -> DayClose:
     signer = ctx.signer()
     with ctx.transaction() as session:
-        summary = close_day(
+        summary = close_day_exports(
             session, signer, day=when, manager="M01", now=ctx.clock(), encoding=encoding
         )
         if out is not None:
@@ -628,8 +628,8 @@ def test_a_rewritten_and_resigned_by_nobody_manifest_is_caught(ctx, closed):
 def _run(ctx: AppContext, monkeypatch, *args: str, stdin: str = "") -> tuple[int, str, str]:
     """``revoke-desk`` in-process, on the test's database and clock."""
     monkeypatch.setattr(
-        cli,
-        "_open",
+        common,
+        "open_context",
         lambda args, create=False: AppContext.open(ctx.db_url, ctx.keys_dir, clock=ctx.clock),
     )
     out, err = io.StringIO(), io.StringIO()

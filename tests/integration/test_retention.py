@@ -13,7 +13,7 @@ from sqlalchemy import event, func, select, text
 
 from db.models import Intake, LedgerEntry, Person, PersonNameToken, Slip
 from desktop.cli import Console
-from desktop.cli_maintenance import add_parsers
+from desktop.cli.maintenance import add_parsers
 from desktop.retention import purge_expired
 from desktop.slips import issue_slip
 from desktop.verification import verify_all
@@ -212,16 +212,16 @@ def _cli(ctx, *argv: str) -> tuple[int, str]:
 
 def test_purge_expired_command(ctx, three_years_on, monkeypatch):
     # The command reads the real clock: run it on a context whose clock says 2029.
-    from desktop import cli
+    from desktop.cli import common
 
-    opened = cli._open
+    open_context = common.open_context
 
     def with_test_clock(args, **kwargs):
-        context = opened(args, **kwargs)
+        context = open_context(args, **kwargs)
         context.clock = ctx.clock
         return context
 
-    monkeypatch.setattr(cli, "_open", with_test_clock)
+    monkeypatch.setattr(common, "open_context", with_test_clock)
     code, out = _cli(ctx, "purge-expired")
     assert code == 0
     assert "purged 1 receipts" in out

@@ -535,7 +535,7 @@ def test_a_rotation_stopped_after_its_commit_is_finished_at_the_next_start(
         raise KeyboardInterrupt
 
     with monkeypatch.context() as patch:
-        patch.setattr(rotation, "_swap", power_cut)
+        patch.setattr(rotation, "swap_in", power_cut)
         assert rotate(shop)[0] == EXIT_USAGE  # "interrupted", after the commit
     assert list((shop.home / "keys").glob("*.new"))  # the new key is still staged
     shop.intake(example_document())  # the next start finishes the swap, then signs

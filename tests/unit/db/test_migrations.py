@@ -142,6 +142,49 @@ def test_a_database_made_by_schema_0002_upgrades_and_still_verifies(tmp_path):
         ctx.close()
 
 
+SCHEMA_0003_RECEIPTS = [
+    ("S01-20261127-0001", "accepted"),
+    ("S01-20261127-0002", "accepted"),
+    ("S01-20261127-0003", "accepted"),
+    ("S01-20261127-0004", "refused"),
+    ("S01-20261127-0005", "accepted"),
+]
+
+
+def test_a_database_made_by_schema_0003_opens_at_head_and_still_verifies(tmp_path):
+    """A shop's database from the release with the name tokens (and nine languages).
+
+    Made with the app at schema 0003 (commit 6893c8c) as tests/conftest.py sets up a shop,
+    then through ``commit_document``, five minutes apart: 山田 太郎 / ヤマダ タロウ (accepted,
+    its thermal slip issued), グエン ヴァン アン (accepted, statement in Vietnamese),
+    佐々木 健 / ササキ ケン (a repair), 田中 美咲 / タナカ ミサキ (refused), 鈴木 花子 with no
+    reading (accepted, then voided 二重登録 by M01).  Kept so that the next schema's
+    migration is tested from a real database of this one, as 0001 and 0002 are.
+    """
+    import shutil
+
+    from desktop.app import AppContext
+    from desktop.verification import verify_all
+
+    source = Path(__file__).resolve().parents[2] / "data" / "schema_0003"
+    shutil.copytree(source, tmp_path / "shop")
+    url = f"sqlite:///{tmp_path / 'shop' / 'shop.sqlite3'}"
+    ctx = AppContext.open(url, tmp_path / "shop" / "keys")
+    try:
+        assert migrate.current_revision(ctx.engine) == migrate.head_revision()
+        with ctx.reading() as session:
+            report = verify_all(session, ctx.keys_dir)
+            receipts = session.execute(text("SELECT receipt, outcome FROM intake ORDER BY 1")).all()
+        assert report.ok, report.lines()
+        assert [tuple(r) for r in receipts] == SCHEMA_0003_RECEIPTS
+        _assert_every_person_has_its_tokens(ctx)
+        assert _found(ctx, "グエン") == ["S01-20261127-0002"]
+        assert _found(ctx, "ささきけん") == ["S01-20261127-0003"]
+        assert _found(ctx, "小泉") == []
+    finally:
+        ctx.close()
+
+
 def _found(ctx, text: str) -> list[str]:
     from desktop.history import HistoryQuery, search
 

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import stat
 
 import pytest
 
 from desktop import settings
+from desktop.errors import UserError
 from desktop.settings import ALL_SETTINGS, Setting, StationSettings
 
 # For every setting, values a hand-edited or damaged file might hold that it must not take.
@@ -92,3 +95,16 @@ def test_a_file_that_is_not_an_object_reads_as_all_defaults(tmp_path):
     path.write_text('["a5"]', encoding="utf-8")
     station = StationSettings(path)
     assert all(station.get(setting) == setting.default for setting in ALL_SETTINGS)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_saving_never_replaces_what_is_not_a_regular_file(tmp_path):
+    """The settings are written like every other file (desktop.files.write_atomically):
+    a FIFO (or a device node, when run as root) at the settings' path is refused, not
+    silently replaced by the file."""
+    path = tmp_path / "settings-S01.json"
+    station = StationSettings(path)  # read first: opening a FIFO to read would block
+    os.mkfifo(path)
+    with pytest.raises(UserError, match="not a regular file"):
+        station.set(settings.LANGUAGE, "en")
+    assert stat.S_ISFIFO(path.lstat().st_mode)

@@ -1,8 +1,8 @@
 """``revoke-desk ledger``: the 古物台帳 of a period as a signed PDF, or as CSV.
 
-Wired into ``desktop.cli`` by ``add_parsers(sub, common)``.  Exit codes as the rest
-of the command line: 0 written; 2 bad dates, a period that ends before it starts,
-a station the database does not have, or a file that cannot be written.
+Wired into ``desktop.cli.main.build_parser`` by ``add_parsers(sub, common)``.  Exit codes
+as the rest of the command line: 0 written; 2 bad dates, a period that ends before it
+starts, a station the database does not have, or a file that cannot be written.
 
 ``--station`` is, as in every command, the counter whose key signs; ``--only-station``
 chooses whose rows the book lists (a chain's shared database holds every counter's).
@@ -16,7 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from desktop import config
+from desktop.cli.common import EXIT_OK, Console, opened, parse_day, require_folder_of
 from desktop.errors import UserError
+from desktop.files import is_stdout, write_atomically
 
 log = logging.getLogger(__name__)
 
@@ -44,16 +46,9 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     ledger.set_defaults(handler=cmd_ledger)
 
 
-def cmd_ledger(args: argparse.Namespace, console: Any) -> int:
+def cmd_ledger(args: argparse.Namespace, console: Console) -> int:
     # Imported here, as cmd_slip does: ReportLab and pyHanko slow every command's start.
     from desktop.audit import Copy, command_line_user, record_copy  # noqa: PLC0415
-    from desktop.cli import (  # noqa: PLC0415 - cli imports this module
-        EXIT_OK,
-        _open,
-        parse_day,
-        require_folder_of,
-    )
-    from desktop.files import is_stdout, write_atomically  # noqa: PLC0415
     from desktop.ledger_book import (  # noqa: PLC0415
         check_period,
         ledger_book_csv,
@@ -65,8 +60,7 @@ def cmd_ledger(args: argparse.Namespace, console: Any) -> int:
     check_period(date_from, date_to)
     out_path = Path(args.out)
     require_folder_of(out_path)
-    ctx = _open(args)
-    try:
+    with opened(args) as ctx:
         now = ctx.clock()
         signer = ctx.signer(args.station)
         with ctx.reading() as session:
@@ -98,8 +92,6 @@ def cmd_ledger(args: argparse.Namespace, console: Any) -> int:
                 date_to=date_to.isoformat(),
                 **({"station": args.only_station} if args.only_station else {}),
             )
-    finally:
-        ctx.close()
     log.info("ledger book %s..%s written (%d bytes)", date_from, date_to, len(data))
     if not is_stdout(out_path):
         console.write(f"古物台帳 / ledger {date_from}..{date_to} → {out_path}\n")

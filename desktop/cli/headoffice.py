@@ -1,29 +1,35 @@
 """``head-office-export`` and ``verify-head-office``: every station's day or period, signed.
 
-Wired into ``desktop.cli.build_parser`` by ``add_parsers(sub, common)``.  Exit codes as
-the rest of the command line: 0 written (or verified); 1 ``verify-head-office`` found a
-difference; 2 bad dates, a folder that is not new or empty, a wrong manager's PIN.
+Wired into ``desktop.cli.main.build_parser`` by ``add_parsers(sub, common)``.  Exit codes
+as the rest of the command line: 0 written (or verified); 1 ``verify-head-office`` found
+a difference; 2 bad dates, a folder that is not new or empty, a wrong manager's PIN.
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
+from contextlib import closing
+from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from desktop import config
 from desktop.clerks import Role
+from desktop.cli.common import (
+    ENCODING_CHOICES,
+    EXIT_DIFFERS,
+    EXIT_OK,
+    Console,
+    open_if_reachable,
+    opened,
+    parse_day,
+    require_empty_folder,
+    require_folder,
+)
 from desktop.errors import UserError
 
-if TYPE_CHECKING:
-    from desktop.cli import Console
-
 log = logging.getLogger(__name__)
-
-EXIT_OK = 0
-EXIT_DIFFERS = 1
-ENCODING_CHOICES = {"utf-8": "utf-8-sig", "cp932": "cp932"}
 
 
 def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -68,10 +74,8 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     verify.set_defaults(handler=cmd_verify_head_office)
 
 
-def period_of(args: argparse.Namespace) -> tuple[Any, Any]:
+def period_of(args: argparse.Namespace) -> tuple[date, date]:
     """``--date D``, or ``--from A --to B`` (one of them alone is one day)."""
-    from desktop.cli import parse_day  # noqa: PLC0415 - cli imports this module
-
     if args.date and (args.date_from or args.date_to):
         raise UserError(
             "--date と --from/--to は同時に指定できません",
@@ -91,25 +95,19 @@ def period_of(args: argparse.Namespace) -> tuple[Any, Any]:
 
 
 def cmd_head_office_export(args: argparse.Namespace, console: Console) -> int:
-    from desktop.cli import _open  # noqa: PLC0415
     from desktop.headoffice import export_head_office, stations_line  # noqa: PLC0415
     from desktop.ledger_book import check_period  # noqa: PLC0415
 
     date_from, date_to = period_of(args)
     check_period(date_from, date_to)
     out_dir = Path(args.out)
-    if out_dir.exists() and (not out_dir.is_dir() or any(out_dir.iterdir())):
-        raise UserError(
-            f"出力先 {out_dir} は空のフォルダではありません",
-            f"{out_dir} exists and is not an empty folder",
-        )
+    require_empty_folder(out_dir)
     if not out_dir.parent.is_dir():
         raise UserError(
             f"出力先の親フォルダ {out_dir.parent} がありません", f"no folder {out_dir.parent}"
         )
     pin = console.pin(f"{args.manager} のPIN / PIN for {args.manager}: ")
-    ctx = _open(args)
-    try:
+    with opened(args) as ctx:
         signer = ctx.signer(args.station)
         manager = ctx.authenticate(args.manager, pin, require=Role.MANAGER, station=args.station)
         done = export_head_office(
@@ -121,8 +119,6 @@ def cmd_head_office_export(args: argparse.Namespace, console: Console) -> int:
             out_dir=out_dir,
             encoding=ENCODING_CHOICES[args.encoding],
         )
-    finally:
-        ctx.close()
     snap = done.snapshot
     log.info(
         "head-office export %s..%s by %s: %d stations, %d intakes",
@@ -142,8 +138,7 @@ def cmd_head_office_export(args: argparse.Namespace, console: Console) -> int:
 
 def cmd_verify_head_office(args: argparse.Namespace, console: Console) -> int:
     folder = Path(args.folder)
-    if not folder.is_dir():
-        raise UserError(f"フォルダ {folder} がありません", f"no folder {folder}")
+    require_folder(folder)
     return verify_folder(args, console, folder, fingerprints=args.fingerprint)
 
 
@@ -151,26 +146,14 @@ def verify_folder(
     args: argparse.Namespace, console: Console, folder: Path, *, fingerprints: list[str]
 ) -> int:
     """Verify a head-office folder (also what ``verify-export`` runs on one)."""
-    from desktop.cli import _open  # noqa: PLC0415
     from desktop.headoffice import verify_head_office  # noqa: PLC0415
 
-    ctx = None
-    if not args.offline:
-        try:
-            ctx = _open(args)
-        except UserError as exc:
-            console.write(
-                f"データベースに接続できないため、署名とハッシュのみ確認します / "
-                f"database not reachable, checking the signature and hashes only: {exc.en}\n"
-            )
+    ctx = open_if_reachable(args, console)
     if ctx is None:
         verdict = verify_head_office(folder, fingerprints=fingerprints)
     else:
-        try:
-            with ctx.reading() as session:
-                verdict = verify_head_office(folder, session, fingerprints=fingerprints)
-        finally:
-            ctx.close()
+        with closing(ctx), ctx.reading() as session:
+            verdict = verify_head_office(folder, session, fingerprints=fingerprints)
     for line in verdict.lines():
         console.write(line + "\n")
     if verdict.ok:

@@ -1,32 +1,41 @@
 """``close-day`` and ``verify-export``: the day close from the command line.
 
-Wired into ``desktop.cli.build_parser`` by ``add_parsers(sub, common)``.  Handlers
-follow ``desktop.cli``'s contract: a :class:`desktop.cli.Console`, a ``UserError`` for
-anything the user can fix (exit 2), and exit 1 when ``verify-export`` finds a
-difference.  ``desktop.cli`` is imported inside the handlers, so that it can import
-this module at its top without a cycle.
+Wired into ``desktop.cli.main.build_parser`` by ``add_parsers(sub, common)``.  Handlers
+follow the command line's contract: a ``desktop.cli.common.Console``, a ``UserError``
+for anything the user can fix (exit 2), and exit 1 when ``verify-export`` finds a
+difference.
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
+from contextlib import closing
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from desktop import config
+from desktop.app import AppContext
+from desktop.backup import backup_to_folder
 from desktop.clerks import Role
-from desktop.errors import UserError
-
-if TYPE_CHECKING:
-    from desktop.cli import Console
+from desktop.cli.common import (
+    ENCODING_CHOICES,
+    EXIT_DIFFERS,
+    EXIT_OK,
+    Console,
+    open_if_reachable,
+    opened,
+    parse_day,
+    require_empty_folder,
+    require_folder,
+)
+from desktop.cli.headoffice import verify_folder
+from desktop.export_folder import verify_export
+from desktop.exports import close_and_export
 
 log = logging.getLogger(__name__)
 
-EXIT_OK = 0
-EXIT_DIFFERS = 1
 DEFAULT_KEEP = 14
-ENCODING_CHOICES = {"utf-8": "utf-8-sig", "cp932": "cp932"}
 
 
 def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -69,19 +78,11 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
 
 
 def cmd_close_day(args: argparse.Namespace, console: Console) -> int:
-    from desktop.cli import _open, parse_day  # noqa: PLC0415 - see the module docstring
-    from desktop.exports import close_and_export  # noqa: PLC0415 - ReportLab only when closing
-
     day = parse_day(args.date, "date")
     out_dir = Path(args.out)
-    if out_dir.exists() and (not out_dir.is_dir() or any(out_dir.iterdir())):
-        raise UserError(
-            f"出力先 {out_dir} は空のフォルダではありません",
-            f"{out_dir} exists and is not an empty folder",
-        )
+    require_empty_folder(out_dir)
     pin = console.pin(f"{args.manager} のPIN / PIN for {args.manager}: ")
-    ctx = _open(args)
-    try:
+    with opened(args) as ctx:
         signer = ctx.signer(args.station)
         manager = ctx.authenticate(args.manager, pin, require=Role.MANAGER, station=args.station)
         summary = close_and_export(
@@ -105,48 +106,27 @@ def cmd_close_day(args: argparse.Namespace, console: Console) -> int:
         )
         if args.backup_dir:
             _backup(ctx, Path(args.backup_dir), args.keep, console, by=args.manager)
-    finally:
-        ctx.close()
     return EXIT_OK
 
 
-def _backup(ctx: Any, folder: Path, keep: int, console: Console, *, by: str) -> None:
-    from desktop.backup import backup_to_folder  # noqa: PLC0415 - only a close with a folder
-
+def _backup(ctx: AppContext, folder: Path, keep: int, console: Console, *, by: str) -> None:
     result = backup_to_folder(ctx, folder, keep=keep, by=by)
     console.write(f"バックアップ / backup: {result.path}\n")
 
 
 def cmd_verify_export(args: argparse.Namespace, console: Console) -> int:
-    from desktop.cli import _open  # noqa: PLC0415
-    from desktop.exports import verify_export  # noqa: PLC0415
-
-    folder = Path(args.folder)
-    if not folder.is_dir():
-        raise UserError(f"フォルダ {folder} がありません", f"no folder {folder}")
     from desktop.headoffice import is_head_office_folder  # noqa: PLC0415
 
+    folder = Path(args.folder)
+    require_folder(folder)
     if is_head_office_folder(folder):  # a head-office folder: its own checks
-        from desktop.cli_headoffice import verify_folder  # noqa: PLC0415
-
         return verify_folder(args, console, folder, fingerprints=[])
-    ctx = None
-    if not args.offline:
-        try:
-            ctx = _open(args)
-        except UserError as exc:
-            console.write(
-                f"データベースに接続できないため、署名とハッシュのみ確認します / "
-                f"database not reachable, checking the signature and hashes only: {exc.en}\n"
-            )
+    ctx = open_if_reachable(args, console)
     if ctx is None:
         verdict = verify_export(folder)
     else:
-        try:
-            with ctx.reading() as session:
-                verdict = verify_export(folder, session)
-        finally:
-            ctx.close()
+        with closing(ctx), ctx.reading() as session:
+            verdict = verify_export(folder, session)
     for line in verdict.lines():
         console.write(line + "\n")
     if verdict.ok:

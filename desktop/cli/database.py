@@ -11,7 +11,8 @@ import argparse
 import os
 from typing import Any
 
-from desktop import cli, config
+from desktop import config
+from desktop.cli.common import EXIT_OK, Console
 from desktop.database_choice import (
     check_connection,
     check_server_details,
@@ -48,7 +49,7 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     here.set_defaults(handler=cmd_this_pc)
 
 
-def cmd_show(args: argparse.Namespace, console: cli.Console) -> int:
+def cmd_show(args: argparse.Namespace, console: Console) -> int:
     saved = config.saved_database_url()
     url = config.resolve_db_url(getattr(args, "db", None))
     if getattr(args, "db", None):
@@ -60,10 +61,10 @@ def cmd_show(args: argparse.Namespace, console: cli.Console) -> int:
     else:
         source = "default (this PC)"
     console.write(f"database: {url}\nchosen by: {source}\n")
-    return cli.EXIT_OK
+    return EXIT_OK
 
 
-def cmd_server(args: argparse.Namespace, console: cli.Console) -> int:
+def cmd_server(args: argparse.Namespace, console: Console) -> int:
     details = check_server_details(args.host, args.port, args.database, args.user)
     if not args.no_password:
         password = console.pin("パスワード / password: ")
@@ -74,10 +75,10 @@ def cmd_server(args: argparse.Namespace, console: cli.Console) -> int:
     check_connection(details.url())
     path = save_choice(details.url())
     console.write(f"database: {details.url()}\nsaved in {path}: used from the next start\n")
-    return cli.EXIT_OK
+    return EXIT_OK
 
 
-def cmd_this_pc(args: argparse.Namespace, console: cli.Console) -> int:
+def cmd_this_pc(args: argparse.Namespace, console: Console) -> int:
     use_this_pc()
     console.write(f"database: {config.resolve_db_url(None)}\n")
-    return cli.EXIT_OK
+    return EXIT_OK

@@ -1,9 +1,8 @@
 """``revoke-desk key …``: the station key at rest — status, protect, remember, forget, rotate.
 
-Wired into :func:`desktop.cli.build_parser` by :func:`add_parsers`; the handlers follow
-desktop.cli's shape and exit codes (0 done; 2 what the user can fix: a wrong
-passphrase, a missing PIN, no OS key store).  ``desktop.cli`` is imported as a module
-and its names read at call time, so it may import this module at its top.
+Wired into ``desktop.cli.main.build_parser`` by :func:`add_parsers`; the handlers follow
+the command line's shape and exit codes (0 done; 2 what the user can fix: a wrong
+passphrase, a missing PIN, no OS key store).
 """
 
 from __future__ import annotations
@@ -12,7 +11,8 @@ import argparse
 import logging
 from typing import Any
 
-from desktop import cli, config
+from desktop import config
+from desktop.cli.common import EXIT_OK, Console, opened
 from desktop.errors import UserError
 from desktop.key_access import key_store_account, new_passphrase, os_key_store
 from desktop.keys import (
@@ -61,9 +61,8 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     rotate.add_argument("--manager", required=True, help="the approving manager's code")
 
 
-def cmd_status(args: argparse.Namespace, console: cli.Console) -> int:
-    ctx = cli._open(args)
-    try:
+def cmd_status(args: argparse.Namespace, console: Console) -> int:
+    with opened(args) as ctx:
         code = ctx.station_code(args.station)
         files = StationKeyFiles.in_dir(ctx.keys_dir, code)
         state = station_key_state(ctx.keys_dir, code)
@@ -82,31 +81,26 @@ def cmd_status(args: argparse.Namespace, console: cli.Console) -> int:
         else:
             kept = f"passphrase kept in the OS key store ({store.name})"
         console.write(f"{code}: {files.key}\n  key: {how}\n  {kept}\n")
-    finally:
-        ctx.close()
-    return cli.EXIT_OK
+    return EXIT_OK
 
 
-def cmd_protect(args: argparse.Namespace, console: cli.Console) -> int:
-    ctx = cli._open(args)
-    try:
+def cmd_protect(args: argparse.Namespace, console: Console) -> int:
+    with opened(args) as ctx:
         code = ctx.station_code(args.station)
         if station_key_state(ctx.keys_dir, code) is KeyState.ENCRYPTED:
             console.write(f"{code}: 鍵は暗号化済みです / the key is already encrypted\n")
-            return cli.EXIT_OK
+            return EXIT_OK
         passphrase = new_passphrase("station key")
         protect_key_file(ctx.keys_dir, code, passphrase)
-    finally:
-        ctx.close()
     log.info("the key of station %s was encrypted in place", code)
     console.write(
         f"{code}: 鍵を暗号化しました / the key is now encrypted at rest "
         f"(unlock it with {PASSPHRASE_ENV}, the OS key store or a prompt)\n"
     )
-    return cli.EXIT_OK
+    return EXIT_OK
 
 
-def cmd_remember(args: argparse.Namespace, console: cli.Console) -> int:
+def cmd_remember(args: argparse.Namespace, console: Console) -> int:
     store = os_key_store()
     if store is None:
         raise UserError(
@@ -114,8 +108,7 @@ def cmd_remember(args: argparse.Namespace, console: cli.Console) -> int:
             f"this PC has no usable OS key store (keyring has no back-end here): "
             f"use {PASSPHRASE_ENV} or type the passphrase at start-up",
         )
-    ctx = cli._open(args)
-    try:
+    with opened(args) as ctx:
         signer = ctx.signer(args.station)  # the passphrase must open the key first
         passphrase = ctx.key_passphrase(signer.station)
         if passphrase is None:
@@ -124,38 +117,30 @@ def cmd_remember(args: argparse.Namespace, console: cli.Console) -> int:
                 "the key is not encrypted: run `revoke-desk key protect` first",
             )
         store.set(key_store_account(ctx.keys_dir, signer.station), passphrase)
-    finally:
-        ctx.close()
     log.info("passphrase of station %s kept in the OS key store (%s)", signer.station, store.name)
     console.write(f"{signer.station}: passphrase kept in this PC's key store ({store.name})\n")
-    return cli.EXIT_OK
+    return EXIT_OK
 
 
-def cmd_forget(args: argparse.Namespace, console: cli.Console) -> int:
+def cmd_forget(args: argparse.Namespace, console: Console) -> int:
     store = os_key_store()
-    ctx = cli._open(args)
-    try:
+    with opened(args) as ctx:
         code = ctx.station_code(args.station)
         removed = store is not None and store.delete(key_store_account(ctx.keys_dir, code))
-    finally:
-        ctx.close()
     console.write(
         f"{code}: passphrase removed from this PC's key store\n"
         if removed
         else f"{code}: nothing kept in this PC's key store\n"
     )
-    return cli.EXIT_OK
+    return EXIT_OK
 
 
-def cmd_rotate(args: argparse.Namespace, console: cli.Console) -> int:
+def cmd_rotate(args: argparse.Namespace, console: Console) -> int:
     from desktop.rotation import rotate_station_key  # noqa: PLC0415 - only a rotation needs it
 
     pin = console.pin(f"{args.manager} のPIN / PIN for {args.manager}: ")
-    ctx = cli._open(args)
-    try:
+    with opened(args) as ctx:
         result = rotate_station_key(ctx, manager=args.manager, pin=pin, station=args.station)
-    finally:
-        ctx.close()
     console.write(
         f"鍵を更新しました / key rotated: station {result.station}, entry #{result.seq}\n"
         f"new certificate SHA-256 {result.new_fingerprint}\n"
@@ -168,4 +153,4 @@ def cmd_rotate(args: argparse.Namespace, console: cli.Console) -> int:
             "warning: this PC's trust folder could not pin the new certificate (see the log); "
             "verify will report it until it is pinned\n"
         )
-    return cli.EXIT_OK
+    return EXIT_OK

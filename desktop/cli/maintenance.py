@@ -1,9 +1,8 @@
 """Maintenance commands: ``backup``, ``restore`` and ``purge-expired``.
 
-Wired into :func:`desktop.cli.build_parser` by :func:`add_parsers`; the handlers follow
-desktop.cli's shape (``cmd_x(args, console) -> int``, UserError for what the user can
-fix, the same exit codes).  ``desktop.cli`` is imported as a module and its names read
-at call time, so desktop.cli may import this module at its top without a cycle.
+Wired into ``desktop.cli.main.build_parser`` by :func:`add_parsers`; the handlers follow
+the command line's shape (``cmd_x(args, console) -> int``, UserError for what the user
+can fix, the exit codes of ``desktop.cli.common``).
 """
 
 from __future__ import annotations
@@ -13,11 +12,12 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from desktop import cli, config
+from desktop import config
 from desktop.app import AppContext
 from desktop.audit import command_line_user
 from desktop.backup import backup_database, purge_restore_copies, restore_database
 from desktop.clerks import Role
+from desktop.cli.common import EXIT_OK, Console, opened
 from desktop.retention import purge_expired
 
 log = logging.getLogger(__name__)
@@ -53,17 +53,14 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     purge.set_defaults(handler=cmd_purge_expired)
 
 
-def cmd_backup(args: argparse.Namespace, console: cli.Console) -> int:
-    ctx = cli._open(args)
-    try:
+def cmd_backup(args: argparse.Namespace, console: Console) -> int:
+    with opened(args) as ctx:
         result = backup_database(ctx, Path(args.out), by=args.clerk or command_line_user())
-    finally:
-        ctx.close()
     console.write(f"バックアップしました / backup written: {result.path} ({result.size} bytes)\n")
-    return cli.EXIT_OK
+    return EXIT_OK
 
 
-def cmd_restore(args: argparse.Namespace, console: cli.Console) -> int:
+def cmd_restore(args: argparse.Namespace, console: Console) -> int:
     pin = console.pin(f"{args.manager} のPIN / PIN for {args.manager}: ")
     db_url = config.resolve_db_url(args.db)
     keys_dir = config.resolve_keys_dir(args.keys, db_url)
@@ -75,11 +72,8 @@ def cmd_restore(args: argparse.Namespace, console: cli.Console) -> int:
     if current is not None and current.exists():
         # The manager of the data about to be replaced approves; the context is closed
         # before the file is swapped.
-        ctx = cli._open(args)
-        try:
+        with opened(args) as ctx:
             approve(ctx)
-        finally:
-            ctx.close()
         result = restore_database(
             db_url,
             Path(args.file),
@@ -99,17 +93,14 @@ def cmd_restore(args: argparse.Namespace, console: cli.Console) -> int:
     console.write(
         f"復元しました / restored {result.path} from {result.source} (checked: integrity, verify){kept}\n"
     )
-    return cli.EXIT_OK
+    return EXIT_OK
 
 
-def cmd_purge_expired(args: argparse.Namespace, console: cli.Console) -> int:
-    ctx = cli._open(args)
-    try:
+def cmd_purge_expired(args: argparse.Namespace, console: Console) -> int:
+    with opened(args) as ctx:
         signer = ctx.signer(args.station)
         with ctx.transaction() as session:
             result = purge_expired(session, signer, now=ctx.clock())
-    finally:
-        ctx.close()
     copies = purge_restore_copies(ctx.db_url, result.cutoff)
     log.info("retention purge: %d receipts before %s", result.count, result.cutoff)
     console.write(
@@ -121,4 +112,4 @@ def cmd_purge_expired(args: argparse.Namespace, console: cli.Console) -> int:
             f"復元前のコピー {len(copies)} 件を削除しました / removed {len(copies)} "
             "before-restore copies holding data past retention\n"
         )
-    return cli.EXIT_OK
+    return EXIT_OK
