@@ -25,7 +25,8 @@ operation's peak (``resource.getrusage(RUSAGE_CHILDREN)`` of a fresh child):
   every entry, the hash and the ECDSA signature check alone (``cryptography``), read
   with a plain ``sqlite3`` cursor, on one core.
 
-- ``close-day``: ``desktop.dayclose.close_day`` and ``desktop.exports.export_day`` of a
+- ``close-day``: ``desktop.exports.close_day_exports`` and
+  ``desktop.export_folder.export_day`` (as ``bench/close.py``) of a
   1,000-intake day at S01 after the built days, none closed (the shop's first close),
   its intakes committed untimed in the same transaction, all rolled back.
 - the history's name search (``desktop.history.search``) for a name nobody has and
@@ -551,8 +552,8 @@ def _child_close_day(directory: Path) -> dict[str, Any]:
     import tempfile
 
     from db.models import Intake
-    from desktop.dayclose import close_day
-    from desktop.exports import export_day
+    from desktop.export_folder import export_day
+    from desktop.exports import close_day_exports
     from desktop.intake import commit_intake
     from desktop.rules import validate_intake
 
@@ -585,7 +586,9 @@ def _child_close_day(directory: Path) -> dict[str, Any]:
                         now=now,
                     )
                 cpu, start = _cpu_s(), time.perf_counter()
-                summary = close_day(session, signer, day=day, manager=MANAGER, now=closed_at)
+                summary = close_day_exports(
+                    session, signer, day=day, manager=MANAGER, now=closed_at
+                )
                 export_day(summary, Path(scratch) / "export", signer)
                 figures = {
                     "day": day.isoformat(),
