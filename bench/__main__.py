@@ -1,7 +1,12 @@
 """``python -m bench [NAME ...] [--json] [--rounds N] [--dir DIR]``: see docs/PERFORMANCE.md.
 
-With no NAME every bench runs.  ``--json`` prints exactly one JSON object on
-stdout, one key per bench; anything else (warnings, progress) goes to stderr.
+With no NAME every bench of :data:`BENCHES` runs.  ``--json`` prints exactly one JSON
+object on stdout, one key per bench; anything else (warnings, progress) goes to stderr.
+
+``python -m bench scale [--intakes N] [--stations K] [--keep DIR] [--json]`` runs the
+scale bench (``bench/scale.py``) alone, with its own options: it builds a database of
+100,000 intakes (minutes, once) and takes several more minutes to measure, so it is
+not one of the benches a plain ``python -m bench`` runs.
 """
 
 from __future__ import annotations
@@ -90,7 +95,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "names",
         nargs="*",
         metavar="NAME",
-        help=f"benches to run: {', '.join(BENCHES)} (default: all)",
+        help=f"benches to run: {', '.join(BENCHES)} (default: all); "
+        f"`python -m bench {SEPARATE} --help` for the scale bench, which runs alone",
     )
     parser.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     parser.add_argument(
@@ -103,6 +109,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "a fresh sub-folder is made there and removed afterwards",
     )
     args = parser.parse_args(argv)
+    if SEPARATE in args.names:
+        parser.error(f"{SEPARATE} runs alone, with its own options: python -m bench {SEPARATE} …")
     unknown = [name for name in args.names if name not in BENCHES]
     if unknown:
         parser.error(f"unknown bench {', '.join(unknown)} (choose from {', '.join(BENCHES)})")
@@ -122,8 +130,17 @@ def table(results: dict[str, Result]) -> str:
     return "\n".join(lines)
 
 
+# Run alone, with options of its own (bench/scale.py), never by default.
+SEPARATE = "scale"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = parse_args(argv)
+    given = list(sys.argv[1:] if argv is None else argv)
+    if given[:1] == [SEPARATE]:
+        from bench import scale  # imported on use, as every bench
+
+        return scale.main(given[1:], prog=f"python -m bench {SEPARATE}")
+    args = parse_args(given)
     names = args.names or list(BENCHES)
     results: dict[str, Result] = {}
     for name in names:

@@ -8,6 +8,7 @@ may the receipt number be shown or printed.
 from __future__ import annotations
 
 import hashlib
+import operator
 import os
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -59,7 +60,12 @@ def receipt_number(station: str, day: date, day_number: int) -> str:
 
 
 def person_digest(salt: bytes, data: dict[str, Any]) -> str:
-    return hashlib.sha256(PERSON_DIGEST_DOMAIN + salt + ledger.canonical(data)).hexdigest()
+    return person_digest_of_canonical(salt, ledger.canonical(data))
+
+
+def person_digest_of_canonical(salt: bytes, canonical_data: bytes) -> str:
+    """:func:`person_digest` of data already in canonical form (``verify``'s fast path)."""
+    return hashlib.sha256(PERSON_DIGEST_DOMAIN + salt + canonical_data).hexdigest()
 
 
 def personal_data(draft: IntakeDraft, business_day: date, outcome: Outcome) -> dict[str, Any]:
@@ -347,6 +353,36 @@ def commit_intake(
     return Receipt(number, decision, signer.station, entry.seq, entry.entry_hash)
 
 
+def _receipt_of(intake: Any) -> str:
+    """:func:`receipt_number` of an intake row, without ``strftime`` for a day of a year
+    with four digits (the same text, in half the time: verify asks 100,000 times)."""
+    day = intake.business_day
+    if type(day) is date and day.year >= 1000:
+        return f"{intake.station}-{day.year}{day.month:02d}{day.day:02d}-{intake.day_number:04d}"
+    return receipt_number(intake.station, day, intake.day_number)
+
+
+# The intake columns that must equal the signed body's values, in the order checked.
+SIGNED_INTAKE_COLUMNS = (
+    "station",
+    "seq",
+    "business_day",
+    "created_at",
+    "clerk",
+    "purpose",
+    "price_yen",
+    "outcome",
+    "refusal_reason",
+    "revocation_path",
+    "device_os",
+    "maker",
+    "model",
+    "imei1",
+    "imei2",
+)
+_SIGNED_INTAKE_VALUES = operator.attrgetter(*SIGNED_INTAKE_COLUMNS)
+
+
 def check_intake_entry(session: Session, entry: LedgerEntry, body: dict[str, Any]) -> str | None:
     """``verify``: the intake row and the personal data must match the signed body."""
     return check_intake_row(
@@ -364,32 +400,42 @@ def check_intake_row(
         return f"intake row {entry.subject} is missing"
     device = body["device"]
     imeis = device["imei"]
-    expected = {
-        "station": entry.station,
-        "seq": entry.seq,
-        "business_day": date.fromisoformat(body["business_day"]),
-        "created_at": entry.created_at,
-        "clerk": body["clerk"],
-        "purpose": body["purpose"],
-        "price_yen": body["price_yen"],
-        "outcome": body["outcome"],
-        "refusal_reason": body["reason"],
-        "revocation_path": body["revocation"]["path"],
-        "device_os": device["os"],
-        "maker": device["maker"],
-        "model": device["model"],
-        "imei1": imeis[0],
-        "imei2": imeis[1] if len(imeis) > 1 else "",
-    }
-    for column, value in expected.items():
-        if getattr(intake, column) != value:
-            return f"intake {intake.receipt}: column {column} differs from the signed entry"
-    if intake.receipt != receipt_number(intake.station, intake.business_day, intake.day_number):
+    expected = (
+        entry.station,
+        entry.seq,
+        date.fromisoformat(body["business_day"]),
+        entry.created_at,
+        body["clerk"],
+        body["purpose"],
+        body["price_yen"],
+        body["outcome"],
+        body["reason"],
+        body["revocation"]["path"],
+        device["os"],
+        device["maker"],
+        device["model"],
+        imeis[0],
+        imeis[1] if len(imeis) > 1 else "",
+    )
+    # All at once (verify does this 100,000 times); column by column to name the first.
+    if _SIGNED_INTAKE_VALUES(intake) != expected:
+        for column, value in zip(SIGNED_INTAKE_COLUMNS, expected, strict=True):
+            if getattr(intake, column) != value:
+                return f"intake {intake.receipt}: column {column} differs from the signed entry"
+    if intake.receipt != _receipt_of(intake):
         return f"intake {intake.receipt}: receipt number does not match its day and number"
     # A missing person row must be covered by a retention purge: desktop.verification checks that.
-    if person is not None and person_digest(person.salt, person.data) != body["person_digest"]:
+    if person is not None:
+        return check_person_row(entry, body, person)
+    return None
+
+
+def check_person_row(entry: LedgerEntry, body: dict[str, Any], person: Any) -> str | None:
+    """The person row (``salt``, decoded ``data``, ``name``) against the signed body:
+    the last part of :func:`check_intake_row`."""
+    if person_digest(person.salt, person.data) != body["person_digest"]:
         return f"personal data of {entry.subject} was changed (digest mismatch)"
-    if person is not None and person.name != person.data.get("name"):
+    if person.name != person.data.get("name"):
         return f"personal data of {entry.subject}: the search name differs from the record"
     return None
 

@@ -27,14 +27,20 @@ from pathlib import Path
 from typing import Any, NamedTuple, TextIO
 
 from cryptography import x509
-from sqlalchemy import func, outerjoin, select
+from sqlalchemy import Text, cast, func, outerjoin, select
 from sqlalchemy.orm import Session
 
 from db.engine import make_engine, read_only
 from db.models import Intake, LedgerEntry, Person, Slip, Station
 from desktop import clerk_ledger, config, ledger
 from desktop.errors import UserError
-from desktop.intake import check_intake_entry, check_intake_row, find_unchained_intakes
+from desktop.intake import (
+    check_intake_entry,
+    check_intake_row,
+    check_person_row,
+    find_unchained_intakes,
+    person_digest_of_canonical,
+)
 from desktop.keys import KeyState, StationKeyFiles, station_key_state, stations_with_keys
 from desktop.retention import check_purge_entry, purged_receipts
 from desktop.trust import Checkpoint, TrustStore, matches
@@ -96,8 +102,73 @@ PROGRESS_EVERY = 2000  # entries between progress reports of a walk
 
 class _PersonRow(NamedTuple):
     salt: bytes
-    data: dict[str, Any]
+    data: Any  # decoded: a dict unless someone wrote something else
     name: str
+
+
+class _StoredPerson(NamedTuple):
+    """A person row as stored: its data still the JSON text (decoded only if needed)."""
+
+    salt: bytes
+    text: str | None
+    name: str
+
+
+# How commit stores a person's data (SQLAlchemy's JSON type: ``json.dumps`` with its
+# defaults, keys in the order desktop.intake.personal_data writes them): the
+# signature strokes, most of the bytes, come last.
+_STORED_SIGNATURE = ', "signature": '
+_STROKE_CHARACTERS = b"[]-0123456789, "
+
+
+def canonical_stored_person(text: str | None) -> tuple[bytes, dict[str, Any]] | None:
+    """``ledger.canonical(json.loads(text))`` without decoding the strokes, and the
+    decoded rest (for the name); None when ``text`` is not in the form commit stores.
+
+    Only ever trusted when its digest matches the signed one: the strokes' text, of
+    brackets, integers, commas and spaces only, is then the canonical text of the
+    strokes signed with commas spaced, which decodes to them; a digest that does not
+    match is decided by decoding the whole text, as always (see
+    ``_stored_person_problem``), so no verdict depends on this shortcut.
+    """
+    if text is None or not text.endswith("}"):
+        return None
+    cut = text.rfind(_STORED_SIGNATURE)
+    if cut < 0:
+        return None
+    strokes_text = text[cut + len(_STORED_SIGNATURE) : -1]
+    if not strokes_text.isascii():
+        return None
+    strokes = strokes_text.encode("ascii")
+    if strokes.translate(None, _STROKE_CHARACTERS):  # anything but brackets, integers, ", "
+        return None
+    try:
+        rest = json.loads(text[:cut] + "}")
+        if not isinstance(rest, dict) or any(key >= "signature" for key in rest):
+            return None  # "signature" would not be the last key in canonical order
+        head = ledger.canonical(rest)
+    except (ValueError, TypeError):
+        return None
+    compact = strokes.translate(None, b" ")
+    if len(strokes) - len(compact) != strokes.count(b", "):
+        return None  # a space not after a comma: not json.dumps's
+    joined = head[:-1] + (b"," if rest else b"") + b'"signature":'
+    return joined + compact + b"}", rest
+
+
+def _stored_person_problem(
+    entry: LedgerEntry, body: dict[str, Any], stored: _StoredPerson
+) -> str | None:
+    """:func:`desktop.intake.check_person_row` on a stored row, decoding its data only
+    when the shortcut cannot show it sound."""
+    fast = canonical_stored_person(stored.text)
+    if fast is not None:
+        canonical_data, rest = fast
+        digest = person_digest_of_canonical(stored.salt, canonical_data)
+        if digest == body["person_digest"] and stored.name == rest.get("name"):
+            return None
+    data = None if stored.text is None else json.loads(stored.text)
+    return check_person_row(entry, body, _PersonRow(stored.salt, data, stored.name))
 
 
 class _StreamedIntakes:
@@ -115,7 +186,8 @@ class _StreamedIntakes:
                 *intake.c,
                 person.c.receipt.label("person_receipt"),
                 person.c.salt.label("person_salt"),
-                person.c.data.label("person_data"),
+                # The text as stored: decoded only when needed (_stored_person_problem).
+                cast(person.c.data, Text).label("person_text"),
                 person.c.name.label("person_name"),
             )
             .select_from(outerjoin(intake, person, person.c.receipt == intake.c.receipt))
@@ -133,7 +205,7 @@ class _StreamedIntakes:
         assert self._rows is not None
         self._next = next(self._rows, None)
 
-    def rows_for(self, entry: LedgerEntry) -> tuple[Any, _PersonRow | None] | None:
+    def rows_for(self, entry: LedgerEntry) -> tuple[Any, _StoredPerson | None] | None:
         """The intake row and person row of ``entry``; None when the row is not where
         the entry puts it (the caller looks it up by receipt instead)."""
         if self._rows is None:
@@ -147,7 +219,7 @@ class _StreamedIntakes:
             return None
         person = None
         if row.person_receipt is not None:
-            person = _PersonRow(row.person_salt, row.person_data, row.person_name)
+            person = _StoredPerson(row.person_salt, row.person_text, row.person_name)
         return row, person
 
     def close(self) -> None:
@@ -173,10 +245,12 @@ class _StationChecks(Mapping[str, ledger.EntryCheck]):
         if found is None:
             return check_intake_and_person(session, entry, body)
         intake, person = found
-        problem = check_intake_row(entry, body, intake, person)
+        problem = check_intake_row(entry, body, intake, None)
         if problem is not None:
             return problem
-        return _person_purged(session, entry, person)
+        if person is None:
+            return _person_purged(session, entry, person)
+        return _stored_person_problem(entry, body, person)
 
     def get(self, key: str, default: Any = None) -> Any:
         # The walk asks for the check of every entry it has found sound so far.
@@ -195,25 +269,62 @@ class _StationChecks(Mapping[str, ledger.EntryCheck]):
         return len(self._checks)
 
 
+# The highest head of a station that another station's entries claim (desktop.ledger
+# writes the claims): station → (seq, entry_hash, "BY#SEQ", id of the claiming entry).
+# Of two claims of one seq the first written (lowest id) stands.
+Claim = tuple[int, str, str, int]
+Claims = dict[str, Claim]
+
+
+def _claim(claims: Claims, code: str, claim: Claim) -> None:
+    held = claims.get(code)
+    if held is None:
+        if claim[0] > 0:
+            claims[code] = claim
+    elif claim[0] > held[0] or (claim[0] == held[0] and claim[3] < held[3]):
+        claims[code] = claim
+
+
+def _claims_in(claims: Claims, by: str, by_seq: int, by_id: int, body: dict[str, Any]) -> None:
+    """Add the heads ``body`` (entry ``by``#``by_seq``) claims for other stations."""
+    for code, (seq, entry_hash) in body.get("heads", {}).items():
+        _claim(claims, code, (seq, entry_hash, f"{by}#{by_seq}", by_id))
+
+
+class StationWalk(NamedTuple):
+    report: ledger.StationReport
+    # The claims of its sound entries up to the seq it was asked for (all of them when
+    # the walk found nothing wrong).
+    claims: Claims
+
+
 def verify_one_station(
     session: Session,
     station: Station,
     keys_dir: Path | None,
     tick: Callable[[int], None] | None = None,
-) -> ledger.StationReport:
-    """Walk ``station``'s chain (``desktop.ledger.verify_station``) with the streamed rows."""
+    claims_up_to: int | None = None,
+) -> StationWalk:
+    """Walk ``station``'s chain (``desktop.ledger.verify_station``) with the streamed rows,
+    collecting the heads its entries up to ``claims_up_to`` claim for other stations."""
     trusted = _certificate_in(keys_dir, station.code) if keys_dir else None
     intakes = _StreamedIntakes(session, station.code)
     checks = _StationChecks(intakes, tick)
+    claims: Claims = {}
+
+    def collect(entry: LedgerEntry, body: dict[str, Any]) -> None:
+        if "heads" in body and (claims_up_to is None or entry.seq <= claims_up_to):
+            _claims_in(claims, entry.station, entry.seq, entry.id, body)
+
     try:
         report = ledger.verify_station(
-            session, station, entry_checks=checks, trusted_certificate=trusted
+            session, station, entry_checks=checks, trusted_certificate=trusted, on_sound=collect
         )
     finally:
         intakes.close()
     if tick is not None:
         tick(checks.walked % PROGRESS_EVERY)
-    return report
+    return StationWalk(report, claims)
 
 
 # --- one process per station ----------------------------------------------------------
@@ -231,7 +342,9 @@ def _child_tick(done: int) -> None:
         _child_progress.put(done)
 
 
-def _verify_in_child(db_url: str, code: str, keys_dir: Path | None) -> ledger.StationReport:
+def _verify_in_child(
+    db_url: str, code: str, keys_dir: Path | None, claims_up_to: int | None
+) -> StationWalk:
     """One station's walk in a worker process, on its own connection and read transaction."""
     engine = make_engine(db_url)
     try:
@@ -239,7 +352,7 @@ def _verify_in_child(db_url: str, code: str, keys_dir: Path | None) -> ledger.St
             station = session.get(Station, code)
             if station is None:  # gone since the caller listed it: walk nothing
                 raise UserError(f"ステーション {code} がありません", f"no station {code}")
-            return verify_one_station(session, station, keys_dir, _child_tick)
+            return verify_one_station(session, station, keys_dir, _child_tick, claims_up_to)
     finally:
         engine.dispose()
 
@@ -272,14 +385,20 @@ def _walk_stations(
     keys_dir: Path | None,
     workers: int,
     progress: Progress | None,
-) -> list[ledger.StationReport]:
+    *,
+    claims_up_to: dict[str, int],
+) -> list[StationWalk]:
+    """Every station's walk; the claims of each up to its seq in ``claims_up_to``."""
     tick = progress.advance if progress is not None else None
     url = _parallel_url(session) if workers > 1 and len(stations) > 1 else None
     if url is None:
-        return [verify_one_station(session, station, keys_dir, tick) for station in stations]
+        return [
+            verify_one_station(session, station, keys_dir, tick, claims_up_to.get(station.code))
+            for station in stations
+        ]
     # spawn, as on Windows: a forked child would share the caller's open connections.
     context = multiprocessing.get_context("spawn")
-    reports: dict[str, ledger.StationReport] = {}
+    walks: dict[str, StationWalk] = {}
     done = context.Queue()
     with ProcessPoolExecutor(
         max_workers=min(workers, len(stations)),
@@ -287,8 +406,10 @@ def _walk_stations(
         initializer=_child_init,
         initargs=(done,),
     ) as pool:
-        futures: dict[Future[ledger.StationReport], str] = {
-            pool.submit(_verify_in_child, url, station.code, keys_dir): station.code
+        futures: dict[Future[StationWalk], str] = {
+            pool.submit(
+                _verify_in_child, url, station.code, keys_dir, claims_up_to.get(station.code)
+            ): station.code
             for station in stations
         }
         pending = set(futures)
@@ -296,9 +417,9 @@ def _walk_stations(
             finished, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
             _drain(done, tick)
             for future in finished:
-                reports[futures[future]] = future.result()
+                walks[futures[future]] = future.result()
     _drain(done, tick)
-    return [reports[station.code] for station in stations]
+    return [walks[station.code] for station in stations]
 
 
 def _drain(done: Any, tick: Callable[[int], None] | None) -> None:
@@ -426,18 +547,23 @@ def verify_all(
     also held against what lies outside the database (desktop.trust).
     """
     stations = list(session.scalars(select(Station).order_by(Station.code)))
-    # Read before the walks (which may run in other processes, on later snapshots):
-    # every head a station claims for another is then at most the head walked.
-    claims = _cross_witness_claims(session)
+    # The heads now, before the walks (which may run in other processes, on later
+    # snapshots): the claims are those of the entries up to them, so every head a
+    # station claims for another is at most the head walked.
+    claims_up_to = {
+        station.code: ledger.chain_head(session, station.code).seq for station in stations
+    }
     entries = session.scalar(select(func.count()).select_from(LedgerEntry)) or 0
     if workers is None:
         workers = default_workers(len(stations), entries)
     bar = progress(entries) if progress is not None else None
     try:
-        reports = _walk_stations(session, stations, keys_dir, workers, bar)
+        walks = _walk_stations(session, stations, keys_dir, workers, bar, claims_up_to=claims_up_to)
     finally:
         if bar is not None:
             bar.finish()
+    reports = [walk.report for walk in walks]
+    claims = _cross_witness_claims(session, walks, claims_up_to)
     heads = {report.station: report.head for report in reports}
     walked = {r.station: r.certificates for r in reports if r.finding is None}
     by_code = {station.code: station for station in stations}
@@ -582,28 +708,38 @@ def _against_checkpoint(
     return None
 
 
-def _cross_witness_claims(session: Session) -> dict[str, tuple[int, str, str]]:
-    """The highest head each station is claimed at by another's entries:
-    ``{station: (seq, entry_hash, "BY#SEQ")}`` (desktop.ledger writes the claims)."""
-    claims: dict[str, tuple[int, str, str]] = {}
-    # Streamed: on a shared database nearly every body names the others' heads, and a
-    # buffered result held them all at once (~280 MB at 100,000 entries).
-    rows = session.execute(
-        select(LedgerEntry.station, LedgerEntry.seq, LedgerEntry.body)
-        .where(LedgerEntry.body.contains('"heads":'))
-        .execution_options(yield_per=STREAM_CHUNK)
-    )
-    for by, by_seq, body in rows:
-        for code, (seq, entry_hash) in json.loads(body).get("heads", {}).items():
-            if seq > claims.get(code, (0, "", ""))[0]:
-                claims[code] = (seq, entry_hash, f"{by}#{by_seq}")
+def _cross_witness_claims(
+    session: Session, walks: Sequence[StationWalk], claims_up_to: dict[str, int]
+) -> Claims:
+    """The highest head each station is claimed at by every entry of the ledger.
+
+    A chain walked to its end brought the claims of its entries (decoded once, by the
+    walk); the entries of a chain that stopped at a bad one, and any of a station not
+    registered, are read here, in this transaction, up to the heads read before the
+    walks, as every entry was before the walks brought them.
+    """
+    claims: Claims = {}
+    sound = {walk.report.station for walk in walks if walk.report.finding is None}
+    for walk in walks:
+        if walk.report.station in sound:
+            for code, claim in walk.claims.items():
+                _claim(claims, code, claim)
+    codes = session.scalars(select(LedgerEntry.station).distinct())
+    for code in sorted(set(codes) - sound):
+        stmt = select(LedgerEntry.id, LedgerEntry.station, LedgerEntry.seq, LedgerEntry.body).where(
+            LedgerEntry.station == code, LedgerEntry.body.contains('"heads":')
+        )
+        if code in claims_up_to:
+            stmt = stmt.where(LedgerEntry.seq <= claims_up_to[code])
+        # Streamed: nearly every body of a shared database names the others' heads.
+        rows = session.execute(stmt.execution_options(yield_per=STREAM_CHUNK))
+        for by_id, by, by_seq, body in rows:
+            _claims_in(claims, by, by_seq, by_id, json.loads(body))
     return claims
 
 
 def _cross_witness_problems(
-    session: Session,
-    claims: dict[str, tuple[int, str, str]],
-    heads: dict[str, ledger.ChainHead],
+    session: Session, claims: Claims, heads: dict[str, ledger.ChainHead]
 ) -> list[str]:
     """On a shared database each entry names the other stations' heads (desktop.ledger).
 
@@ -611,7 +747,7 @@ def _cross_witness_problems(
     cutting one station's tail is caught by the others' entries.
     """
     problems = []
-    for code, (seq, entry_hash, by) in sorted(claims.items()):
+    for code, (seq, entry_hash, by, _) in sorted(claims.items()):
         head = heads.get(code)
         if head is None or head.seq < seq:
             problems.append(

@@ -226,3 +226,122 @@ def test_on_postgresql_the_walks_in_parallel_agree(pg_url, tmp_path, clock):
         assert finding.line() == f"S02#2: personal data of {first} was changed (digest mismatch)"
     finally:
         pg.close()
+
+
+# --- the person digest's shortcut, and its way back (desktop.verification) ----------
+
+
+def _rewrite_person(ctx: AppContext, receipt: str, rewrite) -> None:
+    with ctx.engine.connect() as conn:
+        stored = conn.execute(
+            text("SELECT data FROM person WHERE receipt = :r"), {"r": receipt}
+        ).scalar_one()
+        conn.execute(
+            text("UPDATE person SET data = :d WHERE receipt = :r"),
+            {"d": rewrite(stored), "r": receipt},
+        )
+        conn.commit()
+
+
+@pytest.mark.parametrize(
+    "form",
+    [
+        lambda data: json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")),
+        lambda data: json.dumps(data, indent=2),
+        lambda data: json.dumps({"signature": data.pop("signature"), **data}),
+    ],
+    ids=["canonical", "indented", "signature-first"],
+)
+def test_the_same_person_stored_in_another_form_still_verifies(two_counters, form):
+    # Not the form commit writes, so the shortcut declines it: the data is decoded and
+    # its canonical form hashed, as always, and the digest still matches.
+    first, _ = _s02_receipts(two_counters)
+    _rewrite_person(two_counters, first, lambda stored: form(json.loads(stored)))
+    alone, parallel = _both(two_counters)
+    assert alone.ok and parallel.ok, alone.lines()
+    assert parallel.lines() == alone.lines()
+
+
+def test_a_stroke_edited_in_the_stored_text_is_caught(two_counters):
+    # The form commit writes, one point of the signature moved: the shortcut's digest
+    # does not match, and the full decoding names the entry as before.
+    first, _ = _s02_receipts(two_counters)
+
+    def move_a_point(stored: str) -> str:
+        data = json.loads(stored)
+        data["signature"][0][0][0] += 1
+        return json.dumps(data)
+
+    _rewrite_person(two_counters, first, move_a_point)
+    alone, parallel = _both(two_counters)
+    assert parallel.lines() == alone.lines()
+    finding = parallel.stations[1].finding
+    assert finding is not None
+    assert finding.line() == f"S02#2: personal data of {first} was changed (digest mismatch)"
+
+
+def test_a_changed_search_name_is_caught(two_counters):
+    # The data untouched (the shortcut's digest matches), the name column not: named.
+    _, second = _s02_receipts(two_counters)
+    with two_counters.engine.connect() as conn:
+        conn.execute(text("UPDATE person SET name = '別人 花子' WHERE receipt = :r"), {"r": second})
+        conn.commit()
+    alone, parallel = _both(two_counters)
+    assert parallel.lines() == alone.lines()
+    finding = parallel.stations[1].finding
+    assert finding is not None
+    assert finding.line() == (
+        f"S02#3: personal data of {second}: the search name differs from the record"
+    )
+
+
+# --- the other stations' heads, collected by the walks --------------------------------
+
+
+def _cut_s01_after(ctx: AppContext, seq: int) -> None:
+    with ctx.engine.connect() as conn:
+        drop_append_only_guards(conn, ["ledger_entry"])
+        conn.execute(
+            text("DELETE FROM ledger_entry WHERE station = 'S01' AND seq > :s"), {"s": seq}
+        )
+        conn.commit()
+
+
+def test_a_cut_tail_is_named_by_the_first_entry_that_saw_it(two_counters):
+    # S02#2 and S02#3 both saw S01 at #6: the first written is named.
+    _cut_s01_after(two_counters, 5)
+    with two_counters.reading() as session:
+        report = verify_all(session, two_counters.keys_dir)  # no witness: the other chain
+    alone, parallel = _both(two_counters)
+    assert parallel.lines() == alone.lines()
+    expected = "S01: entries up to #6 are missing (station S02#2 saw the chain at #6)"
+    assert expected in report.trust_findings
+    assert f"NG {expected}" in parallel.lines()
+
+
+def test_a_chain_that_stops_early_still_testifies_with_its_later_entries(two_counters):
+    # S02#2 no longer names S01's head (its body edited: S02's walk stops there); S02#3,
+    # after the bad entry, still saw S01 at #6, and is read as before.
+    _cut_s01_after(two_counters, 5)
+    with two_counters.engine.connect() as conn:
+        drop_append_only_guards(conn, ["ledger_entry"])
+        body = json.loads(
+            conn.execute(
+                text("SELECT body FROM ledger_entry WHERE station = 'S02' AND seq = 2")
+            ).scalar_one()
+        )
+        del body["heads"]
+        conn.execute(
+            text("UPDATE ledger_entry SET body = :b WHERE station = 'S02' AND seq = 2"),
+            {"b": json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":"))},
+        )
+        conn.commit()
+    with two_counters.reading() as session:
+        report = verify_all(session, two_counters.keys_dir)
+    assert report.stations[1].finding is not None
+    assert report.stations[1].finding.seq == 2
+    assert "S01: entries up to #6 are missing (station S02#3 saw the chain at #6)" in (
+        report.trust_findings
+    )
+    alone, parallel = _both(two_counters)
+    assert parallel.lines() == alone.lines()
