@@ -1,0 +1,180 @@
+"""The cold start: the lock screen before the core, a PIN typed meanwhile checked once it is.
+
+The seam is the cold start's ``schedule``: these tests hold back the step that imports
+the core and opens the shop (ui/app.py), type into the real window, then run it.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QWidget
+
+from desktop import __main__ as entry
+from desktop.cli import run as cli_run
+from tests.conftest import MANAGER_PIN
+from tests.gui.helpers import RecordingDialogs, press, show, type_text
+from ui.app import EXIT_USAGE, ColdStart
+from ui.first_run import FirstRunView
+from ui.main_window import HOME, LOCK, MainWindow
+
+ROOT = Path(__file__).resolve().parents[2]
+MANAGER_NAME = "店長 一郎"
+
+
+class HeldStep:
+    """A ``schedule`` that keeps the core's step until the test runs it."""
+
+    def __init__(self) -> None:
+        self.steps: list[Callable[[], None]] = []
+
+    def __call__(self, window: QWidget, step: Callable[[], None]) -> None:
+        self.steps.append(step)
+
+    def run(self) -> None:
+        [step] = self.steps
+        step()
+
+
+def init_shop() -> None:
+    stdin = io.TextIOWrapper(io.BytesIO(f"{MANAGER_PIN}\n".encode()))
+    argv = ["init", "--shop-name", "リボーク質店", "--station", "S01", "--manager", "M01"]
+    assert cli_run([*argv, "--manager-name", MANAGER_NAME], out=io.StringIO(), stdin=stdin) == 0
+
+
+@pytest.fixture
+def held() -> HeldStep:
+    return HeldStep()
+
+
+@pytest.fixture
+def cold(qtbot, held: HeldStep, dialogs: RecordingDialogs):
+    start = ColdStart(QApplication.instance(), schedule=held, dialogs=dialogs)  # type: ignore[arg-type]
+    qtbot.addWidget(start.waiting)  # closed and deleted by pytest-qt, not by the GC
+    yield start
+    if start.startup is not None:
+        if start.startup.services is not None:
+            start.startup.services.state.drafts.discard()
+        if start.window is not start.waiting and start.window is not None:
+            qtbot.addWidget(start.window)
+    start.close()
+
+
+def test_a_pin_typed_before_the_core_is_ready_is_checked_once_it_is(qtbot, cold, held):
+    init_shop()
+    cold.begin()
+    window = cold.waiting
+    show(qtbot, window)
+    lock = window.lock_screen
+    assert not window.ready
+    assert lock.preparing.isVisible() and "準備中" in lock.preparing.text()
+    type_text(qtbot, "M01")
+    press(qtbot, Qt.Key.Key_Return)
+    type_text(qtbot, MANAGER_PIN)
+    press(qtbot, Qt.Key.Key_Return)
+    # Not lost, not refused: kept, and said so.
+    assert lock.pending
+    assert window.current_screen_name() == LOCK
+    assert lock.pin_edit.text() == MANAGER_PIN
+    assert not lock.message.isVisible()
+    assert "確認します" in lock.preparing.text()
+
+    held.run()
+
+    assert cold.is_ready and cold.window is window  # the same window, now with the core
+    assert window.current_screen_name() == HOME
+    assert MANAGER_NAME in window.home.greeting.text()
+    assert not lock.pending and not lock.preparing.isVisible()
+    assert "S01" in window.station_label.text()
+
+
+def test_a_wrong_pin_typed_before_the_core_is_ready_is_refused_once_it_is(qtbot, cold, held):
+    init_shop()
+    cold.begin()
+    window = cold.waiting
+    show(qtbot, window)
+    type_text(qtbot, "M01")
+    press(qtbot, Qt.Key.Key_Return)
+    type_text(qtbot, "999999")
+    press(qtbot, Qt.Key.Key_Return)
+    held.run()
+    lock = window.lock_screen
+    assert window.current_screen_name() == LOCK
+    assert "wrong clerk code or PIN" in lock.message.text()
+    assert lock.pin_edit.text() == ""
+
+
+def test_nothing_typed_means_nothing_checked_when_the_core_arrives(qtbot, cold, held):
+    init_shop()
+    cold.begin()
+    show(qtbot, cold.waiting)
+    held.run()
+    lock = cold.waiting.lock_screen
+    assert cold.waiting.current_screen_name() == LOCK
+    assert not lock.message.isVisible() and not lock.preparing.isVisible()
+    assert lock.shop_name.text() == "リボーク質店"
+
+
+def test_a_new_counter_gets_the_first_run_screen_once_the_core_is_ready(qtbot, cold, held):
+    cold.begin()
+    waiting = cold.waiting
+    show(qtbot, waiting)
+    held.run()
+    assert isinstance(cold.window, FirstRunView)
+    qtbot.waitExposed(cold.window)
+    assert not waiting.isVisible()
+
+
+@pytest.fixture
+def damaged_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    damaged = tmp_path / "damaged.sqlite3"
+    damaged.write_bytes(b"not a database " * 20)
+    monkeypatch.setenv("REVOKE_DESK_DB", f"sqlite:///{damaged}")
+
+
+@pytest.mark.usefixtures("damaged_database")
+def test_a_damaged_database_found_late_is_shown_and_ends_with_exit_2(qtbot, cold, held, dialogs):
+    cold.begin()
+    show(qtbot, cold.waiting)
+    held.run()
+    assert cold.exit_code == EXIT_USAGE
+    [shown] = dialogs.messages
+    assert shown.kind == "error" and "not a database" in shown.text
+    assert not cold.waiting.isVisible()
+
+
+def test_the_lock_screen_is_built_and_shown_before_the_core_is_imported():
+    """In a fresh process: the window is up, its fields take input, and no SQLAlchemy yet."""
+    probe = (
+        "import sys\n"
+        "from ui.app import launch\n"
+        "launched = launch([], schedule=lambda window, step: None)\n"
+        "window = launched.window\n"
+        "print(type(window).__name__, window.isVisible(), window.lock_screen.code_edit.isEnabled())\n"
+        "print(sorted(m for m in ('sqlalchemy', 'argon2', 'cryptography', 'desktop.app')"
+        " if m in sys.modules))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    )
+    shown, imported = result.stdout.strip().splitlines()[-2:]
+    assert shown == f"{MainWindow.__name__} True True"
+    assert imported == "[]"
+
+
+@pytest.mark.usefixtures("damaged_database")
+def test_smoke_gui_on_a_damaged_database_says_so_and_exits_2(qtbot, capsys):
+    assert entry.main(["--smoke-gui"]) == EXIT_USAGE
+    assert "not a database" in capsys.readouterr().err
