@@ -24,6 +24,7 @@ import contextlib
 import importlib
 import logging
 import sys
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from importlib.resources import files
@@ -31,7 +32,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QElapsedTimer, QEvent, QObject, QThread, QTimer, Signal
+from PySide6.QtCore import QElapsedTimer, QEvent, QObject, QTimer, Signal
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -55,6 +56,7 @@ FONT_FILES = ("BIZUDPGothic-Regular.ttf", "BIZUDPGothic-Bold.ttf")
 BASE_POINT_SIZE = 13
 EXIT_USAGE = 2
 EXIT_FAULT = 1
+IMPORT_POLL_MS = 10  # how often the GUI thread looks whether the core's import is done
 # Looks that no widget sets for itself: roomy buttons and fields for quick, sure clicks.
 STYLE_SHEET = (
     """
@@ -160,6 +162,12 @@ def import_core() -> None:
             importlib.import_module(name)
 
 
+def _import_core_quietly() -> None:
+    # A failure is raised again, and reported, when the GUI thread imports the same.
+    with contextlib.suppress(Exception):
+        import_core()
+
+
 Schedule = Callable[[QWidget, Callable[[], None]], None]
 
 
@@ -196,21 +204,23 @@ def after_first_paint(window: QWidget, step: Callable[[], None]) -> None:
 class ColdStart(QObject):
     """The counter's window first, on its lock screen; the core in the first idle moment.
 
-    ``schedule(window, step)`` decides when the core is opened (default: the first
+    ``schedule(window, step)`` decides when the core is loaded (default: the first
     idle moment after the window is drawn, :func:`after_first_paint`); tests hold the
-    step back to type a PIN before the core is there.
+    step back to type a PIN before the core is there.  The step (:meth:`load_core`)
+    imports the core on a worker thread, then :meth:`open_core` opens it here.
 
     Signals:
         shown: the window is on screen; the core starts loading now.
         ready: the core is loaded and ``window`` is the real first window (the main
             window able to check a PIN, or the first-run set-up).
-        failed: the start stopped, with ``exit_code`` (2 on ``error``, a UserError,
-            shown in a message box unless smoke; 1 on a fault, logged).
+        failed(int): the start stopped, with ``exit_code`` (2 on ``error``, a UserError,
+            shown in a message box unless smoke; 1 on a fault, logged); the window
+            is hidden, and :func:`launch` ends the event loop with that code.
     """
 
     shown = Signal()
     ready = Signal()
-    failed = Signal()
+    failed = Signal(int)
 
     def __init__(
         self,
@@ -229,6 +239,7 @@ class ColdStart(QObject):
         self.startup: Startup | None = None
         self.error: UserError | None = None
         self.exit_code: int | None = None
+        self._importing: threading.Thread | None = None
 
     @property
     def window(self) -> QWidget | None:
@@ -245,11 +256,33 @@ class ColdStart(QObject):
 
     def begin(self) -> None:
         self.waiting.show()
-        self._schedule(self.waiting, self.open_core)
+        self._schedule(self.waiting, self.load_core)
+
+    def load_core(self) -> None:
+        """The window is on screen: import the core on a worker thread, then open it here.
+
+        The import is plain Python with no Qt in it, so a thread may do it; meanwhile
+        the GUI thread goes on drawing and taking keys (the GIL changes hands every few
+        milliseconds).  The database, the key and every widget stay on this thread.
+        """
+        self.shown.emit()
+        self._importing = threading.Thread(
+            target=_import_core_quietly, name="import-core", daemon=True
+        )
+        self._importing.start()
+        QTimer.singleShot(IMPORT_POLL_MS, self._when_imported)
+
+    def _when_imported(self) -> None:
+        # A method, not a closure: a closure that re-arms itself is a reference cycle
+        # that would keep this object and its window alive after main() returns.
+        if self._importing is not None and self._importing.is_alive():
+            QTimer.singleShot(IMPORT_POLL_MS, self._when_imported)
+            return
+        self._importing = None
+        self.open_core()
 
     def open_core(self) -> None:
-        """Import the core, open the database and the station; show what comes next."""
-        self.shown.emit()
+        """Import the core (if not yet), open the database and the station; show what is next."""
         try:
             import_core()
             from desktop.files import use_private_umask  # noqa: PLC0415
@@ -290,12 +323,10 @@ class ColdStart(QObject):
 
     def _stop(self, exit_code: int) -> None:
         self.exit_code = exit_code
-        self.waiting.close()
-        self.failed.emit()
-        # Only from inside the event loop (main's): Qt 6 keeps an exit asked for
-        # outside any loop and ends the next loop at once with it.
-        if QThread.currentThread().loopLevel() > 0:
-            self.app.exit(exit_code)
+        # Hidden, not closed: closing the last window inside the event loop posts a
+        # Quit that would outlive this loop (and end the next one, in tests).
+        self.waiting.hide()
+        self.failed.emit(exit_code)
 
     def close(self) -> None:
         """Close the database (the first run may have moved it to another one)."""
@@ -324,6 +355,12 @@ def launch(
     """Everything ``main`` does before the event loop: the window shown, the core to come."""
     app = create_application(argv, icon=False)
     cold_start = ColdStart(app, smoke=smoke, schedule=schedule)
+    # The loop that main (or the smoke check) runs ends with the start's exit code.
+    # Not called by ColdStart itself: Qt 6 keeps an exit asked for outside that loop
+    # (in a test's, or before it runs) and ends the next loop at once with it.
+    # (app.exit itself, not a lambda holding cold_start: that would be a reference
+    # cycle keeping the windows alive after main returns.)
+    cold_start.failed.connect(app.exit)
     cold_start.begin()
     return Launched(app, cold_start)
 

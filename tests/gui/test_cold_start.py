@@ -14,7 +14,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+import shiboken6
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QApplication, QWidget
 
 from desktop import __main__ as entry
@@ -38,9 +39,11 @@ class HeldStep:
     def __call__(self, window: QWidget, step: Callable[[], None]) -> None:
         self.steps.append(step)
 
-    def run(self) -> None:
+    def run(self, qtbot, cold: ColdStart) -> None:
+        """The held step, then the event loop until the start is done (ready or stopped)."""
         [step] = self.steps
         step()
+        qtbot.waitUntil(lambda: cold.is_ready or cold.exit_code is not None)
 
 
 def init_shop() -> None:
@@ -57,13 +60,15 @@ def held() -> HeldStep:
 @pytest.fixture
 def cold(qtbot, held: HeldStep, dialogs: RecordingDialogs):
     start = ColdStart(QApplication.instance(), schedule=held, dialogs=dialogs)  # type: ignore[arg-type]
-    qtbot.addWidget(start.waiting)  # closed and deleted by pytest-qt, not by the GC
     yield start
-    if start.startup is not None:
-        if start.startup.services is not None:
-            start.startup.services.state.drafts.discard()
-        if start.window is not start.waiting and start.window is not None:
-            qtbot.addWidget(start.window)
+    if start.startup is not None and start.startup.services is not None:
+        start.startup.services.state.drafts.discard()
+    # Closed and deleted here, not by the garbage collector in a later test.
+    for widget in {start.waiting, start.window}:
+        if widget is not None and shiboken6.isValid(widget):
+            widget.close()
+            widget.deleteLater()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     start.close()
 
 
@@ -86,7 +91,7 @@ def test_a_pin_typed_before_the_core_is_ready_is_checked_once_it_is(qtbot, cold,
     assert not lock.message.isVisible()
     assert "確認します" in lock.preparing.text()
 
-    held.run()
+    held.run(qtbot, cold)
 
     assert cold.is_ready and cold.window is window  # the same window, now with the core
     assert window.current_screen_name() == HOME
@@ -104,7 +109,7 @@ def test_a_wrong_pin_typed_before_the_core_is_ready_is_refused_once_it_is(qtbot,
     press(qtbot, Qt.Key.Key_Return)
     type_text(qtbot, "999999")
     press(qtbot, Qt.Key.Key_Return)
-    held.run()
+    held.run(qtbot, cold)
     lock = window.lock_screen
     assert window.current_screen_name() == LOCK
     assert "wrong clerk code or PIN" in lock.message.text()
@@ -115,7 +120,7 @@ def test_nothing_typed_means_nothing_checked_when_the_core_arrives(qtbot, cold, 
     init_shop()
     cold.begin()
     show(qtbot, cold.waiting)
-    held.run()
+    held.run(qtbot, cold)
     lock = cold.waiting.lock_screen
     assert cold.waiting.current_screen_name() == LOCK
     assert not lock.message.isVisible() and not lock.preparing.isVisible()
@@ -126,7 +131,7 @@ def test_a_new_counter_gets_the_first_run_screen_once_the_core_is_ready(qtbot, c
     cold.begin()
     waiting = cold.waiting
     show(qtbot, waiting)
-    held.run()
+    held.run(qtbot, cold)
     assert isinstance(cold.window, FirstRunView)
     qtbot.waitExposed(cold.window)
     assert not waiting.isVisible()
@@ -143,7 +148,7 @@ def damaged_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 def test_a_damaged_database_found_late_is_shown_and_ends_with_exit_2(qtbot, cold, held, dialogs):
     cold.begin()
     show(qtbot, cold.waiting)
-    held.run()
+    held.run(qtbot, cold)
     assert cold.exit_code == EXIT_USAGE
     [shown] = dialogs.messages
     assert shown.kind == "error" and "not a database" in shown.text
