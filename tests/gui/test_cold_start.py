@@ -19,11 +19,14 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QApplication, QWidget
 
 from desktop import __main__ as entry
+from desktop import config
 from desktop.cli import run as cli_run
+from desktop.settings import LANGUAGE, StationSettings
 from tests.conftest import MANAGER_PIN
 from tests.gui.helpers import RecordingDialogs, press, show, type_text
 from ui.app import EXIT_USAGE, ColdStart
 from ui.first_run import FirstRunView
+from ui.i18n import install_language
 from ui.main_window import HOME, LOCK, MainWindow
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -183,3 +186,25 @@ def test_the_lock_screen_is_built_and_shown_before_the_core_is_imported():
 def test_smoke_gui_on_a_damaged_database_says_so_and_exits_2(qtbot, capsys):
     assert entry.main(["--smoke-gui"]) == EXIT_USAGE
     assert "not a database" in capsys.readouterr().err
+
+
+def test_an_english_counter_gets_its_window_in_english_with_what_was_typed(qtbot, cold, held):
+    init_shop()
+    db_url = config.resolve_db_url(None)
+    StationSettings.for_station(config.resolve_keys_dir(None, db_url), "S01").set(LANGUAGE, "en")
+    cold.begin()
+    waiting = cold.waiting
+    show(qtbot, waiting)
+    type_text(qtbot, "M01")
+    press(qtbot, Qt.Key.Key_Return)
+    type_text(qtbot, MANAGER_PIN)
+    press(qtbot, Qt.Key.Key_Return)
+    try:
+        held.run(qtbot, cold)
+        window = cold.window
+        assert isinstance(window, MainWindow) and window is not waiting
+        assert window.intake_action.text() == "New intake"
+        assert window.current_screen_name() == HOME  # the PIN typed into the first one
+        assert not waiting.isVisible()
+    finally:
+        install_language("ja")
