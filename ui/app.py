@@ -57,6 +57,7 @@ BASE_POINT_SIZE = 13
 EXIT_USAGE = 2
 EXIT_FAULT = 1
 IMPORT_POLL_MS = 10  # how often the GUI thread looks whether the core's import is done
+EXPOSE_WAIT_MS = 2_000  # the core loads then even if the window is never exposed
 # Looks that no widget sets for itself: roomy buttons and fields for quick, sure clicks.
 STYLE_SHEET = (
     """
@@ -172,20 +173,27 @@ Schedule = Callable[[QWidget, Callable[[], None]], None]
 
 
 class _FirstExpose(QObject):
-    """Runs a step once, in the first idle moment after a window is exposed (drawn)."""
+    """Runs a step once, in the first idle moment after a window is exposed (drawn),
+    or after EXPOSE_WAIT_MS if it never is (started minimised, on another desktop):
+    the core must load either way."""
 
     def __init__(self, window: QWidget, step: Callable[[], None]) -> None:
         super().__init__(window)
         self._step: Callable[[], None] | None = step
+        QTimer.singleShot(EXPOSE_WAIT_MS, self, self.run_once)
+
+    def run_once(self) -> None:
+        if self._step is not None:
+            step, self._step = self._step, None
+            # After the current event: the window paints in its expose handling.
+            QTimer.singleShot(0, step)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         handle = self.parent()
-        if event.type() == QEvent.Type.Expose and self._step is not None:
+        if event.type() == QEvent.Type.Expose:
             window = handle.windowHandle() if isinstance(handle, QWidget) else None
             if window is not None and window.isExposed():
-                step, self._step = self._step, None
-                # After this event: the window paints in its expose handling.
-                QTimer.singleShot(0, step)
+                self.run_once()
         return False
 
 

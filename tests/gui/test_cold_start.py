@@ -24,7 +24,7 @@ from desktop.cli import run as cli_run
 from desktop.settings import LANGUAGE, StationSettings
 from tests.conftest import MANAGER_PIN
 from tests.gui.helpers import RecordingDialogs, press, show, type_text
-from ui.app import EXIT_USAGE, ColdStart
+from ui.app import EXIT_USAGE, EXPOSE_WAIT_MS, ColdStart, after_first_paint
 from ui.first_run import FirstRunView
 from ui.i18n import install_language
 from ui.main_window import HOME, LOCK, MainWindow
@@ -208,3 +208,27 @@ def test_an_english_counter_gets_its_window_in_english_with_what_was_typed(qtbot
         assert not waiting.isVisible()
     finally:
         install_language("ja")
+
+
+def test_the_step_waits_for_the_first_paint_and_runs_once(qtbot):
+    widget = QWidget()
+    qtbot.addWidget(widget)
+    widget.winId()  # its native window, not yet shown
+    ran: list[bool] = []
+    after_first_paint(widget, lambda: ran.append(True))
+    qtbot.wait(50)
+    assert ran == []  # not before the window is on screen
+    widget.show()
+    qtbot.waitUntil(lambda: ran == [True])
+    qtbot.wait(EXPOSE_WAIT_MS + 200)
+    assert ran == [True]  # the fallback did not run it again
+
+
+def test_the_step_runs_even_if_the_window_is_never_exposed(qtbot):
+    widget = QWidget()
+    qtbot.addWidget(widget)
+    widget.winId()  # minimised or on another desktop: never exposed
+    ran: list[bool] = []
+    after_first_paint(widget, lambda: ran.append(True))
+    qtbot.waitUntil(lambda: ran == [True], timeout=EXPOSE_WAIT_MS + 3000)
+    assert widget.windowHandle() is not None and not widget.windowHandle().isExposed()
