@@ -30,15 +30,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 def gui_main(argv: Sequence[str] | None = None) -> int:
     """The counter GUI; ``argv`` may hold only ``--smoke-gui`` (anything else is ignored)."""
     args = list(sys.argv[1:] if argv is None else argv)
-    from desktop.files import use_private_umask  # noqa: PLC0415
-
-    use_private_umask()
     # The one place the core reaches up into the GUI, and lazily: the command
     # line starts fast and runs with no display and without Qt installed.
-    # The core is loaded before Qt on purpose: once PySide6 is imported, its
-    # import hook reads the source of every later module, which
-    # costs about 0.1 s over SQLAlchemy's few hundred modules (bench startup).
-    import desktop.app  # noqa: F401, PLC0415
+    # The GUI shows its lock screen before it imports the core, and sets the
+    # private umask then, before it writes anything (ui/app.py, bench startup).
     from ui.app import main as run_gui  # noqa: PLC0415
 
     return run_gui(smoke=SMOKE_GUI in args)

@@ -7,6 +7,8 @@ imported for a heading; a screen now imports only what it draws.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import (
@@ -18,16 +20,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.errors import Problem
-from desktop.setup import (
-    ShopDetails,
-)
 from ui import palette
 from ui.i18n import (
     ERROR_SUBTITLE_STYLE,
     message_html,
     stacked,
 )
+
+if TYPE_CHECKING:
+    from desktop.errors import Problem
+    from desktop.setup import ShopDetails
 
 DEFAULT_TIMEZONE = "Asia/Tokyo"
 PIN_MAX_DIGITS = 12
@@ -199,6 +201,9 @@ class ShopForm(FormGrid):
         self.fields["commission"].setPlaceholderText(self.tr("例: 東京都公安委員会"))
 
     def details(self) -> ShopDetails:
+        # Imported here: the lock screen draws with this module before the core is loaded.
+        from desktop.setup import ShopDetails  # noqa: PLC0415
+
         text = {key: self.fields[key].text() for key in self.FIELDS}
         return ShopDetails(
             name=text["shop_name"],

@@ -3,9 +3,17 @@
 Failed PINs are counted, logged, recorded in the ledger and locked out by the core
 (``AppContext.authenticate``); this screen only shows what the core says, and the
 attempts left before a lockout.
+
+The screen is on show before the core is loaded (ui/app.py: the counter's window
+comes first, the core in the first idle moment after it): until :meth:`LockScreen.attach`
+it says 準備中 (preparing), and a code and PIN submitted meanwhile are checked as
+soon as the core is attached — the clerk types on, nothing is lost or refused.  So
+this module imports nothing of the core at load time.
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QRegularExpressionValidator, QShowEvent
@@ -20,12 +28,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.clerks import ClerkView, PinRefused
 from desktop.errors import UserError
-from desktop.rules import CLERK_CODE
 from ui.forms import error_label, heading, pin_edit, show_message
 from ui.i18n import both, pair, stacked
-from ui.services import Services
+
+if TYPE_CHECKING:
+    from desktop.clerks import ClerkView
+    from ui.services import Services
 
 MS_PER_MINUTE = 60_000
 # What counts as someone at the counter: any key, click, wheel, touch or pen.  A
@@ -93,13 +102,15 @@ class LockScreen(QWidget):
     """Clerk code and PIN; the counter's face whenever nobody is signed in.
 
     Emits no signals of its own: on success it sets ``state.clerk`` and emits
-    ``events.unlocked(clerk)`` for the main window.
+    ``events.unlocked(clerk)`` for the main window.  Built without ``services`` it
+    shows 準備中 until :meth:`attach`.
     """
 
-    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+    def __init__(self, services: Services | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._services = services
-        profile = services.ctx.shop_profile()
+        self._services: Services | None = None
+        # A code and PIN submitted before the core was attached, to check once it is.
+        self.pending = False
 
         self.code_edit = QLineEdit()
         self.code_edit.setObjectName("clerk_code")
@@ -120,6 +131,12 @@ class LockScreen(QWidget):
         self.draft_note.setObjectName("draft_note")
         self.draft_note.setTextFormat(Qt.TextFormat.RichText)
         self.draft_note.setWordWrap(True)
+        self.draft_note.setVisible(False)
+        # The counter opening (the core loading, the database, the station key).
+        self.preparing = QLabel(stacked(self, self.tr("準備中…")))
+        self.preparing.setObjectName("preparing")
+        self.preparing.setTextFormat(Qt.TextFormat.RichText)
+        self.preparing.setWordWrap(True)
 
         self.code_edit.returnPressed.connect(self._on_code_return_pressed)
         self.pin_edit.returnPressed.connect(self._on_unlock_requested)
@@ -151,18 +168,18 @@ class LockScreen(QWidget):
             caption.setBuddy(edit)
             grid.addWidget(caption, row, 0)
             grid.addWidget(edit, row, 1)
-        grid.addWidget(self.message, 4, 0, 1, 2)
-        grid.addWidget(self.attempts, 5, 0, 1, 2)
-        grid.addWidget(self.unlock_button, 6, 1, Qt.AlignmentFlag.AlignRight)
-        grid.addWidget(self.draft_note, 7, 0, 1, 2)
+        grid.addWidget(self.preparing, 4, 0, 1, 2)
+        grid.addWidget(self.message, 5, 0, 1, 2)
+        grid.addWidget(self.attempts, 6, 0, 1, 2)
+        grid.addWidget(self.unlock_button, 7, 1, Qt.AlignmentFlag.AlignRight)
+        grid.addWidget(self.draft_note, 8, 0, 1, 2)
 
-        self.shop_name = QLabel(profile.name)
+        self.shop_name = QLabel()
         self.shop_name.setObjectName("shopName")
         self.shop_name.setAlignment(Qt.AlignmentFlag.AlignCenter)
         font = self.shop_name.font()
         font.setPointSizeF(font.pointSizeF() * 1.3)
         self.shop_name.setFont(font)
-        services.events.settings_changed.connect(self._on_events_settings_changed)
 
         centre = QHBoxLayout()
         centre.addStretch(1)
@@ -176,6 +193,30 @@ class LockScreen(QWidget):
         layout.addStretch(2)
         QWidget.setTabOrder(self.code_edit, self.pin_edit)
         QWidget.setTabOrder(self.pin_edit, self.unlock_button)
+        if services is not None:
+            self.attach(services)
+
+    @property
+    def ready(self) -> bool:
+        """Whether a PIN can be checked now (the core is attached)."""
+        return self._services is not None
+
+    def attach(self, services: Services) -> None:
+        """The core is here: show the shop, and check a code and PIN submitted meanwhile."""
+        self._services = services
+        self.shop_name.setText(services.ctx.shop_profile().name)
+        services.events.settings_changed.connect(self._on_events_settings_changed)
+        self.preparing.setVisible(False)
+        self._show_draft_note()
+        if self.pending:
+            self.pending = False
+            self._on_unlock_requested()
+
+    def take_over(self, other: LockScreen) -> None:
+        """What was typed into ``other`` (a window being replaced), pending check included."""
+        self.code_edit.setText(other.code_edit.text())
+        self.pin_edit.setText(other.pin_edit.text())
+        self.pending = other.pending
 
     def prepare(self, last_clerk: str = "") -> None:
         """Ready for the next person: the last clerk's code pre-filled and selected.
@@ -196,6 +237,8 @@ class LockScreen(QWidget):
         self.code_edit.setFocus()
 
     def _show_draft_note(self) -> None:
+        if self._services is None:
+            return  # nothing can be in hand before the core is loaded
         drafts = self._services.state.drafts
         self.draft_note.setVisible(drafts.is_open())
         if not drafts.is_open():
@@ -212,7 +255,8 @@ class LockScreen(QWidget):
         )
 
     def _on_events_settings_changed(self) -> None:
-        self.shop_name.setText(self._services.ctx.shop_profile().name)
+        if self._services is not None:
+            self.shop_name.setText(self._services.ctx.shop_profile().name)
 
     def _on_code_text_edited(self, text: str) -> None:
         # Codes are capitals (C01); typing c01 is not a mistake worth a message.
@@ -225,6 +269,17 @@ class LockScreen(QWidget):
         self.pin_edit.setFocus(Qt.FocusReason.TabFocusReason)
 
     def _on_unlock_requested(self) -> None:
+        if self._services is None:
+            # Checked by attach(), as soon as the core is here; the fields stay as typed.
+            self.pending = True
+            self.preparing.setText(
+                stacked(self, self.tr("準備中… 準備ができ次第、入力されたPINを確認します"))
+            )
+            return
+        # The rules and the PIN check live in the core, loaded by now.
+        from desktop.clerks import PinRefused  # noqa: PLC0415
+        from desktop.rules import CLERK_CODE  # noqa: PLC0415
+
         code = self.code_edit.text().strip().upper()
         pin = self.pin_edit.text()
         if not CLERK_CODE.fullmatch(code) or not pin:
@@ -245,6 +300,7 @@ class LockScreen(QWidget):
         self._unlock(clerk)
 
     def _unlock(self, clerk: ClerkView) -> None:
+        assert self._services is not None, "unlocked before the core was attached"
         self.pin_edit.clear()
         show_message(self.message, "", "")
         show_message(self.attempts, "", "")

@@ -3,12 +3,18 @@
 Screens are plugged in by name through a registry of factories, each called as
 ``factory(services, parent)`` the first time its screen is opened.  The factories
 import their modules on use, so the window opens fast.
+
+The window can be built before the core is loaded (``MainWindow()``, no services):
+it shows the lock screen, 準備中, with nothing but the code and PIN fields at work,
+until :meth:`MainWindow.attach` hands it the services (ui/app.py's cold start).  So
+the core is imported here only where it is used, not at load time.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -23,8 +29,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.clerks import ClerkView, is_active_clerk
-from desktop.config import database_label
 from desktop.errors import UserError
 from desktop.settings import (
     IDLE_LOCK_MINUTES,
@@ -32,15 +36,17 @@ from desktop.settings import (
     PRINTER_A4,
     PRINTER_THERMAL,
 )
-from ui.about import add_about_action
 from ui.fit import PageStack, fit_window
 from ui.i18n import both, english, message, pair, stacked
 from ui.lock_screen import IdleLock, LockScreen
-from ui.services import Services
+
+if TYPE_CHECKING:
+    from desktop.clerks import ClerkView
+    from ui.services import Services
 
 log = logging.getLogger(__name__)
 
-ScreenFactory = Callable[[Services, QWidget], QWidget]
+ScreenFactory = Callable[["Services", QWidget], QWidget]
 
 HOME = "home"
 INTAKE = "intake"
@@ -129,19 +135,21 @@ class MainWindow(QMainWindow):
 
     Listens to ``events.unlocked``, ``events.settings_changed`` and
     ``events.clerks_changed``; emits ``events.locked`` when it locks (Ctrl+L or idle).
-    No signals of its own.
+    No signals of its own.  Built without ``services``, it waits on its lock screen
+    (準備中) for :meth:`attach`.
     """
+
+    services: Services
 
     def __init__(
         self,
-        services: Services,
+        services: Services | None = None,
         *,
         screens: Mapping[str, ScreenFactory] | None = None,
         idle_timer: QTimer | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self.services = services
         self._factories = dict(DEFAULT_SCREENS if screens is None else screens)
         self._screens: dict[str, QWidget] = {}
         self._current = LOCK
@@ -152,7 +160,7 @@ class MainWindow(QMainWindow):
         # Sized by the screen it shows: the window shrinks back after a tall screen.
         self.stack = PageStack()
         self.setCentralWidget(self.stack)
-        self.lock_screen = LockScreen(services, self.stack)
+        self.lock_screen = LockScreen(None, self.stack)
         self.stack.addWidget(self.lock_screen)
         self._build_actions()
         self.home = HomeView(
@@ -162,22 +170,41 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.home)
         self._screens[HOME] = self.home
         self._build_status_bar()
-        self.about_action = add_about_action(self, services)
 
-        self.idle = IdleLock(services.settings.get(IDLE_LOCK_MINUTES), idle_timer, self)
+        self.idle = IdleLock(IDLE_LOCK_MINUTES.default, idle_timer, self)
         self.idle.idle.connect(self._on_idle_lock_idle)
         # On the application, not the window: a key typed in any widget or dialog counts.
         app = QApplication.instance()
         assert app is not None, "create the QApplication first"
         app.installEventFilter(self.idle)
+        self._customer_facing = False
+        self._set_unlocked(False)
+        self.lock_screen.prepare()
+        self.stack.setCurrentWidget(self.lock_screen)
+        if services is None:
+            fit_window(self)
+        else:
+            self.attach(services)
 
+    @property
+    def ready(self) -> bool:
+        """Whether the services are attached (a PIN can be checked)."""
+        return self.lock_screen.ready
+
+    def attach(self, services: Services) -> None:
+        """The core is loaded: connect the window to it, and check a PIN typed meanwhile."""
+        from ui.about import add_about_action  # noqa: PLC0415 - it imports the core
+
+        self.services = services
+        self.about_action = add_about_action(self, services)
+        self.idle.set_minutes(services.settings.get(IDLE_LOCK_MINUTES))
         services.events.unlocked.connect(self._on_events_unlocked)
         services.events.settings_changed.connect(self._on_events_settings_changed)
         services.events.clerks_changed.connect(self._on_events_clerks_changed)
         services.events.customer_facing.connect(self._on_events_customer_facing)
-        self._customer_facing = False
         self._restore_geometry()
-        self._show_locked()
+        self._refresh_status()
+        self.lock_screen.attach(services)  # last: it may unlock at once
 
     # --- building -------------------------------------------------------------
 
@@ -245,9 +272,11 @@ class MainWindow(QMainWindow):
             font.setPointSizeF(font.pointSizeF() * 0.9)
             label.setFont(font)
             bar.addPermanentWidget(label)
-        self._refresh_status()
+        self.clerk_label.setText(both(self, self.tr("ロック中")))  # the rest once attached
 
     def _refresh_status(self) -> None:
+        from desktop.config import database_label  # noqa: PLC0415 - it imports SQLAlchemy
+
         services = self.services
         try:
             station = services.ctx.signer().station
@@ -436,6 +465,8 @@ class MainWindow(QMainWindow):
         clerk = self.services.state.clerk
         if clerk is None:
             return
+        from desktop.clerks import is_active_clerk  # noqa: PLC0415 - the core, loaded by now
+
         with self.services.ctx.reading() as session:
             still_active = is_active_clerk(session, clerk.code)
         if not still_active:
@@ -443,6 +474,9 @@ class MainWindow(QMainWindow):
             self.lock()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.ready:
+            super().closeEvent(event)  # closed while it opens: nothing to keep
+            return
         state = self.services.state
         if state.drafts.is_open() and not self.services.dialogs.confirm(
             self,

@@ -20,7 +20,6 @@ from desktop.settings import MAIN_WINDOW_GEOMETRY, PRINTER_THERMAL
 from tests.conftest import MANAGER_PIN
 from tests.gui.helpers import focused, press, shortcut, show, type_text, unlock
 from ui import app as app_module
-from ui import main_window as main_window_module
 from ui.first_run import FirstRunView
 from ui.i18n import install_language
 from ui.main_window import HISTORY, HOME, INTAKE, LOCK, SETTINGS, MainWindow
@@ -28,8 +27,18 @@ from ui.main_window import HISTORY, HOME, INTAKE, LOCK, SETTINGS, MainWindow
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def top_level(kind: type[QWidget]) -> QWidget:
-    [window] = [w for w in QApplication.topLevelWidgets() if isinstance(w, kind) and w.isVisible()]
+def top_level(qtbot, kind: type[QWidget]) -> QWidget:
+    """The one visible top-level ``kind``, once the cold start has shown it (ui/app.py)."""
+
+    def visible() -> list[QWidget]:
+        return [
+            w
+            for w in QApplication.topLevelWidgets()
+            if isinstance(w, kind) and w.isVisible() and getattr(w, "ready", True)
+        ]
+
+    qtbot.waitUntil(lambda: len(visible()) == 1)
+    [window] = visible()
     return window
 
 
@@ -53,7 +62,7 @@ def test_the_entry_point_opens_first_run_over_a_fresh_data_folder(qtbot, monkeyp
     seen: list[QWidget] = []
 
     def scenario() -> None:
-        form = top_level(FirstRunView)
+        form = top_level(qtbot, FirstRunView)
         qtbot.waitExposed(form)
         seen.append(form)
 
@@ -76,7 +85,7 @@ def test_the_entry_point_shows_the_main_window_once_the_shop_is_set_up(qtbot, mo
     seen: dict[str, object] = {}
 
     def scenario() -> None:
-        window = top_level(MainWindow)
+        window = top_level(qtbot, MainWindow)
         assert isinstance(window, MainWindow)
         qtbot.waitExposed(window)
         seen["screen"] = window.current_screen_name()
@@ -96,7 +105,7 @@ def test_first_run_and_unlock_by_keyboard_alone(qtbot, monkeypatch):
     reached: list[str] = []
 
     def scenario() -> None:
-        form = top_level(FirstRunView)
+        form = top_level(qtbot, FirstRunView)
         show(qtbot, form)
         for text in ("リボーク質店 池袋店", "第301020009999号", "東京都公安委員会"):
             type_text(qtbot, text)
@@ -112,7 +121,7 @@ def test_first_run_and_unlock_by_keyboard_alone(qtbot, monkeypatch):
         type_text(qtbot, MANAGER_PIN)
         press(qtbot, Qt.Key.Key_Return)
 
-        window = top_level(MainWindow)
+        window = top_level(qtbot, MainWindow)
         assert isinstance(window, MainWindow)
         show(qtbot, window)
         assert focused() is window.lock_screen.code_edit
@@ -179,7 +188,7 @@ def test_the_status_bar_names_station_clerk_database_and_printers(qtbot, service
     ],
 )
 def test_the_database_is_named_without_its_password(url, label):
-    assert main_window_module.database_label(url) == label
+    assert config.database_label(url) == label
 
 
 def test_window_geometry_is_remembered_per_station(qtbot, services):

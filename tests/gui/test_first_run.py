@@ -16,9 +16,9 @@ from desktop.keys import StationKeyFiles
 from desktop.setup import ShopDetails, initialise
 from tests.conftest import MANAGER_PIN, Clock
 from tests.gui.helpers import RecordingDialogs, focused, press, show, type_text
-from ui.app import Startup
 from ui.first_run import FirstRunView
 from ui.main_window import MainWindow
+from ui.startup import Startup
 
 # Field by field, in the order Tab visits them: shop, then counter and manager.
 ANSWERS = [

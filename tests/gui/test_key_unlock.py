@@ -17,9 +17,9 @@ from desktop.keys import StationKeyFiles, decrypt_private_key
 from tests.conftest import KEY_PASSPHRASE, MANAGER_PIN, Clock
 from tests.gui.helpers import RecordingDialogs, show
 from tests.gui.test_first_run import ANSWERS, fill_by_keyboard, form_of
-from ui.app import Startup
 from ui.key_unlock import KeyUnlockDialog
 from ui.main_window import MainWindow
+from ui.startup import Startup
 
 
 def request(attempt: int = 1, *, can_remember: bool = False) -> UnlockRequest:

@@ -227,8 +227,8 @@ def test_the_dialog_tries_the_server_and_saves_it_only_when_it_answers(
 
 @pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
 def test_the_first_run_moves_to_the_chosen_server(qtbot, home, password_server, tmp_path):
-    from ui.app import Startup
     from ui.first_run import FirstRunView
+    from ui.startup import Startup
 
     store_password(password_server, PASSWORD)
     local = AppContext.open(f"sqlite:///{tmp_path / 'here.sqlite3'}", tmp_path / "k", create=True)

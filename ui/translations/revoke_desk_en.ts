@@ -1356,6 +1356,16 @@
         <translation>e.g. C01</translation>
     </message>
     <message>
+        <location filename="../lock_screen.py" line="136"/>
+        <source>準備中…</source>
+        <translation>Preparing…</translation>
+    </message>
+    <message>
+        <location filename="../lock_screen.py" line="276"/>
+        <source>準備中… 準備ができ次第、入力されたPINを確認します</source>
+        <translation>Preparing… your PIN will be checked as soon as the counter is ready</translation>
+    </message>
+    <message>
         <location filename="../lock_screen.py" line="112"/>
         <source>ロック解除</source>
         <translation>Unlock</translation>
