@@ -25,13 +25,14 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from platformdirs import user_config_path, user_data_path, user_log_path
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
 
 from desktop.errors import UserError
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import URL
 
 APP_NAME = "revoke-desk"
 DB_FILE_NAME = "revoke-desk.sqlite3"
@@ -291,12 +292,22 @@ def not_a_database_url(url: str) -> UserError:
     )
 
 
-def sqlite_file(url: str) -> Path | None:
-    """The file of a SQLite URL, or None for another engine or an in-memory database."""
+def _parsed(url: str) -> URL:
+    """A database URL, parsed by SQLAlchemy — imported here, not with this module: the
+    lock screen reads the settings (and so this module) before the core is imported
+    (ui.app, issue 11's cold start; tests/gui/test_cold_start.py)."""
+    from sqlalchemy.engine import make_url  # noqa: PLC0415
+    from sqlalchemy.exc import ArgumentError  # noqa: PLC0415
+
     try:
-        parsed = make_url(url)
+        return make_url(url)
     except ArgumentError:
         raise not_a_database_url(url) from None
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The file of a SQLite URL, or None for another engine or an in-memory database."""
+    parsed = _parsed(url)
     if (
         parsed.get_backend_name() != "sqlite"
         or not parsed.database
@@ -323,7 +334,7 @@ def database_label(url: str) -> str:
     db_file = sqlite_file(url)
     if db_file is not None:
         return db_file.name
-    parsed = make_url(url)
+    parsed = _parsed(url)
     if parsed.get_backend_name() == "sqlite":
         return "sqlite (memory)"
     return f"{parsed.host or 'localhost'}/{parsed.database or ''}"
