@@ -94,6 +94,12 @@ class StartupBench:
             "REVOKE_DESK_LOG_DIR": str(directory / "log"),
             "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
         }
+        # A shop's install has its modules compiled (pip and PyInstaller write the
+        # bytecode): a child that may not write any (PYTHONDONTWRITEBYTECODE, set on
+        # some machines, this one included) would compile our sources in every round
+        # while PySide6's come compiled — ~25 ms of the lock screen, ~0.2 s of the core.
+        # The warm-up rounds write it.
+        self.env.pop("PYTHONDONTWRITEBYTECODE", None)
         ctx.close()
         # Every round's (warm-up included) core-ready and floor times, in order.
         self.ready_ns: list[int] = []
