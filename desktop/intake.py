@@ -391,11 +391,17 @@ def check_intake_entry(session: Session, entry: LedgerEntry, body: dict[str, Any
 
 
 def check_intake_row(
-    entry: LedgerEntry, body: dict[str, Any], intake: Any | None, person: Any | None
+    entry: LedgerEntry,
+    body: dict[str, Any],
+    intake: Any | None,
+    person: Any | None,
+    signed_values: tuple[Any, ...] | None = None,
 ) -> str | None:
     """:func:`check_intake_entry` on rows already read: ``intake`` and ``person`` are
     the rows keyed by the entry's receipt (ORM objects or rows with the same
-    attribute names), or None where there is none.  ``verify`` streams them."""
+    attribute names), or None where there is none.  ``verify`` streams them, and
+    may give ``signed_values``: the intake row's :data:`SIGNED_INTAKE_COLUMNS` as one
+    tuple, in that order (read at once, not column by column)."""
     if intake is None:
         return f"intake row {entry.subject} is missing"
     device = body["device"]
@@ -418,7 +424,9 @@ def check_intake_row(
         imeis[1] if len(imeis) > 1 else "",
     )
     # All at once (verify does this 100,000 times); column by column to name the first.
-    if _SIGNED_INTAKE_VALUES(intake) != expected:
+    if signed_values is None:
+        signed_values = _SIGNED_INTAKE_VALUES(intake)
+    if signed_values != expected:
         for column, value in zip(SIGNED_INTAKE_COLUMNS, expected, strict=True):
             if getattr(intake, column) != value:
                 return f"intake {intake.receipt}: column {column} differs from the signed entry"

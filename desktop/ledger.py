@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import namedtuple
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -69,6 +70,26 @@ CREATED_STATIONS = "revoke_desk_created_stations"
 _CANONICAL = json.JSONEncoder(
     ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False
 )
+
+
+# The canonical encoder for what ``json.loads`` made (verify's bodies and person data):
+# such a value cannot hold itself, so the encoder need not keep the set of containers
+# it is in that ``check_circular`` costs on every list and object; for any value
+# without a cycle it writes the very text of ``_CANONICAL``
+# (tests/unit/desktop/test_verify_canonical.py).
+_encode_decoded = json.JSONEncoder(
+    ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False, check_circular=False
+).encode
+
+
+# json.loads's own scanner without the white-space matching around it: a text it
+# decodes to its end from its first character is decoded to the same value.
+scan_json = json.JSONDecoder().scan_once  # type: ignore[attr-defined]  # not in typeshed
+
+
+def canonical_decoded(value: Any) -> bytes:
+    """:func:`canonical` of a value ``json.loads`` made (no cycle): the same bytes."""
+    return _encode_decoded(value).encode("utf-8")
 
 
 def canonical(body: Mapping[str, Any]) -> bytes:
@@ -389,11 +410,17 @@ def verify_station(
     )
     # The `with` closes the (server-side, on PostgreSQL) cursor when the walk stops early.
     with session.execute(stmt) as rows:
-        # Plain rows of the entry's columns, not mapped objects (a fifth of the walk's
-        # time at 100,000 entries went to making them): the walk and every check only
-        # read the columns, by the same names.
-        entries = cast(Iterable[LedgerEntry], rows)
+        # Plain tuples of the entry's columns, not mapped objects (a fifth of the walk's
+        # time at 100,000 entries went to making them), nor SQLAlchemy's rows (reading
+        # a column of one by name costs ten times a named tuple's, and the walk reads a
+        # dozen an entry): the walk and every check only read the columns, by the same
+        # names.
+        entries = cast(Iterable[LedgerEntry], map(_EntryRow._make, rows))
         return _walk(session, station, entries, first, entry_checks, on_sound=on_sound)
+
+
+# An entry as verify reads it: its columns by name, in the table's order.
+_EntryRow = namedtuple("_EntryRow", [column.key for column in LedgerEntry.__table__.c])  # type: ignore[misc]
 
 
 def _walk(
@@ -405,53 +432,91 @@ def _walk(
     *,
     on_sound: SoundEntry | None,
 ) -> StationReport:
+    # The head as two locals, not a ChainHead an entry: this loop runs once per entry
+    # of every chain (100,000 times at a shop's second year), so it does nothing on the
+    # sound path that it can leave to the end or to the entry that is not sound.
+    code = station.code
     count = 0
-    head = ChainHead(station.code, 0, GENESIS_PREV_HASH)
+    head_seq, head_hash = 0, GENESIS_PREV_HASH
     fingerprints = [certificate_fingerprint(certificate)]
-
-    def report(seq: int, message: str) -> StationReport:
-        return StationReport(
-            station.code, count, head, Finding(station.code, seq, message), tuple(fingerprints)
-        )
-
+    check_of = entry_checks.get
     for entry in entries:
-        expected = head.seq + 1
-        if entry.seq != expected:
-            if entry.seq > expected:
-                return report(
-                    expected, f"entry missing (the chain jumps from #{head.seq} to #{entry.seq})"
+        seq = entry.seq
+        if seq != head_seq + 1:
+            expected = head_seq + 1
+            if seq > expected:
+                message = f"entry missing (the chain jumps from #{head_seq} to #{seq})"
+                return _bad(
+                    code,
+                    count,
+                    ChainHead(code, head_seq, head_hash),
+                    fingerprints,
+                    seq=expected,
+                    message=message,
                 )
-            return report(entry.seq, "entry out of order or duplicated")
-        problem, body = _checked_body(entry, head.entry_hash, certificate)
+            message = "entry out of order or duplicated"
+            return _bad(
+                code,
+                count,
+                ChainHead(code, head_seq, head_hash),
+                fingerprints,
+                seq=seq,
+                message=message,
+            )
+        problem, body = _checked_body(entry, head_hash, certificate)
+        kind = entry.kind
         if problem is None:
-            if entry.kind == EntryKind.STATION_CREATED:
+            if kind == EntryKind.STATION_CREATED:
                 problem = _check_created(body, fingerprints[-1])
-            elif entry.kind == EntryKind.KEY_ROTATED:
+            elif kind == EntryKind.KEY_ROTATED:
                 rotated = _rotated_to(body, certificate)
                 if isinstance(rotated, str):
                     problem = rotated
                 else:
                     certificate = rotated
                     fingerprints.append(certificate_fingerprint(certificate))
-            check = entry_checks.get(entry.kind)
+            check = check_of(kind)
             if problem is None and check is not None:
                 problem = check(session, entry, body)
         if problem is not None:
-            return report(entry.seq, problem)
+            return _bad(
+                code,
+                count,
+                ChainHead(code, head_seq, head_hash),
+                fingerprints,
+                seq=seq,
+                message=problem,
+            )
         if on_sound is not None:
             on_sound(entry, body)
-        head = ChainHead(station.code, entry.seq, entry.entry_hash)
+        head_seq, head_hash = seq, entry.entry_hash
         count += 1
     if (
         fingerprints[-1] != station.fingerprint
         or certificate_fingerprint(load_certificate(station.certificate_pem)) != station.fingerprint
     ):
-        return report(
-            head.seq,
+        message = (
             "the station certificate is not the one the chain was last signed with "
-            f"({fingerprints[-1][:16]}…): it was replaced outside a key rotation",
+            f"({fingerprints[-1][:16]}…): it was replaced outside a key rotation"
         )
-    return StationReport(station.code, count, head, None, tuple(fingerprints))
+        return _bad(
+            code,
+            count,
+            ChainHead(code, head_seq, head_hash),
+            fingerprints,
+            seq=head_seq,
+            message=message,
+        )
+    return StationReport(
+        code, count, ChainHead(code, head_seq, head_hash), None, tuple(fingerprints)
+    )
+
+
+def _bad(
+    code: str, count: int, head: ChainHead, fingerprints: list[str], *, seq: int, message: str
+) -> StationReport:
+    """The report of a walk that stopped at entry ``seq``: ``count`` sound before it."""
+    return StationReport(code, count, head, Finding(code, seq, message), tuple(fingerprints))
 
 
 def _check_created(body: dict[str, Any], fingerprint: str) -> str | None:
@@ -507,10 +572,17 @@ def _checked_body(
     (empty when the problem is that it cannot be)."""
     if entry.prev_hash != prev_hash:
         return "prev_hash does not link to the previous entry", _NO_BODY
+    text = entry.body
     try:
-        body = json.loads(entry.body)
-    except ValueError:
-        return "body is not valid JSON", _NO_BODY
+        # json.loads's scanner alone: a canonical body has no white space around it.
+        body, end = scan_json(text, 0)
+    except (StopIteration, ValueError):
+        end = -1
+    if end != len(text):  # anything else is decoded by json.loads itself, as always
+        try:
+            body = json.loads(text)
+        except ValueError:
+            return "body is not valid JSON", _NO_BODY
     if not isinstance(body, dict):
         return "body is not a JSON object", _NO_BODY
     return _problem_in(entry, body, prev_hash, certificate), body
@@ -519,9 +591,12 @@ def _checked_body(
 def _problem_in(
     entry: LedgerEntry, body: dict[str, Any], prev_hash: str, certificate: x509.Certificate
 ) -> str | None:
-    body_bytes = canonical(body)
-    if body_bytes != entry.body.encode("utf-8"):
+    text = _encode_decoded(body)
+    if text != entry.body:
+        canonical(body)  # raises where it always did (a lone surrogate in a string)
         return "body is not in canonical form (it was rewritten)"
+    # The same text, so the same bytes as canonical(body) (UTF-8 is one-to-one).
+    body_bytes = text.encode("utf-8")
     if compute_entry_hash(prev_hash, body_bytes) != entry.entry_hash:
         return "entry_hash does not match the body (the body was changed)"
     if not signature_is_valid(certificate, bytes.fromhex(entry.entry_hash), entry.signature):

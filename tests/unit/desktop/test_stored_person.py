@@ -64,6 +64,10 @@ def test_the_stored_forms_give_the_canonical_text(text):
         json.dumps([1, {"signature": [1]}]),
         json.dumps({**DATA, "age": float("nan")}),  # decodes, but has no canonical form
         json.dumps({"signature": [[[1, 2, 3]]]}),  # nothing before the strokes
+        " " + json.dumps(DATA),  # white space before it: not json.dumps's
+        "\ufeff" + json.dumps(DATA),  # a byte-order mark (json.loads refuses it)
+        '{"name": "x"} {"age": 1, "signature": [1]}',  # a second object before the strokes
+        '{"name": "x" "age": 1, "signature": [1]}',  # no comma: not JSON
     ],
 )
 def test_any_other_form_is_left_to_the_full_decoding(text):
