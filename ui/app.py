@@ -139,8 +139,11 @@ def set_app_icon(app: QApplication) -> None:
 
 @contextlib.contextmanager
 def _without_pyside_import_hook() -> Iterator[None]:
-    """Imports in this block skip PySide6's import hook (on this thread's imports only
-    in effect: the GUI thread is the only one importing at start).
+    """Imports in this block skip PySide6's import hook.
+
+    The swap is process-wide while the block runs (on the worker thread): an import
+    the GUI thread makes meanwhile skips the hook too, which loses nothing, since the
+    hook only matters to modules that use ``__feature__`` and none of ours does.
 
     Once PySide6 is loaded, ``builtins.__import__`` is its hook, which reads the
     source of every module imported after it (``inspect.getsource``) to find the
