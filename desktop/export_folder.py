@@ -124,21 +124,27 @@ class ExportVerdict:
         return [f"NG {problem}" for problem in self.problems]
 
 
-def verify_export(folder: Path, session: Session | None = None) -> ExportVerdict:
-    """Check an export folder: signature, every file's hash, and (with a session) the ledger."""
-    problems: list[str] = []
+def read_signed_files(folder: Path) -> tuple[dict[str, bytes], x509.Certificate | None, list[str]]:
+    """A signed folder's manifest, signature and certificate (a day's or head office's).
+
+    Returns the files as read, the certificate — None when the check cannot go on (a
+    file missing, the certificate unreadable), the problems then saying why — and the
+    problems found so far: a signature that does not verify is one, and the caller goes
+    on to check the files against the manifest all the same.
+    """
     raw: dict[str, bytes] = {}
+    problems: list[str] = []
     for name in (MANIFEST, SIGNATURE, CERT_FILE):
         try:
             raw[name] = (folder / name).read_bytes()
         except OSError:
             problems.append(f"{name}: missing")
     if problems:
-        return ExportVerdict(tuple(problems))
+        return raw, None, problems
     try:
         certificate = x509.load_pem_x509_certificate(raw[CERT_FILE])
     except ValueError:
-        return ExportVerdict((f"{CERT_FILE}: not a certificate (changed?)",))
+        return raw, None, [f"{CERT_FILE}: not a certificate (changed?)"]
     try:
         signature = raw[SIGNATURE].decode("ascii").strip()
         base64.b64decode(signature, validate=True)
@@ -149,6 +155,14 @@ def verify_export(folder: Path, session: Session | None = None) -> ExportVerdict
             f"{MANIFEST}/{SIGNATURE}: the signature does not verify with {CERT_FILE} "
             "(the manifest or its signature was changed)"
         )
+    return raw, certificate, problems
+
+
+def verify_export(folder: Path, session: Session | None = None) -> ExportVerdict:
+    """Check an export folder: signature, every file's hash, and (with a session) the ledger."""
+    raw, certificate, problems = read_signed_files(folder)
+    if certificate is None:
+        return ExportVerdict(tuple(problems))
     try:
         manifest = json.loads(raw[MANIFEST].decode("utf-8"))
         station, day = str(manifest["station"]), str(manifest["day"])

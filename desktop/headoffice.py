@@ -35,8 +35,6 @@ ledger up to those heads, so later business never makes an export fail.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import json
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
@@ -46,7 +44,6 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from cryptography import x509
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -57,10 +54,10 @@ from desktop.catalogue import RevocationCatalogue
 from desktop.dayclose import IntakeLine, PurposeTotal, purpose_totals
 from desktop.domain import PURPOSE_LABELS, Label
 from desktop.errors import UserError
-from desktop.export_folder import CERT_FILE, MANIFEST, SIGNATURE, sha256
+from desktop.export_folder import CERT_FILE, MANIFEST, SIGNATURE, read_signed_files, sha256
 from desktop.exports import ja, row_values
 from desktop.files import write_folder_atomically
-from desktop.keys import StationSigner, certificate_fingerprint, signature_is_valid
+from desktop.keys import StationSigner, certificate_fingerprint
 from desktop.ledger_book import check_period
 from desktop.setup import ShopDetails
 from desktop.trust import matches
@@ -592,29 +589,9 @@ def verify_head_office(
     folder: Path, session: Session | None = None, *, fingerprints: Sequence[str] = ()
 ) -> HeadOfficeVerdict:
     """Signature, every file's SHA-256, the fingerprint on paper; with a session, the ledger."""
-    raw: dict[str, bytes] = {}
-    problems: list[str] = []
-    for name in (MANIFEST, SIGNATURE, CERT_FILE):
-        try:
-            raw[name] = (folder / name).read_bytes()
-        except OSError:
-            problems.append(f"{name}: missing")
-    if problems:
+    raw, certificate, problems = read_signed_files(folder)
+    if certificate is None:
         return HeadOfficeVerdict(tuple(problems))
-    try:
-        certificate = x509.load_pem_x509_certificate(raw[CERT_FILE])
-    except ValueError:
-        return HeadOfficeVerdict((f"{CERT_FILE}: not a certificate (changed?)",))
-    try:
-        signature = raw[SIGNATURE].decode("ascii").strip()
-        base64.b64decode(signature, validate=True)
-    except (UnicodeDecodeError, binascii.Error):
-        signature = ""
-    if not signature or not signature_is_valid(certificate, raw[MANIFEST], signature):
-        problems.append(
-            f"{MANIFEST}/{SIGNATURE}: the signature does not verify with {CERT_FILE} "
-            "(the manifest or its signature was changed)"
-        )
     try:
         manifest = json.loads(raw[MANIFEST].decode("utf-8"))
         if manifest.get("format") != MANIFEST_FORMAT:
