@@ -34,6 +34,7 @@ from desktop.attestation import decide
 from desktop.catalogue import RevocationCatalogue
 from desktop.intake import (
     SALT_BYTES,
+    SIGNED_INTAKE_COLUMNS,
     intake_body,
     intake_row,
     person_digest,
@@ -57,25 +58,9 @@ _INSERT_ENTRY = (
     "INSERT INTO ledger_entry (station, seq, kind, subject, body, prev_hash, entry_hash,"
     " signature, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
-_INTAKE_COLUMNS = (
-    "receipt",
-    "station",
-    "seq",
-    "business_day",
-    "day_number",
-    "created_at",
-    "clerk",
-    "purpose",
-    "price_yen",
-    "outcome",
-    "refusal_reason",
-    "revocation_path",
-    "device_os",
-    "maker",
-    "model",
-    "imei1",
-    "imei2",
-)
+# Every column of the intake row: the ones verify holds against the body, and the two
+# that are the row's own (desktop.intake.intake_row).
+_INTAKE_COLUMNS = ("receipt", "day_number", *SIGNED_INTAKE_COLUMNS)
 _INSERT_INTAKE = (
     f"INSERT INTO intake ({', '.join(_INTAKE_COLUMNS)})"
     f" VALUES ({', '.join('?' for _ in _INTAKE_COLUMNS)})"

@@ -73,17 +73,22 @@ def test_append_only_tables_refuse_changes(ctx, table, statement):
         assert conn.execute(text(f"SELECT count(*) FROM {table}")).scalar_one() == before
 
 
-def test_a_database_made_by_schema_0001_upgrades_and_still_verifies(tmp_path):
-    """A shop's database from the first release opens, upgrades and keeps its chain."""
+def _open_kept(tmp_path: Path, schema: str):
+    """A copy of a kept database (tests/data/<schema>), opened as the app opens it."""
     import shutil
 
     from desktop.app import AppContext
+
+    shutil.copytree(Path(__file__).resolve().parents[2] / "data" / schema, tmp_path / "shop")
+    url = f"sqlite:///{tmp_path / 'shop' / 'shop.sqlite3'}"
+    return AppContext.open(url, tmp_path / "shop" / "keys")
+
+
+def test_a_database_made_by_schema_0001_upgrades_and_still_verifies(tmp_path):
+    """A shop's database from the first release opens, upgrades and keeps its chain."""
     from desktop.verification import verify_all
 
-    source = Path(__file__).resolve().parents[2] / "data" / "schema_0001"
-    shutil.copytree(source, tmp_path / "shop")
-    url = f"sqlite:///{tmp_path / 'shop' / 'shop.sqlite3'}"
-    ctx = AppContext.open(url, tmp_path / "shop" / "keys")
+    ctx = _open_kept(tmp_path, "schema_0001")
     try:
         assert migrate.current_revision(ctx.engine) == migrate.head_revision()
         with ctx.reading() as session:
@@ -117,15 +122,9 @@ def test_a_database_made_by_schema_0002_upgrades_and_still_verifies(tmp_path):
     佐々木 健 / ササキ ケン (accepted), 田中 美咲 / タナカ ミサキ (refused), 鈴木 花子 with no
     reading (accepted, then voided 二重登録 by M01), five minutes apart.
     """
-    import shutil
-
-    from desktop.app import AppContext
     from desktop.verification import verify_all
 
-    source = Path(__file__).resolve().parents[2] / "data" / "schema_0002"
-    shutil.copytree(source, tmp_path / "shop")
-    url = f"sqlite:///{tmp_path / 'shop' / 'shop.sqlite3'}"
-    ctx = AppContext.open(url, tmp_path / "shop" / "keys")
+    ctx = _open_kept(tmp_path, "schema_0002")
     try:
         assert migrate.current_revision(ctx.engine) == migrate.head_revision()
         with ctx.reading() as session:
@@ -161,15 +160,9 @@ def test_a_database_made_by_schema_0003_opens_at_head_and_still_verifies(tmp_pat
     reading (accepted, then voided 二重登録 by M01).  Kept so that the next schema's
     migration is tested from a real database of this one, as 0001 and 0002 are.
     """
-    import shutil
-
-    from desktop.app import AppContext
     from desktop.verification import verify_all
 
-    source = Path(__file__).resolve().parents[2] / "data" / "schema_0003"
-    shutil.copytree(source, tmp_path / "shop")
-    url = f"sqlite:///{tmp_path / 'shop' / 'shop.sqlite3'}"
-    ctx = AppContext.open(url, tmp_path / "shop" / "keys")
+    ctx = _open_kept(tmp_path, "schema_0003")
     try:
         assert migrate.current_revision(ctx.engine) == migrate.head_revision()
         with ctx.reading() as session:
@@ -214,14 +207,7 @@ def _assert_every_person_has_its_tokens(ctx) -> None:
 
 def test_the_name_token_revision_goes_down_and_up_on_data(tmp_path):
     """0003 down to 0002 and back keeps the people and cuts the same tokens again."""
-    import shutil
-
-    from desktop.app import AppContext
-
-    source = Path(__file__).resolve().parents[2] / "data" / "schema_0002"
-    shutil.copytree(source, tmp_path / "shop")
-    url = f"sqlite:///{tmp_path / 'shop' / 'shop.sqlite3'}"
-    ctx = AppContext.open(url, tmp_path / "shop" / "keys")
+    ctx = _open_kept(tmp_path, "schema_0002")
     try:
         migrate.downgrade(ctx.engine, "0002")
         names = inspect(ctx.engine)
