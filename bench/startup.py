@@ -1,7 +1,8 @@
 """GUI cold start to the lock screen on screen vs a bare PySide6 ``QMainWindow`` the same way.
 
 Subject: a fresh ``python -c`` process that does what ``revoke-desk`` with no
-arguments does, in the same order: ``ui.app.launch()`` (the QApplication with the
+arguments does, in the same order: ``ui.app`` imported as ``gui_main`` imports it
+(past PySide6's import hook, ui/import_hook.py), ``ui.app.launch()`` (the QApplication with the
 bundled font and style, the main window built on its lock screen, 準備中, and shown)
 and Qt's event loop.  The figure is the moment the cold start says the window is on
 screen (``ColdStart.shown``: the first idle moment after the window's first expose,
@@ -50,7 +51,9 @@ os._exit(0)  # the exit is not part of the start
 # The lock screen on screen (checked), then the core ready: two timestamps.
 SUBJECT = """
 import os, time
-from ui.app import launch
+from ui.import_hook import without_pyside_import_hook
+with without_pyside_import_hook():  # as desktop.__main__.gui_main imports it
+    from ui.app import launch
 launched = launch([])
 cold = launched.cold_start
 

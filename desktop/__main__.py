@@ -34,7 +34,10 @@ def gui_main(argv: Sequence[str] | None = None) -> int:
     # line starts fast and runs with no display and without Qt installed.
     # The GUI shows its lock screen before it imports the core, and sets the
     # private umask then, before it writes anything (ui/app.py, bench startup).
-    from ui.app import main as run_gui  # noqa: PLC0415
+    from ui.import_hook import without_pyside_import_hook  # noqa: PLC0415
+
+    with without_pyside_import_hook():
+        from ui.app import main as run_gui  # noqa: PLC0415
 
     return run_gui(smoke=SMOKE_GUI in args)
 

@@ -19,8 +19,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
-from desktop.files import write_atomically
-
 log = logging.getLogger(__name__)
 
 T = TypeVar("T", str, int, bool)
@@ -136,6 +134,11 @@ class StationSettings:
         self._save()
 
     def _save(self) -> None:
+        # Imported on the first save, not with the declarations: the counter's window
+        # imports this module before its first paint, and desktop.files brings in
+        # subprocess, tempfile and platformdirs (~10 ms of the cold start, issue 11).
+        from desktop.files import write_atomically  # noqa: PLC0415
+
         self.path.parent.mkdir(parents=True, exist_ok=True)
         text = json.dumps(self._values, ensure_ascii=False, indent=2)
         write_atomically(self.path, text.encode("utf-8"))

@@ -19,13 +19,12 @@ but :mod:`desktop.errors`.
 
 from __future__ import annotations
 
-import builtins
 import contextlib
 import importlib
 import logging
 import sys
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
@@ -38,7 +37,9 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from desktop.errors import UserError
 from ui import palette
+from ui.fit import show_fitted
 from ui.i18n import install_qt_japanese, message
+from ui.import_hook import without_pyside_import_hook
 from ui.main_window import MainWindow
 
 if TYPE_CHECKING:
@@ -137,31 +138,9 @@ def set_app_icon(app: QApplication) -> None:
     app.setWindowIcon(app_icon())
 
 
-@contextlib.contextmanager
-def _without_pyside_import_hook() -> Iterator[None]:
-    """Imports in this block skip PySide6's import hook.
-
-    The swap is process-wide while the block runs (on the worker thread): an import
-    the GUI thread makes meanwhile skips the hook too, which loses nothing, since the
-    hook only matters to modules that use ``__feature__`` and none of ours does.
-
-    Once PySide6 is loaded, ``builtins.__import__`` is its hook, which reads the
-    source of every module imported after it (``inspect.getsource``) to find the
-    ones that use ``__feature__``; over the core's few hundred modules that is
-    about 75 ms of CPU here.  The core has no Qt, so nothing is lost by importing it
-    with Python's own import (``importlib.__import__``).
-    """
-    hooked = builtins.__import__
-    builtins.__import__ = importlib.__import__
-    try:
-        yield
-    finally:
-        builtins.__import__ = hooked
-
-
 def import_core() -> None:
     """The core modules the start needs, imported without PySide6's hook."""
-    with _without_pyside_import_hook():
+    with without_pyside_import_hook():
         for name in CORE_MODULES:
             importlib.import_module(name)
 
@@ -266,7 +245,7 @@ class ColdStart(QObject):
         return self.startup is not None
 
     def begin(self) -> None:
-        self.waiting.show()
+        show_fitted(self.waiting)
         self._schedule(self.waiting, self.load_core)
 
     def load_core(self) -> None:

@@ -14,9 +14,11 @@ Two things made screens taller than the counter's screen, and both are fixed her
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRect, QSize, Qt
+from PySide6.QtCore import QRect, QSize
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QFrame, QScrollArea, QStackedWidget, QWidget
+
+from ui.qt_keys import set_keys
 
 # The smallest counter screen the app is designed for, less a 40-pixel task bar, and
 # the room a window manager's title bar and frame take from it.  Every screen's
@@ -59,7 +61,7 @@ def scrolled(widget: QWidget, *, horizontal: bool = False) -> QScrollArea:
     area.setWidgetResizable(True)
     area.setFrameShape(QFrame.Shape.NoFrame)
     if not horizontal:
-        area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        set_keys(area, "horizontalScrollBarPolicy", "ScrollBarAlwaysOff")
     area.setWidget(widget)
     return area
 
@@ -84,6 +86,27 @@ def fit_window(window: QWidget, preferred: QSize = PREFERRED_WINDOW) -> None:
     On a screen too small for ``preferred`` the window is maximised: a counter PC runs
     this one window, and a window taller than the screen hides its status bar.
     """
+    if fit_geometry(window, preferred):
+        # Here, not at the top: this module is drawn before the first paint (ui.qt_keys).
+        from PySide6.QtCore import Qt  # noqa: PLC0415
+
+        window.setWindowState(window.windowState() | Qt.WindowState.WindowMaximized)
+
+
+def show_fitted(window: QWidget, preferred: QSize = PREFERRED_WINDOW) -> None:
+    """Show ``window`` as :func:`fit_window` sizes it: the cold start's first window.
+
+    ``showMaximized`` where fit_window sets the window state, which would touch
+    Qt's enums before the first paint (ui.qt_keys).
+    """
+    if fit_geometry(window, preferred):
+        window.showMaximized()
+    else:
+        window.show()
+
+
+def fit_geometry(window: QWidget, preferred: QSize = PREFERRED_WINDOW) -> bool:
+    """Size ``window`` to ``preferred`` or to the room it has; whether it belongs maximised."""
     # The screen of a window not shown yet is the primary one.  (QWidget.screen() on
     # such a window made a later window's constructor crash in PySide6 6.11 when the
     # first window was closed without being deleted, as --smoke-gui does.)
@@ -91,12 +114,12 @@ def fit_window(window: QWidget, preferred: QSize = PREFERRED_WINDOW) -> None:
     screen = handle.screen() if handle is not None else QGuiApplication.primaryScreen()
     if screen is None:
         window.resize(preferred)
-        return
+        return False
     available: QRect = screen.availableGeometry()
     room = room_on(available.size())
     if room.width() >= preferred.width() and room.height() >= preferred.height():
         window.resize(preferred)
-        return
+        return False
     window.resize(room.boundedTo(preferred))
     window.move(available.topLeft())
-    window.setWindowState(window.windowState() | Qt.WindowState.WindowMaximized)
+    return True

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import (
     QComboBox,
@@ -26,6 +25,7 @@ from ui.i18n import (
     message_html,
     stacked,
 )
+from ui.qt_keys import set_keys
 
 if TYPE_CHECKING:
     from desktop.errors import Problem
@@ -39,7 +39,7 @@ def heading(text: str) -> QLabel:
     """A screen's title: large and bold, readable from a step back."""
     label = QLabel(text)
     label.setObjectName("title")
-    label.setTextFormat(Qt.TextFormat.RichText)
+    set_keys(label, "textFormat", "RichText")
     font = label.font()
     font.setPointSizeF(font.pointSizeF() * 1.6)
     font.setBold(True)
@@ -50,7 +50,7 @@ def heading(text: str) -> QLabel:
 
 def section(text: str) -> QLabel:
     label = QLabel(text)
-    label.setTextFormat(Qt.TextFormat.RichText)
+    set_keys(label, "textFormat", "RichText")
     font = label.font()
     font.setPointSizeF(font.pointSizeF() * 1.2)
     font.setBold(True)
@@ -63,7 +63,7 @@ def error_label() -> QLabel:
     """Where a field's problem appears: red, wrapping, empty (and taking no room) when all is well."""
     label = QLabel()
     label.setObjectName("fieldError")
-    label.setTextFormat(Qt.TextFormat.RichText)
+    set_keys(label, "textFormat", "RichText")
     label.setWordWrap(True)
     label.setStyleSheet(f"color:{palette.PROBLEM};")
     label.setVisible(False)
@@ -80,9 +80,7 @@ def passphrase_edit() -> QLineEdit:
     """A passphrase field: masked, any characters, no predictive text."""
     edit = QLineEdit()
     edit.setEchoMode(QLineEdit.EchoMode.Password)
-    edit.setInputMethodHints(
-        Qt.InputMethodHint.ImhSensitiveData | Qt.InputMethodHint.ImhNoPredictiveText
-    )
+    set_keys(edit, "inputMethodHints", "ImhSensitiveData|ImhNoPredictiveText")
     return edit
 
 
@@ -91,11 +89,7 @@ def pin_edit() -> QLineEdit:
     edit = QLineEdit()
     edit.setEchoMode(QLineEdit.EchoMode.Password)
     edit.setMaxLength(PIN_MAX_DIGITS)
-    edit.setInputMethodHints(
-        Qt.InputMethodHint.ImhDigitsOnly
-        | Qt.InputMethodHint.ImhSensitiveData
-        | Qt.InputMethodHint.ImhNoPredictiveText
-    )
+    set_keys(edit, "inputMethodHints", "ImhDigitsOnly|ImhSensitiveData|ImhNoPredictiveText")
     # A validator rather than an input mask: a mask shows placeholders and fixes the length.
     edit.setValidator(QRegularExpressionValidator(rf"[0-9]{{0,{PIN_MAX_DIGITS}}}", edit))
     return edit
@@ -145,8 +139,12 @@ class FormGrid(QWidget):
             if english is not None
             else stacked(self._context_name(), label)
         )
-        caption.setTextFormat(Qt.TextFormat.RichText)
+        set_keys(caption, "textFormat", "RichText")
         caption.setBuddy(widget)
+        # Here, not at the top: this module is drawn before the first paint (ui.qt_keys),
+        # a field grid only after it.
+        from PySide6.QtCore import Qt  # noqa: PLC0415
+
         self._grid.addWidget(caption, row, 0, Qt.AlignmentFlag.AlignTop)
         cell = QVBoxLayout()
         cell.setSpacing(2)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtGui import QRegularExpressionValidator, QShowEvent
 from PySide6.QtWidgets import (
     QFrame,
@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from desktop.errors import UserError
 from ui.forms import error_label, heading, pin_edit, show_message
 from ui.i18n import both, pair, stacked
+from ui.qt_keys import set_keys
 
 if TYPE_CHECKING:
     from desktop.clerks import ClerkView
@@ -116,7 +117,7 @@ class LockScreen(QWidget):
         self.code_edit.setObjectName("clerk_code")
         self.code_edit.setMaxLength(8)
         self.code_edit.setValidator(QRegularExpressionValidator("[A-Za-z0-9]{0,8}", self))
-        self.code_edit.setInputMethodHints(Qt.InputMethodHint.ImhPreferUppercase)
+        set_keys(self.code_edit, "inputMethodHints", "ImhPreferUppercase")
         self.code_edit.setPlaceholderText(self.tr("例: C01"))
         self.pin_edit = pin_edit()
         self.pin_edit.setObjectName("pin")
@@ -129,13 +130,13 @@ class LockScreen(QWidget):
         self.attempts.setObjectName("attempts_left")
         self.draft_note = QLabel()
         self.draft_note.setObjectName("draft_note")
-        self.draft_note.setTextFormat(Qt.TextFormat.RichText)
+        set_keys(self.draft_note, "textFormat", "RichText")
         self.draft_note.setWordWrap(True)
         self.draft_note.setVisible(False)
         # The counter opening (the core loading, the database, the station key).
         self.preparing = QLabel(stacked(self, self.tr("準備中…")))
         self.preparing.setObjectName("preparing")
-        self.preparing.setTextFormat(Qt.TextFormat.RichText)
+        set_keys(self.preparing, "textFormat", "RichText")
         self.preparing.setWordWrap(True)
 
         self.code_edit.returnPressed.connect(self._on_code_return_pressed)
@@ -171,12 +172,16 @@ class LockScreen(QWidget):
         grid.addWidget(self.preparing, 4, 0, 1, 2)
         grid.addWidget(self.message, 5, 0, 1, 2)
         grid.addWidget(self.attempts, 6, 0, 1, 2)
-        grid.addWidget(self.unlock_button, 7, 1, Qt.AlignmentFlag.AlignRight)
+        # At the right: a stretch before it, where an alignment would touch Qt's enums.
+        button_row = QHBoxLayout()
+        button_row.addStretch(1)
+        button_row.addWidget(self.unlock_button)
+        grid.addLayout(button_row, 7, 1)
         grid.addWidget(self.draft_note, 8, 0, 1, 2)
 
         self.shop_name = QLabel()
         self.shop_name.setObjectName("shopName")
-        self.shop_name.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        set_keys(self.shop_name, "alignment", "AlignCenter")
         font = self.shop_name.font()
         font.setPointSizeF(font.pointSizeF() * 1.3)
         self.shop_name.setFont(font)
@@ -266,6 +271,9 @@ class LockScreen(QWidget):
             self.code_edit.setCursorPosition(position)
 
     def _on_code_return_pressed(self) -> None:
+        # Here, not at the top: this module is drawn before the first paint (ui.qt_keys).
+        from PySide6.QtCore import Qt  # noqa: PLC0415
+
         self.pin_edit.setFocus(Qt.FocusReason.TabFocusReason)
 
     def _on_unlock_requested(self) -> None:

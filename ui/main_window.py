@@ -16,7 +16,7 @@ import logging
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, Qt, QTimer
+from PySide6.QtCore import QByteArray, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -39,6 +39,7 @@ from desktop.settings import (
 from ui.fit import PageStack, fit_window
 from ui.i18n import both, english, message, pair, stacked
 from ui.lock_screen import IdleLock, LockScreen
+from ui.qt_keys import set_keys
 
 if TYPE_CHECKING:
     from desktop.clerks import ClerkView
@@ -140,6 +141,8 @@ class MainWindow(QMainWindow):
     """
 
     services: Services
+    home: HomeView  # from attach on
+    idle: IdleLock  # from attach on
 
     def __init__(
         self,
@@ -163,27 +166,16 @@ class MainWindow(QMainWindow):
         self.lock_screen = LockScreen(None, self.stack)
         self.stack.addWidget(self.lock_screen)
         self._build_actions()
-        self.home = HomeView(
-            [self.intake_action, self.history_action, self.settings_action, self.lock_action],
-            self.stack,
-        )
-        self.stack.addWidget(self.home)
-        self._screens[HOME] = self.home
         self._build_status_bar()
-
-        self.idle = IdleLock(IDLE_LOCK_MINUTES.default, idle_timer, self)
-        self.idle.idle.connect(self._on_idle_lock_idle)
-        # On the application, not the window: a key typed in any widget or dialog counts.
-        app = QApplication.instance()
-        assert app is not None, "create the QApplication first"
-        app.installEventFilter(self.idle)
+        # The home view and the idle lock wait for attach: nobody can unlock before it,
+        # and the cold start paints the lock screen sooner without them (issue 11).
+        self._idle_timer = idle_timer
         self._customer_facing = False
         self._set_unlocked(False)
         self.lock_screen.prepare()
         self.stack.setCurrentWidget(self.lock_screen)
-        if services is None:
-            fit_window(self)
-        else:
+        # Without services it is the cold start's window, which show_fitted sizes.
+        if services is not None:
             self.attach(services)
 
     @property
@@ -197,7 +189,21 @@ class MainWindow(QMainWindow):
 
         self.services = services
         self.about_action = add_about_action(self, services)
-        self.idle.set_minutes(services.settings.get(IDLE_LOCK_MINUTES))
+        self.home = HomeView(
+            [self.intake_action, self.history_action, self.settings_action, self.lock_action],
+            self.stack,
+        )
+        self.stack.addWidget(self.home)
+        self._screens[HOME] = self.home
+        self.idle = IdleLock(services.settings.get(IDLE_LOCK_MINUTES), self._idle_timer, self)
+        self.idle.idle.connect(self._on_idle_lock_idle)
+        # On the application, not the window: a key typed in any widget or dialog counts.
+        # Installed here, not before the first paint: a filter on the application has
+        # every event of every object go through Python, and the first of them made
+        # PySide6 build the Python types of half of Qt (~20 ms of the cold start).
+        app = QApplication.instance()
+        assert app is not None, "create the QApplication first"
+        app.installEventFilter(self.idle)
         services.events.unlocked.connect(self._on_events_unlocked)
         services.events.settings_changed.connect(self._on_events_settings_changed)
         services.events.clerks_changed.connect(self._on_events_clerks_changed)
@@ -211,14 +217,16 @@ class MainWindow(QMainWindow):
     def _action(self, name: str, text: str, shortcut: str, slot: Callable[[], None]) -> QAction:
         action = QAction(both(self, text), self)
         action.setObjectName(name)
-        action.setShortcut(QKeySequence(shortcut))
+        # By its text, as Qt converts it: QKeySequence's constructor and setShortcut are
+        # overloaded on Qt.Key, which would touch Qt's enums before the first paint.
+        set_keys(action, "shortcut", shortcut)
         key = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
         action.setToolTip(f"{action.text()} ({key})")
         # Two short lines on the buttons, with the key: clerks learn the F-keys by seeing them.
         other = english(self, text)
         action.setIconText(f"{text}  [{key}]" + (f"\n{other}" if other else ""))
         # The window owns the shortcut, so it works whichever screen has the focus.
-        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        set_keys(action, "shortcutContext", "WindowShortcut")
         action.triggered.connect(slot)
         self.addAction(action)
         return action
@@ -242,7 +250,7 @@ class MainWindow(QMainWindow):
         self.toolbar = QToolBar(both(self, self.tr("操作")))
         self.toolbar.setObjectName("mainToolbar")
         self.toolbar.setMovable(False)
-        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        set_keys(self.toolbar, "toolButtonStyle", "ToolButtonTextOnly")
         for action in (
             self.home_action,
             self.intake_action,
@@ -252,7 +260,7 @@ class MainWindow(QMainWindow):
             self.lock_action,
         ):
             self.toolbar.addAction(action)
-        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.toolbar)
+        self.addToolBar(self.toolbar)  # at the top, Qt's default
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()

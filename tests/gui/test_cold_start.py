@@ -182,6 +182,36 @@ def test_the_lock_screen_is_built_and_shown_before_the_core_is_imported():
     assert imported == "[]"
 
 
+def test_the_first_paint_builds_no_python_enums_of_qt_and_keeps_pysides_import_hook():
+    """In a fresh process, imported as gui_main imports it: at ColdStart.shown PySide6
+    has not made ``Qt``'s hundred Python enums (ui.qt_keys), and PySide6's import
+    hook, stepped past for our modules (ui.import_hook), is back in place."""
+    probe = (
+        "import builtins, importlib, os\n"
+        "import PySide6.QtCore as QtCore\n"
+        "from ui.import_hook import without_pyside_import_hook\n"
+        "with without_pyside_import_hook():\n"
+        "    from ui.app import launch\n"
+        "launched = launch([])\n"
+        "def shown():\n"
+        "    print('Qt' in vars(QtCore), builtins.__import__ is importlib.__import__,"
+        " launched.window.isVisible(), launched.window.isMaximized(), flush=True)\n"
+        "    os._exit(0)\n"
+        "launched.cold_start.shown.connect(shown)\n"
+        "launched.app.exec()\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    )
+    # Maximised too, as fit_window would have it: the offscreen screen is 800×600.
+    assert result.stdout.strip().splitlines()[-1] == "False False True True"
+
+
 @pytest.mark.usefixtures("damaged_database")
 def test_smoke_gui_on_a_damaged_database_says_so_and_exits_2(qtbot, capsys):
     assert entry.main(["--smoke-gui"]) == EXIT_USAGE
