@@ -91,6 +91,7 @@ class TrustStore:
         # The folder is made and set private by the store's first update, not by every
         # commit's (issue 11): a mode changed by hand since is set right at the next start.
         self._folder_ready = False
+        self._lock = folder / ".lock"
 
     # -- reading -------------------------------------------------------------
 
@@ -158,7 +159,7 @@ class TrustStore:
         if not self._folder_ready or not os.path.isdir(self.folder):
             private_folder(self.folder, ours=True, wanted=self._protection)
             self._folder_ready = True
-        with exclusive_lock(self.folder / ".lock", self._protection):
+        with exclusive_lock(self._lock, self._protection):
             # Read again under the lock every time: another window or a script may
             # have written since, and what they wrote must be kept.
             data = self._read() or {"database": self.identity, "stations": {}}
