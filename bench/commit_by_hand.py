@@ -8,8 +8,9 @@ ordinary intake (no ``transaction_with``) except going through SQLAlchemy:
   data, digest, body (``personal_data``, ``person_digest``, ``intake_body``,
   ``ledger.entry_body``), canonical bytes, entry hash and ECDSA signature, the same
   name tokens — the project's own pure functions, so neither side does less;
-- the same look-ups, written by hand: the clerk is active, the day's last number, every
-  station's key fingerprint and chain head (its own, and the others' to witness);
+- the same look-ups, written by hand in one statement as the project reads them: the
+  clerk is active, the day's last number, every station's key fingerprint and chain head
+  (its own, and the others' to witness);
 - the same inserts into the real schema (a shop made by ``AppContext.open``, with its
   triggers and indexes): the ledger entry, the intake row, the person row, its tokens;
 - between ``BEGIN IMMEDIATE`` and ``COMMIT``, as the project's transaction.
@@ -45,13 +46,14 @@ from desktop.keys import StationSigner
 from desktop.name_tokens import name_tokens
 from desktop.rules import validate_intake
 
-_CLERK_ACTIVE = "SELECT active FROM clerk WHERE code = ?"
-_LAST_DAY_NUMBER = "SELECT max(day_number) FROM intake WHERE station = ? AND business_day = ?"
-# Every station's fingerprint and head at once, as desktop.ledger reads them.
-_STATION_HEADS = (
+# Every station's fingerprint and head, and on each row the clerk's state and the day's
+# last number, in one statement, as desktop.intake reads them (its _COMMIT_READS).
+_COMMIT_READS = (
     "SELECT code, fingerprint,"
     " (SELECT seq FROM ledger_entry e WHERE e.station = s.code ORDER BY seq DESC LIMIT 1),"
-    " (SELECT entry_hash FROM ledger_entry e WHERE e.station = s.code ORDER BY seq DESC LIMIT 1)"
+    " (SELECT entry_hash FROM ledger_entry e WHERE e.station = s.code ORDER BY seq DESC LIMIT 1),"
+    " (SELECT active FROM clerk WHERE code = ?),"
+    " (SELECT max(day_number) FROM intake WHERE station = ? AND business_day = ?)"
     " FROM station s ORDER BY code"
 )
 _INSERT_ENTRY = (
@@ -111,16 +113,15 @@ class HandWrittenCommit:
         db = self.db
         db.execute("BEGIN IMMEDIATE")
         try:
-            active = db.execute(_CLERK_ACTIVE, (draft.clerk,)).fetchone()
-            if not active or not active[0]:
+            rows = db.execute(
+                _COMMIT_READS, (draft.clerk, station, business_day.isoformat())
+            ).fetchall()
+            if not rows or not rows[0][4]:
                 raise ValueError(f"{draft.clerk} is not an active clerk")
-            (last_number,) = db.execute(
-                _LAST_DAY_NUMBER, (station, business_day.isoformat())
-            ).fetchone()
-            day_number = 1 + (last_number or 0)
+            day_number = 1 + (rows[0][5] or 0)
             prev_seq, prev_hash = 0, ledger.GENESIS_PREV_HASH
             heads = {}
-            for code, fingerprint, head_seq, head_hash in db.execute(_STATION_HEADS):
+            for code, fingerprint, head_seq, head_hash, _, _ in rows:
                 if code == station:
                     if fingerprint != self.signer.fingerprint:
                         raise ValueError("the station's key was rotated")

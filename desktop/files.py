@@ -285,9 +285,14 @@ def writable_target(path: Path) -> Path:
     A symlink to a regular file writes to that file; anything else that is not a
     regular file — a device, a FIFO, a socket, a directory, a link to one — is refused.
     """
-    target = Path(os.path.realpath(path)) if path.is_symlink() else path
+    # One lstat for the usual case, a regular file or nothing (every commit's witness
+    # comes here: issue 11); a link is followed to what it names.
+    target = path
     try:
-        mode = target.stat().st_mode
+        mode = os.lstat(path).st_mode
+        if stat.S_ISLNK(mode):
+            target = Path(os.path.realpath(path))
+            mode = os.stat(target).st_mode
     except FileNotFoundError:
         return target
     if not stat.S_ISREG(mode):
@@ -296,6 +301,23 @@ def writable_target(path: Path) -> Path:
             f"{path} is not a regular file: refusing to write over it",
         )
     return target
+
+
+def read_small_file(path: Path) -> bytes:
+    """A small file's bytes, read in plain system calls (``Path.read_bytes`` builds a
+    buffered file object around them: the witness reads so after every commit)."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    try:
+        chunks = [os.read(fd, max(os.fstat(fd).st_size + 1, 4096))]
+        while chunks[-1]:  # grown since, or a file whose size the system does not tell
+            chunks.append(os.read(fd, 65536))
+    finally:
+        os.close(fd)
+    return b"".join(chunks)
+
+
+# What ``open(path, "wb")`` asks of the system (binary on Windows, too).
+_NEW_FILE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0)
 
 
 def write_atomically(path: Path, data: bytes, *, stdout: BinaryIO | None = None) -> None:
@@ -311,12 +333,19 @@ def write_atomically(path: Path, data: bytes, *, stdout: BinaryIO | None = None)
         return
     target = writable_target(path)
     temporary = target.with_name(f".{target.name}.partial")
+    # The system calls themselves, as ``open("wb")`` makes them (the same flags and
+    # mode, the umask applying), without a buffered file object around them: the
+    # witness is written so after every commit (issue 11).
     try:
-        with temporary.open("wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        temporary.replace(target)
+        fd = os.open(temporary, _NEW_FILE_FLAGS, 0o666)
+        try:
+            left = memoryview(data)
+            while left:  # a regular file takes it in one write; the loop is for the rest
+                left = left[os.write(fd, left) :]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(temporary, target)
     except OSError:
         temporary.unlink(missing_ok=True)
         raise

@@ -21,7 +21,7 @@ from datetime import datetime
 from typing import Any, cast
 
 from cryptography import x509
-from sqlalchemy import bindparam, insert, select
+from sqlalchemy import ColumnElement, Select, bindparam, insert, select
 from sqlalchemy.orm import Session
 
 from db.models import LedgerEntry, Station
@@ -137,6 +137,51 @@ _STATION_HEADS = select(
     _LATEST.with_only_columns(LedgerEntry.entry_hash).scalar_subquery().label("entry_hash"),
 ).order_by(Station.code)
 _LOCK_STATION = select(Station.code).where(Station.code == bindparam("station")).with_for_update()
+
+
+def station_heads_with(*facts: ColumnElement[Any]) -> Select[Any]:
+    """The statement :func:`append_locked` reads every station's head with, and the
+    caller's ``facts`` on each of its rows: uncorrelated scalar subqueries, which the
+    database works out once.  A commit then reads all it needs under the chain lock in
+    one round trip (desktop.intake: the clerk, the day's last number; issue 11) and
+    hands the rows to :func:`station_heads`.
+    """
+    return _STATION_HEADS.add_columns(*facts)
+
+
+@dataclass(frozen=True)
+class StationHeads:
+    """What an append reads of the stations: the appending one's fingerprint and head
+    (None: no such station), and the other stations' heads that it witnesses."""
+
+    fingerprint: str | None
+    head: ChainHead
+    others: dict[str, list[Any]]
+
+
+def station_heads(rows: Iterable[Any], station: str) -> StationHeads:
+    """The rows of :func:`station_heads_with` (or of ``append_locked``'s own read), for
+    an append to ``station``'s chain."""
+    rows = list(rows)
+    own = next((row for row in rows if row.code == station), None)
+    # No row of its own: an unregistered station, which the ledger's foreign key refuses.
+    head = (
+        ChainHead(station, own.seq, own.entry_hash)
+        if own is not None and own.seq is not None
+        else ChainHead(station, 0, GENESIS_PREV_HASH)
+    )
+    # On a database that several counters share, each entry also carries the other
+    # stations' latest heads: cutting one station's tail is then caught by the others
+    # (desktop.verification).  A lone station has none, and its bodies stay as they were;
+    # a station that has not written yet witnesses nothing.
+    others = {
+        row.code: [row.seq, row.entry_hash]
+        for row in rows
+        if row.code != station and row.seq is not None
+    }
+    return StationHeads(own.fingerprint if own is not None else None, head, others)
+
+
 _INSERT_ENTRY = insert(LedgerEntry)
 
 
@@ -159,10 +204,14 @@ def lock_station(session: Session, station: str) -> None:
         return
     found = connection.execute(_LOCK_STATION, {"station": station}).scalar_one_or_none()
     if found is None:
-        raise UserError(
-            f"ステーション {station} は登録されていません",
-            f"station {station} is not registered in this database",
-        )
+        raise unregistered_station(station)
+
+
+def unregistered_station(station: str) -> UserError:
+    return UserError(
+        f"ステーション {station} は登録されていません",
+        f"station {station} is not registered in this database",
+    )
 
 
 def append(
@@ -217,12 +266,17 @@ def append_locked(
     *,
     now: datetime,
     subject: str = "",
+    heads: StationHeads | None = None,
 ) -> ChainHead:
-    """:func:`append` for a caller that already took :func:`lock_station` in this transaction."""
+    """:func:`append` for a caller that already took :func:`lock_station` in this transaction.
+
+    ``heads``: what :func:`station_heads` made of rows the caller read in this
+    transaction, under the lock; else they are read here.
+    """
     connection = session.connection()
-    stations = connection.execute(_STATION_HEADS).all()
-    own = next((row for row in stations if row.code == signer.station), None)
-    if own is not None and own.fingerprint != signer.fingerprint:
+    if heads is None:
+        heads = station_heads(connection.execute(_STATION_HEADS), signer.station)
+    if heads.fingerprint is not None and heads.fingerprint != signer.fingerprint:
         # A key rotated by another program (a script, another window) while this one
         # held the old key: the retired key must never sign again.
         raise UserError(
@@ -230,24 +284,16 @@ def append_locked(
             f"the signing key of station {signer.station} has been rotated since this program "
             "loaded it: restart it to use the new key",
         )
-    # No row of its own: an unregistered station, which the ledger's foreign key refuses.
-    head = (
-        ChainHead(signer.station, own.seq, own.entry_hash)
-        if own is not None and own.seq is not None
-        else ChainHead(signer.station, 0, GENESIS_PREV_HASH)
-    )
+    head = heads.head
     seq = head.seq + 1
-    # On a database that several counters share, each entry also carries the other
-    # stations' latest heads: cutting one station's tail is then caught by the others
-    # (desktop.verification).  A lone station has none, and its bodies stay as they were;
-    # a station that has not written yet witnesses nothing.
-    others = {
-        row.code: [row.seq, row.entry_hash]
-        for row in stations
-        if row.code != signer.station and row.seq is not None
-    }
     body = entry_body(
-        fields, kind=kind, station=signer.station, seq=seq, subject=subject, now=now, heads=others
+        fields,
+        kind=kind,
+        station=signer.station,
+        seq=seq,
+        subject=subject,
+        now=now,
+        heads=heads.others,
     )
     body_bytes = canonical(body)
     entry_hash = compute_entry_hash(head.entry_hash, body_bytes)

@@ -26,6 +26,7 @@ import contextlib
 import hashlib
 import json
 import logging
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -35,11 +36,20 @@ from typing import Any
 from sqlalchemy.engine import make_url
 
 from desktop.errors import UserError
-from desktop.files import Protection, exclusive_lock, private_folder, protection, write_atomically
+from desktop.files import (
+    Protection,
+    exclusive_lock,
+    private_folder,
+    protection,
+    read_small_file,
+    write_atomically,
+)
 
 log = logging.getLogger(__name__)
 
 STORE_VERSION = 1
+# The witness's encoder, made once (``json.dumps`` with arguments makes one a call).
+_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
 MIN_PREFIX = 12  # hex digits of a fingerprint or hash typed from paper
 
 
@@ -78,6 +88,10 @@ class TrustStore:
         # Read once per store: working it out reads the data location file, and the
         # witness is written after every commit (issue 11: 0.5 ms of a commit's CPU).
         self._protection: Protection | None = None
+        # The folder is made and set private by the store's first update, not by every
+        # commit's (issue 11): a mode changed by hand since is set right at the next start.
+        self._folder_ready = False
+        self._lock = folder / ".lock"
 
     # -- reading -------------------------------------------------------------
 
@@ -97,7 +111,7 @@ class TrustStore:
 
     def _read(self) -> dict[str, Any]:
         try:
-            text = self.path.read_text(encoding="utf-8")
+            text = read_small_file(self.path).decode("utf-8")
         except FileNotFoundError:
             return {}
         except OSError as exc:
@@ -141,14 +155,19 @@ class TrustStore:
     def _updating(self) -> Iterator[dict[str, Any]]:
         if self._protection is None:
             self._protection = protection()
-        private_folder(self.folder, ours=True, wanted=self._protection)
-        with exclusive_lock(self.folder / ".lock", self._protection):
+        # A folder removed since is made again, as the first time.
+        if not self._folder_ready or not os.path.isdir(self.folder):
+            private_folder(self.folder, ours=True, wanted=self._protection)
+            self._folder_ready = True
+        with exclusive_lock(self._lock, self._protection):
+            # Read again under the lock every time: another window or a script may
+            # have written since, and what they wrote must be kept.
             data = self._read() or {"database": self.identity, "stations": {}}
             data["version"] = STORE_VERSION
             yield data
             # One line: with ``indent`` json falls back to its pure-Python encoder, a
             # tenth of a millisecond of every commit (issue 11); readers parse it anyway.
-            text = json.dumps(data, ensure_ascii=False, sort_keys=True)
+            text = _ENCODER.encode(data)
             write_atomically(self.path, text.encode("utf-8"))
 
 
