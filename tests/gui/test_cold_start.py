@@ -158,6 +158,19 @@ def test_a_damaged_database_found_late_is_shown_and_ends_with_exit_2(qtbot, cold
     assert not cold.waiting.isVisible()
 
 
+def _fresh_process_lines(probe: str) -> list[str]:
+    """What ``probe`` prints, run in a fresh Python process on Qt's offscreen screen."""
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    )
+    return result.stdout.strip().splitlines()
+
+
 def test_the_lock_screen_is_built_and_shown_before_the_core_is_imported():
     """In a fresh process: the window is up, its fields take input, and no SQLAlchemy yet."""
     probe = (
@@ -169,15 +182,7 @@ def test_the_lock_screen_is_built_and_shown_before_the_core_is_imported():
         "print(sorted(m for m in ('sqlalchemy', 'argon2', 'cryptography', 'desktop.app')"
         " if m in sys.modules))\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", probe],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
-    )
-    shown, imported = result.stdout.strip().splitlines()[-2:]
+    shown, imported = _fresh_process_lines(probe)[-2:]
     assert shown == f"{MainWindow.__name__} True True"
     assert imported == "[]"
 
@@ -200,16 +205,8 @@ def test_the_first_paint_builds_no_python_enums_of_qt_and_keeps_pysides_import_h
         "launched.cold_start.shown.connect(shown)\n"
         "launched.app.exec()\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", probe],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
-    )
     # Maximised too, as fit_window would have it: the offscreen screen is 800×600.
-    assert result.stdout.strip().splitlines()[-1] == "False False True True"
+    assert _fresh_process_lines(probe)[-1] == "False False True True"
 
 
 @pytest.mark.usefixtures("damaged_database")
