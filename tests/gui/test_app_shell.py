@@ -25,6 +25,7 @@ from ui.i18n import install_language
 from ui.main_window import HISTORY, HOME, INTAKE, LOCK, SETTINGS, MainWindow
 
 ROOT = Path(__file__).resolve().parents[2]
+WINDOW_WAIT_MS = 20_000
 
 
 def top_level(qtbot, kind: type[QWidget]) -> QWidget:
@@ -37,7 +38,9 @@ def top_level(qtbot, kind: type[QWidget]) -> QWidget:
             if isinstance(w, kind) and w.isVisible() and getattr(w, "ready", True)
         ]
 
-    qtbot.waitUntil(lambda: len(visible()) == 1)
+    # Generous: after the first run this wait holds the station's set-up and the key's
+    # scrypt unlock, which took over the default 5 s in a clean clone's full run here.
+    qtbot.waitUntil(lambda: len(visible()) == 1, timeout=WINDOW_WAIT_MS)
     [window] = visible()
     return window
 
