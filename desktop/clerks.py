@@ -184,11 +184,12 @@ def list_clerks(session: Session) -> list[ClerkView]:
     return [_view(c) for c in session.scalars(select(Clerk).order_by(Clerk.code))]
 
 
-_CLERK_ACTIVE = select(Clerk.active).where(Clerk.code == bindparam("code"))
+# Whether clerk ``code`` may work: here and inside the commit's one read (desktop.intake).
+CLERK_ACTIVE = select(Clerk.active).where(Clerk.code == bindparam("code"))
 
 
 def is_active_clerk(session: Session, code: str) -> bool:
-    return bool(session.connection().execute(_CLERK_ACTIVE, {"code": code}).scalar_one_or_none())
+    return bool(session.connection().execute(CLERK_ACTIVE, {"code": code}).scalar_one_or_none())
 
 
 # ---------------------------------------------------------------------------

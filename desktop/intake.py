@@ -18,10 +18,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import bindparam, func, insert, select
 from sqlalchemy.orm import Session
 
-from db.models import Clerk, Intake, LedgerEntry, Person, PersonNameToken
+from db.models import Intake, LedgerEntry, Person, PersonNameToken
 from desktop import ledger
 from desktop.attestation import Decision, decide
 from desktop.catalogue import RevocationCatalogue, Statement, statement_catalogue
+from desktop.clerks import CLERK_ACTIVE
 from desktop.domain import IntakeDraft, Outcome, age_on, ledger_required
 from desktop.errors import Problem, ValidationFailed
 from desktop.keys import StationSigner
@@ -39,10 +40,7 @@ SALT_BYTES = 16
 # ledger entry, and on each of those rows whether the clerk is active and the day's last
 # number so far (uncorrelated subqueries, worked out once).
 _COMMIT_READS = ledger.station_heads_with(
-    select(Clerk.active)
-    .where(Clerk.code == bindparam("clerk"))
-    .scalar_subquery()
-    .label("clerk_active"),
+    CLERK_ACTIVE.scalar_subquery().label("clerk_active"),
     select(func.max(Intake.day_number))
     .where(Intake.station == bindparam("station"), Intake.business_day == bindparam("day"))
     .scalar_subquery()
@@ -275,7 +273,7 @@ def commit_intake(
     ledger.lock_station(session, signer.station)
     connection = session.connection()
     stations = connection.execute(
-        _COMMIT_READS, {"clerk": draft.clerk, "station": signer.station, "day": business_day}
+        _COMMIT_READS, {"code": draft.clerk, "station": signer.station, "day": business_day}
     ).all()
     if not stations:  # not even this counter's station: nothing is set up in this database
         raise ledger.unregistered_station(signer.station)
